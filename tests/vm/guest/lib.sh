@@ -1,0 +1,34 @@
+# tests/vm/guest/lib.sh - helpers for guest tests (sourced by bash scripts; runs in the VM).
+# Environment from runner.sh: REPO, BUILD, TANDEMD, TANDEMCTL, TDM_OUT.
+set -u
+up() { cut -d' ' -f1 /proc/uptime; }
+log() { echo "[$(up)] $*"; }
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+# newns NAME... : fresh namespaces with lo up
+newns() { local n; for n in "$@"; do ip netns add "$n" && ip -n "$n" link set lo up || fail "netns $n"; done; }
+# veth NS1 IF1 ADDR1 NS2 IF2 ADDR2 : a veth pair between two namespaces ("-" = the VM's root
+# namespace, or no address)
+veth() {
+	ip link add "$2" type veth peer name "$5" || fail "veth $2/$5"
+	[ "$1" != - ] && ip link set "$2" netns "$1"
+	[ "$4" != - ] && ip link set "$5" netns "$4"
+	_nsip "$1" link set "$2" up; _nsip "$4" link set "$5" up
+	[ "$3" != - ] && _nsip "$1" addr add "$3" dev "$2"
+	[ "$6" != - ] && _nsip "$4" addr add "$6" dev "$5"
+	return 0
+}
+_nsip() { if [ "$1" = - ]; then shift; ip "$@"; else local n=$1; shift; ip -n "$n" "$@"; fi; }
+
+# wait_for SECONDS COMMAND... : retry COMMAND every 0.1 s until it succeeds or time runs out
+wait_for() {
+	local limit=$1 i=0; shift
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $((limit * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+need_tandemd() { [ -x "$TANDEMD" ] || skip "$TANDEMD not built"; }
