@@ -52,7 +52,7 @@ deps:
 
 # Same binaries under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/.
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" all unit-bins
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined $(filter-out -O2 -g,$(CFLAGS))" LDFLAGS="-fsanitize=address,undefined" all unit-bins
 
 unit-bins: $(UNIT_BINS)
 
