@@ -1,0 +1,57 @@
+/* director/child_parts.c - the ops table of each child part. For the foundation issue every
+ * part only holds its config and reports what changed on reload; the protocol issues replace
+ * these hooks with real work (VRRP FSMs, checkers, the sync relay, the AgentX subagent). */
+#include "director/child_parts.h"
+
+#include "lib/log.h"
+
+#define K(kind) (1u << (kind))
+
+static int hold_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->nobjs; i++)
+		if (ctx->ops->kinds & K(cfg->objs[i].kind))
+			n++;
+	tdm_log_info("holding config: %zu object(s) of this part", n);
+	return 0;
+}
+
+static int hold_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cfg,
+                       const struct tdm_config *new_cfg, const struct dir_diff_counts *diff)
+{
+	return 0;
+}
+
+static void hold_stop(struct dir_part_ctx *ctx)
+{
+}
+
+static const struct dir_part_ops part_vrrp = {
+	.name = "vrrp", .part = TDM_PART_VRRP,
+	.kinds = K(TDM_OBJ_VRRP_SCRIPT) | K(TDM_OBJ_VRRP_SYNC_GROUP) | K(TDM_OBJ_VRRP_INSTANCE),
+	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
+};
+
+static const struct dir_part_ops part_check = {
+	.name = "check", .part = TDM_PART_CHECK,
+	.kinds = K(TDM_OBJ_VS_GROUP) | K(TDM_OBJ_VIRTUAL_SERVER) | K(TDM_OBJ_REAL_SERVER) |
+	         K(TDM_OBJ_CHECKER),
+	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
+};
+
+static const struct dir_part_ops part_sync = {
+	.name = "sync", .part = TDM_PART_SYNC,
+	.kinds = K(TDM_OBJ_SYNC),
+	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
+};
+
+static const struct dir_part_ops part_snmp = {
+	.name = "snmp", .part = TDM_PART_SNMP,
+	.kinds = K(TDM_OBJ_GLOBAL),
+	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
+};
+
+const struct dir_part_ops *const dir_parts[4] = { &part_vrrp, &part_check, &part_sync,
+                                                  &part_snmp };

@@ -1,0 +1,254 @@
+/* director/daemon.c - the tandemd parent: pidfile, daemonizing, the libev loop and signals
+ * (SIGHUP reload, SIGTERM/SIGINT stop, SIGUSR1 state dump), systemd notification and
+ * watchdog, start-up and orderly shutdown. */
+#include "director/daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include "director/child_parts.h"
+#include "director/ctl_server.h"
+#include "director/evbus.h"
+#include "director/notify_fifo.h"
+#include "lib/log.h"
+#include "lib/mono.h"
+
+unsigned dir_daemon_parts(const struct dir_daemon *d, const struct tdm_config *cfg)
+{
+	unsigned parts = cfg ? cfg->parts : 0;
+
+	if (d->opts->parts_mask)
+		parts &= d->opts->parts_mask;
+	return parts;
+}
+
+static void cleanup(struct dir_daemon *d, int owner)
+{
+	dir_ctl_close(d->ctl, owner);
+	d->ctl = NULL;
+	dir_fifo_close(d->fifo, NULL);
+	d->fifo = NULL;
+	if (owner)
+		dir_pidfile_remove(d->opts->pidfile, d->pid_fd);
+	else if (d->pid_fd >= 0)
+		close(d->pid_fd);
+	d->pid_fd = -1;
+	dir_evbus_free(d->bus);
+	d->bus = NULL;
+	tdm_canon_free(&d->canon);
+	tdm_config_free(d->cfg);
+	d->cfg = NULL;
+	if (d->snap_fd >= 0)
+		close(d->snap_fd);
+	free(d->last_reload.error);
+	free(d->control_path);
+	if (d->loop)
+		ev_loop_destroy(d->loop);
+	free(d);
+}
+
+void dir_daemon_forget(struct dir_daemon *d)
+{
+	d->is_child = 1;
+	cleanup(d, 0);
+	tdm_log_close();
+}
+
+void dir_daemon_dump(struct dir_daemon *d)
+{
+	json_object *st = dir_status_json(d);
+
+	tdm_log_notice("state: %s", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN));
+	json_object_put(st);
+}
+
+static void on_stop_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct dir_daemon *d = w->data;
+
+	for (int i = 0; i < DIR_NPARTS; i++) {
+		struct dir_child *ch = &d->children[i];
+
+		if (ch->pid > 0) {
+			tdm_log_warn("child %s (pid %d) did not stop within %.0f s: SIGKILL",
+			             ch->ops->name, (int)ch->pid, DIR_STOP_TIMEOUT_S);
+			kill(ch->pid, SIGKILL);
+		}
+	}
+}
+
+void dir_daemon_stop(struct dir_daemon *d)
+{
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	tdm_log_notice("stopping");
+	sd_notify(0, "STOPPING=1");
+	dir_evbus_emit(d->bus, dir_event_new("daemon.stop"));
+	dir_sup_stop_all(d);
+	if (dir_sup_all_stopped(d)) {
+		ev_break(d->loop, EVBREAK_ALL);
+		return;
+	}
+	ev_timer_init(&d->stop_timer, on_stop_timeout, DIR_STOP_TIMEOUT_S, DIR_STOP_TIMEOUT_S);
+	d->stop_timer.data = d;
+	ev_timer_start(d->loop, &d->stop_timer);
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct dir_daemon *d = w->data;
+
+	switch (w->signum) {
+	case SIGHUP:
+		if (!d->stopping)
+			dir_reload(d, "sighup", NULL);
+		break;
+	case SIGUSR1:
+		dir_daemon_dump(d);
+		break;
+	default:
+		tdm_log_notice("signal %d received", w->signum);
+		dir_daemon_stop(d);
+		break;
+	}
+}
+
+static void on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		return -1;
+	umask(022);
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static void sig_init(struct dir_daemon *d, ev_signal *w, int signum)
+{
+	ev_signal_init(w, on_signal, signum);
+	w->data = d;
+	ev_signal_start(d->loop, w);
+}
+
+int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
+                   struct tdm_canon *canon, struct tdm_config *cfg)
+{
+	struct dir_daemon *d = calloc(1, sizeof(*d));
+	const char *path, *s;
+	uint64_t wd_usec = 0;
+	json_object *ev;
+
+	if (!d)
+		return 1;
+	d->opts = opts;
+	d->conf_file = conf_file;
+	d->copts.conf_id = opts->conf_id;
+	d->copts.lenient = opts->lenient;
+	d->copts.check_interfaces = 1;
+	d->canon = *canon;
+	memset(canon, 0, sizeof(*canon));
+	d->cfg = cfg;
+	d->snap_fd = -1;
+	d->pid_fd = -1;
+	d->generation = 1;
+
+	if (dir_pidfile_lock(opts->pidfile, &d->pid_fd) < 0) {
+		cleanup(d, 0);
+		return 1;
+	}
+	if (!opts->foreground && daemonize() < 0) {
+		tdm_log_err("daemonize: %s", strerror(errno));
+		cleanup(d, 0);
+		return 1;
+	}
+	dir_pidfile_write(d->pid_fd);
+	signal(SIGPIPE, SIG_IGN);
+	d->loop = ev_default_loop(EVFLAG_AUTO);
+	d->started_wall_ns = tdm_wall_ns();
+	d->started_mono_ns = tdm_mono_ns();
+	d->reload_t0_ns = d->started_mono_ns;
+	d->bus = dir_evbus_new(0);
+	d->snap_fd = dir_snapshot_create(d->canon.text, d->canon.len);
+	if (!d->bus || d->snap_fd < 0)
+		goto fail;
+
+	path = opts->control_path;
+	if (!path)
+		path = dir_global_str(cfg, "control_socket");
+	if (!path)
+		path = DIR_DEFAULT_CONTROL;
+	d->ctl = dir_ctl_open(d, path, dir_global_str(cfg, "control_socket_group"));
+	if (!d->ctl) {
+		fprintf(stderr, "tandemd: cannot open the control socket %s (see the log)\n", path);
+		goto fail;
+	}
+	s = dir_global_str(cfg, "notify_fifo");
+	if (s)
+		d->fifo = dir_fifo_open(s, d->bus);
+
+	sig_init(d, &d->sig_hup, SIGHUP);
+	sig_init(d, &d->sig_term, SIGTERM);
+	sig_init(d, &d->sig_int, SIGINT);
+	sig_init(d, &d->sig_usr1, SIGUSR1);
+	dir_sup_init(d);
+
+	d->last_reload.valid = 1;
+	d->last_reload.ok = 1;
+	d->last_reload.wall_ns = d->started_wall_ns;
+	d->last_reload.generation = d->generation;
+	tdm_log_notice("tandemd starting: config %s, generation %llu, pid %d", conf_file,
+	               (unsigned long long)d->generation, (int)getpid());
+	ev = dir_event_new("daemon.start");
+	json_object_object_add(ev, "pid", json_object_new_int(getpid()));
+	json_object_object_add(ev, "generation", json_object_new_uint64(d->generation));
+	dir_evbus_emit(d->bus, ev);
+	dir_sup_apply_parts(d, dir_daemon_parts(d, cfg));
+
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec) {
+		ev_timer_init(&d->wd_timer, on_watchdog, wd_usec / 2e6, wd_usec / 2e6);
+		ev_timer_start(d->loop, &d->wd_timer);
+	}
+	sd_notifyf(0, "READY=1\nMAINPID=%d\nSTATUS=running, config generation %llu",
+	           (int)getpid(), (unsigned long long)d->generation);
+
+	ev_run(d->loop, 0);
+
+	tdm_log_notice("stopped");
+	cleanup(d, 1);
+	return 0;
+fail:
+	cleanup(d, 1);
+	return 1;
+}
