@@ -54,6 +54,7 @@ struct tdm_conf_opts {
 	int max_include_depth;      /* 0 = 32 */
 	size_t max_line_len;        /* 0 = 64 KiB: longer source lines are errors */
 	int check_interfaces;       /* warn about interfaces that do not exist (parent only) */
+	int no_include;             /* refuse `include` (error): fuzzing, untrusted text */
 };
 
 /* ---- stage 1: canonical text ---- */
@@ -164,6 +165,10 @@ struct tdm_config {
 struct tdm_config *tdm_conf_parse(const char *text, size_t len, const struct tdm_canon *canon,
                                   const struct tdm_conf_opts *opts, struct tdm_diags *diags);
 void tdm_config_free(struct tdm_config *cfg);
+/* The same against a given top-level table (tests, tools); tdm_conf_parse uses tdm_conf_top. */
+struct tdm_config *tdm_conf_parse_with(const struct tdm_block *top, const char *text, size_t len,
+                                       const struct tdm_canon *canon,
+                                       const struct tdm_conf_opts *opts, struct tdm_diags *diags);
 
 /* resolve + parse; *cfg and *canon are set when produced. Returns tdm_diags_status(). */
 int tdm_conf_load(const char *path, const struct tdm_conf_opts *opts, struct tdm_canon *canon,

@@ -1,0 +1,116 @@
+/* lib/arena.c - the bump allocator declared in arena.h. Chunks are linked in a list; requests
+ * larger than a quarter chunk get a chunk of their own so little space is wasted. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/arena.h"
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	/* data follows, 16-byte aligned */
+	unsigned char data[] __attribute__((aligned(16)));
+};
+
+struct tdm_arena {
+	struct chunk *head;
+	size_t chunk;
+	size_t total;
+};
+
+#define ALIGN16(n) (((n) + 15u) & ~(size_t)15u)
+
+struct tdm_arena *tdm_arena_new(size_t chunk)
+{
+	struct tdm_arena *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->chunk = chunk ? chunk : (1u << 20);
+	return a;
+}
+
+void tdm_arena_free(struct tdm_arena *a)
+{
+	struct chunk *c, *n;
+
+	if (!a)
+		return;
+	for (c = a->head; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+static struct chunk *new_chunk(size_t size)
+{
+	struct chunk *c = malloc(sizeof(*c) + size);
+
+	if (!c) {
+		fputs("tandem: out of memory in config arena\n", stderr);
+		abort();
+	}
+	c->size = size;
+	c->used = 0;
+	c->next = NULL;
+	return c;
+}
+
+void *tdm_arena_alloc_raw(struct tdm_arena *a, size_t size)
+{
+	struct chunk *c = a->head;
+	void *p;
+
+	size = ALIGN16(size ? size : 1);
+	if (!c || c->size - c->used < size) {
+		if (size > a->chunk / 4) {
+			/* big request: own chunk, linked behind the current one */
+			c = new_chunk(size);
+			c->used = size;
+			if (a->head) {
+				c->next = a->head->next;
+				a->head->next = c;
+			} else {
+				a->head = c;
+			}
+			a->total += size;
+			return c->data;
+		}
+		c = new_chunk(a->chunk);
+		c->next = a->head;
+		a->head = c;
+	}
+	p = c->data + c->used;
+	c->used += size;
+	a->total += size;
+	return p;
+}
+
+void *tdm_arena_alloc(struct tdm_arena *a, size_t size)
+{
+	void *p = tdm_arena_alloc_raw(a, size);
+
+	memset(p, 0, size);
+	return p;
+}
+
+char *tdm_arena_strndup(struct tdm_arena *a, const char *s, size_t n)
+{
+	char *p = tdm_arena_alloc_raw(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *tdm_arena_strdup(struct tdm_arena *a, const char *s)
+{
+	return tdm_arena_strndup(a, s, strlen(s));
+}
+
+size_t tdm_arena_used(const struct tdm_arena *a)
+{
+	return a->total;
+}

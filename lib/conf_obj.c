@@ -1,0 +1,268 @@
+/* lib/conf_obj.c - config objects with an identity (VRRP instances, virtual servers, real
+ * servers, checkers, ...) and their content hashes, and the object diff used on reload. All
+ * linear: identities go through hash tables, span hashes come from per-line prefix hashes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/conf_int.h"
+
+#define HASH_MUL 0x100000001b3ull
+
+uint64_t tdm_conf_hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return h;
+}
+
+static uint64_t pow_mul(uint64_t e)
+{
+	uint64_t r = 1, b = HASH_MUL;
+
+	while (e) {
+		if (e & 1)
+			r *= b;
+		b *= b;
+		e >>= 1;
+	}
+	return r;
+}
+
+/* hash of canonical lines a..b (1-based, inclusive) */
+static uint64_t span_hash(const struct tdm_conf_ctx *ctx, size_t a, size_t b)
+{
+	if (b > ctx->nlines)
+		b = ctx->nlines;
+	if (a < 1 || a > b)
+		return 0;
+	return ctx->line_hash[b] - ctx->line_hash[a - 1] * pow_mul(b - a + 1);
+}
+
+static uint64_t id_hash(unsigned kind, const char *id)
+{
+	uint64_t h = 1469598103934665603ull ^ kind;
+
+	while (*id)
+		h = (h ^ (unsigned char)*id++) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* open-addressing set of object indexes by (kind, id) */
+struct idset {
+	uint64_t *h;
+	size_t *idx;
+	size_t cap;
+};
+
+static void idset_init(struct idset *s, size_t n)
+{
+	s->cap = 16;
+	while (s->cap < n * 2 + 2)
+		s->cap *= 2;
+	s->h = calloc(s->cap, sizeof(*s->h));
+	s->idx = calloc(s->cap, sizeof(*s->idx));
+	if (!s->h || !s->idx)
+		tdm_conf_oom();
+}
+
+static void idset_free(struct idset *s)
+{
+	free(s->h);
+	free(s->idx);
+}
+
+/* find (kind,id) among objs; returns its slot (empty if absent) */
+static size_t idset_slot(const struct idset *s, const struct tdm_obj *objs, unsigned kind,
+                         const char *id, uint64_t h)
+{
+	size_t i;
+
+	for (i = h & (s->cap - 1); s->h[i]; i = (i + 1) & (s->cap - 1))
+		if (s->h[i] == h && objs[s->idx[i]].kind == kind && !strcmp(objs[s->idx[i]].id, id))
+			return i;
+	return i;
+}
+
+struct objvec {
+	struct tdm_obj *v;
+	size_t n, cap;
+};
+
+static void add_obj(struct tdm_conf_ctx *ctx, struct objvec *ov, unsigned kind, const char *id,
+                    const struct tdm_cnode *n)
+{
+	struct tdm_obj *o;
+
+	if (ov->n == ov->cap) {
+		ov->cap = ov->cap ? ov->cap * 2 : 256;
+		ov->v = tdm_xrealloc(ov->v, ov->cap * sizeof(*ov->v));
+	}
+	o = &ov->v[ov->n++];
+	o->kind = (enum tdm_obj_kind)kind;
+	o->id = id;
+	o->node = n;
+	o->hash = span_hash(ctx, n->line, n->end_line);
+}
+
+static char *join_args(struct tdm_conf_ctx *ctx, const struct tdm_cnode *n, int with_kw)
+{
+	size_t len = with_kw ? strlen(n->kw) + 1 : 0, i;
+	char *s, *p;
+
+	for (i = 0; i < n->argc; i++)
+		len += strlen(n->argv[i]) + 1;
+	if (!with_kw && !n->argc)
+		return tdm_arena_strdup(ctx->arena, n->kw);
+	p = s = tdm_arena_alloc_raw(ctx->arena, len + 1);
+	if (with_kw)
+		p = stpcpy(p, n->kw);
+	for (i = 0; i < n->argc; i++) {
+		if (p != s)
+			*p++ = ' ';
+		p = stpcpy(p, n->argv[i]);
+	}
+	*p = '\0';
+	return s;
+}
+
+static void collect(struct tdm_conf_ctx *ctx, struct objvec *ov, const struct tdm_cnode *blk,
+                    const char *prefix, int top)
+{
+	const struct tdm_cnode *n;
+
+	for (n = blk->child; n; n = n->next) {
+		const struct tdm_block *sub;
+
+		if (!n->def || n->end_line == n->line)
+			continue;
+		if (n->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED | TDM_KW_LIST))
+			continue;
+		sub = n->def->sub;
+		if (sub && sub->is_obj) {
+			const char *id = sub->ident ? sub->ident(ctx, n) : NULL;
+			char *full;
+
+			if (!id)
+				id = join_args(ctx, n, 0);
+			if (prefix) {
+				size_t a = strlen(prefix), b = strlen(id);
+
+				full = tdm_arena_alloc_raw(ctx->arena, a + b + 2);
+				memcpy(full, prefix, a);
+				full[a] = '/';
+				memcpy(full + a + 1, id, b + 1);
+			} else {
+				full = tdm_arena_strdup(ctx->arena, id);
+			}
+			add_obj(ctx, ov, sub->obj_kind, full, n);
+			collect(ctx, ov, n, full, 0);
+		} else {
+			if (top)
+				add_obj(ctx, ov, TDM_OBJ_OTHER, join_args(ctx, n, 1), n);
+			collect(ctx, ov, n, prefix, 0);
+		}
+	}
+}
+
+void tdm_conf_collect_objs(struct tdm_conf_ctx *ctx)
+{
+	struct objvec ov = { 0 };
+	struct idset set;
+	size_t i;
+
+	collect(ctx, &ov, ctx->cfg->root, NULL, 1);
+	/* identities must be unique: number repeated ones "#2", "#3", ... */
+	idset_init(&set, ov.n);
+	for (i = 0; i < ov.n; i++) {
+		struct tdm_obj *o = &ov.v[i];
+		uint64_t h = id_hash(o->kind, o->id);
+		size_t slot = idset_slot(&set, ov.v, o->kind, o->id, h);
+		unsigned k;
+
+		if (set.h[slot]) {
+			const char *base = o->id;
+
+			for (k = 2; set.h[slot]; k++) {
+				char alt[32];
+				char *cand;
+
+				/* bounded: after 1000 tries use the object's index, which is unique */
+				snprintf(alt, sizeof(alt), "#%u", k <= 1000 ? k : (unsigned)i + 1000000u);
+				if (asprintf(&cand, "%s%s", base, alt) < 0)
+					tdm_conf_oom();
+				h = id_hash(o->kind, cand);
+				slot = idset_slot(&set, ov.v, o->kind, cand, h);
+				o->id = tdm_arena_strdup(ctx->arena, cand);
+				free(cand);
+				if (k > 1001)
+					break;
+			}
+			if (set.h[slot])
+				continue;
+		}
+		set.h[slot] = h;
+		set.idx[slot] = i;
+	}
+	idset_free(&set);
+	ctx->cfg->objs = tdm_arena_alloc_raw(ctx->arena, (ov.n ? ov.n : 1) * sizeof(*ov.v));
+	if (ov.n)
+		memcpy(ctx->cfg->objs, ov.v, ov.n * sizeof(*ov.v));
+	ctx->cfg->nobjs = ov.n;
+	free(ov.v);
+}
+
+void tdm_conf_diff(const struct tdm_config *old_cfg, const struct tdm_config *new_cfg,
+                   tdm_diff_cb cb, void *arg)
+{
+	size_t nold = old_cfg ? old_cfg->nobjs : 0, nnew = new_cfg ? new_cfg->nobjs : 0, i;
+	const struct tdm_obj *ov = nold ? old_cfg->objs : NULL;
+	struct idset set;
+	char *seen;
+
+	idset_init(&set, nold);
+	seen = calloc(nold + 1, 1);
+	if (!seen)
+		tdm_conf_oom();
+	for (i = 0; i < nold; i++) {
+		uint64_t h = id_hash(ov[i].kind, ov[i].id);
+		size_t slot = idset_slot(&set, ov, ov[i].kind, ov[i].id, h);
+
+		if (set.h[slot])
+			continue;   /* duplicate identity: cannot happen after collection */
+		set.h[slot] = h;
+		set.idx[slot] = i;
+	}
+	for (i = 0; i < nnew; i++) {
+		const struct tdm_obj *no = &new_cfg->objs[i];
+		size_t slot;
+
+		if (!nold) {
+			cb(arg, TDM_DIFF_ADDED, NULL, no);
+			continue;
+		}
+		slot = idset_slot(&set, ov, no->kind, no->id, id_hash(no->kind, no->id));
+		if (!set.h[slot]) {
+			cb(arg, TDM_DIFF_ADDED, NULL, no);
+			continue;
+		}
+		seen[set.idx[slot]] = 1;
+		cb(arg, ov[set.idx[slot]].hash == no->hash ? TDM_DIFF_SAME : TDM_DIFF_CHANGED,
+		   &ov[set.idx[slot]], no);
+	}
+	for (i = 0; i < nold; i++)
+		if (!seen[i])
+			cb(arg, TDM_DIFF_REMOVED, &ov[i], NULL);
+	free(seen);
+	idset_free(&set);
+}

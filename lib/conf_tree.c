@@ -1,0 +1,117 @@
+/* lib/conf_tree.c - stage 2, first step: canonical text -> statement tree. Every line is
+ * tokenized in place in an arena copy of the text (no per-token malloc); nodes, argv and vals
+ * arrays come from the config's arena. Also records line offsets and the prefix hashes used
+ * for the objects' content hashes. */
+#include <stdlib.h>
+#include <string.h>
+#include "lib/conf_int.h"
+
+#define HASH_MUL 0x100000001b3ull
+
+static struct tdm_cnode *new_node(struct tdm_conf_ctx *ctx, char **tok, size_t ntok,
+                                  uint32_t line)
+{
+	struct tdm_cnode *n = tdm_arena_alloc(ctx->arena, sizeof(*n));
+	size_t argc = ntok - 1;
+
+	n->kw = tok[0];
+	n->argc = (uint32_t)argc;
+	if (argc) {
+		n->argv = tdm_arena_alloc_raw(ctx->arena, argc * sizeof(*n->argv));
+		memcpy(n->argv, tok + 1, argc * sizeof(*n->argv));
+		n->vals = tdm_arena_alloc(ctx->arena, argc * sizeof(*n->vals));
+	}
+	n->line = n->end_line = line;
+	return n;
+}
+
+int tdm_conf_build_tree(struct tdm_conf_ctx *ctx)
+{
+	struct tdm_config *cfg = ctx->cfg;
+	const char *text = cfg->text;
+	char *w = ctx->work;
+	size_t len = cfg->text_len, pos = 0, nl = 0, cap = 0, i;
+	struct tdm_cnode *stack[TDM_CONF_MAX_DEPTH + 1], *tail[TDM_CONF_MAX_DEPTH + 1];
+	char **toks = NULL;
+	int depth = 0;
+	const char *p;
+
+	/* count lines */
+	for (p = text; (p = memchr(p, '\n', len - (size_t)(p - text))); p++)
+		nl++;
+	if (len && text[len - 1] != '\n')
+		nl++;
+	ctx->line_off = malloc((nl + 1) * sizeof(*ctx->line_off));
+	ctx->line_hash = malloc((nl + 1) * sizeof(*ctx->line_hash));
+	if (!ctx->line_off || !ctx->line_hash)
+		tdm_conf_oom();
+	ctx->line_hash[0] = 0;
+	cfg->root = tdm_arena_alloc(ctx->arena, sizeof(*cfg->root));
+	cfg->root->kw = "";
+	stack[0] = cfg->root;
+	tail[0] = NULL;
+	for (i = 0; pos < len; i++) {
+		const char *eol = memchr(text + pos, '\n', len - pos);
+		size_t n = eol ? (size_t)(eol - text) - pos : len - pos, errcol = 0;
+		uint32_t line = (uint32_t)(i + 1);
+		const char *errmsg = NULL;
+		int opens, closes, ntok;
+
+		ctx->line_off[i] = pos;
+		ctx->line_hash[i + 1] = ctx->line_hash[i] * HASH_MUL +
+		                        tdm_conf_hash_bytes(text + pos, n);
+		ntok = tdm_canon_lex(w + pos, n, &toks, &cap, &opens, &closes, &errcol, &errmsg);
+		pos += n + 1;
+		if (ntok < 0) {
+			tdm_conf_diag_line(ctx, TDM_SEV_ERROR, line, errcol, "%s", errmsg);
+			continue;
+		}
+		if (closes) {
+			if (depth == 0) {
+				tdm_conf_diag_line(ctx, TDM_SEV_ERROR, line, 1,
+				                   "'}' without a matching '{'");
+				continue;
+			}
+			stack[depth]->end_line = line;
+			depth--;
+			continue;
+		}
+		if (ntok == 0)
+			continue;
+		{
+			struct tdm_cnode *node = new_node(ctx, toks, (size_t)ntok, line);
+
+			node->parent = stack[depth];
+			if (tail[depth])
+				tail[depth]->next = node;
+			else
+				stack[depth]->child = node;
+			tail[depth] = node;
+			if (opens) {
+				if (depth >= TDM_CONF_MAX_DEPTH) {
+					tdm_conf_diag_line(ctx, TDM_SEV_FATAL, line, 1,
+					                   "blocks nested deeper than %d levels",
+					                   TDM_CONF_MAX_DEPTH);
+					free(toks);
+					ctx->nlines = i + 1;
+					return -1;
+				}
+				node->end_line = 0;    /* set by its "}" */
+				stack[++depth] = node;
+				tail[depth] = NULL;
+			}
+		}
+	}
+	ctx->nlines = i;
+	free(toks);
+	while (depth > 0) {
+		tdm_conf_diag_at(ctx, TDM_SEV_ERROR, stack[depth], -1,
+		                 "block '%s' is not closed: expected '}'", stack[depth]->kw);
+		stack[depth]->end_line = (uint32_t)ctx->nlines;
+		if (stack[depth]->end_line <= stack[depth]->line)
+			stack[depth]->end_line = stack[depth]->line + 1;
+		depth--;
+	}
+	cfg->root->end_line = (uint32_t)ctx->nlines;
+	return 0;
+}
