@@ -51,8 +51,9 @@ deps:
 	@bash tools/deps.sh
 
 # Same binaries under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/.
+ASAN_BUILD ?= build-asan
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined $(filter-out -O2 -g,$(CFLAGS))" LDFLAGS="-fsanitize=address,undefined" all unit-bins
+	$(MAKE) BUILD=$(ASAN_BUILD) CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined $(filter-out -O2 -g,$(CFLAGS))" LDFLAGS="-fsanitize=address,undefined" all unit-bins
 
 unit-bins: $(UNIT_BINS)
 

@@ -9,11 +9,13 @@
 # (a build error, a crashed runner) counts as one failure. The last line printed is exactly
 # "N passed, N failed" (", N skipped" when some were skipped); exit status 1 if anything failed.
 # SKIP_SUITES="asan fuzz vm" leaves suites out (for quick local runs; CI runs all).
+# Build dirs: BUILD (build), ASAN_BUILD (build-asan), FUZZ_BUILD (build-fuzz).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 cd "$REPO"
 export BUILD=${BUILD:-build}
+ASAN_BUILD=${ASAN_BUILD:-build-asan}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 SKIP_SUITES=${SKIP_SUITES:-}
 # sub-makes get their settings explicitly, not through the parent make's environment
@@ -48,10 +50,11 @@ build_all() {
 }
 unit() { bash tests/run-unit.sh $(ls "$1"/tests/test_* 2>/dev/null | grep -v '\.d$'); }
 asan_all() {
-	make --no-print-directory -j"$JOBS" asan || { echo "asan build failed"; echo "0 passed, 1 failed"; return 1; }
+	make --no-print-directory -j"$JOBS" ASAN_BUILD="$ASAN_BUILD" asan ||
+		{ echo "asan build failed"; echo "0 passed, 1 failed"; return 1; }
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		unit build-asan
+		unit "$ASAN_BUILD"
 }
 
 if suite build build_all; then
