@@ -32,3 +32,14 @@ wait_for() {
 	return 0
 }
 need_tandemd() { [ -x "$TANDEMD" ] || skip "$TANDEMD not built"; }
+# wait_exit PID SECONDS : wait for a child of this shell to exit; returns its exit status,
+# or 124 if it is still running after SECONDS (a zombie counts as exited)
+wait_exit() {
+	local pid=$1 i=0
+	while [ -e "/proc/$pid" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$pid/stat" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -ge $(($2 * 10)) ] && return 124
+		sleep 0.1
+	done
+	wait "$pid"
+}
