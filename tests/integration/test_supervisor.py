@@ -1,0 +1,181 @@
+"""tandemd supervisor: start/stop, children per part, restart of a killed child, detection
+of a wedged (SIGSTOPped) child through missed heartbeats, SIGUSR1 state dump, -P."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from tandem import wait_until
+
+CONF = """
+global_defs {
+    router_id sup-test
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface lo
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+virtual_server 192.0.2.10 80 {
+    delay_loop 5
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 198.51.100.11 80 {
+        weight 1
+        TCP_CHECK {
+            connect_timeout 3
+        }
+    }
+}
+"""
+
+HB = ["--heartbeat", "100"]
+
+
+def children(d):
+    return {c["name"]: c for c in d.status()["children"]}
+
+
+def wait_running(d, names, timeout=10):
+    def ok():
+        ch = children(d)
+        return all(n in ch and ch[n]["state"] == "running" and ch[n]["pid"] > 0
+                   for n in names) and ch
+    return wait_until(ok, timeout=timeout, what=f"children {names} running")
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie still answers kill(0); look at its state
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_start_stop(tandemd):
+    d = tandemd(CONF, args=HB)
+    ch = wait_running(d, ["vrrp", "check"])
+    st = d.status()
+    assert st["ok"] is True
+    assert st["daemon"]["pid"] == d.pid
+    assert st["daemon"]["generation"] == 1
+    assert st["daemon"]["config_file"] == str(d.conf)
+    assert st["daemon"]["last_reload"]["ok"] is True
+    assert set(ch) == {"vrrp", "check"}
+    for c in ch.values():
+        assert c["restarts"] == 0 and c["last_exit"] is None
+        assert c["generation"] == 1
+    assert int(d.pidfile.read_text().strip()) == d.pid
+    assert d.sock.exists()
+    assert oct(d.sock.stat().st_mode & 0o777) == oct(0o660)
+    kids = [c["pid"] for c in ch.values()]
+
+    ev = d.wait_event({"type": "daemon.start"})
+    assert ev["pid"] == d.pid and ev["generation"] == 1
+
+    t0 = time.monotonic()
+    rc = d.stop(timeout=10)
+    assert rc == 0, d.log_tail()
+    assert time.monotonic() - t0 < 6
+    for pid in kids:
+        wait_until(lambda: not pid_alive(pid), timeout=5, what=f"child {pid} gone")
+    assert not d.pidfile.exists()
+    assert not d.sock.exists()
+    assert "event " in d.log_text() and "daemon.stop" in d.log_text()
+
+
+def test_child_killed_is_restarted(tandemd):
+    d = tandemd(CONF, args=HB)
+    old = wait_running(d, ["vrrp", "check"])["vrrp"]["pid"]
+    with d.events() as evs:
+        os.kill(old, signal.SIGKILL)
+        ex = evs.wait_event({"type": "child.exit", "child": "vrrp"})
+        assert ex["pid"] == old and ex["status"] == "killed by signal 9"
+        rs = evs.wait_event({"type": "child.restart", "child": "vrrp"})
+        assert rs["restarts"] == 1 and rs["delay_ms"] == 100
+        st = evs.wait_event({"type": "child.start", "child": "vrrp"})
+        assert st["pid"] != old
+        assert ex["seq"] < rs["seq"] < st["seq"]
+    c = wait_running(d, ["vrrp"])["vrrp"]
+    assert c["restarts"] == 1
+    assert c["last_exit"] == "killed by signal 9"
+    assert c["generation"] == 1
+    # the other child was not touched
+    assert children(d)["check"]["restarts"] == 0
+
+
+def test_backoff_doubles(tandemd):
+    d = tandemd(CONF, args=HB)
+    wait_running(d, ["check"])
+    delays = []
+    with d.events() as evs:
+        for _ in range(3):
+            pid = wait_running(d, ["check"])["check"]["pid"]
+            os.kill(pid, signal.SIGKILL)
+            delays.append(evs.wait_event({"type": "child.restart", "child": "check"})["delay_ms"])
+            evs.wait_event({"type": "child.start", "child": "check"})
+    assert delays == [100, 200, 400]
+
+
+def test_wedged_child_detected_by_heartbeat(tandemd):
+    d = tandemd(CONF, args=HB)
+    old = wait_running(d, ["check"])["check"]["pid"]
+    with d.events() as evs:
+        os.kill(old, signal.SIGSTOP)
+        try:
+            to = evs.wait_event({"type": "child.heartbeat_timeout", "child": "check"},
+                                timeout=5)
+            assert to["pid"] == old
+            ex = evs.wait_event({"type": "child.exit", "child": "check"})
+            assert ex["status"] == "killed by signal 9"
+            evs.wait_event({"type": "child.restart", "child": "check"})
+            evs.wait_event({"type": "child.start", "child": "check"})
+        finally:
+            if pid_alive(old):
+                os.kill(old, signal.SIGKILL)
+    c = wait_running(d, ["check"])["check"]
+    assert c["last_exit"] == "heartbeat timeout"
+    assert c["pid"] != old
+    assert "no heartbeat answer" in d.log_text()
+
+
+def test_sigusr1_dumps_state(tandemd):
+    d = tandemd(CONF, args=HB)
+    wait_running(d, ["vrrp", "check"])
+    d.signal(signal.SIGUSR1)
+    wait_until(lambda: "state: {" in d.log_text(), timeout=5, what="state dump in the log")
+    assert d.ctl("ping")["ok"]
+
+
+def test_vrrp_only(tandemd):
+    d = tandemd(CONF, args=HB + ["-P"])
+    wait_running(d, ["vrrp"])
+    assert set(children(d)) == {"vrrp"}
+
+
+def test_config_without_parts_has_no_children(tandemd):
+    d = tandemd("global_defs {\n    router_id empty\n}\n", args=HB)
+    assert d.status()["children"] == []
+    assert d.stop() == 0
+
+
+def test_refuses_config_errors(tandemd):
+    d = tandemd(CONF + "\nno_such_block {\n}\n", start=False)
+    d.start(wait=False)
+    rc = d.proc.wait(10)
+    assert rc in (3, 4)
+    assert f"{d.conf}:" in d.log_text()
+    assert not d.sock.exists()
