@@ -47,9 +47,10 @@ struct tdm_lex_err {
 	const char *msg;    /* static text */
 };
 
-/* Split s[0..n) into tokens (quotes, escapes, braces). col0 is the column of s[0]. On a lexical
- * error returns -1 with err set; the tokens before the error are kept in out. */
-int tdm_lex_line(const char *s, size_t n, uint32_t col0, struct tdm_toks *out,
+/* Split s[0..n) into tokens (quotes, escapes, braces). col0 is the column of s[0]; braces = 0
+ * makes '{' and '}' ordinary characters (include patterns). On a lexical error returns -1 with
+ * err set; the tokens before the error are kept in out. */
+int tdm_lex_line(const char *s, size_t n, uint32_t col0, int braces, struct tdm_toks *out,
                  struct tdm_lex_err *err);
 void tdm_toks_free(struct tdm_toks *t);
 /* Length of s[0..n) without a '#' or '!' comment (outside quotes). */

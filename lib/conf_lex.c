@@ -166,7 +166,7 @@ static void tok_push(struct tdm_toks *out, uint32_t off, uint32_t col, int kind)
 	tdm_buf_putc(&out->store, '\0');
 }
 
-int tdm_lex_line(const char *s, size_t n, uint32_t col0, struct tdm_toks *out,
+int tdm_lex_line(const char *s, size_t n, uint32_t col0, int braces, struct tdm_toks *out,
                  struct tdm_lex_err *err)
 {
 	size_t i = 0;
@@ -183,23 +183,33 @@ int tdm_lex_line(const char *s, size_t n, uint32_t col0, struct tdm_toks *out,
 			break;
 		col = col0 + (uint32_t)i;
 		off = (uint32_t)out->store.len;
-		if (s[i] == '{' || s[i] == '}') {
+		if (braces && (s[i] == '{' || s[i] == '}')) {
 			tok_push(out, off, col, s[i] == '{' ? TDM_TOK_LBRACE : TDM_TOK_RBRACE);
 			i++;
 			continue;
 		}
-		while (i < n && !is_ws(s[i]) && s[i] != '{' && s[i] != '}') {
+		while (i < n && !is_ws(s[i]) && (!braces || (s[i] != '{' && s[i] != '}'))) {
 			char c = s[i];
 
+			if (c == '$' && i + 1 < n && s[i + 1] == '{' && memchr(s + i, '}', n - i)) {
+				/* an undefined ${NAME} stays one literal word */
+				const char *close = memchr(s + i, '}', n - i);
+				size_t k = (size_t)(close - (s + i)) + 1;
+
+				tdm_buf_put(&out->store, s + i, k);
+				i += k;
+				continue;
+			}
 			if (c == '"' || c == '\'') {
 				size_t qstart = i++;
 
 				while (i < n && s[i] != c) {
 					if (s[i] == '\\') {
+						size_t at = i;
 						int v = quoted_escape(s, n, &i);
 
 						if (v < 0) {
-							err->col = col0 + (uint32_t)(i - 1);
+							err->col = col0 + (uint32_t)at;
 							err->msg = "NUL character in quoted string";
 							return -1;
 						}

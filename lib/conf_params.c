@@ -407,7 +407,7 @@ int tdm_gen_parse(const char *s, size_t n, struct tdm_gen *g, const char **err)
 			}
 		if (nitems == 1) {
 			g->end = v[0];
-			g->start = g->end > 0 ? 1 : -1;
+			g->start = g->end < 0 ? -1 : 1;
 			g->step = g->end >= g->start ? 1 : -1;
 		} else if (nitems == 2) {
 			g->start = v[0];

@@ -483,6 +483,21 @@ static int is_include_kw(const char *s)
 	       !strcmp(s, "includew") || !strcmp(s, "includeb") || !strcmp(s, "includea");
 }
 
+/* include lines keep '{' '}' in their pattern (brace expansion) */
+static int starts_with_include(const char *s, size_t n)
+{
+	size_t w = 0;
+	char kw[10];
+
+	while (w < n && w < 9 && s[w] != ' ' && s[w] != '\t')
+		w++;
+	if (w == n || w > 8)
+		return 0;
+	memcpy(kw, s, w);
+	kw[w] = '\0';
+	return is_include_kw(kw);
+}
+
 /* $NAME=value [\ continued lines] */
 static void define(struct rsv *r, struct lsrc *s, const char *text, size_t n, size_t nl)
 {
@@ -699,12 +714,11 @@ again:
 			goto again;
 		}
 	}
-	if (tdm_lex_line(text, n, col0, &r->toks, &lerr) < 0) {
+	if (tdm_lex_line(text, n, col0, !starts_with_include(text, n), &r->toks, &lerr) < 0) {
 		rdiag(r, TDM_SEV_ERROR, s->file, line, lerr.col, "%s", lerr.msg);
 		goto out;
 	}
-	if (r->toks.n && r->toks.v[0].kind == TDM_TOK_WORD &&
-	    is_include_kw(r->toks.store.p + r->toks.v[0].off)) {
+	if (r->toks.n && is_include_kw(r->toks.store.p + r->toks.v[0].off)) {
 		do_include(r, s, line);
 		goto out;
 	}
