@@ -466,9 +466,11 @@ struct dir_ctl *dir_ctl_open(struct dir_daemon *d, const char *path, const char 
 		tdm_log_err("control socket %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (chmod(path, 0660) < 0 ||
-	    (srv->have_gid && chown(path, (uid_t)-1, srv->gid) < 0)) {
-		tdm_log_err("control socket %s: permissions: %s", path, strerror(errno));
+	if (chmod(path, 0660) < 0 || (srv->have_gid && chown(path, (uid_t)-1, srv->gid) < 0)) {
+		int err = errno;
+
+		tdm_log_err("control socket %s: cannot set its mode or group: %s", srv->path,
+		            strerror(err));
 		unlink(path);
 		goto fail;
 	}

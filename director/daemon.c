@@ -23,6 +23,28 @@ unsigned dir_daemon_parts(const struct dir_daemon *d, const struct tdm_config *c
 {
 	unsigned parts = cfg ? cfg->parts : 0;
 
+	/* the objects imply their parts too (whatever the tables set in cfg->parts) */
+	for (size_t i = 0; cfg && i < cfg->nobjs; i++) {
+		switch (cfg->objs[i].kind) {
+		case TDM_OBJ_VRRP_SCRIPT:
+		case TDM_OBJ_VRRP_SYNC_GROUP:
+		case TDM_OBJ_VRRP_INSTANCE:
+			parts |= TDM_PART_VRRP;
+			break;
+		case TDM_OBJ_VS_GROUP:
+		case TDM_OBJ_VIRTUAL_SERVER:
+		case TDM_OBJ_REAL_SERVER:
+		case TDM_OBJ_CHECKER:
+			parts |= TDM_PART_CHECK;
+			break;
+		case TDM_OBJ_SYNC:
+			parts |= TDM_PART_SYNC;
+			break;
+		default:
+			break;
+		}
+	}
+
 	if (d->opts->parts_mask)
 		parts &= d->opts->parts_mask;
 	return parts;

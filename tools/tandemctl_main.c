@@ -228,14 +228,21 @@ int main(int argc, char **argv)
 		json_object_object_add(req, "since", json_object_new_int64(a.since));
 	if (a.type)
 		json_object_object_add(req, "type", json_object_new_string(a.type));
-	if (ctl_send(&conn, req) < 0) {
-		fprintf(stderr, "tandemctl: send: %s\n", strerror(errno));
-		rc = CTL_EXIT_CONNECT;
-		goto out;
-	}
 	/* a reload of a very large config may take a while: wait longer by default */
 	wait_ms = a.timeout_ms >= 0 ? a.timeout_ms : !strcmp(cmd, "reload") ? 300000 : 10000;
-	rc = read_reply(&conn, wait_ms, &reply);
+	if (ctl_send(&conn, req) < 0) {
+		int err = errno;
+
+		/* the daemon may have refused us before reading: its reply can still be queued */
+		rc = read_reply(&conn, 1000, &reply);
+		if (!reply) {
+			fprintf(stderr, "tandemctl: send: %s\n", strerror(err));
+			rc = CTL_EXIT_CONNECT;
+			goto out;
+		}
+	} else {
+		rc = read_reply(&conn, wait_ms, &reply);
+	}
 	if (rc == CTL_EXIT_CONNECT)
 		goto out;
 	if (rc != CTL_EXIT_OK) {
