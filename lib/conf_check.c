@@ -119,7 +119,7 @@ void tdm_conf_check_free(struct tdm_conf_ctx *ctx)
 	ctx->bmap_cap = ctx->bmap_n = 0;
 }
 
-static int kw_lookup(const struct tdm_bidx *x, const char *kw)
+static int kw_lookup1(const struct tdm_bidx *x, const char *kw)
 {
 	uint32_t h;
 
@@ -127,6 +127,14 @@ static int kw_lookup(const struct tdm_bidx *x, const char *kw)
 		if (!strcmp(x->b->kws[x->slot[h]].name, kw))
 			return x->slot[h];
 	return -1;
+}
+
+/* a table entry named "*" matches any keyword the block does not list (conf_schema.h) */
+static int kw_lookup(const struct tdm_bidx *x, const char *kw)
+{
+	int k = kw_lookup1(x, kw);
+
+	return k >= 0 ? k : kw_lookup1(x, "*");
 }
 
 /* ---- argument conversion ---- */

@@ -58,7 +58,8 @@ struct tdm_arg {
 #define TDM_ARGS_MANY 255         /* max_args: no upper bound (last arg spec repeats) */
 
 struct tdm_kw {
-	const char *name;
+	const char *name;                    /* "*": matches any keyword the block does not list
+	                                      * (e.g. the address lines of virtual_server_group) */
 	unsigned flags;
 	unsigned char min_args, max_args;
 	const struct tdm_arg *args;          /* positional specs; if fewer than max_args, the last

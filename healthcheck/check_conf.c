@@ -1,0 +1,404 @@
+/* healthcheck/check_conf.c - keyword tables of the check part: virtual_server_group,
+ * virtual_server, real_server, the checker blocks (TCP_CHECK, HTTP_GET, SSL_GET, SMTP_CHECK,
+ * DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK, FILE_CHECK; BFD_CHECK refused) and SSL.
+ * Names, argument counts and ranges follow keepalived 2.2.7; all TDM_KW_NOTYET until the check
+ * issue implements them. Builders and cross checks are in check_conf_build.c. */
+#include <stdlib.h>
+#include <string.h>
+#include "healthcheck/check_conf.h"
+
+#define N TDM_KW_NOTYET
+#define M TDM_KW_MULTI
+#define KW0(nm, fl, h) { .name = nm, .flags = (fl), .help = h }
+#define KWA(nm, fl, mn, mx, a, h) { .name = nm, .flags = (fl), .min_args = mn, .max_args = mx, \
+		.args = a, .nargs = TDM_NELEM(a), .help = h }
+#define KWK(nm, fl, mn, mx, a, chk, h) { .name = nm, .flags = (fl), .min_args = mn, \
+		.max_args = mx, .args = a, .nargs = TDM_NELEM(a), .check = chk, .help = h }
+#define KWC(nm, fl, mn, chk, h) { .name = nm, .flags = (fl) | TDM_KW_ANYARGS, .min_args = mn, \
+		.max_args = TDM_ARGS_MANY, .check = chk, .help = h }
+#define KWB(nm, fl, blk, h) { .name = nm, .flags = (fl) | TDM_KW_BLOCK | M, .sub = &blk, .help = h }
+
+static const char *const e_sched[] = {
+	"rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh", "fo", "ovf", "lblcr", "sed", "nq",
+	"twos", NULL };
+static const char *const e_proto[] = { "TCP", "UDP", "SCTP", NULL };
+static const char *const e_family[] = { "inet", "inet6", NULL };
+static const char *const e_http[] = { "1.0", "1.0C", "1.1", NULL };
+static const char *const e_dns[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", NULL };
+static const char *const e_reverse[] = { "reverse", NULL };
+
+static const struct tdm_arg a_bool[] = { { "bool", TDM_A_BOOL, 0, 0, NULL } };
+static const struct tdm_arg a_str[] = { { "string", TDM_A_STR, 0, 0, NULL } };
+static const struct tdm_arg a_path[] = { { "path", TDM_A_PATH, 0, 0, NULL } };
+static const struct tdm_arg a_ip[] = { { "address", TDM_A_IP, 0, 0, NULL } };
+static const struct tdm_arg a_port[] = { { "port", TDM_A_PORT, 0, 65535, NULL } };
+static const struct tdm_arg a_if[] = { { "interface", TDM_A_IFNAME, 0, 0, NULL } };
+static const struct tdm_arg a_uint[] = { { "number", TDM_A_INT, 0, 4294967295LL, NULL } };
+static const struct tdm_arg a_uint1[] = { { "number", TDM_A_INT, 1, 4294967295LL, NULL } };
+static const struct tdm_arg a_timer[] = { { "seconds", TDM_A_TIMER, 0, 4294000000LL, NULL } };
+static const struct tdm_arg a_timer1[] = { { "seconds", TDM_A_TIMER, 1, 4294000000LL, NULL } };
+static const struct tdm_arg a_rs_weight[] = { { "weight", TDM_A_INT, 0, 2147483647LL, NULL } };
+static const struct tdm_arg a_vs_weight[] = { { "weight", TDM_A_INT, 1, 2147483647LL, NULL } };
+static const struct tdm_arg a_sched[] = { { "scheduler", TDM_A_ENUM, 0, 0, e_sched } };
+static const struct tdm_arg a_proto[] = { { "protocol", TDM_A_ENUM, 0, 0, e_proto } };
+static const struct tdm_arg a_family[] = { { "family", TDM_A_ENUM, 0, 0, e_family } };
+static const struct tdm_arg a_http[] = { { "version", TDM_A_ENUM, 0, 0, e_http } };
+static const struct tdm_arg a_dns[] = { { "type", TDM_A_ENUM, 0, 0, e_dns } };
+static const struct tdm_arg a_script[] = {
+	{ "script", TDM_A_PATH, 0, 0, NULL }, { "user", TDM_A_STR, 0, 0, NULL },
+	{ "group", TDM_A_STR, 0, 0, NULL } };
+static const struct tdm_arg a_user[] = {
+	{ "user", TDM_A_STR, 0, 0, NULL }, { "group", TDM_A_STR, 0, 0, NULL } };
+static const struct tdm_arg a_server[] = {
+	{ "address", TDM_A_IP, 0, 0, NULL }, { "port", TDM_A_PORT, 0, 65535, NULL } };
+static const struct tdm_arg a_name[] = { { "name", TDM_A_STR, 0, 0, NULL } };
+static const struct tdm_arg a_digest[] = { { "md5", TDM_A_STR, 32, 32, NULL } };
+static const struct tdm_arg a_stack[] = { { "bytes", TDM_A_INT, 0, 2147483647LL, NULL } };
+static const struct tdm_arg a_replylen[] = { { "bytes", TDM_A_INT, 0, 65515, NULL } };
+static const struct tdm_arg a_misc_timeout[] = { { "seconds", TDM_A_INT, 0, 4294, NULL } };
+static const struct tdm_arg a_file_weight[] = {
+	{ "weight", TDM_A_INT, -2147483647LL, 2147483647LL, NULL },
+	{ "reverse", TDM_A_ENUM, 0, 0, e_reverse } };
+static const struct tdm_arg a_fwmark[] = { { "fwmark", TDM_A_INT, 0, 4294967295LL, NULL } };
+
+/* ---- argument checks ---- */
+
+static int chk_vs_args(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	char *end;
+	long long v;
+	struct check_vsg_entry e;
+	int r;
+
+	if (!strcmp(n->argv[0], "fwmark") || !strcmp(n->argv[0], "group")) {
+		if (n->argc != 2) {
+			tdm_conf_err(ctx, n, -1, "expected 'virtual_server %s <%s> {'", n->argv[0],
+			             n->argv[0][0] == 'f' ? "fwmark 1..4294967295" : "group name");
+			return -1;
+		}
+		if (n->argv[0][0] == 'f') {
+			v = strtoll(n->argv[1], &end, 0);
+			if (*end || end == n->argv[1] || v < 1 || v > 4294967295LL) {
+				tdm_conf_err(ctx, n, 1, "expected <fwmark> 1..4294967295, got '%s'", n->argv[1]);
+				return -1;
+			}
+		}
+		return 0;
+	}
+	r = check_conf_parse_target(n->argv[0], n->argc > 1 ? n->argv[1] : NULL, &e);
+	if (r == -1 || (r == 0 && memcmp(&e.lo, &e.hi, sizeof(e.lo)))) {
+		tdm_conf_err(ctx, n, 0, "expected 'virtual_server <address> [<port>]', 'fwmark <n>' or 'group <name>', got '%s'", n->argv[0]);
+		return -1;
+	}
+	if (r == -2) {
+		tdm_conf_err(ctx, n, 1, "expected <port> 0..65535, got '%s'", n->argv[1]);
+		return -1;
+	}
+	return 0;
+}
+
+static int chk_granularity(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	const char *s = n->argv[0];
+	char *end;
+	long v;
+	unsigned a, b, c, d;
+	char x;
+
+	if (sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &x) == 4 && a < 256 && b < 256 && c < 256 && d < 256)
+		return 0;
+	v = strtol(s[0] == '/' ? s + 1 : s, &end, 10);
+	if (!*end && end != s && v >= 1 && v <= 128)
+		return 0;
+	tdm_conf_err(ctx, n, 0, "expected <netmask> (IPv4 dotted) or a prefix length 1..128, got '%s'", s);
+	return -1;
+}
+
+static int chk_status_code(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	if (!n->argc) {
+		tdm_conf_err(ctx, n, -1, "status_code: expected <code>|<low>-<high> ... (100..999)");
+		return -1;
+	}
+	for (uint32_t i = 0; i < n->argc; i++) {
+		char *end;
+		long lo = strtol(n->argv[i], &end, 10), hi = lo;
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		if (*end || lo < 100 || hi > 999 || lo > hi) {
+			tdm_conf_err(ctx, n, (int)i, "expected a status code or range within 100..999, got '%s'", n->argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int chk_digest(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	if (strspn(n->argv[0], "0123456789abcdefABCDEF") != 32) {
+		tdm_conf_err(ctx, n, 0, "expected <digest> of 32 hex digits (MD5), got '%s'", n->argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* HEX_STR: hex digits in groups separated by spaces (each group padded to whole bytes);
+ * x/X (don't care) allowed in require_reply */
+static int chk_hex(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	int wild = !strcmp(n->kw, "require_reply");
+
+	if (!wild && !n->argc) {
+		tdm_conf_err(ctx, n, -1, "payload: expected hex digits");
+		return -1;
+	}
+	for (uint32_t i = 0; i < n->argc; i++) {
+		const char *ok = wild ? "0123456789abcdefABCDEFxX" : "0123456789abcdefABCDEF";
+		if (n->argv[i][strspn(n->argv[i], ok)]) {
+			tdm_conf_err(ctx, n, (int)i, "expected hex digits%s, got '%s'", wild ? " (x = any)" : "", n->argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int chk_regex_options(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	static const char *const ok[] = {
+		"allow_empty_class", "alt_bsux", "auto_callout", "caseless", "dollar_endonly",
+		"dotall", "dupnames", "extended", "firstline", "match_unset_backref", "multiline",
+		"never_ucp", "never_utf", "no_auto_capture", "no_auto_possess", "no_dotstar_anchor",
+		"no_start_optimize", "ucp", "ungreedy", "utf", "never_backslash_c", "alt_circumflex",
+		"alt_verbnames", "use_offset_limit", NULL };
+
+	for (uint32_t i = 0; i < n->argc; i++) {
+		int j;
+		for (j = 0; ok[j] && strcmp(ok[j], n->argv[i]); j++)
+			;
+		if (!ok[j]) {
+			tdm_conf_err(ctx, n, (int)i, "unknown regex option '%s'", n->argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int chk_vsg_any(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	return check_conf_vsg_line(ctx, n);
+}
+
+/* ---- checker blocks ---- */
+
+#define CONN_KWS \
+	KWA("connect_ip", N, 1, 1, a_ip, "address to connect to (default: the real server's)"), \
+	KWA("connect_port", N, 1, 1, a_port, "port to connect to (default: the real server's)"), \
+	KWA("bindto", N, 1, 1, a_ip, "source address"), \
+	KWA("bind_port", N, 1, 1, a_port, "source port"), \
+	KWA("bind_if", N, 1, 1, a_if, "source interface (needed for IPv6 link-local)"), \
+	KWA("connect_timeout", N, 1, 1, a_timer1, "connect timeout, seconds (default 5)"), \
+	KWA("fwmark", N, 1, 1, a_fwmark, "mark the checker's packets")
+
+#define COMMON_KWS \
+	KWA("retry", N, 1, 1, a_uint, "retries before a failure counts (default 1; DNS 3; MISC 0)"), \
+	KWA("delay_before_retry", N, 1, 1, a_timer, "seconds between retries"), \
+	KWA("warmup", N, 1, 1, a_timer, "random delay before the first check, up to this many seconds"), \
+	KWA("delay_loop", N, 1, 1, a_timer1, "seconds between checks (default 60)"), \
+	KWA("alpha", N, 0, 1, a_bool, "start in the failed state"), \
+	KWA("log_all_failures", N, 0, 1, a_bool, "log every failed check")
+
+static const struct tdm_kw url_kws[] = {
+	KWA("path", N | TDM_KW_REQUIRED, 1, 1, a_str, "URL path to request"),
+	KWK("digest", N, 1, 1, a_digest, chk_digest, "MD5 of the expected body (genhash)"),
+	KWC("status_code", N, 1, chk_status_code, "accepted status codes/ranges (default 200-299)"),
+	KWA("virtualhost", N, 1, 1, a_str, "Host: header"),
+	KWA("regex", N, 1, 1, a_str, "regular expression the body must match"),
+	KW0("regex_no_match", N, "fail when the regex matches"),
+	KWC("regex_options", N, 1, chk_regex_options, "PCRE2 options"),
+	KWA("regex_stack", N, 2, 2, a_stack, "JIT stack <start> <max> bytes"),
+	KWA("regex_min_offset", N, 1, 1, a_stack, "start matching at this offset"),
+	KWA("regex_max_offset", N, 1, 1, a_stack, "latest offset of a match start"),
+};
+static const struct tdm_block url_block = { "url", url_kws, TDM_NELEM(url_kws), NULL, 0, 0, NULL };
+
+static const struct tdm_kw http_kws[] = {
+	CONN_KWS, COMMON_KWS,
+	KWA("nb_get_retry", N | TDM_KW_DEPRECATED, 1, 1, a_uint, "old spelling of retry"),
+	KWA("virtualhost", N, 1, 1, a_str, "Host: header for all URLs"),
+	KWA("http_protocol", N, 1, 1, a_http, "1.0, 1.0C (with Connection: close) or 1.1"),
+	KW0("enable_sni", N, "send SNI in the TLS handshake"),
+	KWA("fast_recovery", N, 0, 1, a_bool, "check all URLs at once on recovery"),
+	KWB("url", N | TDM_KW_REQUIRED, url_block, "a URL to check (repeatable)"),
+};
+static const struct tdm_block http_block = {
+	"HTTP_GET", http_kws, TDM_NELEM(http_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+static const struct tdm_block ssl_get_block = {
+	"SSL_GET", http_kws, TDM_NELEM(http_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+
+static const struct tdm_kw tcp_kws[] = { CONN_KWS, COMMON_KWS };
+static const struct tdm_block tcp_block = {
+	"TCP_CHECK", tcp_kws, TDM_NELEM(tcp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+static const struct tdm_block ping_block = {
+	"PING_CHECK", tcp_kws, TDM_NELEM(tcp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+
+static const struct tdm_kw smtp_host_kws[] = { CONN_KWS };
+static const struct tdm_block smtp_host_block = {
+	"host", smtp_host_kws, TDM_NELEM(smtp_host_kws), NULL, 0, 0, NULL };
+
+static const struct tdm_kw smtp_kws[] = {
+	CONN_KWS, COMMON_KWS,
+	KWA("helo_name", N, 1, 1, a_str, "name sent in HELO"),
+	KWB("host", N | TDM_KW_DEPRECATED, smtp_host_block, "use one SMTP_CHECK per host"),
+};
+static const struct tdm_block smtp_block = {
+	"SMTP_CHECK", smtp_kws, TDM_NELEM(smtp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+
+static const struct tdm_kw dns_kws[] = {
+	CONN_KWS, COMMON_KWS,
+	KWA("type", N, 1, 1, a_dns, "query type (default SOA)"),
+	KWA("name", N, 1, 1, a_str, "name to query (default .)"),
+};
+static const struct tdm_block dns_block = {
+	"DNS_CHECK", dns_kws, TDM_NELEM(dns_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+
+static const struct tdm_kw udp_kws[] = {
+	CONN_KWS, COMMON_KWS,
+	KWC("payload", N, 1, chk_hex, "datagram to send, hex (default random)"),
+	KWC("require_reply", N, 0, chk_hex, "a reply is required; optional expected hex (x = any digit)"),
+	KWA("min_reply_length", N, 1, 1, a_replylen, "shortest accepted reply, bytes"),
+	KWA("max_reply_length", N, 1, 1, a_replylen, "longest accepted reply, bytes (default 255)"),
+};
+static const struct tdm_block udp_block = {
+	"UDP_CHECK", udp_kws, TDM_NELEM(udp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+
+static const struct tdm_kw misc_kws[] = {
+	COMMON_KWS,
+	KWA("misc_path", N | TDM_KW_REQUIRED, 1, TDM_ARGS_MANY, a_path, "command to run (quote it with its arguments)"),
+	KWA("misc_timeout", N, 1, 1, a_misc_timeout, "seconds before the command counts as failed"),
+	KW0("misc_dynamic", N, "exit status 2..255 sets the weight"),
+	KWA("user", N, 1, 2, a_user, "run as <user> [group]"),
+};
+static const struct tdm_block misc_block = {
+	"MISC_CHECK", misc_kws, TDM_NELEM(misc_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+
+static const struct tdm_kw file_kws[] = {
+	KWA("track_file", N | TDM_KW_REQUIRED, 1, 1, a_name, "name of a track_file block"),
+	KW0("dynamic", N, "the file's value adjusts the weight"),
+	KWA("weight", N, 1, 2, a_file_weight, "multiplier [reverse]"),
+};
+static const struct tdm_block file_block = {
+	"FILE_CHECK", file_kws, TDM_NELEM(file_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+
+/* ---- real_server ---- */
+
+#define TIMING_KWS \
+	KWA("connect_timeout", N, 1, 1, a_timer1, "default connect timeout of the checkers, seconds"), \
+	KWA("retry", N, 1, 1, a_uint, "default retry of the checkers"), \
+	KWA("delay_before_retry", N, 1, 1, a_timer, "default delay_before_retry of the checkers"), \
+	KWA("warmup", N, 1, 1, a_timer, "default warmup of the checkers"), \
+	KWA("delay_loop", N, 1, 1, a_timer1, "default seconds between checks (60)")
+
+static const struct tdm_kw rs_kws[] = {
+	KWA("weight", N, 1, 1, a_rs_weight, "IPVS weight (default 1)"),
+	KWC("lvs_method", N, 1, check_conf_fwd_check, "NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
+	KWA("uthreshold", N, 1, 1, a_uint, "maximum connections"),
+	KWA("lthreshold", N, 1, 1, a_uint, "connections below which the server is used again"),
+	KWA("inhibit_on_failure", N, 0, 1, a_bool, "on failure set the weight to 0 instead of removing"),
+	KWA("notify_up", N, 1, 3, a_script, "script run when the server comes up"),
+	KWA("notify_down", N, 1, 3, a_script, "script run when the server goes down"),
+	KWA("alpha", N, 0, 1, a_bool, "start in the failed state"),
+	TIMING_KWS,
+	KWA("smtp_alert", N, 0, 1, a_bool, "send mail on state changes"),
+	KWA("virtualhost", N, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
+	KWA("snmp_name", N, 1, 1, a_str, "name shown over SNMP"),
+	KWB("TCP_CHECK", N, tcp_block, "TCP connect check"),
+	KWB("HTTP_GET", N, http_block, "HTTP GET check"),
+	KWB("SSL_GET", N, ssl_get_block, "HTTPS GET check"),
+	KWB("SMTP_CHECK", N, smtp_block, "SMTP banner/HELO check"),
+	KWB("DNS_CHECK", N, dns_block, "DNS query check"),
+	KWB("UDP_CHECK", N, udp_block, "UDP request/reply check"),
+	KWB("PING_CHECK", N, ping_block, "ICMP echo check"),
+	KWB("MISC_CHECK", N, misc_block, "external command check"),
+	KWB("FILE_CHECK", N, file_block, "weight from a track_file"),
+	{ .name = "BFD_CHECK", .flags = TDM_KW_UNSUPPORTED | TDM_KW_BLOCK | M,
+	  .help = "tandem has no BFD; use PING_CHECK or TCP_CHECK" },
+};
+static const struct tdm_block rs_block = {
+	"real_server", rs_kws, TDM_NELEM(rs_kws), NULL, 1, TDM_OBJ_REAL_SERVER, check_conf_rs_ident };
+
+/* ---- virtual_server ---- */
+
+static const struct tdm_kw vs_kws[] = {
+	KWA("ip_family", N, 1, 1, a_family, "family of a fwmark service: inet or inet6"),
+	TIMING_KWS,
+	KWA("inhibit_on_failure", N, 0, 1, a_bool, "default inhibit_on_failure of the real servers"),
+	KWA("lvs_sched", N, 1, 1, a_sched, "scheduler: rr|wrr|lc|wlc|lblc|sh|mh|dh|fo|ovf|lblcr|sed|nq|twos"),
+	KWA("lb_algo", N, 1, 1, a_sched, "older name of lvs_sched"),
+	KW0("hashed", TDM_KW_IGNORED, "the kernel sets the hashed flag itself"),
+	KW0("ops", N, "one-packet scheduling (UDP)"),
+	KW0("flag-1", N, "scheduler flag 1"),
+	KW0("flag-2", N, "scheduler flag 2"),
+	KW0("flag-3", N, "scheduler flag 3"),
+	KW0("sh-port", N, "sh scheduler: include the port (flag-2)"),
+	KW0("sh-fallback", N, "sh scheduler: fall back when the server is unavailable (flag-1)"),
+	KW0("mh-port", N, "mh scheduler: include the port (flag-2)"),
+	KW0("mh-fallback", N, "mh scheduler: fall back when the server is unavailable (flag-1)"),
+	KWC("lvs_method", N, 1, check_conf_fwd_check, "forwarding NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
+	KWC("lb_kind", N, 1, check_conf_fwd_check, "older name of lvs_method"),
+	KWA("persistence_engine", N, 1, 1, a_str, "persistence engine (sip)"),
+	KWA("persistence_timeout", N, 0, 1, a_uint1, "persistence timeout, seconds (no value: 360)"),
+	KWK("persistence_granularity", N, 1, 1, a_str, chk_granularity, "persistence netmask (IPv4) or prefix length"),
+	KWA("protocol", N, 1, 1, a_proto, "TCP, UDP or SCTP (default TCP)"),
+	KW0("ha_suspend", N, "suspend checks while the address is not configured"),
+	KWA("smtp_alert", N, 0, 1, a_bool, "send mail on quorum changes"),
+	KWA("virtualhost", N, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
+	KWA("snmp_name", N, 1, 1, a_str, "name shown over SNMP"),
+	KWA("alpha", N, 0, 1, a_bool, "real servers start in the failed state"),
+	KW0("omega", N, "run quorum_down and notify_down at shutdown"),
+	KWA("quorum_up", N, 1, 3, a_script, "script run when the quorum is gained"),
+	KWA("quorum_down", N, 1, 3, a_script, "script run when the quorum is lost"),
+	KWA("quorum", N, 1, 1, a_uint1, "minimum total weight of live servers (default 1)"),
+	KWA("hysteresis", N, 1, 1, a_uint, "weight tolerance around the quorum"),
+	KWA("weight", N, 1, 1, a_vs_weight, "weight of this service"),
+	KWA("sorry_server", N, 1, 2, a_server, "server used when the quorum is lost: <address> [<port>]"),
+	KW0("sorry_server_inhibit", N, "inhibit_on_failure for the sorry server"),
+	KWC("sorry_server_lvs_method", N, 1, check_conf_fwd_check, "forwarding of the sorry server"),
+	{ .name = "real_server", .flags = N | TDM_KW_BLOCK | M, .min_args = 1, .max_args = 2,
+	  .args = a_server, .nargs = TDM_NELEM(a_server), .sub = &rs_block,
+	  .help = "a real server <address> [<port>] { ... }" },
+};
+
+const struct tdm_block check_conf_vs_block = {
+	"virtual_server", vs_kws, TDM_NELEM(vs_kws), check_conf_vs_finish, 1,
+	TDM_OBJ_VIRTUAL_SERVER, check_conf_vs_ident };
+
+int check_conf_vs_args(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	return chk_vs_args(ctx, n);
+}
+
+/* ---- virtual_server_group ---- */
+
+static const struct tdm_kw vsg_kws[] = {
+	{ .name = "fwmark", .flags = N | M | TDM_KW_ANYARGS, .min_args = 1, .max_args = 2,
+	  .check = chk_vsg_any, .help = "fwmark <1..4294967295> [inet|inet6]" },
+	/* any other line: <address>[-<last>|/<len>] [<port>] */
+	{ .name = "*", .flags = N | M | TDM_KW_ANYARGS, .max_args = 1, .check = chk_vsg_any,
+	  .help = "<address>[-<last>|/<len>] [<port>]: an address, range or subnet" },
+};
+
+const struct tdm_block check_conf_vsg_block = {
+	"virtual_server_group", vsg_kws, TDM_NELEM(vsg_kws), check_conf_vsg_finish, 1,
+	TDM_OBJ_VS_GROUP, NULL };
+
+/* ---- SSL ---- */
+
+static const struct tdm_kw ssl_kws[] = {
+	KWA("password", N, 1, 1, a_str, "password of the key"),
+	KWA("ca", N, 1, 1, a_path, "CA file"),
+	KWA("certificate", N, 1, 1, a_path, "client certificate file"),
+	KWA("key", N, 1, 1, a_path, "client key file"),
+};
+
+const struct tdm_block check_conf_ssl_block = {
+	"SSL", ssl_kws, TDM_NELEM(ssl_kws), check_conf_ssl_finish, 0, 0, NULL };

@@ -1,0 +1,299 @@
+/* healthcheck/check_conf_vs.c - finish callbacks of virtual_server, virtual_server_group and
+ * SSL (building struct check_conf), and the whole-config checks of the check part: duplicate
+ * virtual servers, duplicate real servers in one virtual server, group references, fwmark /
+ * address / port rules. */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include "healthcheck/check_conf.h"
+
+static int opt_bool(const struct tdm_cnode *c)
+{
+	return c->argc == 0 ? 1 : (int)c->vals[0].i;
+}
+
+static int addr_eq(const struct tdm_addr *a, const struct tdm_addr *b)
+{
+	return a->family == b->family && !memcmp(&a->u, &b->u, a->family == AF_INET ? 4 : 16);
+}
+
+static void vs_kw(struct tdm_conf_ctx *ctx, struct check_vs_conf *vs, const struct tdm_cnode *c)
+{
+	const char *w = c->kw;
+
+	if (!strcmp(w, "connect_timeout"))
+		vs->t.connect_timeout_us = (int64_t)c->vals[0].us;
+	else if (!strcmp(w, "delay_before_retry"))
+		vs->t.delay_before_retry_us = (int64_t)c->vals[0].us;
+	else if (!strcmp(w, "warmup"))
+		vs->t.warmup_us = (int64_t)c->vals[0].us;
+	else if (!strcmp(w, "delay_loop"))
+		vs->t.delay_loop_us = (int64_t)c->vals[0].us;
+	else if (!strcmp(w, "retry"))
+		vs->t.retry = (int)c->vals[0].i;
+	else if (!strcmp(w, "alpha"))
+		vs->alpha = (uint8_t)opt_bool(c);
+	else if (!strcmp(w, "ip_family"))
+		vs->family = c->vals[0].i ? AF_INET6 : AF_INET;
+	else if (!strcmp(w, "inhibit_on_failure"))
+		vs->inhibit_on_failure = (uint8_t)opt_bool(c);
+	else if (!strcmp(w, "lvs_sched") || !strcmp(w, "lb_algo"))
+		vs->sched = c->argv[0];
+	else if (!strcmp(w, "flag-1") || !strcmp(w, "sh-fallback") || !strcmp(w, "mh-fallback"))
+		vs->sched_flags |= 1u;
+	else if (!strcmp(w, "flag-2") || !strcmp(w, "sh-port") || !strcmp(w, "mh-port"))
+		vs->sched_flags |= 2u;
+	else if (!strcmp(w, "flag-3"))
+		vs->sched_flags |= 4u;
+	else if (!strcmp(w, "ops"))
+		vs->sched_flags |= 8u;
+	else if (!strcmp(w, "lvs_method") || !strcmp(w, "lb_kind"))
+		check_conf_parse_fwd(c, &vs->fwd);
+	else if (!strcmp(w, "persistence_engine"))
+		vs->persistence_engine = c->argv[0];
+	else if (!strcmp(w, "persistence_timeout"))
+		vs->persistence_timeout = c->argc ? c->vals[0].i : 360;
+	else if (!strcmp(w, "persistence_granularity"))
+		vs->persistence_granularity = c->argv[0];
+	else if (!strcmp(w, "protocol"))
+		vs->protocol = c->vals[0].i == 0 ? IPPROTO_TCP : c->vals[0].i == 1 ? IPPROTO_UDP : IPPROTO_SCTP;
+	else if (!strcmp(w, "ha_suspend"))
+		vs->ha_suspend = 1;
+	else if (!strcmp(w, "smtp_alert"))
+		vs->smtp_alert = opt_bool(c);
+	else if (!strcmp(w, "virtualhost"))
+		vs->virtualhost = c->argv[0];
+	else if (!strcmp(w, "snmp_name"))
+		vs->snmp_name = c->argv[0];
+	else if (!strcmp(w, "omega"))
+		vs->omega = 1;
+	else if (!strcmp(w, "quorum_up"))
+		vs->quorum_up = c->argv[0];
+	else if (!strcmp(w, "quorum_down"))
+		vs->quorum_down = c->argv[0];
+	else if (!strcmp(w, "quorum"))
+		vs->quorum = (int)c->vals[0].i;
+	else if (!strcmp(w, "hysteresis"))
+		vs->hysteresis = (int)c->vals[0].i;
+	else if (!strcmp(w, "sorry_server")) {
+		vs->sorry_addr = c->vals[0].addr;
+		vs->sorry_port = c->argc > 1 ? (int)c->vals[1].i : 0;
+		vs->has_sorry = 1;
+	} else if (!strcmp(w, "sorry_server_inhibit"))
+		vs->sorry_inhibit = 1;
+	else if (!strcmp(w, "sorry_server_lvs_method"))
+		check_conf_parse_fwd(c, &vs->sorry_fwd);
+	else if (!strcmp(w, "real_server"))
+		vs->rs[vs->nrs++] = check_conf_build_rs(ctx, c);
+}
+
+int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
+{
+	struct check_conf *cc = check_conf_get(ctx);
+	struct check_vs_conf *vs = tdm_conf_alloc(ctx, sizeof(*vs));
+	const struct tdm_cnode *c;
+	struct check_vsg_entry e;
+	size_t nrs = 0;
+	int rc = 0;
+
+	vs->node = node;
+	vs->protocol = IPPROTO_TCP;
+	vs->sched = "wlc";
+	vs->quorum = 1;
+	vs->smtp_alert = -1;
+	vs->fwd.method = CHECK_FWD_DEFAULT;
+	vs->sorry_fwd.method = CHECK_FWD_DEFAULT;
+	vs->t.connect_timeout_us = vs->t.delay_before_retry_us = vs->t.warmup_us = -1;
+	vs->t.delay_loop_us = -1;
+	vs->t.retry = vs->t.alpha = -1;
+	if (node->argc >= 2 && !strcmp(node->argv[0], "fwmark")) {
+		vs->type = CHECK_VS_FWMARK;
+		vs->fwmark = strtoll(node->argv[1], NULL, 0);
+	} else if (node->argc >= 2 && !strcmp(node->argv[0], "group")) {
+		vs->type = CHECK_VS_GROUP;
+		vs->group = node->argv[1];
+	} else if (node->argc >= 1 &&
+	           !check_conf_parse_target(node->argv[0], node->argc > 1 ? node->argv[1] : NULL, &e)) {
+		vs->type = CHECK_VS_ADDR;
+		vs->addr = e.lo;
+		vs->port = e.port;
+		vs->family = e.family;
+	} else {
+		return -1;      /* the argument check reported it */
+	}
+	TDM_CNODE_FOREACH(c, node)
+		if (c->def && !strcmp(c->kw, "real_server"))
+			nrs++;
+	vs->rs = nrs ? tdm_conf_alloc(ctx, nrs * sizeof(*vs->rs)) : NULL;
+	TDM_CNODE_FOREACH(c, node)
+		if (c->def)
+			vs_kw(ctx, vs, c);
+	vs->id = check_conf_vs_ident(ctx, node);
+
+	if (vs->type == CHECK_VS_FWMARK && tdm_cnode_find(node, "protocol"))
+		tdm_conf_warn(ctx, tdm_cnode_find(node, "protocol"), -1,
+		              "virtual_server fwmark %lld: protocol is ignored for fwmark services", vs->fwmark);
+	if (vs->type == CHECK_VS_ADDR && node->argc < 2 && !vs->persistence_timeout) {
+		tdm_conf_err(ctx, node, 0, "virtual_server %s without a port must be persistent (add persistence_timeout)", node->argv[0]);
+		rc = -1;
+	}
+	if (vs->type == CHECK_VS_ADDR && tdm_cnode_find(node, "ip_family") &&
+	    vs->family != (tdm_cnode_find(node, "ip_family")->vals[0].i ? AF_INET6 : AF_INET)) {
+		tdm_conf_err(ctx, tdm_cnode_find(node, "ip_family"), 0, "ip_family does not match the virtual server's address");
+		rc = -1;
+	}
+	/* real servers: unique (address, port) within one virtual server; family rules */
+	for (size_t i = 0; i < vs->nrs; i++) {
+		struct check_rs_conf *r = vs->rs[i];
+		for (size_t j = 0; j < i; j++) {
+			if (addr_eq(&vs->rs[j]->addr, &r->addr) && vs->rs[j]->port == r->port) {
+				tdm_conf_err(ctx, r->node, 0, "duplicate real_server %s%s%s in this virtual_server (same as real_server #%zu)",
+				             r->node->argv[0], r->node->argc > 1 ? " " : "",
+				             r->node->argc > 1 ? r->node->argv[1] : "", j + 1);
+				rc = -1;
+				break;
+			}
+		}
+		if (vs->type == CHECK_VS_ADDR && r->addr.family != vs->family &&
+		    r->fwd.method != CHECK_FWD_TUN &&
+		    !(r->fwd.method == CHECK_FWD_DEFAULT && vs->fwd.method == CHECK_FWD_TUN)) {
+			tdm_conf_err(ctx, r->node, 0, "real_server %s is not of the virtual server's family (only tunnelled real servers may differ)", r->node->argv[0]);
+			rc = -1;
+		}
+	}
+	if (cc->vs_tail)
+		cc->vs_tail->next = vs;
+	else
+		cc->vs_head = vs;
+	cc->vs_tail = vs;
+	cc->nvs++;
+	return rc;
+}
+
+int check_conf_vsg_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
+{
+	struct check_conf *cc = check_conf_get(ctx);
+	struct check_vsg_conf *g = tdm_conf_alloc(ctx, sizeof(*g));
+	const struct tdm_cnode *c;
+	size_t n = 0;
+
+	g->name = node->argc ? node->argv[0] : "";
+	g->node = node;
+	TDM_CNODE_FOREACH(c, node)
+		n++;
+	g->v = n ? tdm_conf_alloc(ctx, n * sizeof(*g->v)) : NULL;
+	TDM_CNODE_FOREACH(c, node)
+		if (c->def && !check_conf_parse_vsg_line(c, &g->v[g->n]))
+			g->n++;
+	if (!n)
+		tdm_conf_warn(ctx, node, -1, "virtual_server_group %s is empty", g->name);
+	if (cc->vsg_tail)
+		cc->vsg_tail->next = g;
+	else
+		cc->vsg_head = g;
+	cc->vsg_tail = g;
+	cc->nvsg++;
+	return 0;
+}
+
+int check_conf_ssl_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
+{
+	struct check_conf *cc = check_conf_get(ctx);
+	const struct tdm_cnode *c;
+
+	cc->ssl.set = 1;
+	TDM_CNODE_FOREACH(c, node) {
+		if (!c->def)
+			continue;
+		if (!strcmp(c->kw, "password"))
+			cc->ssl.password = c->argv[0];
+		else if (!strcmp(c->kw, "ca"))
+			cc->ssl.ca = c->argv[0];
+		else if (!strcmp(c->kw, "certificate"))
+			cc->ssl.certificate = c->argv[0];
+		else if (!strcmp(c->kw, "key"))
+			cc->ssl.key = c->argv[0];
+	}
+	return 0;
+}
+
+static int cmp_vs_id(const void *a, const void *b)
+{
+	const struct check_vs_conf *x = *(const struct check_vs_conf *const *)a;
+	const struct check_vs_conf *y = *(const struct check_vs_conf *const *)b;
+	int r = strcmp(x->id ? x->id : "", y->id ? y->id : "");
+
+	return r ? r : (x->node->line < y->node->line ? -1 : x->node->line > y->node->line);
+}
+
+static int cmp_vsg_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct check_vsg_conf *const *)a)->name,
+	              (*(const struct check_vsg_conf *const *)b)->name);
+}
+
+int check_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root)
+{
+	struct tdm_config *cfg = tdm_conf_ctx_config(ctx);
+	struct check_conf *cc = cfg->check;
+	struct check_vs_conf **sorted;
+	struct check_vsg_conf **gs;
+	size_t k;
+	int rc = 0;
+
+	(void)root;
+	if (!cc)
+		return 0;
+	cc->vs = tdm_conf_alloc(ctx, (cc->nvs + 1) * sizeof(*cc->vs));
+	k = 0;
+	for (struct check_vs_conf *p = cc->vs_head; p; p = p->next)
+		cc->vs[k++] = p;
+	cc->vsg = tdm_conf_alloc(ctx, (cc->nvsg + 1) * sizeof(*cc->vsg));
+	k = 0;
+	for (struct check_vsg_conf *p = cc->vsg_head; p; p = p->next)
+		cc->vsg[k++] = p;
+	if (cc->nvs)
+		cfg->parts |= TDM_PART_CHECK;
+
+	/* duplicate virtual servers (same identity) */
+	sorted = calloc(cc->nvs + 1, sizeof(*sorted));
+	gs = calloc(cc->nvsg + 1, sizeof(*gs));
+	if (!sorted || !gs)
+		abort();
+	memcpy(sorted, cc->vs, cc->nvs * sizeof(*sorted));
+	qsort(sorted, cc->nvs, sizeof(*sorted), cmp_vs_id);
+	for (size_t i = 1; i < cc->nvs; i++) {
+		if (sorted[i]->id && sorted[i - 1]->id && !strcmp(sorted[i]->id, sorted[i - 1]->id)) {
+			tdm_conf_err(ctx, sorted[i]->node, 0, "duplicate virtual_server %s (defined twice)", sorted[i]->id);
+			tdm_conf_warn(ctx, sorted[i - 1]->node, 0, "first definition of virtual_server %s", sorted[i - 1]->id);
+			rc = -1;
+		}
+	}
+	/* groups: unique names, references exist */
+	memcpy(gs, cc->vsg, cc->nvsg * sizeof(*gs));
+	qsort(gs, cc->nvsg, sizeof(*gs), cmp_vsg_name);
+	for (size_t i = 1; i < cc->nvsg; i++) {
+		if (!strcmp(gs[i]->name, gs[i - 1]->name)) {
+			const struct tdm_cnode *later = gs[i]->node->line > gs[i - 1]->node->line ? gs[i]->node : gs[i - 1]->node;
+			tdm_conf_err(ctx, later, 0, "virtual_server_group %s is defined twice", gs[i]->name);
+			rc = -1;
+		}
+	}
+	for (size_t i = 0; i < cc->nvs; i++) {
+		struct check_vs_conf *vs = cc->vs[i];
+		struct check_vsg_conf key, *kp = &key, **f;
+		if (vs->type != CHECK_VS_GROUP)
+			continue;
+		key.name = vs->group;
+		f = cc->nvsg ? bsearch(&kp, gs, cc->nvsg, sizeof(*gs), cmp_vsg_name) : NULL;
+		if (!f) {
+			tdm_conf_err(ctx, vs->node, 1, "virtual_server group %s: no virtual_server_group of that name", vs->group);
+			rc = -1;
+		}
+	}
+	free(sorted);
+	free(gs);
+	return rc;
+}
