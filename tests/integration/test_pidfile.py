@@ -43,3 +43,37 @@ def test_second_daemon_on_same_socket_refused(tandemd, workdir):
     assert p.returncode == 1
     assert "in use" in p.stderr
     assert d.ctl("ping")["ok"]
+
+
+def test_daemonizes_without_n(workdir):
+    import os
+    import signal
+    import time
+    from tandem import ctl_request, wait_until
+    require_binary(TANDEMD)
+    conf = workdir / "d.conf"
+    conf.write_text(CONF)
+    pidfile, sock = workdir / "d.pid", workdir / "d.sock"
+    p = subprocess.run([str(TANDEMD), "-l", "-f", str(conf), "-p", str(pidfile),
+                        "--control", str(sock)], capture_output=True, text=True, timeout=10,
+                       stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, p.stderr
+    pid = None
+    try:
+        pid = wait_until(lambda: pidfile.exists() and pidfile.read_text().strip() and
+                         int(pidfile.read_text()), timeout=5, what="pidfile")
+        wait_until(lambda: sock.exists(), timeout=5, what="control socket")
+        st = ctl_request(sock, {"cmd": "status"})
+        assert st["daemon"]["pid"] == pid
+        assert os.getsid(pid) != os.getsid(0)   # detached into its own session
+        os.kill(pid, signal.SIGTERM)
+        wait_until(lambda: not pidfile.exists(), timeout=10, what="pidfile removed")
+        wait_until(lambda: not os.path.exists(f"/proc/{pid}"), timeout=5, what="exit")
+        assert not sock.exists()
+        pid = None
+    finally:
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

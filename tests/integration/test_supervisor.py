@@ -179,3 +179,56 @@ def test_refuses_config_errors(tandemd):
     assert rc in (3, 4)
     assert f"{d.conf}:" in d.log_text()
     assert not d.sock.exists()
+
+
+def test_stop_is_bounded_with_a_wedged_child(tandemd):
+    d = tandemd(CONF, args=HB)
+    ch = wait_running(d, ["vrrp", "check"])
+    os.kill(ch["vrrp"]["pid"], signal.SIGSTOP)
+    t0 = time.monotonic()
+    rc = d.stop(timeout=15)
+    took = time.monotonic() - t0
+    assert rc == 0, d.log_tail()
+    assert 4.0 < took < 9.0
+    assert "did not stop within" in d.log_text()
+    for c in ch.values():
+        wait_until(lambda: not pid_alive(c["pid"]), timeout=5, what="children gone")
+    assert not d.pidfile.exists() and not d.sock.exists()
+
+
+def test_systemd_notify(tandemd, workdir):
+    import socket
+    path = workdir / "notify.sock"
+    ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    ns.bind(str(path))
+    ns.settimeout(5)
+    try:
+        d = tandemd(CONF, args=HB, env={"NOTIFY_SOCKET": str(path),
+                                        "WATCHDOG_USEC": "200000"})
+
+        def wait_msg(word, timeout=5):
+            deadline = time.monotonic() + timeout
+            seen = []
+            while time.monotonic() < deadline:
+                try:
+                    m = ns.recv(4096).decode()
+                except socket.timeout:
+                    break
+                seen.append(m)
+                if word in m.split("\n"):
+                    return m
+            raise AssertionError(f"no {word} from tandemd; got {seen}")
+
+        ready = wait_msg("READY=1")
+        assert f"MAINPID={d.pid}" in ready
+        wait_msg("WATCHDOG=1", timeout=2)
+        d.write_config(CONF.replace("priority 100", "priority 101"))
+        d.signal(signal.SIGHUP)
+        rel = wait_msg("RELOADING=1")
+        assert "MONOTONIC_USEC=" in rel
+        wait_msg("READY=1")
+        d.signal(signal.SIGTERM)
+        wait_msg("STOPPING=1")
+        assert d.proc.wait(10) == 0
+    finally:
+        ns.close()
