@@ -149,9 +149,11 @@ int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 		struct check_rs_conf *r = vs->rs[i];
 		for (size_t j = 0; j < i; j++) {
 			if (addr_eq(&vs->rs[j]->addr, &r->addr) && vs->rs[j]->port == r->port) {
-				tdm_conf_err(ctx, r->node, 0, "duplicate real_server %s%s%s in this virtual_server (same as real_server #%zu)",
+				char where[512];
+				tdm_conf_where(ctx, vs->rs[j]->node, where, sizeof(where));
+				tdm_conf_err(ctx, r->node, 0, "duplicate real_server %s%s%s in this virtual_server (first at %s)",
 				             r->node->argv[0], r->node->argc > 1 ? " " : "",
-				             r->node->argc > 1 ? r->node->argv[1] : "", j + 1);
+				             r->node->argc > 1 ? r->node->argv[1] : "", where);
 				rc = -1;
 				break;
 			}
@@ -266,8 +268,9 @@ int check_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root)
 	qsort(sorted, cc->nvs, sizeof(*sorted), cmp_vs_id);
 	for (size_t i = 1; i < cc->nvs; i++) {
 		if (sorted[i]->id && sorted[i - 1]->id && !strcmp(sorted[i]->id, sorted[i - 1]->id)) {
-			tdm_conf_err(ctx, sorted[i]->node, 0, "duplicate virtual_server %s (defined twice)", sorted[i]->id);
-			tdm_conf_warn(ctx, sorted[i - 1]->node, 0, "first definition of virtual_server %s", sorted[i - 1]->id);
+			char where[512];
+			tdm_conf_where(ctx, sorted[i - 1]->node, where, sizeof(where));
+			tdm_conf_err(ctx, sorted[i]->node, 0, "duplicate virtual_server %s (first at %s)", sorted[i]->id, where);
 			rc = -1;
 		}
 	}
@@ -276,8 +279,10 @@ int check_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root)
 	qsort(gs, cc->nvsg, sizeof(*gs), cmp_vsg_name);
 	for (size_t i = 1; i < cc->nvsg; i++) {
 		if (!strcmp(gs[i]->name, gs[i - 1]->name)) {
-			const struct tdm_cnode *later = gs[i]->node->line > gs[i - 1]->node->line ? gs[i]->node : gs[i - 1]->node;
-			tdm_conf_err(ctx, later, 0, "virtual_server_group %s is defined twice", gs[i]->name);
+			int l = gs[i]->node->line > gs[i - 1]->node->line;
+			char where[512];
+			tdm_conf_where(ctx, l ? gs[i - 1]->node : gs[i]->node, where, sizeof(where));
+			tdm_conf_err(ctx, l ? gs[i]->node : gs[i - 1]->node, 0, "virtual_server_group %s is defined twice (first at %s)", gs[i]->name, where);
 			rc = -1;
 		}
 	}

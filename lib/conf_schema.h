@@ -103,6 +103,10 @@ void tdm_conf_warn(struct tdm_conf_ctx *ctx, const struct tdm_cnode *node, int a
 void tdm_conf_fatal(struct tdm_conf_ctx *ctx, const struct tdm_cnode *node, int argi,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* "file:line" of a node, for messages that point at a second place (duplicates) */
+void tdm_conf_where(struct tdm_conf_ctx *ctx, const struct tdm_cnode *node, char *buf,
+                    size_t cap);
+
 /* The config being built (for finish callbacks that attach part structs) and the options. */
 struct tdm_config *tdm_conf_ctx_config(struct tdm_conf_ctx *ctx);
 const struct tdm_conf_opts *tdm_conf_ctx_opts(struct tdm_conf_ctx *ctx);

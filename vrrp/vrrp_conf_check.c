@@ -30,8 +30,10 @@ static int sort_unique(struct tdm_conf_ctx *ctx, struct named *v, size_t n, cons
 		qsort(v, n, sizeof(*v), cmp_named);
 	for (size_t i = 1; i < n; i++) {
 		if (!strcmp(v[i - 1].name, v[i].name)) {
-			const struct tdm_cnode *later = v[i].node->line > v[i - 1].node->line ? v[i].node : v[i - 1].node;
-			tdm_conf_err(ctx, later, 0, "%s %s is defined twice", what, v[i].name);
+			int l = v[i].node->line > v[i - 1].node->line;
+			char where[512];
+			tdm_conf_where(ctx, l ? v[i - 1].node : v[i].node, where, sizeof(where));
+			tdm_conf_err(ctx, l ? v[i].node : v[i - 1].node, 0, "%s %s is defined twice (first at %s)", what, v[i].name, where);
 			rc = -1;
 		}
 	}
@@ -113,12 +115,11 @@ static int check_vrids(struct tdm_conf_ctx *ctx, struct vrrp_conf *vc)
 			    (a->has_mcast_dst && addr_cmp(&a->mcast_dst, &b->mcast_dst)))
 				break;
 			if (!b->npeers || peers_overlap(a, b)) {
+				char where[512];
+				tdm_conf_where(ctx, vrid_node(a), where, sizeof(where));
 				tdm_conf_err(ctx, vrid_node(b), 0,
-				             "duplicate virtual_router_id %d on interface %s (%s): already used by vrrp_instance %s",
-				             b->vrid, b->interface, b->family == AF_INET ? "IPv4" : "IPv6", a->name);
-				tdm_conf_warn(ctx, vrid_node(a), 0,
-				              "vrrp_instance %s: first use of virtual_router_id %d on %s (duplicated by vrrp_instance %s)",
-				              a->name, a->vrid, a->interface, b->name);
+				             "duplicate virtual_router_id %d on interface %s (%s): already used by vrrp_instance %s at %s",
+				             b->vrid, b->interface, b->family == AF_INET ? "IPv4" : "IPv6", a->name, where);
 				rc = -1;
 				break;
 			}
