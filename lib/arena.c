@@ -1,14 +1,18 @@
 /* lib/arena.c - the bump allocator declared in arena.h. Chunks are linked in a list; requests
- * larger than a quarter chunk get a chunk of their own so little space is wasted. */
+ * larger than a quarter chunk get a chunk of their own so little space is wasted. Big chunks
+ * are mapped directly and marked for transparent huge pages: a million-line config touches a
+ * few hundred MB, and taking that in 2 MB pages costs far fewer page faults. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "lib/arena.h"
 
 struct chunk {
 	struct chunk *next;
 	size_t size, used;
+	size_t mapped;      /* > 0: the chunk is an mmap of this many bytes */
 	/* data follows, 16-byte aligned */
 	unsigned char data[] __attribute__((aligned(16)));
 };
@@ -18,6 +22,8 @@ struct tdm_arena {
 	size_t chunk;
 	size_t total;
 };
+
+static void free_chunk(struct chunk *c);
 
 #define ALIGN16(n) (((n) + 15u) & ~(size_t)15u)
 
@@ -39,15 +45,30 @@ void tdm_arena_free(struct tdm_arena *a)
 		return;
 	for (c = a->head; c; c = n) {
 		n = c->next;
-		free(c);
+		free_chunk(c);
 	}
 	free(a);
 }
 
+#define HUGE_MIN (4u << 20)
+
 static struct chunk *new_chunk(size_t size)
 {
-	struct chunk *c = malloc(sizeof(*c) + size);
+	struct chunk *c = NULL;
+	size_t mapped = 0;
 
+	if (size >= HUGE_MIN) {
+		mapped = (sizeof(*c) + size + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+		c = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (c == MAP_FAILED) {
+			c = NULL;
+			mapped = 0;
+		} else {
+			(void)madvise(c, mapped, MADV_HUGEPAGE);
+		}
+	}
+	if (!c)
+		c = malloc(sizeof(*c) + size);
 	if (!c) {
 		fputs("tandem: out of memory in config arena\n", stderr);
 		abort();
@@ -55,7 +76,16 @@ static struct chunk *new_chunk(size_t size)
 	c->size = size;
 	c->used = 0;
 	c->next = NULL;
+	c->mapped = mapped;
 	return c;
+}
+
+static void free_chunk(struct chunk *c)
+{
+	if (c->mapped)
+		munmap(c, c->mapped);
+	else
+		free(c);
 }
 
 void *tdm_arena_alloc_raw(struct tdm_arena *a, size_t size)

@@ -154,7 +154,8 @@ struct tdm_config *tdm_conf_parse_with(const struct tdm_block *top, const char *
 	ctx.canon = canon;
 	ctx.cfg = cfg;
 	ctx.nfatal0 = diags->nfatal;
-	cfg->arena = ctx.arena = tdm_arena_new(len > (64u << 20) ? (8u << 20) : (1u << 20));
+	/* about 8 bytes of tree per byte of text: big texts get big (huge-page) chunks */
+	cfg->arena = ctx.arena = tdm_arena_new(len > (4u << 20) ? (32u << 20) : (256u << 10));
 	if (!ctx.arena)
 		tdm_conf_oom();
 	if (!text)

@@ -57,6 +57,8 @@ void tdm_toks_free(struct tdm_toks *t);
 size_t tdm_lex_strip_comment(const char *s, size_t n);
 /* Append one token in canonical form (quoted and escaped only when needed). */
 void tdm_canon_put_token(struct tdm_buf *b, const char *s, size_t n);
+/* the same, always quoted */
+void tdm_canon_put_quoted(struct tdm_buf *b, const char *s, size_t n);
 
 /* ---- stage 2 lexer: one canonical line, tokenized in place ---- */
 /* Splits line[0..n) (no '\n') in place: tokens are NUL-terminated inside line; starts[] gets a

@@ -64,7 +64,7 @@ static int is_ws(char c)
 /* characters a backslash escapes outside quotes; elsewhere a backslash is an ordinary char */
 static int is_plain_escapable(char c)
 {
-	return c && strchr(" \t\"'\\#!{}", c) != NULL;
+	return c && strchr(" \t\"'\\#!{}$", c) != NULL;
 }
 
 size_t tdm_lex_strip_comment(const char *s, size_t n)
@@ -248,7 +248,7 @@ static int needs_quote(const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '\\' || c == '{' ||
-		    c == '}' || c == '#' || c == '!')
+		    c == '}' || c == '#' || c == '!' || c == '$')
 			return 1;
 	}
 	return 0;
@@ -256,19 +256,23 @@ static int needs_quote(const char *s, size_t n)
 
 void tdm_canon_put_token(struct tdm_buf *b, const char *s, size_t n)
 {
+	if (!needs_quote(s, n))
+		tdm_buf_put(b, s, n);
+	else
+		tdm_canon_put_quoted(b, s, n);
+}
+
+void tdm_canon_put_quoted(struct tdm_buf *b, const char *s, size_t n)
+{
 	static const char hex[] = "0123456789abcdef";
 	size_t i;
 
-	if (!needs_quote(s, n)) {
-		tdm_buf_put(b, s, n);
-		return;
-	}
 	tdm_buf_reserve(b, n * 4 + 2);
 	b->p[b->len++] = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '"' || c == '\\') {
+		if (c == '"' || c == '\\' || c == '$') {
 			b->p[b->len++] = '\\';
 			b->p[b->len++] = (char)c;
 		} else if (c == '\n') {
@@ -337,7 +341,7 @@ int tdm_canon_lex(char *line, size_t n, char ***starts, size_t *cap, int *opens,
 					case 'n': c = '\n'; break;
 					case 't': c = '\t'; break;
 					case 'r': c = '\r'; break;
-					case '"': case '\\': break;
+					case '"': case '\\': case '$': break;
 					case 'x':
 						h1 = i < n ? hexval(line[i]) : -1;
 						h2 = i + 1 < n ? hexval(line[i + 1]) : -1;

@@ -191,6 +191,11 @@ int tdm_params_subst(struct tdm_params *p, const struct tdm_subst_env *env, cons
 		if (!d)
 			break;
 		i = (size_t)(d - cur);
+		if (i > 0 && cur[i - 1] == '\\') {
+			/* \$ is a literal '$' */
+			pos = i + 1;
+			continue;
+		}
 		if (i + 1 < curlen && cur[i + 1] == '{') {
 			const char *close = memchr(cur + i + 2, '}', curlen - i - 2);
 

@@ -124,7 +124,12 @@ static void push_col(struct rsv *r, uint32_t col)
 static void copy_kw(struct openblk *b, const char *kw, uint32_t file, uint32_t line,
                     uint32_t col)
 {
-	snprintf(b->kw, sizeof(b->kw), "%s", kw);
+	size_t n = strlen(kw);
+
+	if (n >= sizeof(b->kw))
+		n = sizeof(b->kw) - 1;
+	memcpy(b->kw, kw, n);
+	b->kw[n] = '\0';
 	b->file = file;
 	b->line = line;
 	b->col = col;
@@ -153,6 +158,13 @@ static void indent(struct rsv *r, int depth)
 	}
 }
 
+/* a first token that resolving again would read as a directive is written quoted */
+static int directive_like(const char *s, size_t n)
+{
+	return n && (s[0] == '@' || s[0] == '~' || s[0] == '$' ||
+	             (n >= 7 && !memcmp(s, "include", 7) && n <= 8));
+}
+
 /* emit toks[from..to) as one statement; open: it ends with "{" at column bcol */
 static void emit_stmt(struct rsv *r, size_t from, size_t to, int open, uint32_t bcol,
                       uint32_t file, uint32_t line)
@@ -164,9 +176,14 @@ static void emit_stmt(struct rsv *r, size_t from, size_t to, int open, uint32_t 
 		return;
 	indent(r, r->depth);
 	for (i = from; i < to; i++) {
+		const char *tok = t->store.p + t->v[i].off;
+
 		if (i > from)
 			tdm_buf_putc(&r->text, ' ');
-		tdm_canon_put_token(&r->text, t->store.p + t->v[i].off, t->v[i].len);
+		if (i == from && directive_like(tok, t->v[i].len))
+			tdm_canon_put_quoted(&r->text, tok, t->v[i].len);
+		else
+			tdm_canon_put_token(&r->text, tok, t->v[i].len);
 		push_col(r, t->v[i].col);
 	}
 	copy_kw(&r->last, t->store.p + t->v[from].off, file, line, t->v[from].col);
@@ -602,7 +619,7 @@ static void process(struct rsv *r, struct lsrc *s, const char *text, size_t n, u
 	struct tdm_lex_err lerr;
 	struct tdm_subst_env env;
 	uint32_t line = s->line;
-	int substituted = 0;
+	int substituted = 0, inc;
 	const char *err = NULL;
 
 	if (depth > MAX_EXPAND_DEPTH) {
@@ -714,11 +731,12 @@ again:
 			goto again;
 		}
 	}
-	if (tdm_lex_line(text, n, col0, !starts_with_include(text, n), &r->toks, &lerr) < 0) {
+	inc = starts_with_include(text, n);
+	if (tdm_lex_line(text, n, col0, !inc, &r->toks, &lerr) < 0) {
 		rdiag(r, TDM_SEV_ERROR, s->file, line, lerr.col, "%s", lerr.msg);
 		goto out;
 	}
-	if (r->toks.n && is_include_kw(r->toks.store.p + r->toks.v[0].off)) {
+	if (inc && r->toks.n) {
 		do_include(r, s, line);
 		goto out;
 	}

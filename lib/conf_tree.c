@@ -11,15 +11,20 @@
 static struct tdm_cnode *new_node(struct tdm_conf_ctx *ctx, char **tok, size_t ntok,
                                   uint32_t line)
 {
-	struct tdm_cnode *n = tdm_arena_alloc(ctx->arena, sizeof(*n));
 	size_t argc = ntok - 1;
+	/* node, vals and argv in one allocation (vals first: it needs 8-byte alignment) */
+	char *mem = tdm_arena_alloc_raw(ctx->arena, sizeof(struct tdm_cnode) +
+	                                            argc * (sizeof(union tdm_val) + sizeof(char *)));
+	struct tdm_cnode *n = (struct tdm_cnode *)mem;
 
+	memset(n, 0, sizeof(*n));
 	n->kw = tok[0];
 	n->argc = (uint32_t)argc;
 	if (argc) {
-		n->argv = tdm_arena_alloc_raw(ctx->arena, argc * sizeof(*n->argv));
+		n->vals = (union tdm_val *)(mem + sizeof(*n));
+		memset(n->vals, 0, argc * sizeof(*n->vals));
+		n->argv = (char **)(mem + sizeof(*n) + argc * sizeof(*n->vals));
 		memcpy(n->argv, tok + 1, argc * sizeof(*n->argv));
-		n->vals = tdm_arena_alloc(ctx->arena, argc * sizeof(*n->vals));
 	}
 	n->line = n->end_line = line;
 	return n;

@@ -87,7 +87,11 @@ static void test_quoting(void **state)
 	/* a backslash outside quotes escapes only special characters */
 	expect("k a\\ b c\\d\n", "k \"a b\" \"c\\\\d\"\n");
 	/* $, @, ~ inside resolved tokens stay as they are */
-	expect("k \"$UNDEF\" @x ~y\n", "k $UNDEF @x ~y\n");
+	expect("k \"$UNDEF\" @x ~y\n", "k \"\\$UNDEF\" @x ~y\n");
+	/* first tokens that would read as directives are quoted; \$ is a literal $ */
+	expect("\"$X=1\" a\n\"@a\" b\n'~SEQ(a,1)' c\n\"include\" d\nk \\$_PWD \"\\${_PWD}\"\n",
+	       "\"\\$X=1\" a\n\"@a\" b\n\"~SEQ(a,1)\" c\n\"include\" d\n"
+	       "k \"\\$_PWD\" \"\\${_PWD}\"\n");
 }
 
 static void test_braces(void **state)
@@ -129,7 +133,7 @@ static void test_conditionals(void **state)
 static void test_params(void **state)
 {
 	expect("$X=1\nk $X\nk ${X}y\nk $X.z\nk $UNDEF ${UNDEF}\n",
-	       "k 1\nk 1y\nk $X.z\nk $UNDEF \"${UNDEF}\"\n");
+	       "k 1\nk 1y\nk \"\\$X.z\"\nk \"\\$UNDEF\" \"\\${UNDEF}\"\n");
 	/* substitution happens at use time and is recursive */
 	expect("$ADDRESS_BASE=10.2.${ADDRESS_BASE_SUB}\n$ADDRESS_BASE_SUB=0\n"
 	       "${ADDRESS_BASE}.100/32\n$ADDRESS_BASE_SUB=10\n${ADDRESS_BASE}.100/32\n",
