@@ -15,7 +15,8 @@
 static const struct tdm_arg a_name[] = { { "name", TDM_A_STR, 0, 0, NULL } };
 static const struct tdm_arg a_ns[] = { { "namespace", TDM_A_STR, 1, 255, NULL } };
 static const struct tdm_arg a_secs[] = { { "seconds", TDM_A_INT, 1, 2147483647LL, NULL } };
-static const struct tdm_arg a_vs[] = { { "address|fwmark|group", TDM_A_STR, 0, 0, NULL } };
+static const struct tdm_arg a_vs[] = {
+	{ "address|fwmark|group", TDM_A_STR, 0, 0, NULL }, { "port|mark|name", TDM_A_STR, 0, 0, NULL } };
 
 #define BLK(nm, fl, nargs_, blk, h) { .name = nm, .flags = (fl) | TDM_KW_BLOCK, \
 		.min_args = nargs_, .max_args = nargs_, .args = nargs_ ? a_name : NULL, \
@@ -52,7 +53,7 @@ static const struct tdm_kw top_kws[] = {
 	/* LVS */
 	BLK("virtual_server_group", N | M, 1, check_conf_vsg_block, "addresses, ranges and fwmarks sharing one set of real servers"),
 	{ .name = "virtual_server", .flags = N | M | TDM_KW_BLOCK, .min_args = 1, .max_args = 2,
-	  .args = a_vs, .nargs = 1, .sub = &check_conf_vs_block, .check = check_conf_vs_args,
+	  .args = a_vs, .nargs = 2, .sub = &check_conf_vs_block, .check = check_conf_vs_args,
 	  .help = "a virtual service: <address> [<port>] | fwmark <n> | group <name>" },
 	BLK("SSL", N, 0, check_conf_ssl_block, "client TLS settings of SSL_GET checkers"),
 	/* sync */
