@@ -38,8 +38,13 @@ def connect(d):
     return s
 
 
+_pending = {}
+
+
 def read_line(s, timeout=5):
-    buf = b""
+    """Next reply line on socket s (lines that arrived together are kept for later calls);
+    None at EOF."""
+    buf = _pending.pop(s.fileno(), b"")
     deadline = time.monotonic() + timeout
     while b"\n" not in buf:
         left = deadline - time.monotonic()
@@ -54,7 +59,10 @@ def read_line(s, timeout=5):
         if not chunk:
             return None
         buf += chunk
-    return json.loads(buf.split(b"\n", 1)[0])
+    line, rest = buf.split(b"\n", 1)
+    if rest:
+        _pending[s.fileno()] = rest
+    return json.loads(line)
 
 
 def healthy(d):
