@@ -265,13 +265,15 @@ class EventStream:
     """A subscription to the daemon's ordered event stream ({"cmd":"events"}).
     Use as a context manager; next() returns the next event or None at end of stream."""
 
-    def __init__(self, path, since=None, timeout=5.0):
+    def __init__(self, path, since=None, type=None, timeout=5.0):
         self.sock = _connect(path, timeout)
         self.reader = _LineReader(self.sock)
         self.seen = []
         req = {"cmd": "events"}
         if since is not None:
             req["since"] = since
+        if type is not None:
+            req["type"] = type          # only events whose type starts with this
         self.sock.sendall((json.dumps(req) + "\n").encode())
         line = self.reader.readline(timeout)
         if line is None:
@@ -396,9 +398,10 @@ class Tandemd:
     def reload(self, timeout=10.0):
         return self.ctl("reload", timeout=timeout)
 
-    def events(self, since=None, timeout=5.0):
-        """An EventStream; open it BEFORE causing what you wait for, or pass since=SEQ."""
-        return EventStream(self.sock, since=since, timeout=timeout)
+    def events(self, since=None, type=None, timeout=5.0):
+        """An EventStream; open it BEFORE causing what you wait for, or pass since=SEQ
+        (events with a greater seq are replayed from the daemon's ring first)."""
+        return EventStream(self.sock, since=since, type=type, timeout=timeout)
 
     def wait_event(self, pred, timeout=10.0, since=0):
         """Wait for a matching event, replaying the daemon's recent-event ring from `since`
