@@ -148,7 +148,7 @@ struct tdm_config {
 	const char *text;           /* canonical text this was parsed from (arena copy) */
 	size_t text_len;
 	struct tdm_cnode *root;     /* top-level statements (root->child ...) */
-	struct tdm_obj *objs;       /* in canonical order */
+	struct tdm_obj *objs;       /* in canonical order (malloc'd; tdm_config_free frees it) */
 	size_t nobjs;
 	unsigned parts;             /* TDM_PART_* */
 	/* each part's own plain data, built by its tables' finish callbacks */

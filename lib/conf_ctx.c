@@ -55,12 +55,17 @@ static void vdiag_at(struct tdm_conf_ctx *ctx, enum tdm_sev sev, const struct td
 		vdiag(ctx, sev, c->files[0], 0, 0, fmt, ap);
 		return;
 	}
-	if (line >= 1 && line <= ctx->nlines && ctx->line_off) {
+	if (line >= 1 && node) {
+		/* the token's offset in the tokenized copy is its offset in the text */
 		const char *tok = argi < 0 ? node->kw : node->argv[argi];
-		const char *ls = ctx->work + ctx->line_off[line - 1];
+		size_t off, ls;
 
-		if (tok >= ls && tok < ctx->work + ctx->cfg->text_len)
-			col = (size_t)(tok - ls) + 1;
+		if (tok >= ctx->work && tok < ctx->work + ctx->cfg->text_len) {
+			off = (size_t)(tok - ctx->work);
+			for (ls = off; ls > 0 && ctx->cfg->text[ls - 1] != '\n'; ls--)
+				;
+			col = off - ls + 1;
+		}
 	}
 	vdiag(ctx, sev, "<config>", line, col, fmt, ap);
 }
@@ -178,7 +183,6 @@ struct tdm_config *tdm_conf_parse_with(const struct tdm_block *top, const char *
 	tdm_conf_collect_objs(&ctx);
 out:
 	tdm_conf_check_free(&ctx);
-	free(ctx.line_off);
 	free(ctx.line_hash);
 	if (diags->nfatal > ctx.nfatal0) {
 		tdm_config_free(cfg);
@@ -191,6 +195,7 @@ void tdm_config_free(struct tdm_config *cfg)
 {
 	if (!cfg)
 		return;
+	free(cfg->objs);
 	tdm_arena_free(cfg->arena);
 	free(cfg);
 }

@@ -124,7 +124,6 @@ struct tdm_conf_ctx {
 	struct tdm_diags *diags;
 	const struct tdm_canon *canon;
 	char *work;                 /* tokenized copy of the text */
-	size_t *line_off;           /* offset of each canonical line in the text */
 	size_t nlines;
 	uint64_t *line_hash;        /* prefix hashes over lines, nlines + 1 entries */
 	struct tdm_bidx **bmap;     /* block -> keyword index (open addressing on the pointer) */

@@ -49,26 +49,28 @@ static uint64_t span_hash(const struct tdm_conf_ctx *ctx, size_t a, size_t b)
 	return ctx->line_hash[b] - ctx->line_hash[a - 1] * pow_mul(b - a + 1);
 }
 
-static uint64_t id_hash(unsigned kind, const char *id)
+static uint32_t id_hash(unsigned kind, const char *id)
 {
 	uint64_t h = 1469598103934665603ull ^ kind;
 
 	while (*id)
 		h = (h ^ (unsigned char)*id++) * 1099511628211ull;
-	return h ? h : 1;
+	h ^= h >> 29;
+	return (uint32_t)h ? (uint32_t)h : 1;
 }
 
-/* open-addressing set of object indexes by (kind, id) */
+/* open-addressing set of object indexes by (kind, id): per slot a 32-bit hash tag (0 = empty)
+ * and a 32-bit index, 8 bytes a slot */
 struct idset {
-	uint64_t *h;
-	size_t *idx;
+	uint32_t *h;
+	uint32_t *idx;
 	size_t cap;
 };
 
 static void idset_init(struct idset *s, size_t n)
 {
 	s->cap = 16;
-	while (s->cap < n * 2 + 2)
+	while (s->cap < n + n / 2 + 2)
 		s->cap *= 2;
 	s->h = calloc(s->cap, sizeof(*s->h));
 	s->idx = calloc(s->cap, sizeof(*s->idx));
@@ -84,7 +86,7 @@ static void idset_free(struct idset *s)
 
 /* find (kind,id) among objs; returns its slot (empty if absent) */
 static size_t idset_slot(const struct idset *s, const struct tdm_obj *objs, unsigned kind,
-                         const char *id, uint64_t h)
+                         const char *id, uint32_t h)
 {
 	size_t i;
 
@@ -186,7 +188,7 @@ void tdm_conf_collect_objs(struct tdm_conf_ctx *ctx)
 	idset_init(&set, ov.n);
 	for (i = 0; i < ov.n; i++) {
 		struct tdm_obj *o = &ov.v[i];
-		uint64_t h = id_hash(o->kind, o->id);
+		uint32_t h = id_hash(o->kind, o->id);
 		size_t slot = idset_slot(&set, ov.v, o->kind, o->id, h);
 		unsigned k;
 
@@ -212,14 +214,14 @@ void tdm_conf_collect_objs(struct tdm_conf_ctx *ctx)
 				continue;
 		}
 		set.h[slot] = h;
-		set.idx[slot] = i;
+		set.idx[slot] = (uint32_t)i;
 	}
 	idset_free(&set);
-	ctx->cfg->objs = tdm_arena_alloc_raw(ctx->arena, (ov.n ? ov.n : 1) * sizeof(*ov.v));
-	if (ov.n)
-		memcpy(ctx->cfg->objs, ov.v, ov.n * sizeof(*ov.v));
+	/* owned by the config (freed by tdm_config_free), not copied into the arena */
+	ctx->cfg->objs = ov.n ? tdm_xrealloc(ov.v, ov.n * sizeof(*ov.v)) : NULL;
+	if (!ov.n)
+		free(ov.v);
 	ctx->cfg->nobjs = ov.n;
-	free(ov.v);
 }
 
 void tdm_conf_diff(const struct tdm_config *old_cfg, const struct tdm_config *new_cfg,
@@ -235,13 +237,13 @@ void tdm_conf_diff(const struct tdm_config *old_cfg, const struct tdm_config *ne
 	if (!seen)
 		tdm_conf_oom();
 	for (i = 0; i < nold; i++) {
-		uint64_t h = id_hash(ov[i].kind, ov[i].id);
+		uint32_t h = id_hash(ov[i].kind, ov[i].id);
 		size_t slot = idset_slot(&set, ov, ov[i].kind, ov[i].id, h);
 
 		if (set.h[slot])
 			continue;   /* duplicate identity: cannot happen after collection */
 		set.h[slot] = h;
-		set.idx[slot] = i;
+		set.idx[slot] = (uint32_t)i;
 	}
 	for (i = 0; i < nnew; i++) {
 		const struct tdm_obj *no = &new_cfg->objs[i];

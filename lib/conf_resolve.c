@@ -41,7 +41,7 @@ struct rsv {
 	struct tdm_buf text;
 	struct tdm_origin *origin;
 	size_t nlines, ocap;
-	size_t *coloff;
+	uint32_t **tcols;       /* per line: offset into cols (as a pointer value until the end) */
 	uint32_t *cols;
 	size_t ncols, colcap;
 	char **files;
@@ -102,12 +102,12 @@ static int new_line(struct rsv *r, uint32_t file, uint32_t line, uint32_t col)
 	if (r->nlines == r->ocap) {
 		r->ocap = r->ocap ? r->ocap * 2 : 1024;
 		r->origin = tdm_xrealloc(r->origin, r->ocap * sizeof(*r->origin));
-		r->coloff = tdm_xrealloc(r->coloff, r->ocap * sizeof(*r->coloff));
+		r->tcols = tdm_xrealloc(r->tcols, r->ocap * sizeof(*r->tcols));
 	}
 	r->origin[r->nlines].file = file;
 	r->origin[r->nlines].line = line;
 	r->origin[r->nlines].col = col;
-	r->coloff[r->nlines] = r->ncols;
+	r->tcols[r->nlines] = (uint32_t *)(uintptr_t)r->ncols;
 	r->nlines++;
 	return 0;
 }
@@ -811,7 +811,7 @@ static int rsv_finish(struct rsv *r, struct tdm_canon *out, uint32_t eof_line)
 	if (r->fatal) {
 		tdm_buf_free(&r->text);
 		free(r->origin);
-		free(r->coloff);
+		free(r->tcols);
 		free(r->cols);
 		for (i = 0; i < r->nfiles; i++)
 			free(r->files[i]);
@@ -827,13 +827,13 @@ static int rsv_finish(struct rsv *r, struct tdm_canon *out, uint32_t eof_line)
 	out->files = r->files;
 	out->nfiles = r->nfiles;
 	if (r->nlines) {
-		out->tok_cols = tdm_xrealloc(NULL, r->nlines * sizeof(*out->tok_cols));
+		out->tok_cols = r->tcols;
 		for (i = 0; i < r->nlines; i++)
-			out->tok_cols[i] = r->cols + r->coloff[i];
+			out->tok_cols[i] = r->cols + (uintptr_t)r->tcols[i];
 	} else {
 		free(r->cols);
+		free(r->tcols);
 	}
-	free(r->coloff);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* lib/conf_tree.c - stage 2, first step: canonical text -> statement tree. Every line is
  * tokenized in place in an arena copy of the text (no per-token malloc); nodes, argv and vals
- * arrays come from the config's arena. Also records line offsets and the prefix hashes used
- * for the objects' content hashes. */
+ * arrays come from the config's arena. Also records the per-line prefix hashes used for the
+ * objects' content hashes. */
 #include <stdlib.h>
 #include <string.h>
 #include "lib/conf_int.h"
@@ -46,9 +46,8 @@ int tdm_conf_build_tree(struct tdm_conf_ctx *ctx)
 		nl++;
 	if (len && text[len - 1] != '\n')
 		nl++;
-	ctx->line_off = malloc((nl + 1) * sizeof(*ctx->line_off));
 	ctx->line_hash = malloc((nl + 1) * sizeof(*ctx->line_hash));
-	if (!ctx->line_off || !ctx->line_hash)
+	if (!ctx->line_hash)
 		tdm_conf_oom();
 	ctx->line_hash[0] = 0;
 	cfg->root = tdm_arena_alloc(ctx->arena, sizeof(*cfg->root));
@@ -62,7 +61,6 @@ int tdm_conf_build_tree(struct tdm_conf_ctx *ctx)
 		const char *errmsg = NULL;
 		int opens, closes, ntok;
 
-		ctx->line_off[i] = pos;
 		ctx->line_hash[i + 1] = ctx->line_hash[i] * HASH_MUL +
 		                        tdm_conf_hash_bytes(text + pos, n);
 		ntok = tdm_canon_lex(w + pos, n, &toks, &cap, &opens, &closes, &errcol, &errmsg);
