@@ -80,8 +80,13 @@ json_object *dir_status_json(struct dir_daemon *d)
 static void cmd_reload(struct dir_daemon *d, struct dir_ctl_client *cl)
 {
 	json_object *diags = NULL;
-	json_object *r = json_object_new_object();
+	json_object *r;
 
+	if (d->stopping) {
+		dir_ctl_reply_error(cl, "the daemon is stopping");
+		return;
+	}
+	r = json_object_new_object();
 	if (dir_reload(d, "control", &diags) == 0) {
 		json_object_object_add(r, "ok", json_object_new_boolean(1));
 		json_object_object_add(r, "generation", json_object_new_uint64(d->generation));

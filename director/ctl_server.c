@@ -27,6 +27,8 @@ struct dir_ctl_client {
 	char *out;
 	size_t outlen, outoff, outcap;
 	int subscribed;
+	int replaying;              /* sending retained events; live hook added when caught up */
+	uint64_t cursor;            /* last seq sent while replaying */
 	char *prefix;
 	int closing;                /* close once the output is flushed */
 	int dead;                   /* freed at the next prepare */
@@ -51,6 +53,7 @@ struct dir_ctl {
 static void client_kill(struct dir_ctl_client *cl, const char *why);
 
 static void on_event(void *arg, uint64_t seq, const char *line, size_t len, json_object *ev);
+static void replay_pump(struct dir_ctl_client *cl);
 
 static void client_free(struct dir_ctl_client *cl)
 {
@@ -88,7 +91,7 @@ static void client_kill(struct dir_ctl_client *cl, const char *why)
 	cl->dead = 1;
 	ev_io_stop(srv->d->loop, &cl->rio);
 	ev_io_stop(srv->d->loop, &cl->wio);
-	if (cl->subscribed)
+	if (cl->subscribed && !cl->replaying)
 		dir_evbus_del_hook(srv->d->bus, on_event, cl);
 	close(cl->fd);
 	cl->fd = -1;
@@ -209,6 +212,33 @@ static void on_event(void *arg, uint64_t seq, const char *line, size_t len, json
 		client_send(cl, line, len);
 }
 
+/* Send retained events after cl->cursor while the client keeps up (at most half the output
+ * bound queued at once; on_write calls back for more), then switch to live events. */
+static void replay_pump(struct dir_ctl_client *cl)
+{
+	struct dir_evbus *bus = cl->srv->d->bus;
+
+	while (cl->replaying && !cl->dead) {
+		uint64_t next = cl->cursor + 1;
+		const char *line;
+		size_t len;
+
+		if (cl->outlen - cl->outoff > DIR_CTL_OUT_MAX / 2)
+			return;
+		if (next > dir_evbus_last_seq(bus)) {
+			cl->replaying = 0;
+			dir_evbus_add_hook(bus, on_event, cl);
+			return;
+		}
+		if (next < dir_evbus_oldest(bus))
+			next = dir_evbus_oldest(bus);   /* the ring moved on: a gap */
+		line = dir_evbus_get(bus, next, &len);
+		cl->cursor = next;
+		if (line && type_matches(cl->prefix, line))
+			client_send(cl, line, len);
+	}
+}
+
 void dir_ctl_subscribe(struct dir_ctl_client *cl, int has_since, uint64_t since,
                        const char *type_prefix)
 {
@@ -224,12 +254,9 @@ void dir_ctl_subscribe(struct dir_ctl_client *cl, int has_since, uint64_t since,
 	free(cl->prefix);
 	cl->prefix = type_prefix ? strdup(type_prefix) : NULL;
 	cl->subscribed = 1;
-	if (has_since)
-		dir_evbus_replay(bus, since, on_event, cl);
-	if (!cl->dead)
-		dir_evbus_add_hook(bus, on_event, cl);
-	else
-		cl->subscribed = 0;
+	cl->replaying = 1;
+	cl->cursor = has_since ? since : dir_evbus_last_seq(bus);
+	replay_pump(cl);
 }
 
 static void handle_line(struct dir_ctl_client *cl, char *line, size_t len)
@@ -322,6 +349,8 @@ static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 
 	if (!cl->dead)
 		client_flush(cl);
+	if (!cl->dead && cl->replaying)
+		replay_pump(cl);
 }
 
 static int peer_allowed(struct dir_ctl *srv, int fd, struct ucred *uc)

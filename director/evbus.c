@@ -193,6 +193,23 @@ uint64_t dir_evbus_total(const struct dir_evbus *bus)
 	return bus->seq;
 }
 
+uint64_t dir_evbus_oldest(const struct dir_evbus *bus)
+{
+	return bus->count ? bus->ring[bus->head].seq : bus->seq + 1;
+}
+
+const char *dir_evbus_get(const struct dir_evbus *bus, uint64_t seq, size_t *len)
+{
+	uint64_t oldest = dir_evbus_oldest(bus);
+	const struct ring_ent *e;
+
+	if (!bus->count || seq < oldest || seq > bus->seq)
+		return NULL;
+	e = &bus->ring[(bus->head + (size_t)(seq - oldest)) % bus->cap];
+	*len = e->len;
+	return e->line;
+}
+
 void dir_evbus_replay(struct dir_evbus *bus, uint64_t since, dir_evbus_hook fn, void *arg)
 {
 	for (size_t i = 0; i < bus->count; i++) {

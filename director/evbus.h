@@ -28,6 +28,10 @@ json_object *dir_event_new(const char *type);
 void dir_evbus_emit(struct dir_evbus *bus, json_object *ev);
 uint64_t dir_evbus_last_seq(const struct dir_evbus *bus);
 uint64_t dir_evbus_total(const struct dir_evbus *bus);
+/* the retained event with this seq (NULL if not retained); *len its length */
+const char *dir_evbus_get(const struct dir_evbus *bus, uint64_t seq, size_t *len);
+/* seq of the oldest retained event (last seq + 1 if none) */
+uint64_t dir_evbus_oldest(const struct dir_evbus *bus);
 /* call fn for every ring event with seq > since, oldest first */
 void dir_evbus_replay(struct dir_evbus *bus, uint64_t since, dir_evbus_hook fn, void *arg);
 

@@ -298,3 +298,18 @@ def test_notify_fifo_gets_events(tandemd, workdir):
         assert healthy(d)["daemon"]["notify_fifo"]["dropped"] > 0
     finally:
         os.close(fd)
+
+
+def test_replay_of_a_full_ring_is_paced_not_dropped(tandemd):
+    d = tandemd(CONF, args=["--test-hooks"])
+    assert d.ctl("test-emit", count=6000, timeout=30)["ok"]
+    last = d.status()["daemon"]["event_seq"]
+    rc, out, err = d.tandemctl("--json", "events", "--since", "0", "--type", "test.",
+                               "--count", "4000", "--timeout", "20", timeout=30)
+    assert rc == 0, err
+    evs = [json.loads(x) for x in out.splitlines()[1:]]
+    assert len(evs) == 4000
+    seqs = [e["seq"] for e in evs]
+    assert seqs == list(range(seqs[0], seqs[0] + 4000))
+    assert seqs[0] > last - 4096 - 1        # only the retained ring is replayed
+    assert healthy(d)["daemon"]["control_clients_dropped"] == 0
