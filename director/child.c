@@ -195,7 +195,12 @@ void dir_child_main(const struct dir_part_ops *ops, int sock, unsigned log_flags
 
 	tdm_log_open("tandemd", log_flags);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	prctl(PR_SET_NAME, ops->name);
+	{
+		char comm[16];
+
+		snprintf(comm, sizeof(comm), "tandemd-%s", ops->name);
+		prctl(PR_SET_NAME, comm);
+	}
 	tdm_log_set_tag(ops->name);
 	signal(SIGINT, SIG_IGN);    /* the parent coordinates the stop */
 	signal(SIGHUP, SIG_IGN);

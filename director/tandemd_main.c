@@ -66,6 +66,20 @@ static void usage(FILE *out)
 		"  -h, --help            this help\n");
 }
 
+/* the daemon chdirs to / when it detaches: keep every path it reopens absolute */
+static const char *abs_path(const char *p, char **keep)
+{
+	char cwd[4096];
+
+	if (!p || p[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return p;
+	if (asprintf(keep, "%s/%s", cwd, p) < 0) {
+		*keep = NULL;
+		return p;
+	}
+	return *keep;
+}
+
 static const char *default_conf(void)
 {
 	if (access(DIR_DEFAULT_CONF, F_OK) != 0 && access(DIR_FALLBACK_CONF, F_OK) == 0)
@@ -83,6 +97,7 @@ int main(int argc, char **argv)
 	struct tdm_canon canon;
 	struct tdm_config *cfg = NULL;
 	struct tdm_diags diags;
+	char *abs_conf = NULL, *abs_pid = NULL, *abs_ctl = NULL;
 	int test = 0, json = 0, dump = 0, status, c;
 
 	while ((c = getopt_long(argc, argv, "f:nlDi:p:PCtvh", long_opts, NULL)) != -1) {
@@ -143,6 +158,9 @@ int main(int argc, char **argv)
 	}
 	if (!opts.conf_file)
 		opts.conf_file = default_conf();
+	opts.conf_file = abs_path(opts.conf_file, &abs_conf);
+	opts.pidfile = abs_path(opts.pidfile, &abs_pid);
+	opts.control_path = abs_path(opts.control_path, &abs_ctl);
 	if (!(opts.log_flags & TDM_LOGF_CONSOLE))
 		opts.log_flags |= TDM_LOGF_SYSLOG;
 	copts.conf_id = opts.conf_id;
@@ -191,12 +209,15 @@ int main(int argc, char **argv)
 	}
 	tdm_diags_free(&diags);
 	status = dir_daemon_run(&opts, opts.conf_file, &canon, cfg);
-	tdm_log_close();
-	return status;
+	goto done;
 out:
 	tdm_diags_free(&diags);
 	tdm_canon_free(&canon);
 	tdm_config_free(cfg);
+done:
 	tdm_log_close();
+	free(abs_conf);
+	free(abs_pid);
+	free(abs_ctl);
 	return status;
 }
