@@ -8,6 +8,10 @@
 #include "snmp/snmp_conf.h"
 #include "sync/sync_conf.h"
 
+/* a statement whose arguments passed the engine's checks (count), usable by a builder */
+#define USABLE(n) ((n)->def && (n)->argc >= (n)->def->min_args && \
+                   !((n)->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED)))
+
 #define N TDM_KW_NOTYET
 #define KW0(nm, fl, h) { .name = nm, .flags = (fl), .help = h }
 #define KWA(nm, fl, mn, mx, a, h) { .name = nm, .flags = (fl), .min_args = mn, .max_args = mx, \
@@ -375,7 +379,7 @@ int tdm_global_conf_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 		g->node = node;         /* several global_defs blocks are merged, as keepalived does */
 	TDM_CNODE_FOREACH(c, node) {
 		const char *kw = c->kw;
-		if (!c->def)
+		if (!USABLE(c))
 			continue;
 		if (!strcmp(kw, "router_id"))
 			g->router_id = c->argv[0];
@@ -485,7 +489,7 @@ void tdm_global_conf_top(struct tdm_conf_ctx *ctx, const struct tdm_cnode *root)
 	struct tdm_global_conf *g = NULL;
 
 	TDM_CNODE_FOREACH(c, root) {
-		if (!c->def)
+		if (!USABLE(c))
 			continue;
 		if (!strcmp(c->kw, "net_namespace") || !strcmp(c->kw, "net_namespace_ipvs") ||
 		    !strcmp(c->kw, "instance") || !strcmp(c->kw, "use_pid_dir")) {

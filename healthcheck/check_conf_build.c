@@ -11,6 +11,10 @@
 #include <sys/socket.h>
 #include "healthcheck/check_conf.h"
 
+/* a statement whose arguments passed the engine's checks (count), usable by a builder */
+#define USABLE(n) ((n)->def && (n)->argc >= (n)->def->min_args && \
+                   !((n)->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED)))
+
 const char *const check_kind_names[CHECK__N] = {
 	"TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK", "PING_CHECK",
 	"MISC_CHECK", "FILE_CHECK" };
@@ -363,12 +367,12 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 	k->log_all_failures = -1;
 	timing_init(&k->t);
 	TDM_CNODE_FOREACH(c, n)
-		if (c->def && !strcmp(c->kw, "url"))
+		if (USABLE(c) && !strcmp(c->kw, "url"))
 			nu++;
 	k->urls = nu ? tdm_conf_alloc(ctx, nu * sizeof(*k->urls)) : NULL;
 	TDM_CNODE_FOREACH(c, n) {
 		const char *w = c->kw;
-		if (!c->def || timing_kw(c, &k->t))
+		if (!USABLE(c) || timing_kw(c, &k->t))
 			continue;
 		if (!strcmp(w, "connect_ip")) {
 			k->connect_ip = c->vals[0].addr;
@@ -428,7 +432,7 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 		} else if (!strcmp(w, "url")) {
 			struct check_url *url = &k->urls[k->nurls++];
 			TDM_CNODE_FOREACH(u, c) {
-				if (!u->def)
+				if (!USABLE(u))
 					continue;
 				if (!strcmp(u->kw, "path"))
 					url->path = u->argv[0];
@@ -483,13 +487,13 @@ struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct
 	if (n->argc >= 2)
 		rs->port = (int)n->vals[1].i;
 	TDM_CNODE_FOREACH(c, n)
-		if (c->def && kind_of(c->kw) != CHECK__N)
+		if (USABLE(c) && kind_of(c->kw) != CHECK__N)
 			nk++;
 	rs->checkers = nk ? tdm_conf_alloc(ctx, nk * sizeof(*rs->checkers)) : NULL;
 	TDM_CNODE_FOREACH(c, n) {
 		const char *w = c->kw;
 		enum check_kind kk;
-		if (!c->def || timing_kw(c, &rs->t))
+		if (!USABLE(c) || timing_kw(c, &rs->t))
 			continue;
 		kk = kind_of(w);
 		if (kk != CHECK__N) {

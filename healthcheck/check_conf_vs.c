@@ -9,6 +9,10 @@
 #include <sys/socket.h>
 #include "healthcheck/check_conf.h"
 
+/* a statement whose arguments passed the engine's checks (count), usable by a builder */
+#define USABLE(n) ((n)->def && (n)->argc >= (n)->def->min_args && \
+                   !((n)->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED)))
+
 static int opt_bool(const struct tdm_cnode *c)
 {
 	return c->argc == 0 ? 1 : (int)c->vals[0].i;
@@ -124,11 +128,11 @@ int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 		return -1;      /* the argument check reported it */
 	}
 	TDM_CNODE_FOREACH(c, node)
-		if (c->def && !strcmp(c->kw, "real_server"))
+		if (USABLE(c) && !strcmp(c->kw, "real_server"))
 			nrs++;
 	vs->rs = nrs ? tdm_conf_alloc(ctx, nrs * sizeof(*vs->rs)) : NULL;
 	TDM_CNODE_FOREACH(c, node)
-		if (c->def)
+		if (USABLE(c))
 			vs_kw(ctx, vs, c);
 	vs->id = check_conf_vs_ident(ctx, node);
 
@@ -139,8 +143,9 @@ int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 		tdm_conf_err(ctx, node, 0, "virtual_server %s without a port must be persistent (add persistence_timeout)", node->argv[0]);
 		rc = -1;
 	}
-	if (vs->type == CHECK_VS_ADDR && tdm_cnode_find(node, "ip_family") &&
-	    vs->family != (tdm_cnode_find(node, "ip_family")->vals[0].i ? AF_INET6 : AF_INET)) {
+	c = tdm_cnode_find(node, "ip_family");
+	if (vs->type == CHECK_VS_ADDR && c && USABLE(c) &&
+	    vs->family != (c->vals[0].i ? AF_INET6 : AF_INET)) {
 		tdm_conf_err(ctx, tdm_cnode_find(node, "ip_family"), 0, "ip_family does not match the virtual server's address");
 		rc = -1;
 	}
@@ -187,7 +192,7 @@ int check_conf_vsg_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 		n++;
 	g->v = n ? tdm_conf_alloc(ctx, n * sizeof(*g->v)) : NULL;
 	TDM_CNODE_FOREACH(c, node)
-		if (c->def && !check_conf_parse_vsg_line(c, &g->v[g->n]))
+		if (USABLE(c) && !check_conf_parse_vsg_line(c, &g->v[g->n]))
 			g->n++;
 	if (!n)
 		tdm_conf_warn(ctx, node, -1, "virtual_server_group %s is empty", g->name);
@@ -207,7 +212,7 @@ int check_conf_ssl_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 
 	cc->ssl.set = 1;
 	TDM_CNODE_FOREACH(c, node) {
-		if (!c->def)
+		if (!USABLE(c))
 			continue;
 		if (!strcmp(c->kw, "password"))
 			cc->ssl.password = c->argv[0];

@@ -3,6 +3,10 @@
 #include <string.h>
 #include "snmp/snmp_conf.h"
 
+/* a statement whose arguments passed the engine's checks (count), usable by a builder */
+#define USABLE(n) ((n)->def && (n)->argc >= (n)->def->min_args && \
+                   !((n)->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED)))
+
 int snmp_conf_wanted(const struct snmp_conf *s)
 {
 	return s && (s->enable_vrrp || s->enable_checker || s->enable_rfcv2 || s->enable_rfcv3 ||
@@ -19,7 +23,7 @@ void snmp_conf_from_global(struct tdm_conf_ctx *ctx, const struct tdm_cnode *g)
 	if (cfg->snmp)
 		s = *cfg->snmp;
 	TDM_CNODE_FOREACH(c, g) {
-		if (!c->def)
+		if (!USABLE(c))
 			continue;
 		if (!strcmp(c->kw, "snmp_socket"))
 			s.socket = c->argv[0];

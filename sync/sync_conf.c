@@ -8,6 +8,10 @@
 #include "sync/sync_conf.h"
 #include "vrrp/vrrp_conf.h"
 
+/* a statement whose arguments passed the engine's checks (count), usable by a builder */
+#define USABLE(n) ((n)->def && (n)->argc >= (n)->def->min_args && \
+                   !((n)->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED)))
+
 #define N TDM_KW_NOTYET
 #define KWA(nm, fl, mn, mx, a, h) { .name = nm, .flags = (fl), .min_args = mn, .max_args = mx, \
 		.args = a, .nargs = TDM_NELEM(a), .help = h }
@@ -224,12 +228,12 @@ static int relay_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	r->resend_timeout_us = 200000;
 	r->max_frame_size = 1400;
 	TDM_CNODE_FOREACH(c, node)
-		if (c->def && !strcmp(c->kw, "peer"))
+		if (USABLE(c) && !strcmp(c->kw, "peer"))
 			np++;
 	r->peers = np ? tdm_conf_alloc(ctx, np * sizeof(*r->peers)) : NULL;
 	TDM_CNODE_FOREACH(c, node) {
 		const char *k = c->kw;
-		if (!c->def)
+		if (!USABLE(c))
 			continue;
 		if (!strcmp(k, "instance"))
 			r->instance = c->argv[0];

@@ -7,6 +7,10 @@
 #include <sys/socket.h>
 #include "vrrp/vrrp_conf.h"
 
+/* a statement whose arguments passed the engine's checks (count), usable by a builder */
+#define USABLE(n) ((n)->def && (n)->argc >= (n)->def->min_args && \
+                   !((n)->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED)))
+
 struct vrrp_conf *vrrp_conf_get(struct tdm_conf_ctx *ctx)
 {
 	struct tdm_config *cfg = tdm_conf_ctx_config(ctx);
@@ -235,7 +239,7 @@ static void instance_kw(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi,
 	else if (!strcmp(k, "authentication")) {
 		const struct tdm_cnode *a;
 		TDM_CNODE_FOREACH(a, c) {
-			if (!a->def)
+			if (!USABLE(a))
 				continue;
 			if (!strcmp(a->kw, "auth_type"))
 				vi->auth_type = a->vals[0].i == 0 ? VRRP_AUTH_PASS : VRRP_AUTH_AH;
@@ -263,7 +267,7 @@ int vrrp_conf_instance_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	vi->garp_master_refresh_repeat = vi->garp_lower_prio_delay = -1;
 	vi->garp_lower_prio_repeat = vi->down_timer_adverts = -1;
 	TDM_CNODE_FOREACH(c, node)
-		if (c->def)
+		if (USABLE(c))
 			instance_kw(ctx, vi, c);
 
 	/* family: the first VIP, else the source address, else the first peer, else IPv4 */
@@ -323,7 +327,7 @@ int vrrp_conf_script_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	s->interval_us = 1000000;
 	s->rise = s->fall = 1;
 	TDM_CNODE_FOREACH(c, node) {
-		if (!c->def)
+		if (!USABLE(c))
 			continue;
 		if (!strcmp(c->kw, "script"))
 			s->script = join_args(ctx, c, 0);
@@ -367,7 +371,7 @@ int vrrp_conf_sync_group_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node
 	g->node = node;
 	TDM_CNODE_FOREACH(c, node) {
 		const char *k = c->kw;
-		if (!c->def)
+		if (!USABLE(c))
 			continue;
 		if (!strcmp(k, "group")) {
 			size_t n = count_children(c) + g->nmembers, j = g->nmembers;

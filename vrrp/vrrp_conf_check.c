@@ -8,6 +8,10 @@
 #include <sys/socket.h>
 #include "vrrp/vrrp_conf.h"
 
+/* a statement whose arguments passed the engine's checks (count), usable by a builder */
+#define USABLE(n) ((n)->def && (n)->argc >= (n)->def->min_args && \
+                   !((n)->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED)))
+
 struct named { const char *name; const struct tdm_cnode *node; void *obj; };
 
 static int cmp_named(const void *a, const void *b)
@@ -140,7 +144,7 @@ static int global_vrrp_version(const struct tdm_cnode *root)
 		if (strcmp(g->kw, "global_defs"))
 			continue;
 		c = tdm_cnode_find(g, "vrrp_version");
-		if (c && c->def && c->argc)
+		if (c && USABLE(c) && c->argc)
 			return (int)c->vals[0].i;
 	}
 	return 0;
@@ -228,7 +232,7 @@ static void collect_static(struct tdm_conf_ctx *ctx, struct vrrp_conf *vc,
 
 	TDM_CNODE_FOREACH(c, root) {
 		struct vrrp_lines *l = NULL;
-		if (!c->def)
+		if (!USABLE(c))
 			continue;
 		if (!strcmp(c->kw, "static_ipaddress")) {
 			size_t n = vc->static_addrs.n, k = n;
@@ -277,7 +281,7 @@ int vrrp_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root)
 	if (!vc) {
 		const struct tdm_cnode *c;
 		TDM_CNODE_FOREACH(c, root)
-			if (c->def && (!strcmp(c->kw, "static_ipaddress") || !strcmp(c->kw, "static_routes") ||
+			if (USABLE(c) && (!strcmp(c->kw, "static_ipaddress") || !strcmp(c->kw, "static_routes") ||
 			               !strcmp(c->kw, "static_rules")))
 				break;
 		if (!c)

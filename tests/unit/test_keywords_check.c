@@ -1,0 +1,234 @@
+/* tests/unit/test_keywords_check.c - the check part's keyword tables (healthcheck/check_conf*.c)
+ * through the real config front end: virtual server / real server / checker identities,
+ * duplicates, group references, virtual_server_group lines, forwarding methods, keepalived's
+ * old spellings (lb_algo, lb_kind, nb_get_retry), refused BFD_CHECK, the built struct
+ * check_conf and cfg->parts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include "tests/unit/keywords_helpers.h"
+#include "healthcheck/check_conf.h"
+
+static const char *vs_text =
+	"virtual_server 10.1.1.1 80 {\n"
+	"    delay_loop 6\n"
+	"    lb_algo rr\n"
+	"    lb_kind NAT\n"
+	"    persistence_timeout 50\n"
+	"    protocol TCP\n"
+	"    sorry_server 10.9.9.9 8080\n"
+	"    real_server 10.2.2.2 80 {\n"
+	"        weight 3\n"
+	"        inhibit_on_failure\n"
+	"        TCP_CHECK {\n"
+	"            connect_timeout 3\n"
+	"        }\n"
+	"        TCP_CHECK {\n"
+	"            connect_port 81\n"
+	"        }\n"
+	"        HTTP_GET {\n"
+	"            url {\n"
+	"                path /health\n"
+	"                digest 640205b7b0fc66c1ea91c463fac6334d\n"
+	"                status_code 200-299 503\n"
+	"            }\n"
+	"            nb_get_retry 3\n"
+	"        }\n"
+	"    }\n"
+	"}\n"
+	"virtual_server fwmark 5 {\n"
+	"    lvs_sched wlc\n"
+	"    lvs_method TUN type gue port 6080 csum\n"
+	"    real_server 10.3.3.3 {\n"
+	"        MISC_CHECK {\n"
+	"            misc_path \"/bin/check arg\"\n"
+	"            misc_timeout 5\n"
+	"            misc_dynamic\n"
+	"        }\n"
+	"    }\n"
+	"}\n"
+	"virtual_server_group G {\n"
+	"    10.0.0.1 8080\n"
+	"    192.168.200.3-10 80\n"
+	"    ae00::2-9 80\n"
+	"    10.8.0.0/29 443\n"
+	"    fwmark 7 inet6\n"
+	"}\n"
+	"virtual_server group G {\n"
+	"    protocol UDP\n"
+	"    real_server 10.4.4.4 53 {\n"
+	"        DNS_CHECK {\n"
+	"            type AAAA\n"
+	"            name example.org\n"
+	"        }\n"
+	"        UDP_CHECK {\n"
+	"            payload 0a0b 0c\n"
+	"            require_reply 0aXx\n"
+	"        }\n"
+	"    }\n"
+	"}\n";
+
+static void test_build_and_identities(void **state)
+{
+	struct kt t;
+	const struct check_conf *cc;
+	const struct check_vs_conf *vs;
+
+	(void)state;
+	kt_parse(&t, vs_text);
+	KT_EXPECT(&t, TDM_SEV_WARN, 23, 13, "'nb_get_retry' is deprecated");
+	assert_int_equal(t.d.nerr, 0);
+	assert_int_equal(t.d.nwarn, 1);
+	assert_non_null(t.cfg);
+	cc = t.cfg->check;
+	assert_non_null(cc);
+	assert_int_equal(cc->nvs, 3);
+	assert_int_equal(cc->nvsg, 1);
+	vs = cc->vs[0];
+	assert_int_equal(vs->type, CHECK_VS_ADDR);
+	assert_int_equal(vs->port, 80);
+	assert_string_equal(vs->sched, "rr");
+	assert_int_equal(vs->fwd.method, CHECK_FWD_NAT);
+	assert_int_equal(vs->persistence_timeout, 50);
+	assert_int_equal(vs->t.delay_loop_us, 6000000);
+	assert_true(vs->has_sorry);
+	assert_int_equal(vs->nrs, 1);
+	assert_int_equal(vs->rs[0]->weight, 3);
+	assert_int_equal(vs->rs[0]->ncheckers, 3);
+	assert_int_equal(vs->rs[0]->checkers[1]->index, 1);
+	assert_int_equal(vs->rs[0]->checkers[1]->connect_port, 81);
+	assert_int_equal(vs->rs[0]->checkers[2]->kind, CHECK_HTTP);
+	assert_int_equal(vs->rs[0]->checkers[2]->nurls, 1);
+	assert_int_equal(vs->rs[0]->checkers[2]->urls[0].nstatus, 2);
+	assert_int_equal(vs->rs[0]->checkers[2]->urls[0].status[1].lo, 503);
+	assert_int_equal(vs->rs[0]->checkers[2]->t.retry, 3);
+	vs = cc->vs[1];
+	assert_int_equal(vs->type, CHECK_VS_FWMARK);
+	assert_int_equal(vs->fwmark, 5);
+	assert_int_equal(vs->fwd.method, CHECK_FWD_TUN);
+	assert_int_equal(vs->fwd.tun_type, 1);
+	assert_int_equal(vs->fwd.tun_port, 6080);
+	assert_int_equal(vs->fwd.tun_csum, 2);
+	assert_true(vs->rs[0]->checkers[0]->misc_dynamic);
+	vs = cc->vs[2];
+	assert_int_equal(vs->type, CHECK_VS_GROUP);
+	assert_int_equal(vs->protocol, IPPROTO_UDP);
+	assert_int_equal(cc->vsg[0]->n, 5);
+	assert_true(cc->vsg[0]->v[4].is_fwmark);
+	assert_int_equal(cc->vsg[0]->v[4].family, AF_INET6);
+
+	assert_true(t.cfg->parts & TDM_PART_CHECK);
+	assert_false(t.cfg->parts & TDM_PART_VRRP);
+	assert_non_null(kt_obj(&t, TDM_OBJ_VIRTUAL_SERVER, "tcp 10.1.1.1:80"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_REAL_SERVER, "tcp 10.1.1.1:80/10.2.2.2:80"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_CHECKER, "tcp 10.1.1.1:80/10.2.2.2:80/TCP_CHECK#0"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_CHECKER, "tcp 10.1.1.1:80/10.2.2.2:80/TCP_CHECK#1"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_CHECKER, "tcp 10.1.1.1:80/10.2.2.2:80/HTTP_GET#0"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_VIRTUAL_SERVER, "fwmark 5"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_REAL_SERVER, "fwmark 5/10.3.3.3"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_VIRTUAL_SERVER, "udp group G"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_VS_GROUP, "G"));
+	kt_free(&t);
+}
+
+static void test_errors(void **state)
+{
+	struct kt t;
+
+	(void)state;
+	kt_parse(&t,
+	         "virtual_server 10.1.1.1 80 {\n"
+	         "    lb_algo rrr\n"
+	         "    lvs_method TUN type vxlan\n"
+	         "    protocol ICMP\n"
+	         "    real_server 10.2.2.2 80 {\n"
+	         "        weight -1\n"
+	         "        BFD_CHECK {\n"
+	         "            name b\n"
+	         "        }\n"
+	         "        HTTP_GET {\n"
+	         "            url {\n"
+	         "                digest xyz\n"
+	         "                status_code 99\n"
+	         "            }\n"
+	         "        }\n"
+	         "        UDP_CHECK {\n"
+	         "            payload 0g\n"
+	         "        }\n"
+	         "    }\n"
+	         "    real_server 10.2.2.2 80 {\n"
+	         "    }\n"
+	         "}\n"
+	         "virtual_server 10.1.1.1 80 {\n"
+	         "}\n"
+	         "virtual_server group NOPE {\n"
+	         "}\n"
+	         "virtual_server 10.1.1.300 80 {\n"
+	         "}\n"
+	         "virtual_server 10.1.1.2 {\n"
+	         "}\n"
+	         "virtual_server_group G2 {\n"
+	         "    10.0.0.9-3 80\n"
+	         "    10.0.0.1 99999\n"
+	         "    fwmark 0\n"
+	         "}\n");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 2, 13, "expected <scheduler> rr|wrr|lc|wlc|lblc|sh|mh|dh|fo|ovf|lblcr|sed|nq|twos, got 'rrr'");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 3, 25, "expected NAT|DR|TUN");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 4, 14, "TCP|UDP|SCTP");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 6, 16, "expected <weight> 0..2147483647, got '-1'");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 7, 9, "'BFD_CHECK' is not supported by tandem");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 11, 13, "missing required 'path' in url");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 12, 24, "32..32 characters");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 13, 29, "within 100..999");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 17, 21, "expected hex digits");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 20, 17, "duplicate real_server 10.2.2.2 80 in this virtual_server (first at t.conf:5)");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 23, 16, "duplicate virtual_server tcp 10.1.1.1:80 (first at t.conf:1)");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 25, 22, "no virtual_server_group of that name");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 27, 16, "expected 'virtual_server <address> [<port>]'");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 29, 16, "without a port must be persistent");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 32, 5, "<first>-<last>");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 33, 14, "expected <port> 0..65535");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 34, 12, "expected fwmark <1..4294967295>");
+	kt_free(&t);
+}
+
+static void test_fwmark_protocol_and_families(void **state)
+{
+	struct kt t;
+
+	(void)state;
+	kt_parse(&t,
+	         "virtual_server fwmark 1 {\n"
+	         "    protocol TCP\n"
+	         "    real_server 192.168.201.100 {\n"
+	         "        TCP_CHECK {\n"
+	         "            connect_port 80\n"
+	         "        }\n"
+	         "    }\n"
+	         "}\n"
+	         "virtual_server 10.0.0.1 80 {\n"
+	         "    real_server 2001:db8::1 80 {\n"
+	         "    }\n"
+	         "    real_server 2001:db8::2 80 {\n"
+	         "        lvs_method TUN\n"
+	         "    }\n"
+	         "}\n");
+	KT_EXPECT(&t, TDM_SEV_WARN, 2, 5, "protocol is ignored for fwmark services");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 10, 17, "only tunnelled real servers may differ");
+	assert_int_equal(t.d.nerr, 1);
+	kt_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_build_and_identities),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_fwmark_protocol_and_families),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
