@@ -53,7 +53,7 @@ static void diff_cb(void *arg, enum tdm_diff_op op, const struct tdm_obj *old_ob
 
 int dir_part_emit(struct dir_part_ctx *ctx, json_object *ev)
 {
-	const char *s = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN);
+	const char *s = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	int rc = tdm_ipc_send(ctx->sock, TDM_IPC_EVENT, 0, s, strlen(s), -1, 0);
 
 	if (rc < 0)

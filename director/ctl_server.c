@@ -174,7 +174,7 @@ static void client_send(struct dir_ctl_client *cl, const char *line, size_t len)
 
 void dir_ctl_reply(struct dir_ctl_client *cl, json_object *obj)
 {
-	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	client_send(cl, s, strlen(s));
 	json_object_put(obj);
@@ -534,6 +534,12 @@ void dir_ctl_close(struct dir_ctl *srv, int unlink_path)
 		srv->clients = cl->next;
 		if (!cl->dead) {
 			if (unlink_path) {
+				/* last words (e.g. daemon.stop to subscribers), without waiting */
+				if (cl->outlen > cl->outoff &&
+				    send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff,
+				         MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+					tdm_log_debug("control client: final flush: %s",
+					              strerror(errno));
 				ev_io_stop(srv->d->loop, &cl->rio);
 				ev_io_stop(srv->d->loop, &cl->wio);
 				if (cl->subscribed && srv->d->bus)

@@ -86,7 +86,7 @@ void dir_daemon_dump(struct dir_daemon *d)
 {
 	json_object *st = dir_status_json(d);
 
-	tdm_log_notice("state: %s", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN));
+	tdm_log_notice("state: %s", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(st);
 }
 

@@ -128,7 +128,7 @@ static void fan_out(struct dir_evbus *bus, json_object *src)
 	}
 	json_object_put(src);
 
-	line = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN);
+	line = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(line);
 	tdm_log_info("event %s", line);
 

@@ -54,7 +54,7 @@ int ctl_connect(struct ctl_conn *c, const char *path, int timeout_ms)
 
 int ctl_send(struct ctl_conn *c, json_object *req)
 {
-	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t len = strlen(s), off = 0;
 	char *line = malloc(len + 1);
 

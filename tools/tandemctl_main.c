@@ -117,7 +117,7 @@ static int run_events(struct ctl_conn *c, const struct ctl_args *a, json_object 
 	struct timespec ts;
 
 	if (a->json)
-		printf("%s\n", json_object_to_json_string_ext(first, JSON_C_TO_STRING_PLAIN));
+		printf("%s\n", json_object_to_json_string_ext(first, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	if (a->count == 0)
 		return CTL_EXIT_OK;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (rc != CTL_EXIT_OK) {
 		if (a.json)
-			printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN));
+			printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		print_error(reply);
 		if (json_object_object_get_ex(reply, "diagnostics", &v))
 			ctl_print_diagnostics(v);
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (a.json) {
-		printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN));
+		printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else if (!strcmp(cmd, "status")) {
 		ctl_print_status(reply);
 	} else if (!strcmp(cmd, "reload")) {
