@@ -9,8 +9,9 @@
 #
 # Both networks are bridges inside namespace tdm-demo-lan. tandemd runs in tdm-demo-dir1 and
 # tdm-demo-dir2 with etc/demo/dir1.conf and dir2.conf, each with its own control socket under
-# /run/tandem-demo/. The script waits until both answer, shows `tandemctl status` of each,
-# then stops them and removes everything (also on Ctrl-C or error, and the leftovers of an
+# /run/tandem-demo/. The script waits until both answer, shows dir1's event stream and
+# `tandemctl status` of each, reloads dir1 (showing what each child found changed), then
+# stops both and removes everything (also on Ctrl-C or error, and the leftovers of an
 # interrupted earlier run). Non-interactive; needs root. BUILD selects the build dir (build).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -120,7 +121,11 @@ for d in "${DIRS[@]}"; do
 done
 echo "  both answer on their control sockets"
 
-say "3. tandemctl status"
+say "3. The event stream so far (tandemctl events; dir2's looks alike)"
+# no --count: print what is there, stop after 1 s without new events
+"$TANDEMCTL" --control "$RUN/dir1.sock" --timeout 1 events --since 0
+
+say "4. tandemctl status"
 for d in "${DIRS[@]}"; do
 	echo "--- $d: tandemctl --control $RUN/$d.sock status"
 	"$TANDEMCTL" --control "$RUN/$d.sock" status
@@ -135,15 +140,23 @@ What to look at:
     10.100.0.10, priority 150 on dir1 and 100 on dir2) and check holds the virtual server
     with its two real servers. Each child shows its pid, state, uptime and restarts; a child
     that dies or stops answering its heartbeat is restarted with back-off and counted here.
+  - events (step 3 and 5): every state change is one numbered event, in order, the same on
+    the control socket, in the log and to notify hooks; `tandemctl events` follows them.
   - the two directors are independent processes with separate control sockets, as they would
     be on two machines. (Electing a VIP master, programming IPVS and carrying traffic come
     with the VRRP and IPVS parts.)
 EOF
 
-say "4. A reload on dir1 (tandemctl reload): the config is parsed and validated again"
+say "5. A reload on dir1 (tandemctl reload): parsed and validated again, then handed to the children"
+status=$("$TANDEMCTL" --control "$RUN/dir1.sock" --json status)
+seq=$(sed -n 's/.*"event_seq":\([0-9]*\).*/\1/p' <<<"$status")
+nchild=$(grep -o '"name":' <<<"$status" | wc -l)
 "$TANDEMCTL" --control "$RUN/dir1.sock" reload || die "reload of dir1 failed"
+# the reload event, then one child.config per child: what each found added/removed/changed
+"$TANDEMCTL" --control "$RUN/dir1.sock" --timeout 10 events --since "${seq:-0}" --count $((nchild + 1)) ||
+	die "dir1: the reload events did not arrive within 10 s"
 
-say "5. Stopping both directors (SIGTERM: children stop first, then the parent exits 0)"
+say "6. Stopping both directors (SIGTERM: children stop first, then the parent exits 0)"
 for d in "${DIRS[@]}"; do kill -TERM "${PID[$d]}"; done
 for d in "${DIRS[@]}"; do
 	for _ in $(seq 100); do exited "${PID[$d]}" && break; sleep 0.1; done
