@@ -95,7 +95,7 @@ struct check_vs_conf {
 	int port;                   /* 0 when not given */
 	long long fwmark;
 	const char *group;
-	int protocol;               /* IPPROTO_TCP / UDP / SCTP; default TCP */
+	int protocol;               /* IPPROTO_TCP / UDP / SCTP; default UDP (as keepalived) */
 	int family;                 /* AF_INET / AF_INET6 (ip_family for fwmarks) */
 	const char *sched;          /* default "wlc" */
 	unsigned sched_flags;       /* bit 0..2 flag-1..3 (sh-port = flag-2, sh-fallback = flag-1,
@@ -114,7 +114,7 @@ struct check_vs_conf {
 	struct check_timing t;
 	struct check_rs_conf **rs;
 	size_t nrs;
-	const char *id;             /* "tcp 10.0.0.1:80", "fwmark 5", "tcp group NAME" */
+	const char *id;             /* "tcp 10.0.0.1:80", "fwmark 5", "udp group NAME" */
 	const struct tdm_cnode *node;
 	struct check_vs_conf *next;
 };

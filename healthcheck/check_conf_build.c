@@ -260,13 +260,14 @@ static const char *proto_name(const struct tdm_cnode *vs)
 {
 	const struct tdm_cnode *p = tdm_cnode_find(vs, "protocol");
 
+	/* no protocol: UDP, as keepalived (and the kernel) default to */
 	if (p && p->argc) {
-		if (!strcasecmp(p->argv[0], "UDP"))
-			return "udp";
+		if (!strcasecmp(p->argv[0], "TCP"))
+			return "tcp";
 		if (!strcasecmp(p->argv[0], "SCTP"))
 			return "sctp";
 	}
-	return "tcp";
+	return "udp";
 }
 
 const char *check_conf_vs_ident(struct tdm_conf_ctx *ctx, const struct tdm_cnode *n)

@@ -103,7 +103,7 @@ int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	int rc = 0;
 
 	vs->node = node;
-	vs->protocol = IPPROTO_TCP;
+	vs->protocol = IPPROTO_UDP;     /* keepalived's default (the kernel's too) */
 	vs->sched = "wlc";
 	vs->quorum = 1;
 	vs->smtp_alert = -1;
@@ -139,9 +139,17 @@ int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	if (vs->type == CHECK_VS_FWMARK && tdm_cnode_find(node, "protocol"))
 		tdm_conf_warn(ctx, tdm_cnode_find(node, "protocol"), -1,
 		              "virtual_server fwmark %lld: protocol is ignored for fwmark services", vs->fwmark);
+	if (vs->type != CHECK_VS_FWMARK && !tdm_cnode_find(node, "protocol"))
+		tdm_conf_warn(ctx, node, -1, "virtual_server %s%s: no protocol given: UDP is used, as keepalived does (add 'protocol TCP'?)",
+		              vs->type == CHECK_VS_GROUP ? "group " : "",
+		              node->argv[vs->type == CHECK_VS_GROUP ? 1 : 0]);
+	if ((vs->sched_flags & 8u) && vs->type != CHECK_VS_FWMARK && vs->protocol != IPPROTO_UDP) {
+		tdm_conf_warn(ctx, tdm_cnode_find(node, "ops"), -1, "ops (one-packet scheduling) needs UDP or a fwmark: ignored");
+		vs->sched_flags &= ~8u;
+	}
 	if (vs->type == CHECK_VS_ADDR && node->argc < 2 && !vs->persistence_timeout) {
-		tdm_conf_err(ctx, node, 0, "virtual_server %s without a port must be persistent (add persistence_timeout)", node->argv[0]);
-		rc = -1;
+		tdm_conf_warn(ctx, node, 0, "virtual_server %s without a port is only valid when persistent: made persistent (360 s), as keepalived does", node->argv[0]);
+		vs->persistence_timeout = 360;
 	}
 	c = tdm_cnode_find(node, "ip_family");
 	if (vs->type == CHECK_VS_ADDR && c && USABLE(c) &&

@@ -304,6 +304,8 @@ int vrrp_conf_instance_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	}
 	if (vi->state == VRRP_WANT_MASTER && vi->auth_type == VRRP_AUTH_AH)
 		tdm_conf_warn(ctx, node, -1, "vrrp_instance %s: initial state MASTER is incompatible with AH authentication; starting as BACKUP", vi->name);
+	if (vi->nopreempt && vi->preempt_delay_us)
+		tdm_conf_warn(ctx, node, -1, "vrrp_instance %s: preempt_delay has no effect with nopreempt", vi->name);
 	if (vi->unicast_ttl >= 0 && !vi->npeers)
 		tdm_conf_warn(ctx, node, -1, "vrrp_instance %s: unicast_ttl without unicast peers is ignored", vi->name);
 

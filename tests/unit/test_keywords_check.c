@@ -186,10 +186,12 @@ static void test_errors(void **state)
 	KT_EXPECT(&t, TDM_SEV_ERROR, 13, 29, "within 100..999");
 	KT_EXPECT(&t, TDM_SEV_ERROR, 17, 21, "expected hex digits");
 	KT_EXPECT(&t, TDM_SEV_ERROR, 20, 17, "duplicate real_server 10.2.2.2 80 in this virtual_server (first at t.conf:5)");
-	KT_EXPECT(&t, TDM_SEV_ERROR, 23, 16, "duplicate virtual_server tcp 10.1.1.1:80 (first at t.conf:1)");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 23, 16, "duplicate virtual_server udp 10.1.1.1:80 (first at t.conf:1)");
+	KT_EXPECT(&t, TDM_SEV_WARN, 23, 1, "virtual_server 10.1.1.1: no protocol given: UDP is used");
+	KT_EXPECT(&t, TDM_SEV_WARN, 25, 1, "virtual_server group NOPE: no protocol given");
 	KT_EXPECT(&t, TDM_SEV_ERROR, 25, 22, "no virtual_server_group of that name");
 	KT_EXPECT(&t, TDM_SEV_ERROR, 27, 16, "expected 'virtual_server <address> [<port>]'");
-	KT_EXPECT(&t, TDM_SEV_ERROR, 29, 16, "without a port must be persistent");
+	KT_EXPECT(&t, TDM_SEV_WARN, 29, 16, "without a port is only valid when persistent: made persistent (360 s)");
 	KT_EXPECT(&t, TDM_SEV_ERROR, 32, 5, "<first>-<last>");
 	KT_EXPECT(&t, TDM_SEV_ERROR, 33, 14, "expected <port> 0..65535");
 	KT_EXPECT(&t, TDM_SEV_ERROR, 34, 12, "expected fwmark <1..4294967295>");
