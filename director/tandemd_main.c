@@ -9,10 +9,9 @@
 #include "director/daemon.h"
 #include "director/version.h"
 #include "lib/conf.h"
+#include "lib/conf_doc.h"
 #include "lib/log.h"
 
-/* lib/conf_doc.c (keyword reference as Markdown); weak so tandemd links without it */
-void tdm_conf_doc_markdown(FILE *out) __attribute__((weak));
 
 enum {
 	OPT_JSON = 256, OPT_DUMP, OPT_COMPAT, OPT_CONTROL, OPT_HEARTBEAT, OPT_KEYWORDS_MD,
@@ -133,10 +132,6 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_KEYWORDS_MD:
-			if (!tdm_conf_doc_markdown) {
-				fprintf(stderr, "tandemd: keyword reference not built in\n");
-				return 1;
-			}
 			tdm_conf_doc_markdown(stdout);
 			return 0;
 		case OPT_TEST_HOOKS: opts.test_hooks = 1; break;
