@@ -169,95 +169,135 @@ static int random_value(struct tdm_params *p, const char *inner, size_t n, char 
 	return 0;
 }
 
-#define SUBST_MAX 10000
+#define SUBST_MAX 100000
+#define SUBST_DEPTH 32
+
+struct subst {
+	struct tdm_params *p;
+	const struct tdm_subst_env *env;
+	struct tdm_buf *out;
+	size_t nsub;
+	const char **err;
+};
+
+static int is_blank_end(const char *s, size_t n, size_t j)
+{
+	return j == n || s[j] == ' ' || s[j] == '\t' || s[j] == '\r';
+}
+
+/* the value of the reference at in[i] == '$'; *j is set past the reference */
+static const char *ref_value(struct subst *st, const char *in, size_t n, size_t i, size_t *j,
+                             size_t *vlen, char *numbuf)
+{
+	const struct tdm_subst_env *env = st->env;
+	const char *val = NULL;
+	size_t nl;
+
+	if (i + 1 < n && in[i + 1] == '{') {
+		const char *close = memchr(in + i + 2, '}', n - i - 2);
+		const char *name = in + i + 2;
+
+		if (!close)
+			return NULL;
+		nl = (size_t)(close - name);
+		*j = (size_t)(close - in) + 1;
+		if (tdm_param_name_len(name, nl) == nl)
+			val = tdm_params_get(st->p, name, nl, vlen);
+		if (val)
+			return val;
+		if (nl == 4 && !memcmp(name, "_PWD", 4) && env->pwd)
+			val = env->pwd;
+		else if (nl == 9 && !memcmp(name, "_INSTANCE", 9) && env->instance)
+			val = env->instance;
+		else if (nl == 5 && !memcmp(name, "_HASH", 5))
+			val = "#";
+		else if (nl == 5 && !memcmp(name, "_BANG", 5))
+			val = "!";
+		else if (random_value(st->p, name, nl, numbuf) == 0)
+			val = numbuf;
+		if (val)
+			*vlen = strlen(val);
+		return val;
+	}
+	nl = tdm_param_name_len(in + i + 1, n - i - 1);
+	*j = i + 1 + nl;
+	if (!nl || !is_blank_end(in, n, *j))
+		return NULL;
+	val = tdm_params_get(st->p, in + i + 1, nl, vlen);
+	if (!val && nl == 4 && !memcmp(in + i + 1, "_PWD", 4) && env->pwd) {
+		val = env->pwd;
+		*vlen = strlen(val);
+	}
+	return val;
+}
+
+/* expand in[0..n) onto st->out: 0 done, 2 a multi-line value was inserted (the rest of the
+ * text follows it unexpanded), -1 error */
+static int expand(struct subst *st, const char *in, size_t n, int depth)
+{
+	size_t pos = 0;
+
+	for (;;) {
+		const char *d = memchr(in + pos, '$', n - pos);
+		const char *val;
+		size_t i, j = 0, vlen = 0;
+		char numbuf[32];
+		int rc;
+
+		if (!d) {
+			tdm_buf_put(st->out, in + pos, n - pos);
+			return 0;
+		}
+		i = (size_t)(d - in);
+		tdm_buf_put(st->out, in + pos, i - pos);
+		val = (i > 0 && in[i - 1] == '\\') ? NULL   /* \$ is a literal '$' */
+		                                    : ref_value(st, in, n, i, &j, &vlen, numbuf);
+		if (!val) {
+			tdm_buf_putc(st->out, '$');
+			pos = i + 1;
+			continue;
+		}
+		if (++st->nsub > SUBST_MAX) {
+			*st->err = "parameter substitution does not end (a recursive definition?)";
+			return -1;
+		}
+		if (memchr(val, '\n', vlen)) {
+			tdm_buf_put(st->out, val, vlen);
+			tdm_buf_put(st->out, in + j, n - j);
+			return 2;
+		}
+		if (depth >= SUBST_DEPTH) {
+			*st->err = "parameter substitution does not end (a recursive definition?)";
+			return -1;
+		}
+		rc = expand(st, val, vlen, depth + 1);
+		if (rc == 2)
+			tdm_buf_put(st->out, in + j, n - j);
+		if (rc)
+			return rc;
+		if (st->out->len > st->env->max_len) {
+			*st->err = "line too long after parameter substitution";
+			return -1;
+		}
+		pos = j;
+	}
+}
 
 int tdm_params_subst(struct tdm_params *p, const struct tdm_subst_env *env, const char *in,
                      size_t n, struct tdm_buf *out, const char **err)
 {
-	struct tdm_buf tmp = { 0 };
-	size_t pos = 0, nsub = 0;
-	char numbuf[32];
-	const char *cur = in;
-	size_t curlen = n;
-	int changed = 0;
+	struct subst st = { p, env, out, 0, err };
+	int rc;
 
 	if (!memchr(in, '$', n))
 		return 0;
-	for (;;) {
-		const char *d = memchr(cur + pos, '$', curlen - pos);
-		const char *val = NULL;
-		size_t i, j, vlen = 0, nl;
-
-		if (!d)
-			break;
-		i = (size_t)(d - cur);
-		if (i > 0 && cur[i - 1] == '\\') {
-			/* \$ is a literal '$' */
-			pos = i + 1;
-			continue;
-		}
-		if (i + 1 < curlen && cur[i + 1] == '{') {
-			const char *close = memchr(cur + i + 2, '}', curlen - i - 2);
-
-			if (close) {
-				const char *name = cur + i + 2;
-
-				nl = (size_t)(close - name);
-				j = (size_t)(close - cur) + 1;
-				if (tdm_param_name_len(name, nl) == nl)
-					val = tdm_params_get(p, name, nl, &vlen);
-				if (!val && nl == 4 && !memcmp(name, "_PWD", 4) && env->pwd)
-					val = env->pwd, vlen = strlen(val);
-				else if (!val && nl == 9 && !memcmp(name, "_INSTANCE", 9) && env->instance)
-					val = env->instance, vlen = strlen(val);
-				else if (!val && nl == 5 && !memcmp(name, "_HASH", 5))
-					val = "#", vlen = 1;
-				else if (!val && nl == 5 && !memcmp(name, "_BANG", 5))
-					val = "!", vlen = 1;
-				else if (!val && random_value(p, name, nl, numbuf) == 0)
-					val = numbuf, vlen = strlen(numbuf);
-			}
-		} else {
-			nl = tdm_param_name_len(cur + i + 1, curlen - i - 1);
-			j = i + 1 + nl;
-			if (nl && (j == curlen || cur[j] == ' ' || cur[j] == '\t' || cur[j] == '\r'))
-				val = tdm_params_get(p, cur + i + 1, nl, &vlen);
-			if (!val && nl == 4 && !memcmp(cur + i + 1, "_PWD", 4) && env->pwd &&
-			    (j == curlen || cur[j] == ' ' || cur[j] == '\t'))
-				val = env->pwd, vlen = strlen(val);
-		}
-		if (!val) {
-			pos = i + 1;
-			continue;
-		}
-		if (++nsub > SUBST_MAX) {
-			*err = "parameter substitution does not end (a recursive definition?)";
-			goto fail;
-		}
-		if (curlen - (j - i) + vlen > env->max_len) {
-			*err = "line too long after parameter substitution";
-			goto fail;
-		}
-		tmp.len = 0;
-		tdm_buf_put(&tmp, cur, i);
-		tdm_buf_put(&tmp, val, vlen);
-		tdm_buf_put(&tmp, cur + j, curlen - j);
-		out->len = 0;
-		tdm_buf_put(out, tmp.p, tmp.len);
-		cur = out->p;
-		curlen = out->len;
-		changed = 1;
-		if (memchr(val, '\n', vlen)) {
-			tdm_buf_free(&tmp);
-			return 2;
-		}
-		pos = i;    /* rescan the replacement: substitution is recursive */
-	}
-	tdm_buf_free(&tmp);
-	return changed;
-fail:
-	tdm_buf_free(&tmp);
-	return -1;
+	out->len = 0;
+	rc = expand(&st, in, n, 0);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && st.nsub == 0)
+		return 0;
+	return rc == 2 ? 2 : 1;
 }
 
 /* ---- generators ---- */

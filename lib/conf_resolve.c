@@ -53,6 +53,7 @@ struct rsv {
 	struct openblk last;    /* the last plain statement, for "{" on the next line */
 	int fatal;
 	int inc_depth;
+	size_t gen_iters;       /* generator iterations so far (bounded by max_lines) */
 	struct lsrc *top;
 	char *cwd;
 	struct tdm_toks toks;
@@ -589,6 +590,11 @@ static void generate(struct rsv *r, struct lsrc *s, const char *text, size_t n, 
 		saved[k] = v ? strndup(v, vl) : NULL;
 	}
 	for (i = 0; i < g.nrows && !r->fatal; i++) {
+		if (++r->gen_iters > r->opts.max_lines) {
+			rdiag(r, TDM_SEV_FATAL, s->file, line, col0,
+			      "generators run more than %zu times (the line limit)", r->opts.max_lines);
+			break;
+		}
 		for (k = 0; k < g.nvars; k++) {
 			char num[32];
 			const char *v;

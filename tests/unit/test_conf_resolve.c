@@ -259,9 +259,29 @@ static void test_limits(void **state)
 	run_opts(&r, "~SEQ(A, 1, 100) ~SEQ(B, 1, 100) a${A}${B}\n", &o);
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.d.nfatal, 1);
-	assert_non_null(strstr(r.d.v[0].msg, "more than 1000 lines"));
+	assert_non_null(strstr(r.d.v[0].msg, "(the line limit)"));
 	assert_null(r.c.text);
 	done(&r);
+	/* generators that emit nothing are bounded too */
+	run_opts(&r, "~SEQ(A, 1, 900) ~SEQ(B, 1, 900) @nomatch a\n", &o);
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.d.v[0].msg, "generators run more than 1000 times"));
+	done(&r);
+	/* many substitutions on one long line stay linear */
+	{
+		size_t k, len = 60000;
+		char *src = malloc(len + 16);
+
+		strcpy(src, "$E=\nk");
+		for (k = strlen(src); k + 3 < len; k += 3)
+			memcpy(src + k, " $E", 3);
+		strcpy(src + k, "\n");
+		run(&r, src);
+		assert_int_equal(r.d.n, 0);
+		assert_string_equal(r.c.text, "k\n");
+		done(&r);
+		free(src);
+	}
 	/* runaway recursion */
 	expect_diag("$A=${A}x\nk $A\n", 2, 1, TDM_SEV_ERROR, "");
 	expect_diag("$A=$B\n$B=$A\nk $A\n", 3, 1, TDM_SEV_ERROR, "does not end");
