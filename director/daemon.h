@@ -101,6 +101,7 @@ struct dir_daemon {
 	int pid_fd;
 	ev_signal sig_hup, sig_term, sig_int, sig_usr1;
 	ev_timer hb_timer, wd_timer, stop_timer;
+	uint64_t last_hb_tick;      /* monotonic time of the last heartbeat round */
 	int stopping;
 	int is_child;               /* set in a forked child before it frees the parent state */
 };

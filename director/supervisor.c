@@ -257,7 +257,17 @@ static void on_heartbeat(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct dir_daemon *d = w->data;
 	uint64_t now = tdm_mono_ns();
-	uint64_t limit = (uint64_t)d->opts->heartbeat_ms * 1000000ull * DIR_HB_MISSES;
+	uint64_t hb_ns = (uint64_t)d->opts->heartbeat_ms * 1000000ull;
+	uint64_t limit = hb_ns * DIR_HB_MISSES;
+
+	/* if the parent itself was not scheduled for a while, the children's silence proves
+	 * nothing: restart their clocks rather than kill them */
+	if (d->last_hb_tick && now - d->last_hb_tick > 2 * hb_ns) {
+		tdm_log_warn("heartbeat timer %llu ms late: giving the children grace",
+		             (unsigned long long)((now - d->last_hb_tick - hb_ns) / 1000000ull));
+		dir_sup_grace(d);
+	}
+	d->last_hb_tick = now;
 
 	for (int i = 0; i < DIR_NPARTS; i++) {
 		struct dir_child *ch = &d->children[i];

@@ -44,7 +44,7 @@ def conf(prio1=100, vs=True, extra=""):
     return text + extra
 
 
-HB = ["--heartbeat", "100"]
+HB = ["--heartbeat", "200"]
 
 
 def children(d):

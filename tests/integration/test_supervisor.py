@@ -37,7 +37,7 @@ virtual_server 192.0.2.10 80 {
 }
 """
 
-HB = ["--heartbeat", "100"]
+HB = ["--heartbeat", "200"]
 
 
 def children(d):
