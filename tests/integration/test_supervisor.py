@@ -232,3 +232,21 @@ def test_systemd_notify(tandemd, workdir):
         assert d.proc.wait(10) == 0
     finally:
         ns.close()
+
+
+def test_one_child_per_part(tandemd):
+    conf = CONF.replace("router_id sup-test",
+                        "router_id sup-test\n    enable_snmp_vrrp\n    lvs_sync_daemon lo VI_1")
+    d = tandemd(conf, args=HB)
+    ch = wait_running(d, ["vrrp", "check", "sync", "snmp"])
+    assert set(ch) == {"vrrp", "check", "sync", "snmp"}
+    pids = {c["pid"] for c in ch.values()}
+    assert len(pids) == 4 and d.pid not in pids
+    for c in ch.values():
+        with open(f"/proc/{c['pid']}/comm") as f:
+            assert f.read().strip() == f"tandemd-{c['name']}"
+        with open(f"/proc/{c['pid']}/stat") as f:
+            assert int(f.read().split(")")[1].split()[1]) == d.pid    # ppid
+    # -C keeps only the check part
+    d2 = tandemd(conf, args=HB + ["-C"], name="only-check")
+    assert set(wait_running(d2, ["check"])) == {"check"}
