@@ -27,7 +27,9 @@ static void vs_kw(struct tdm_conf_ctx *ctx, struct check_vs_conf *vs, const stru
 {
 	const char *w = c->kw;
 
-	if (!strcmp(w, "connect_timeout"))
+	if (!strcmp(w, "real_server"))         /* by far the most frequent */
+		vs->rs[vs->nrs++] = check_conf_build_rs(ctx, c);
+	else if (!strcmp(w, "connect_timeout"))
 		vs->t.connect_timeout_us = (int64_t)c->vals[0].us;
 	else if (!strcmp(w, "delay_before_retry"))
 		vs->t.delay_before_retry_us = (int64_t)c->vals[0].us;
@@ -89,8 +91,6 @@ static void vs_kw(struct tdm_conf_ctx *ctx, struct check_vs_conf *vs, const stru
 		vs->sorry_inhibit = 1;
 	else if (!strcmp(w, "sorry_server_lvs_method"))
 		check_conf_parse_fwd(c, &vs->sorry_fwd);
-	else if (!strcmp(w, "real_server"))
-		vs->rs[vs->nrs++] = check_conf_build_rs(ctx, c);
 }
 
 int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
