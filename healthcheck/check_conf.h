@@ -48,28 +48,36 @@ struct check_checker_conf {
 	const char *bind_if;
 	long long fwmark;           /* -1 = none */
 	int log_all_failures;       /* -1 unset */
-	/* HTTP_GET / SSL_GET */
-	struct check_url *urls;
-	size_t nurls;
-	const char *http_protocol, *virtualhost;
-	uint8_t enable_sni, fast_recovery;
-	/* SMTP_CHECK */
-	const char *helo_name;
-	/* DNS_CHECK */
-	const char *dns_type, *dns_name;
-	/* MISC_CHECK */
-	const char *misc_path, *misc_user, *misc_group;
-	uint64_t misc_timeout_us;
-	uint8_t misc_dynamic;
-	/* UDP_CHECK */
-	const char *payload, *require_reply;
-	uint8_t has_require_reply;
-	int min_reply_length, max_reply_length;
-	/* FILE_CHECK */
-	const char *track_file;
-	uint8_t file_dynamic, file_reverse;
-	long long file_weight;
 	const struct tdm_cnode *node;
+	union {                     /* by kind (each keyword exists only in its checker) */
+		struct {            /* HTTP_GET / SSL_GET */
+			struct check_url *urls;
+			size_t nurls;
+			const char *http_protocol, *virtualhost;
+			uint8_t enable_sni, fast_recovery;
+		} http;
+		struct {            /* SMTP_CHECK */
+			const char *helo_name;
+		} smtp;
+		struct {            /* DNS_CHECK */
+			const char *type, *name;
+		} dns;
+		struct {            /* MISC_CHECK */
+			const char *path, *user, *group;
+			uint64_t timeout_us;
+			uint8_t dynamic;
+		} misc;
+		struct {            /* UDP_CHECK */
+			const char *payload, *require_reply;
+			uint8_t has_require_reply;
+			int min_reply_length, max_reply_length;
+		} udp;
+		struct {            /* FILE_CHECK */
+			const char *track_file;
+			uint8_t dynamic, reverse;
+			long long weight;
+		} file;
+	} u;
 };
 
 struct check_rs_conf {

@@ -405,7 +405,7 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 	TDM_CNODE_FOREACH(c, n)
 		if (USABLE(c) && !strcmp(c->kw, "url"))
 			nu++;
-	k->urls = nu ? tdm_conf_alloc(ctx, nu * sizeof(*k->urls)) : NULL;
+	k->u.http.urls = nu ? tdm_conf_alloc(ctx, nu * sizeof(*k->u.http.urls)) : NULL;
 	TDM_CNODE_FOREACH(c, n) {
 		const char *w = c->kw;
 		if (!USABLE(c) || timing_kw(c, &k->t))
@@ -427,46 +427,46 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 		else if (!strcmp(w, "log_all_failures"))
 			k->log_all_failures = opt_bool(c);
 		else if (!strcmp(w, "virtualhost"))
-			k->virtualhost = c->argv[0];
+			k->u.http.virtualhost = c->argv[0];
 		else if (!strcmp(w, "http_protocol"))
-			k->http_protocol = c->argv[0];
+			k->u.http.http_protocol = c->argv[0];
 		else if (!strcmp(w, "enable_sni"))
-			k->enable_sni = 1;
+			k->u.http.enable_sni = 1;
 		else if (!strcmp(w, "fast_recovery"))
-			k->fast_recovery = (uint8_t)opt_bool(c);
+			k->u.http.fast_recovery = (uint8_t)opt_bool(c);
 		else if (!strcmp(w, "helo_name"))
-			k->helo_name = c->argv[0];
+			k->u.smtp.helo_name = c->argv[0];
 		else if (!strcmp(w, "type"))
-			k->dns_type = c->argv[0];
+			k->u.dns.type = c->argv[0];
 		else if (!strcmp(w, "name"))
-			k->dns_name = c->argv[0];
+			k->u.dns.name = c->argv[0];
 		else if (!strcmp(w, "misc_path"))
-			k->misc_path = c->argv[0];
+			k->u.misc.path = c->argv[0];
 		else if (!strcmp(w, "misc_timeout"))
-			k->misc_timeout_us = (uint64_t)c->vals[0].i * 1000000u;
+			k->u.misc.timeout_us = (uint64_t)c->vals[0].i * 1000000u;
 		else if (!strcmp(w, "misc_dynamic"))
-			k->misc_dynamic = 1;
+			k->u.misc.dynamic = 1;
 		else if (!strcmp(w, "user")) {
-			k->misc_user = c->argv[0];
-			k->misc_group = c->argc > 1 ? c->argv[1] : NULL;
+			k->u.misc.user = c->argv[0];
+			k->u.misc.group = c->argc > 1 ? c->argv[1] : NULL;
 		} else if (!strcmp(w, "payload"))
-			k->payload = c->argv[0];
+			k->u.udp.payload = c->argv[0];
 		else if (!strcmp(w, "require_reply")) {
-			k->has_require_reply = 1;
-			k->require_reply = c->argc ? c->argv[0] : NULL;
+			k->u.udp.has_require_reply = 1;
+			k->u.udp.require_reply = c->argc ? c->argv[0] : NULL;
 		} else if (!strcmp(w, "min_reply_length"))
-			k->min_reply_length = (int)c->vals[0].i;
+			k->u.udp.min_reply_length = (int)c->vals[0].i;
 		else if (!strcmp(w, "max_reply_length"))
-			k->max_reply_length = (int)c->vals[0].i;
+			k->u.udp.max_reply_length = (int)c->vals[0].i;
 		else if (!strcmp(w, "track_file"))
-			k->track_file = c->argv[0];
+			k->u.file.track_file = c->argv[0];
 		else if (!strcmp(w, "dynamic"))
-			k->file_dynamic = 1;
+			k->u.file.dynamic = 1;
 		else if (!strcmp(w, "weight")) {
-			k->file_weight = c->vals[0].i;
-			k->file_reverse = c->argc > 1;
+			k->u.file.weight = c->vals[0].i;
+			k->u.file.reverse = c->argc > 1;
 		} else if (!strcmp(w, "url")) {
-			struct check_url *url = &k->urls[k->nurls++];
+			struct check_url *url = &k->u.http.urls[k->u.http.nurls++];
 			TDM_CNODE_FOREACH(u, c) {
 				if (!USABLE(u))
 					continue;

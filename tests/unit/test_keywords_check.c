@@ -102,9 +102,9 @@ static void test_build_and_identities(void **state)
 	assert_int_equal(vs->rs[0]->checkers[1]->index, 1);
 	assert_int_equal(vs->rs[0]->checkers[1]->connect_port, 81);
 	assert_int_equal(vs->rs[0]->checkers[2]->kind, CHECK_HTTP);
-	assert_int_equal(vs->rs[0]->checkers[2]->nurls, 1);
-	assert_int_equal(vs->rs[0]->checkers[2]->urls[0].nstatus, 2);
-	assert_int_equal(vs->rs[0]->checkers[2]->urls[0].status[1].lo, 503);
+	assert_int_equal(vs->rs[0]->checkers[2]->u.http.nurls, 1);
+	assert_int_equal(vs->rs[0]->checkers[2]->u.http.urls[0].nstatus, 2);
+	assert_int_equal(vs->rs[0]->checkers[2]->u.http.urls[0].status[1].lo, 503);
 	assert_int_equal(vs->rs[0]->checkers[2]->t.retry, 3);
 	vs = cc->vs[1];
 	assert_int_equal(vs->type, CHECK_VS_FWMARK);
@@ -113,7 +113,7 @@ static void test_build_and_identities(void **state)
 	assert_int_equal(vs->fwd.tun_type, 1);
 	assert_int_equal(vs->fwd.tun_port, 6080);
 	assert_int_equal(vs->fwd.tun_csum, 2);
-	assert_true(vs->rs[0]->checkers[0]->misc_dynamic);
+	assert_true(vs->rs[0]->checkers[0]->u.misc.dynamic);
 	vs = cc->vs[2];
 	assert_int_equal(vs->type, CHECK_VS_GROUP);
 	assert_int_equal(vs->protocol, IPPROTO_UDP);
