@@ -109,3 +109,45 @@ def test_missing_interface_is_a_warning(tmp_path):
         assert missing and all(d["severity"] == "warning" for d in missing), diags
     finally:
         ns.delete()
+
+
+BROKEN = """\
+global_defs {
+    router_id LVS_DEVEL
+    frobnicate yes
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 256
+}
+vrrp_instance VI_2 {
+    interface eth0
+    virtual_router_id 51
+}
+bfd_instance B {
+}
+"""
+
+
+def test_errors_have_positions(tmp_path):
+    """A config with errors: exit 4, each error at its file:line:col, in text and JSON."""
+    require_binary(TANDEMD)
+    conf = tmp_path / "broken.conf"
+    conf.write_text(BROKEN)
+    t = run([str(TANDEMD), "-t", "--json", "-f", str(conf)], check=False)
+    assert t.returncode == 4, t.stdout + t.stderr
+    got = {(d["line"], d["col"], d["severity"]) for d in json.loads(t.stdout)}
+    assert (3, 5, "error") in got          # unknown keyword
+    assert (8, 14, "error") in got         # priority 1..255
+    assert (12, 23, "error") in got        # duplicate VRID on eth0
+    assert (14, 1, "error") in got         # bfd_instance not supported
+    text = run([str(TANDEMD), "-t", "-f", str(conf)], check=False)
+    assert f"{conf}:8:14: error: expected <priority> 1..255, got '256'" in text.stdout + text.stderr
+    assert "already used by vrrp_instance VI_1 at " + f"{conf}:7" in text.stdout + text.stderr
+
+    # lenient: the unknown keyword becomes a warning, the rest stays an error
+    t = run([str(TANDEMD), "-t", "--json", "--compat=lenient", "-f", str(conf)], check=False)
+    diags = json.loads(t.stdout)
+    assert any(d["line"] == 3 and d["severity"] == "warning" for d in diags), diags
+    assert t.returncode == 4
