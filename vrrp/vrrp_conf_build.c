@@ -302,6 +302,19 @@ int vrrp_conf_instance_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 		tdm_conf_err(ctx, node, -1, "vrrp_instance %s: missing 'interface' (required unless unicast_peer is used)", vi->name);
 		rc = -1;
 	}
+	for (size_t i = 0; !vi->interface && i < vi->npeers; i++) {
+		const uint8_t *b = vi->peers[i].addr.u.v6.s6_addr;
+		if (vi->peers[i].addr.family == AF_INET6 && b[0] == 0xfe && (b[1] & 0xc0) == 0x80) {
+			tdm_conf_err(ctx, node, -1, "vrrp_instance %s: link-local unicast peers need 'interface'", vi->name);
+			rc = -1;
+			break;
+		}
+	}
+	if (vi->use_vmac && vi->npeers && !vi->vmac_xmit_base) {
+		tdm_conf_warn(ctx, tdm_cnode_find(node, "use_vmac"), -1,
+		              "vrrp_instance %s: use_vmac with unicast peers needs vmac_xmit_base: set", vi->name);
+		vi->vmac_xmit_base = 1;
+	}
 	if (vi->state == VRRP_WANT_MASTER && vi->auth_type == VRRP_AUTH_AH)
 		tdm_conf_warn(ctx, node, -1, "vrrp_instance %s: initial state MASTER is incompatible with AH authentication; starting as BACKUP", vi->name);
 	if (vi->nopreempt && vi->preempt_delay_us)

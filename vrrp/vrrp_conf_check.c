@@ -157,7 +157,14 @@ static int check_version(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi
 	uint64_t us = vi->advert_int_us;
 
 	if (vi->family == AF_INET6) {
-		if (vi->version == 2) {
+		if (vi->version == 3 && vi->auth_type != VRRP_AUTH_NONE) {
+		const struct tdm_cnode *a = tdm_cnode_find(vi->node, "authentication");
+		tdm_conf_warn(ctx, a ? a : vi->node, -1,
+		              "vrrp_instance %s: VRRPv3 has no authentication: the authentication block is ignored", vi->name);
+		vi->auth_type = VRRP_AUTH_NONE;
+		memset(vi->auth_pass, 0, sizeof(vi->auth_pass));
+	}
+	if (vi->version == 2) {
 			tdm_conf_err(ctx, vn ? vn : vi->node, vn ? 0 : -1,
 			             "vrrp_instance %s: VRRP version 2 cannot carry IPv6 addresses (use version 3)", vi->name);
 			return -1;
@@ -165,6 +172,13 @@ static int check_version(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi
 		vi->version = 3;
 	} else if (!vi->version) {
 		vi->version = gver ? gver : 2;
+	}
+	if (vi->version == 3 && vi->auth_type != VRRP_AUTH_NONE) {
+		const struct tdm_cnode *a = tdm_cnode_find(vi->node, "authentication");
+		tdm_conf_warn(ctx, a ? a : vi->node, -1,
+		              "vrrp_instance %s: VRRPv3 has no authentication: the authentication block is ignored", vi->name);
+		vi->auth_type = VRRP_AUTH_NONE;
+		memset(vi->auth_pass, 0, sizeof(vi->auth_pass));
 	}
 	if (vi->version == 2) {
 		if (us % 1000000 || us < 1000000 || us > 255000000) {

@@ -436,6 +436,44 @@ static void test_duplicate_names_and_track_objects(void **state)
 	kt_free(&t);
 }
 
+static void test_unicast_vmac_auth_rules(void **state)
+{
+	struct kt t;
+
+	(void)state;
+	kt_parse(&t,
+	         "vrrp_instance LL {\n"
+	         "    virtual_router_id 1\n"
+	         "    unicast_peer {\n"
+	         "        fe80::2\n"
+	         "    }\n"
+	         "}\n"
+	         "vrrp_instance VM {\n"
+	         "    interface eth0\n"
+	         "    virtual_router_id 2\n"
+	         "    use_vmac\n"
+	         "    unicast_peer {\n"
+	         "        10.0.0.2\n"
+	         "    }\n"
+	         "}\n"
+	         "vrrp_instance V3 {\n"
+	         "    interface eth0\n"
+	         "    virtual_router_id 3\n"
+	         "    version 3\n"
+	         "    authentication {\n"
+	         "        auth_type AH\n"
+	         "        auth_pass abc\n"
+	         "    }\n"
+	         "}\n");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 1, 1, "link-local unicast peers need 'interface'");
+	KT_EXPECT(&t, TDM_SEV_WARN, 10, 5, "use_vmac with unicast peers needs vmac_xmit_base");
+	KT_EXPECT(&t, TDM_SEV_WARN, 19, 5, "VRRPv3 has no authentication");
+	assert_int_equal(t.d.nerr, 1);
+	assert_true(t.cfg->vrrp->instances[1]->vmac_xmit_base);
+	assert_int_equal(t.cfg->vrrp->instances[2]->auth_type, VRRP_AUTH_NONE);
+	kt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_lenient_and_unknown),
 		cmocka_unit_test(test_interfaces_warn),
 		cmocka_unit_test(test_duplicate_names_and_track_objects),
+		cmocka_unit_test(test_unicast_vmac_auth_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
