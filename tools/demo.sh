@@ -66,6 +66,9 @@ on_exit() {
 	exit $rc
 }
 
+# one demo at a time on a machine (they share the names above)
+exec 8>/run/tandem-demo.lock
+flock -w 120 8 || die "another demo holds /run/tandem-demo.lock"
 cleanup                      # leftovers of an interrupted run
 trap on_exit EXIT
 trap 'exit 130' INT TERM
