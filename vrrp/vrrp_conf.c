@@ -303,9 +303,12 @@ const struct tdm_block vrrp_conf_script_block = {
 
 /* ---- vrrp_sync_group ---- */
 
+/* judged once all instances are known (vrrp_conf_check.c): an instance name alone on a line
+ * is ignored with a warning, anything else is an unknown keyword */
 static int chk_stray_member(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 {
-	tdm_conf_warn(ctx, node, -1, "unknown keyword '%s' in vrrp_sync_group: instance names belong in a 'group { }' block; ignored", node->kw);
+	(void)ctx;
+	(void)node;
 	return 0;
 }
 
@@ -327,9 +330,9 @@ static const struct tdm_kw sync_group_kws[] = {
 	KW0("sync_group_tracking_weight", N, "allow members to use differing tracking weights"),
 	KWA("notify_priority_changes", N, 0, 1, a_bool, "report priority changes on the notify FIFOs"),
 	/* keepalived's own sample lists bare instance names here; keepalived ignores them
-	 * with a message, so does tandem (warning), instead of failing the whole config */
+	 * with a message, so does tandem (warning) when the word names an instance */
 	{ .name = "*", .flags = TDM_KW_ANYARGS | TDM_KW_MULTI, .max_args = TDM_ARGS_MANY,
-	  .check = chk_stray_member, .help = "(any other word: ignored with a warning)" },
+	  .check = chk_stray_member, .help = "an instance name outside group { }: ignored with a warning (keepalived ignores it too); other words are unknown keywords" },
 };
 
 const struct tdm_block vrrp_conf_sync_group_block = {

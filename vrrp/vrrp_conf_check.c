@@ -220,6 +220,33 @@ static int check_refs(struct tdm_conf_ctx *ctx, const struct vrrp_track_refs *r,
 	return rc;
 }
 
+/* words matched by the "*" entry of vrrp_sync_group */
+static int check_stray_members(struct tdm_conf_ctx *ctx, const struct tdm_cnode *root,
+                               struct named *ni, size_t n)
+{
+	const struct tdm_conf_opts *o = tdm_conf_ctx_opts(ctx);
+	const struct tdm_cnode *g, *c;
+	int rc = 0;
+
+	TDM_CNODE_FOREACH(g, root) {
+		if (!g->def || strcmp(g->kw, "vrrp_sync_group"))
+			continue;
+		TDM_CNODE_FOREACH(c, g) {
+			if (!c->def || strcmp(c->def->name, "*"))
+				continue;
+			if (!c->argc && c->end_line == c->line && find_named(ni, n, c->kw)) {
+				tdm_conf_warn(ctx, c, -1, "'%s' in vrrp_sync_group: instance names belong in a 'group { }' block; ignored (as keepalived does)", c->kw);
+			} else if (o && o->lenient) {
+				tdm_conf_warn(ctx, c, -1, "unknown keyword '%s' in vrrp_sync_group (ignored)", c->kw);
+			} else {
+				tdm_conf_err(ctx, c, -1, "unknown keyword '%s' in vrrp_sync_group", c->kw);
+				rc = -1;
+			}
+		}
+	}
+	return rc;
+}
+
 static struct named *list_named(struct vrrp_named *h, size_t *n)
 {
 	size_t k = 0;
@@ -343,6 +370,7 @@ int vrrp_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root)
 	rc |= sort_unique(ctx, np, nnp, "vrrp_track_process");
 
 	rc |= check_vrids(ctx, vc);
+	rc |= check_stray_members(ctx, root, ni, vc->ninstances);
 
 	for (size_t i = 0; i < vc->ngroups; i++) {
 		struct vrrp_sync_group_conf *g = vc->groups[i];

@@ -307,7 +307,7 @@ static void test_keepalived_sample_quirks(void **state)
 	         "        to 192.168.200./24 table 2\n"
 	         "    }\n"
 	         "}\n");
-	KT_EXPECT(&t, TDM_SEV_WARN, 2, 3, "instance names belong in a 'group { }' block");
+	KT_EXPECT(&t, TDM_SEV_WARN, 2, 3, "'VI_2' in vrrp_sync_group: instance names belong in a 'group { }' block");
 	KT_EXPECT(&t, TDM_SEV_WARN, 1, 1, "vrrp_sync_group VG1 has no members");
 	KT_EXPECT(&t, TDM_SEV_WARN, 6, 5, "'lvs_sync_daemon_interface' is deprecated");
 	KT_EXPECT(&t, TDM_SEV_WARN, 8, 5, "'native_ipv6' is deprecated");
@@ -474,6 +474,34 @@ static void test_unicast_vmac_auth_rules(void **state)
 	kt_free(&t);
 }
 
+static void test_sync_group_typo(void **state)
+{
+	struct kt t;
+	const char *text =
+	         "vrrp_instance VI_1 {\n"
+	         "    interface eth0\n"
+	         "    virtual_router_id 1\n"
+	         "}\n"
+	         "vrrp_sync_group G {\n"
+	         "    group {\n"
+	         "        VI_1\n"
+	         "    }\n"
+	         "    notify_mastr /bin/true\n"
+	         "    VI_7\n"
+	         "}\n";
+
+	(void)state;
+	kt_parse(&t, text);
+	KT_EXPECT(&t, TDM_SEV_ERROR, 9, 5, "unknown keyword 'notify_mastr' in vrrp_sync_group");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 10, 5, "unknown keyword 'VI_7' in vrrp_sync_group");
+	assert_int_equal(t.d.nerr, 2);
+	kt_free(&t);
+	kt_parse_opts(&t, text, 1, 0);
+	KT_EXPECT(&t, TDM_SEV_WARN, 9, 5, "unknown keyword 'notify_mastr' in vrrp_sync_group (ignored)");
+	assert_int_equal(t.d.nerr, 0);
+	kt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_interfaces_warn),
 		cmocka_unit_test(test_duplicate_names_and_track_objects),
 		cmocka_unit_test(test_unicast_vmac_auth_rules),
+		cmocka_unit_test(test_sync_group_typo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
