@@ -500,12 +500,13 @@ def workdir():
 
 @pytest.fixture
 def netns():
-    """Factory: netns("a") -> Netns named tdm-<random>-a (one random tag per test)."""
-    require_root()
+    """Factory: netns("a") -> Netns named tdm-<random>-a (one random tag per test).
+    Skips the test when not root (at the first call, so depending on it costs nothing)."""
     tag = secrets.token_hex(3)
     made = []
 
     def make(suffix="ns"):
+        require_root()
         ns = Netns(f"tdm-{tag}-{suffix}")
         made.append(ns)
         return ns
@@ -518,7 +519,6 @@ def netns():
 @pytest.fixture
 def veth():
     """Factory: veth(ns1, ns2, "eth0", "eth0", addr_a=None, addr_b=None) -> Veth."""
-    require_root()
     made = []
 
     def make(ns_a, ns_b, if_a="eth0", if_b="eth0", addr_a=None, addr_b=None, **kw):
@@ -549,10 +549,11 @@ def bridge(netns):
 
 
 @pytest.fixture
-def tandemd(workdir, request):
+def tandemd(workdir, netns, request):
     """Factory: tandemd(config_text, ns=None, name="tandemd", args=(), start=True) -> Tandemd.
-    Every daemon is stopped (SIGKILL if need be) at teardown; the logs of a failed test are
-    printed so pytest shows them."""
+    Every daemon is stopped (SIGKILL if need be) at teardown, before any namespace goes away
+    (hence the dependency on netns); the logs of a failed test are printed so pytest shows
+    them."""
     made = []
 
     def make(config, ns=None, name=None, args=(), start=True, env=None, timeout=10.0):
