@@ -321,6 +321,11 @@ static int check_words(struct tdm_conf_ctx *ctx, struct tdm_cnode *n, const stru
 			ERR(n, (int)i - 1, "'%s' needs a value", w);
 			return -1;
 		}
+		if (d->kind == W_ADDR && is_route && (!strcmp(val, "inet") || !strcmp(val, "inet6")) &&
+		    tok(n, i + 2)) {
+			i++;                    /* "via inet6 fe80::1" */
+			val = tok(n, i + 1);
+		}
 		if (d->kind == W_ADDR && !addr_word_ok(val)) {
 			tdm_conf_warn(ctx, n, (int)i, "invalid address '%s' for '%s': %s ignored", val, w,
 			              is_route ? "route" : "rule");
