@@ -3,6 +3,7 @@
  * brackets), whether it is implemented, parsed only (feature not there yet), deprecated,
  * ignored or refused, and its help line. Shared blocks are written once. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lib/conf_doc.h"
 
@@ -149,6 +150,32 @@ static void args(FILE *out, const struct tdm_kw *k)
 		fputc(']', out);
 }
 
+/* the arguments column: a code span, or "-" when the keyword takes nothing */
+static void arg_cell(FILE *out, const struct tdm_kw *k)
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m) {
+		fputs("-", out);
+		return;
+	}
+	args(m, k);
+	if (k->flags & TDM_KW_LIST)
+		fputs(" { lines }", m);
+	else if (k->flags & TDM_KW_BLOCK)
+		fputs(" { ... }", m);
+	fclose(m);
+	for (p = buf; p && *p == ' '; p++)
+		;
+	if (p && *p)
+		fprintf(out, "`%s`", p);
+	else
+		fputs("-", out);
+	free(buf);
+}
+
 static const char *status(unsigned f)
 {
 	if (f & TDM_KW_UNSUPPORTED)
@@ -228,13 +255,9 @@ static void block(struct doc *d, const struct tdm_block *b, const char *path, in
 		int si;
 		fputs("| `", out);
 		fputs(k->name, out);
-		fputs("` | `", out);
-		args(out, k);
-		if (k->flags & TDM_KW_LIST)
-			fputs(" { lines }", out);
-		else if (k->flags & TDM_KW_BLOCK)
-			fputs(" { ... }", out);
-		fprintf(out, "` | %s | ", status(k->flags));
+		fputs("` | ", out);
+		arg_cell(out, k);
+		fprintf(out, " | %s | ", status(k->flags));
 		if (k->flags & TDM_KW_REQUIRED)
 			fputs("required ", out);
 		if (k->flags & TDM_KW_MULTI)
