@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tandem import TANDEMD, run
+from tandem import TANDEMD, require_root, run
 
 HERE = Path(__file__).resolve().parent
 
@@ -62,6 +62,7 @@ def test_cleanup_after_failing_test(tmp_path):
     """Run a failing test in a child pytest that creates namespaces, a veth, a bridge and a
     process inside a namespace; afterwards none of them may exist. The child uses the
     fixtures from another directory, as tests/interop will."""
+    require_root()
     (tmp_path / "conftest.py").write_text(textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(HERE)!r})
