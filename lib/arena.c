@@ -1,7 +1,8 @@
 /* lib/arena.c - the bump allocator declared in arena.h. Chunks are linked in a list; requests
  * larger than a quarter chunk get a chunk of their own so little space is wasted. Big chunks
- * are mapped directly and marked for transparent huge pages: a million-line config touches a
- * few hundred MB, and taking that in 2 MB pages costs far fewer page faults. */
+ * are mapped directly (fresh pages are already zero). They are not marked for transparent
+ * huge pages: that was faster on average but stalled for hundreds of ms in page compaction
+ * when memory was fragmented. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ struct tdm_arena {
 static void free_chunk(struct chunk *c);
 
 #define ALIGN16(n) (((n) + 15u) & ~(size_t)15u)
+/* chunk->used is always a multiple of 8 */
 
 struct tdm_arena *tdm_arena_new(size_t chunk)
 {
@@ -63,8 +65,6 @@ static struct chunk *new_chunk(size_t size)
 		if (c == MAP_FAILED) {
 			c = NULL;
 			mapped = 0;
-		} else {
-			(void)madvise(c, mapped, MADV_HUGEPAGE);
 		}
 	}
 	if (!c)
@@ -90,32 +90,42 @@ static void free_chunk(struct chunk *c)
 
 void *tdm_arena_alloc_raw(struct tdm_arena *a, size_t size)
 {
-	struct chunk *c = a->head;
-	void *p;
+	return tdm_arena_alloc_aligned(a, size, 16);
+}
 
-	size = ALIGN16(size ? size : 1);
-	if (!c || c->size - c->used < size) {
-		if (size > a->chunk / 4) {
-			/* big request: own chunk, linked behind the current one */
-			c = new_chunk(size);
-			c->used = size;
-			if (a->head) {
-				c->next = a->head->next;
-				a->head->next = c;
-			} else {
-				a->head = c;
-			}
+void *tdm_arena_alloc_aligned(struct tdm_arena *a, size_t size, size_t align)
+{
+	struct chunk *c = a->head;
+	size_t off;
+
+	size = size ? (size + 7u) & ~(size_t)7u : 8;
+	if (c) {
+		off = align > 8 ? ALIGN16(c->used) : c->used;
+		if (off <= c->size && c->size - off >= size) {
+			c->used = off + size;
 			a->total += size;
-			return c->data;
+			return c->data + off;
 		}
-		c = new_chunk(a->chunk);
-		c->next = a->head;
-		a->head = c;
 	}
-	p = c->data + c->used;
-	c->used += size;
+	if (size > a->chunk / 4) {
+		/* big request: own chunk, linked behind the current one */
+		c = new_chunk(size);
+		c->used = size;
+		if (a->head) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			a->head = c;
+		}
+		a->total += size;
+		return c->data;
+	}
+	c = new_chunk(a->chunk);
+	c->next = a->head;
+	a->head = c;
+	c->used = size;
 	a->total += size;
-	return p;
+	return c->data;
 }
 
 void *tdm_arena_alloc(struct tdm_arena *a, size_t size)

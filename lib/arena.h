@@ -14,6 +14,8 @@ void tdm_arena_free(struct tdm_arena *a);
 void *tdm_arena_alloc(struct tdm_arena *a, size_t size);
 /* not zeroed (the caller fills it), aligned to 16 bytes */
 void *tdm_arena_alloc_raw(struct tdm_arena *a, size_t size);
+/* not zeroed; align is 8 or 16 */
+void *tdm_arena_alloc_aligned(struct tdm_arena *a, size_t size, size_t align);
 char *tdm_arena_strdup(struct tdm_arena *a, const char *s);
 char *tdm_arena_strndup(struct tdm_arena *a, const char *s, size_t n);
 /* bytes handed out (for statistics) */

@@ -13,8 +13,8 @@ static struct tdm_cnode *new_node(struct tdm_conf_ctx *ctx, char **tok, size_t n
 {
 	size_t argc = ntok - 1;
 	/* node, vals and argv in one allocation (vals first: it needs 8-byte alignment) */
-	char *mem = tdm_arena_alloc_raw(ctx->arena, sizeof(struct tdm_cnode) +
-	                                            argc * (sizeof(union tdm_val) + sizeof(char *)));
+	char *mem = tdm_arena_alloc_aligned(ctx->arena, sizeof(struct tdm_cnode) +
+	                                    argc * (sizeof(union tdm_val) + sizeof(char *)), 8);
 	struct tdm_cnode *n = (struct tdm_cnode *)mem;
 
 	memset(n, 0, sizeof(*n));
