@@ -16,17 +16,20 @@ PKGS=(
 	# run
 	iproute2 procps psmisc util-linux snmpd snmp
 	# test: unit/integration/interop
-	python3 python3-pytest python3-pytest-timeout keepalived ipvsadm iputils-ping busybox
+	python3 python3-pytest python3-pytest-timeout keepalived ipvsadm iputils-ping
+	busybox\|busybox-static
 	tcpdump valgrind
 	# test: the IPVS VM (tests/vm/)
 	qemu-system-x86 cpio gzip xz-utils binutils
 )
 
+installed() { dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | grep -q '^ii'; }
 missing=()
 for p in "${PKGS[@]}"; do
-	if ! dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii'; then
-		missing+=("$p")
-	fi
+	# "a|b": either will do (a is installed when neither is)
+	ok=0
+	for alt in ${p//|/ }; do installed "$alt" && { ok=1; break; }; done
+	[ $ok = 1 ] || missing+=("${p%%|*}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
