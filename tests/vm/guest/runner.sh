@@ -17,7 +17,9 @@ cd "$REPO" || exit 2
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 TANDEMD=$REPO/$BUILD/tandemd
 TANDEMCTL=$REPO/$BUILD/tandemctl
-export PATH REPO BUILD TANDEMD TANDEMCTL
+# guest pytest files can `from tandem import *` (the integration fixtures, Tandemd, ...)
+PYTHONPATH=$REPO/tests/integration
+export PATH REPO BUILD TANDEMD TANDEMCTL PYTHONPATH
 RES=${TDM_OUT:-/tmp}/results
 : > "$RES"
 now() { cut -d' ' -f1 /proc/uptime; }
