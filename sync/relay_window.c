@@ -1,0 +1,399 @@
+/* sync/relay_window.c - replay windows, acknowledgements and the resend queue of the relay
+ * (see relay_window.h). Pure: time comes in as an argument. */
+#include <stdlib.h>
+#include <string.h>
+#include "sync/relay_window.h"
+
+/* ---------------- receiver ---------------- */
+
+static inline int bit_get(const struct relay_rxwin *w, uint64_t seq)
+{
+	uint64_t i = seq % w->width;
+
+	return (int)((w->bits[i >> 6] >> (i & 63)) & 1);
+}
+
+static inline void bit_set(struct relay_rxwin *w, uint64_t seq)
+{
+	uint64_t i = seq % w->width;
+
+	w->bits[i >> 6] |= 1ULL << (i & 63);
+}
+
+/* clear the bits of n consecutive seqs from `from` (n < width) */
+static void bits_clear(struct relay_rxwin *w, uint64_t from, uint64_t n)
+{
+	uint64_t k = 0;
+
+	while (k < n) {
+		uint64_t i = (from + k) % w->width;
+
+		if ((i & 63) == 0 && n - k >= 64) {
+			w->bits[i >> 6] = 0;
+			k += 64;
+		} else {
+			w->bits[i >> 6] &= ~(1ULL << (i & 63));
+			k++;
+		}
+	}
+}
+
+int relay_rxwin_init(struct relay_rxwin *w, uint32_t sender, uint32_t width)
+{
+	memset(w, 0, sizeof(*w));
+	if (width < RELAY_WIN_MIN)
+		width = RELAY_WIN_MIN;
+	if (width > RELAY_WIN_MAX)
+		width = RELAY_WIN_MAX;
+	width = (width + 63) & ~63u;
+	w->bits = calloc(width / 64, sizeof(uint64_t));
+	if (!w->bits)
+		return -1;
+	w->width = width;
+	w->sender = sender;
+	return 0;
+}
+
+void relay_rxwin_free(struct relay_rxwin *w)
+{
+	free(w->bits);
+	w->bits = NULL;
+}
+
+enum relay_win relay_rxwin_check(const struct relay_rxwin *w, uint64_t epoch, uint64_t seq)
+{
+	if (epoch < w->epoch)
+		return RELAY_WIN_OLD_EPOCH;
+	if (epoch > w->epoch)
+		return RELAY_WIN_NEW_EPOCH;
+	if (seq > w->top)
+		return RELAY_WIN_OK;
+	if (!seq || w->top - seq >= w->width)
+		return RELAY_WIN_TOO_OLD;
+	return bit_get(w, seq) ? RELAY_WIN_REPLAY : RELAY_WIN_OK;
+}
+
+enum relay_win relay_rxwin_accept(struct relay_rxwin *w, uint64_t epoch, uint64_t seq)
+{
+	enum relay_win v = relay_rxwin_check(w, epoch, seq);
+
+	switch (v) {
+	case RELAY_WIN_NEW_EPOCH:
+		w->epoch = epoch;
+		w->top = 0;
+		memset(w->bits, 0, w->width / 8);
+		w->epochs++;
+		/* fall through */
+	case RELAY_WIN_OK:
+		if (!seq) {             /* never valid; not reachable from a parsed frame */
+			w->too_old++;
+			return RELAY_WIN_TOO_OLD;
+		}
+		if (seq > w->top) {
+			if (seq - w->top >= w->width)
+				memset(w->bits, 0, w->width / 8);
+			else
+				bits_clear(w, w->top + 1, seq - w->top);
+			w->top = seq;
+		}
+		bit_set(w, seq);
+		w->accepted++;
+		return v;
+	case RELAY_WIN_REPLAY:
+		w->replayed++;
+		return v;
+	case RELAY_WIN_TOO_OLD:
+		w->too_old++;
+		return v;
+	default:
+		w->old_epoch++;
+		return v;
+	}
+}
+
+void relay_rxwin_ack(const struct relay_rxwin *w, struct relay_ack *a)
+{
+	uint64_t s, base;
+
+	a->acked_sender = w->sender;
+	a->acked_epoch = w->epoch;
+	a->n = 0;
+	a->cum = 0;
+	if (!w->top)
+		return;
+	base = w->top >= w->width ? w->top - w->width + 1 : 1;
+	s = base;
+	while (s <= w->top && bit_get(w, s))
+		s++;
+	a->cum = s - 1;
+	while (s <= w->top && a->n < RELAY_ACK_MAX_RANGES) {
+		uint64_t first;
+
+		while (s <= w->top && !bit_get(w, s))
+			s++;
+		if (s > w->top)
+			break;
+		first = s;
+		while (s <= w->top && bit_get(w, s))
+			s++;
+		a->r[a->n].first = first;
+		a->r[a->n].last = s - 1;
+		a->n++;
+	}
+}
+
+int relay_rxtab_init(struct relay_rxtab *t, size_t cap, uint32_t width)
+{
+	memset(t, 0, sizeof(*t));
+	t->w = calloc(cap ? cap : 1, sizeof(*t->w));
+	if (!t->w)
+		return -1;
+	t->cap = cap ? cap : 1;
+	t->width = width;
+	return 0;
+}
+
+void relay_rxtab_free(struct relay_rxtab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		relay_rxwin_free(&t->w[i]);
+	free(t->w);
+	memset(t, 0, sizeof(*t));
+}
+
+struct relay_rxwin *relay_rxtab_get(struct relay_rxtab *t, uint32_t sender, int create)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->w[i].sender == sender)
+			return &t->w[i];
+	if (!create || t->n == t->cap || relay_rxwin_init(&t->w[t->n], sender, t->width))
+		return NULL;
+	return &t->w[t->n++];
+}
+
+/* ---------------- sender ---------------- */
+
+static inline struct relay_txq_slot *slot(const struct relay_txq *q, size_t i)
+{
+	return &q->slots[(q->head + i) % q->cap];
+}
+
+static void pop_done(struct relay_txq *q)
+{
+	while (q->used && !q->slots[q->head].pending) {
+		q->head = (q->head + 1) % q->cap;
+		q->used--;
+	}
+}
+
+int relay_txq_init(struct relay_txq *q, const struct relay_txq_conf *c, uint32_t sender,
+                   uint64_t epoch)
+{
+	memset(q, 0, sizeof(*q));
+	q->cap = c->cap < 1 ? 1 : c->cap > (1u << 20) ? (1u << 20) : c->cap;
+	q->slots = calloc(q->cap, sizeof(*q->slots));
+	if (!q->slots)
+		return -1;
+	q->sender = sender;
+	q->epoch = epoch;
+	q->window = c->window < RELAY_WIN_MIN ? RELAY_WIN_MIN : c->window;
+	q->max_frame = c->max_frame ? c->max_frame : RELAY_MAX_FRAME;
+	q->rto_us = c->rto_us ? c->rto_us : 200000;
+	q->rto_max_us = c->rto_max_us < q->rto_us ? q->rto_us : c->rto_max_us;
+	q->max_retries = c->max_retries;
+	return 0;
+}
+
+void relay_txq_free(struct relay_txq *q)
+{
+	size_t i;
+
+	if (q->slots)
+		for (i = 0; i < q->cap; i++)
+			free(q->slots[i].buf);
+	free(q->slots);
+	memset(q, 0, sizeof(*q));
+}
+
+enum relay_txq_push relay_txq_space(const struct relay_txq *q, uint64_t seq)
+{
+	if (seq <= q->last_seq)
+		return RELAY_TXQ_INVALID;
+	if (q->used == q->cap)
+		return RELAY_TXQ_FULL;
+	if (q->used && seq - q->slots[q->head].seq >= q->window)
+		return RELAY_TXQ_WINDOW;
+	return RELAY_TXQ_OK;
+}
+
+enum relay_txq_push relay_txq_push(struct relay_txq *q, uint64_t seq, uint64_t peers,
+                                   const uint8_t *frame, size_t len, uint64_t now)
+{
+	enum relay_txq_push r = relay_txq_space(q, seq);
+	struct relay_txq_slot *s;
+
+	if (r == RELAY_TXQ_OK && (!peers || !len || len > q->max_frame))
+		r = RELAY_TXQ_INVALID;
+	if (r != RELAY_TXQ_OK) {
+		q->refused++;
+		return r;
+	}
+	s = slot(q, q->used);
+	if (s->buf_cap < len) {
+		uint8_t *nb = realloc(s->buf, len);
+
+		if (!nb) {
+			q->refused++;
+			return RELAY_TXQ_FULL;
+		}
+		s->buf = nb;
+		s->buf_cap = (uint32_t)len;
+	}
+	memcpy(s->buf, frame, len);
+	s->len = (uint32_t)len;
+	s->seq = seq;
+	s->pending = peers;
+	s->sent_at = now;
+	s->retries = 0;
+	q->used++;
+	q->last_seq = seq;
+	q->queued++;
+	return RELAY_TXQ_OK;
+}
+
+/* index (from head) of the first slot with seq >= want */
+static size_t lower_bound(const struct relay_txq *q, uint64_t want)
+{
+	size_t lo = 0, hi = q->used;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (slot(q, mid)->seq < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long relay_txq_ack(struct relay_txq *q, unsigned peer, const struct relay_ack *a)
+{
+	uint64_t bit;
+	long n = 0;
+	size_t i, r;
+
+	if (peer >= RELAY_TXQ_MAX_PEERS || a->acked_sender != q->sender || a->acked_epoch != q->epoch)
+		return -1;
+	bit = 1ULL << peer;
+	for (i = 0; i < q->used; i++) {
+		struct relay_txq_slot *s = slot(q, i);
+
+		if (s->seq > a->cum)
+			break;
+		if (s->pending & bit) {
+			s->pending &= ~bit;
+			n++;
+			if (!s->pending)
+				q->acked++;
+		}
+	}
+	for (r = 0; r < a->n && r < RELAY_ACK_MAX_RANGES; r++) {
+		for (i = lower_bound(q, a->r[r].first); i < q->used; i++) {
+			struct relay_txq_slot *s = slot(q, i);
+
+			if (s->seq > a->r[r].last)
+				break;
+			if (s->pending & bit) {
+				s->pending &= ~bit;
+				n++;
+				if (!s->pending)
+					q->acked++;
+			}
+		}
+	}
+	pop_done(q);
+	return n;
+}
+
+static uint64_t rto_of(const struct relay_txq *q, uint32_t retries)
+{
+	if (retries >= 32 || (q->rto_us << retries) >> retries != q->rto_us ||
+	    q->rto_us << retries > q->rto_max_us)
+		return q->rto_max_us;
+	return q->rto_us << retries;
+}
+
+size_t relay_txq_due(struct relay_txq *q, uint64_t now, struct relay_txq_due *out, size_t max,
+                     uint64_t *gave_up)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < q->used && k < max; i++) {
+		struct relay_txq_slot *s = slot(q, i);
+
+		if (!s->pending || now < s->sent_at || now - s->sent_at < rto_of(q, s->retries))
+			continue;
+		if (s->retries >= q->max_retries) {
+			*gave_up |= s->pending;
+			s->pending = 0;
+			q->expired++;
+			continue;
+		}
+		out[k].seq = s->seq;
+		out[k].peers = s->pending;
+		out[k].frame = s->buf;
+		out[k].len = s->len;
+		k++;
+		s->retries++;
+		s->sent_at = now;
+		q->resent++;
+	}
+	pop_done(q);
+	return k;
+}
+
+uint64_t relay_txq_next_due(const struct relay_txq *q)
+{
+	uint64_t best = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < q->used; i++) {
+		const struct relay_txq_slot *s = slot(q, i);
+		uint64_t rto, t;
+
+		if (!s->pending)
+			continue;
+		rto = rto_of(q, s->retries);
+		t = s->sent_at > UINT64_MAX - rto ? UINT64_MAX : s->sent_at + rto;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+void relay_txq_drop_peer(struct relay_txq *q, unsigned peer)
+{
+	size_t i;
+
+	if (peer >= RELAY_TXQ_MAX_PEERS)
+		return;
+	for (i = 0; i < q->used; i++)
+		slot(q, i)->pending &= ~(1ULL << peer);
+	pop_done(q);
+}
+
+const char *relay_win_name(enum relay_win v)
+{
+	static const char *const names[RELAY_WIN__COUNT] = {
+		[RELAY_WIN_OK] = "ok", [RELAY_WIN_NEW_EPOCH] = "new-epoch",
+		[RELAY_WIN_REPLAY] = "replay", [RELAY_WIN_TOO_OLD] = "too-old",
+		[RELAY_WIN_OLD_EPOCH] = "old-epoch",
+	};
+
+	return (unsigned)v < RELAY_WIN__COUNT ? names[v] : "?";
+}
