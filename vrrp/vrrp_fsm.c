@@ -315,9 +315,9 @@ static int on_preempt_timer(const struct vrrp_fsm_params *p, struct vrrp_fsm *st
 {
 	if (st->state != VRRP_FSM_BACKUP || st->preempt_at == VRRP_FSM_NEVER || now < st->preempt_at)
 		return 0;
-	set_timer(st, out, VRRP_FSM_T_PREEMPT, VRRP_FSM_NEVER);
 	if (st->master_down_at == VRRP_FSM_NEVER)   /* startup wait over, still no master */
 		return become_master(p, st, now, out, VRRP_FSM_R_PREEMPT_DELAY);
+	set_timer(st, out, VRRP_FSM_T_PREEMPT, VRRP_FSM_NEVER);
 	st->preempt_ok = 1;   /* from now on a lower master's adverts are discarded */
 	return 0;
 }
