@@ -1,0 +1,307 @@
+/* tests/unit/test_vrrp_fsm_group.c - sync groups (vrrp/vrrp_fsm_group.c and the GROUP_*
+ * events of vrrp/vrrp_fsm.c) and a two-router simulation of the state machine: election, hard
+ * failover at exactly Master_Down after the last advert, preemption, graceful stop. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include "vrrp/vrrp_fsm.h"
+#include "tests/unit/vrrp_fsm_fixture.h"
+
+static void test_own_and_group_fault(void **state)
+{
+	setup_v(3, 100, 1);
+	to_backup(0);
+	ev(VRRP_FSM_EV_GROUP_FAULT, 1);
+	expect_trans(VRRP_FSM_BACKUP, VRRP_FSM_FAULT, VRRP_FSM_R_GROUP_FAULT);
+	ev(VRRP_FSM_EV_FAULT_ON, 2);
+	expect_nothing();
+	/* the group clears but our own fault holds */
+	ev(VRRP_FSM_EV_GROUP_FAULT_OFF, 3);
+	expect_nothing();
+	assert_int_equal(F.st.state, VRRP_FSM_FAULT);
+	ev(VRRP_FSM_EV_FAULT_OFF, 4);
+	expect_trans(VRRP_FSM_FAULT, VRRP_FSM_BACKUP, VRRP_FSM_R_FAULT_CLEARED);
+	/* own fault first, then the group's: cleared in the other order */
+	ev(VRRP_FSM_EV_FAULT_ON, 5);
+	ev(VRRP_FSM_EV_GROUP_FAULT, 6);
+	expect_nothing();
+	ev(VRRP_FSM_EV_FAULT_OFF, 7);
+	expect_nothing();
+	ev(VRRP_FSM_EV_GROUP_FAULT_OFF, 8);
+	expect_trans(VRRP_FSM_FAULT, VRRP_FSM_BACKUP, VRRP_FSM_R_GROUP_FAULT_CLEARED);
+	(void)state;
+}
+
+/* ---- group events on one FSM ---- */
+
+static void test_group_events(void **state)
+{
+	int v = ver(state);
+	uint16_t iv = dflt_int(v);
+	uint64_t t;
+
+	setup_v(v, 100, iv);
+	to_backup(0);
+	ev(VRRP_FSM_EV_GROUP_MASTER, 10);
+	expect_trans(VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_R_GROUP_MASTER);
+	expect_become_master(100, 10);
+	ev(VRRP_FSM_EV_GROUP_MASTER, 11);
+	expect_nothing();
+	t = 20;
+	ev(VRRP_FSM_EV_GROUP_BACKUP, t);
+	expect_trans(VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_R_GROUP_BACKUP);
+	expect_advert(0, 0, iv);
+	assert_int_equal(count(VRRP_FSM_ACT_VIPS_DEL), 1);
+	expect_timer(VRRP_FSM_T_MASTER_DOWN, t + exp_md(v, 100, iv));
+	ev(VRRP_FSM_EV_GROUP_BACKUP, t + 1);
+	expect_nothing();
+	/* group fault from master */
+	ev(VRRP_FSM_EV_GROUP_MASTER, t + 2);
+	ev(VRRP_FSM_EV_GROUP_FAULT, t + 3);
+	expect_trans(VRRP_FSM_MASTER, VRRP_FSM_FAULT, VRRP_FSM_R_GROUP_FAULT);
+	expect_advert(0, 0, iv);
+	ev(VRRP_FSM_EV_GROUP_MASTER, t + 4);   /* never moves a faulty member */
+	expect_nothing();
+	ev(VRRP_FSM_EV_GROUP_FAULT_OFF, t + 5);
+	expect_trans(VRRP_FSM_FAULT, VRRP_FSM_BACKUP, VRRP_FSM_R_GROUP_FAULT_CLEARED);
+}
+
+/* ---- sync group helper ---- */
+
+static size_t decide(struct vrrp_fsm_group_member *m, size_t n, size_t trig,
+                     enum vrrp_fsm_state from, struct vrrp_fsm_group_move *mv)
+{
+	return vrrp_fsm_group_decide(m, n, trig, from, mv, 8);
+}
+
+static void test_group_decide(void **state)
+{
+	struct vrrp_fsm_group_member m[4];
+	struct vrrp_fsm_group_move mv[8];
+	size_t n;
+
+	/* one becomes master: the backups follow (stopped members are left alone) */
+	m[0] = (struct vrrp_fsm_group_member){ VRRP_FSM_MASTER, 0 };
+	m[1] = (struct vrrp_fsm_group_member){ VRRP_FSM_BACKUP, 0 };
+	m[2] = (struct vrrp_fsm_group_member){ VRRP_FSM_BACKUP, 0 };
+	m[3] = (struct vrrp_fsm_group_member){ VRRP_FSM_STOP, 0 };
+	n = decide(m, 4, 0, VRRP_FSM_BACKUP, mv);
+	assert_int_equal(n, 2);
+	assert_int_equal(mv[0].member, 1);
+	assert_int_equal(mv[0].event, VRRP_FSM_EV_GROUP_MASTER);
+	assert_int_equal(mv[1].member, 2);
+	/* they did: feeding their transitions back gives nothing more */
+	m[1].state = m[2].state = VRRP_FSM_MASTER;
+	assert_int_equal(decide(m, 4, 1, VRRP_FSM_BACKUP, mv), 0);
+	assert_int_equal(decide(m, 4, 2, VRRP_FSM_BACKUP, mv), 0);
+	/* one leaves master: the other masters follow */
+	m[2].state = VRRP_FSM_BACKUP;
+	n = decide(m, 4, 2, VRRP_FSM_MASTER, mv);
+	assert_int_equal(n, 2);
+	assert_int_equal(mv[0].member, 0);
+	assert_int_equal(mv[0].event, VRRP_FSM_EV_GROUP_BACKUP);
+	assert_int_equal(mv[1].member, 1);
+	m[0].state = m[1].state = VRRP_FSM_BACKUP;
+	assert_int_equal(decide(m, 4, 0, VRRP_FSM_MASTER, mv), 0);
+	/* one member's own fault: the rest of the group goes to fault */
+	m[1] = (struct vrrp_fsm_group_member){ VRRP_FSM_FAULT, 1 };
+	n = decide(m, 4, 1, VRRP_FSM_BACKUP, mv);
+	assert_int_equal(n, 2);
+	assert_int_equal(mv[0].member, 0);
+	assert_int_equal(mv[0].event, VRRP_FSM_EV_GROUP_FAULT);
+	assert_int_equal(mv[1].member, 2);
+	m[0].state = m[2].state = VRRP_FSM_FAULT;
+	assert_int_equal(decide(m, 4, 0, VRRP_FSM_BACKUP, mv), 0);
+	/* the fault clears: the members held by the group leave fault */
+	m[1] = (struct vrrp_fsm_group_member){ VRRP_FSM_BACKUP, 0 };
+	n = decide(m, 4, 1, VRRP_FSM_FAULT, mv);
+	assert_int_equal(n, 2);
+	assert_int_equal(mv[0].member, 0);
+	assert_int_equal(mv[0].event, VRRP_FSM_EV_GROUP_FAULT_OFF);
+	assert_int_equal(mv[1].member, 2);
+	/* ... one of them comes back as master (an owner): the backups follow */
+	m[0].state = VRRP_FSM_MASTER;
+	m[2].state = VRRP_FSM_BACKUP;
+	n = decide(m, 4, 0, VRRP_FSM_FAULT, mv);
+	assert_int_equal(n, 2);
+	assert_int_equal(mv[0].member, 1);
+	assert_int_equal(mv[0].event, VRRP_FSM_EV_GROUP_MASTER);
+	/* a member coming up as backup while the group is master joins them */
+	m[1].state = VRRP_FSM_MASTER;
+	n = decide(m, 4, 2, VRRP_FSM_FAULT, mv);
+	assert_int_equal(n, 1);
+	assert_int_equal(mv[0].member, 2);
+	assert_int_equal(mv[0].event, VRRP_FSM_EV_GROUP_MASTER);
+	/* cap and bad trigger */
+	m[0].state = VRRP_FSM_MASTER;
+	m[1].state = m[2].state = m[3].state = VRRP_FSM_BACKUP;
+	assert_int_equal(vrrp_fsm_group_decide(m, 4, 0, VRRP_FSM_BACKUP, mv, 1), 1);
+	assert_int_equal(vrrp_fsm_group_decide(m, 4, 9, VRRP_FSM_BACKUP, mv, 8), 0);
+	(void)state;
+}
+
+/* Two FSMs in one sync group, driven through the helper until they agree. */
+static void test_group_with_fsms(void **state)
+{
+	struct vrrp_fsm_params p;
+	struct vrrp_fsm st[2];
+	struct vrrp_fsm_actions out;
+	struct vrrp_fsm_group_member m[2];
+	struct vrrp_fsm_group_move mv[4];
+	struct vrrp_fsm_event e = { .type = VRRP_FSM_EV_STARTUP };
+	int rounds = 0;
+
+	vrrp_fsm_params_default(&p);
+	p.advert_int_cs = 1;
+	for (int i = 0; i < 2; i++) {
+		vrrp_fsm_init(&st[i], &p);
+		vrrp_fsm_step(&p, &st[i], &e, 0, &out);
+	}
+	/* member 0's master goes silent: it takes over, member 1 must follow */
+	e.type = VRRP_FSM_EV_MASTER_DOWN;
+	assert_int_equal(vrrp_fsm_step(&p, &st[0], &e, st[0].master_down_at, &out), 1);
+	size_t trig = 0;
+	enum vrrp_fsm_state from = VRRP_FSM_BACKUP;
+	for (;;) {
+		size_t n;
+
+		assert_true(++rounds < 10);
+		for (int i = 0; i < 2; i++) {
+			m[i].state = st[i].state;
+			m[i].own_fault = st[i].fault;
+		}
+		n = vrrp_fsm_group_decide(m, 2, trig, from, mv, 4);
+		if (!n)
+			break;
+		struct vrrp_fsm_event ge = { .type = mv[0].event };
+		from = st[mv[0].member].state;
+		assert_int_equal(vrrp_fsm_step(&p, &st[mv[0].member], &ge, 100 * MS, &out), 1);
+		trig = mv[0].member;
+	}
+	assert_int_equal(st[0].state, VRRP_FSM_MASTER);
+	assert_int_equal(st[1].state, VRRP_FSM_MASTER);
+	(void)state;
+}
+
+/* ---- a two-router simulation: election, hard failover, graceful failover ---- */
+
+struct router {
+	struct vrrp_fsm_params p;
+	struct vrrp_fsm st;
+	int alive;
+	uint64_t vip_at;   /* when it last added the VIPs */
+	uint64_t last_advert_tx;
+};
+
+/* run both routers until `until`; adverts are delivered instantly to live peers */
+static void sim_run(struct router *r, uint64_t until)
+{
+	for (int guard = 0; guard < 100000; guard++) {
+		uint64_t t = VRRP_FSM_NEVER;
+		int who = -1;
+		struct vrrp_fsm_actions out;
+
+		for (int i = 0; i < 2; i++) {
+			uint64_t d = vrrp_fsm_next_deadline(&r[i].st);
+			if (r[i].alive && d < t) {
+				t = d;
+				who = i;
+			}
+		}
+		if (who < 0 || t > until)
+			return;
+		struct vrrp_fsm_event e = { .type = vrrp_fsm_due(&r[who].st, t) };
+		assert_int_not_equal(e.type, VRRP_FSM_EV_NONE);
+		assert_int_not_equal(vrrp_fsm_step(&r[who].p, &r[who].st, &e, t, &out), -1);
+		for (size_t k = 0; k < out.n; k++) {
+			if (out.a[k].kind == VRRP_FSM_ACT_VIPS_ADD)
+				r[who].vip_at = t;
+			if (out.a[k].kind != VRRP_FSM_ACT_SEND_ADVERT)
+				continue;
+			r[who].last_advert_tx = t;
+			struct vrrp_fsm_event a = { .type = VRRP_FSM_EV_ADVERT,
+			                            .priority = out.a[k].u.advert.priority,
+			                            .int_cs = out.a[k].u.advert.int_cs };
+			struct vrrp_fsm_actions o2;
+			memcpy(a.addr, r[who].p.local_addr, 4);
+			if (r[!who].alive)
+				vrrp_fsm_step(&r[!who].p, &r[!who].st, &a, t, &o2);
+		}
+	}
+	fail_msg("simulation did not settle");
+}
+
+static void test_simulated_failover(void **state)
+{
+	int v = ver(state);
+	uint16_t iv = dflt_int(v);
+	struct router r[2];
+	struct vrrp_fsm_actions out;
+	struct vrrp_fsm_event e = { .type = VRRP_FSM_EV_STARTUP };
+	uint64_t kill_at;
+
+	for (int i = 0; i < 2; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		vrrp_fsm_params_default(&r[i].p);
+		r[i].p.version = (uint8_t)v;
+		r[i].p.advert_int_cs = iv;
+		r[i].p.priority = i == 0 ? 150 : 100;
+		r[i].p.local_addr[0] = 10;
+		r[i].p.local_addr[3] = (uint8_t)(i + 1);
+		r[i].alive = 1;
+		vrrp_fsm_init(&r[i].st, &r[i].p);
+		vrrp_fsm_step(&r[i].p, &r[i].st, &e, 0, &out);
+	}
+	/* election: the 150 wins, once */
+	sim_run(r, 20 * iv * CS);
+	assert_int_equal(r[0].st.state, VRRP_FSM_MASTER);
+	assert_int_equal(r[1].st.state, VRRP_FSM_BACKUP);
+	assert_int_equal(r[0].st.transitions, 2);
+	assert_int_equal(r[1].st.transitions, 1);
+	/* hard failure: the backup owns the VIP exactly Master_Down after the last advert */
+	kill_at = 20 * iv * CS + 1;
+	r[0].alive = 0;
+	sim_run(r, kill_at + 10 * iv * CS);
+	assert_int_equal(r[1].st.state, VRRP_FSM_MASTER);
+	assert_int_equal(r[1].vip_at, r[0].last_advert_tx + exp_md(v, 100, iv));
+	/* the 150 comes back and preempts: it waits Master_Down from startup, then wins */
+	r[0].alive = 1;
+	vrrp_fsm_init(&r[0].st, &r[0].p);
+	uint64_t back = kill_at + 20 * iv * CS;
+	e.type = VRRP_FSM_EV_STARTUP;
+	vrrp_fsm_step(&r[0].p, &r[0].st, &e, back, &out);
+	sim_run(r, back + 20 * iv * CS);
+	assert_int_equal(r[0].st.state, VRRP_FSM_MASTER);
+	assert_int_equal(r[1].st.state, VRRP_FSM_BACKUP);
+	assert_int_equal(r[0].vip_at, back + exp_md(v, 150, iv));
+	/* graceful stop of the master: the backup owns the VIP after its skew */
+	uint64_t stop = back + 20 * iv * CS + 5;
+	e.type = VRRP_FSM_EV_SHUTDOWN;
+	vrrp_fsm_step(&r[0].p, &r[0].st, &e, stop, &out);
+	assert_int_equal(out.a[0].u.advert.priority, 0);
+	struct vrrp_fsm_event z = { .type = VRRP_FSM_EV_ADVERT, .priority = 0, .int_cs = iv };
+	z.addr[0] = 10;
+	z.addr[3] = 1;
+	vrrp_fsm_step(&r[1].p, &r[1].st, &z, stop, &out);
+	r[0].alive = 0;
+	sim_run(r, stop + 10 * iv * CS);
+	assert_int_equal(r[1].st.state, VRRP_FSM_MASTER);
+	assert_int_equal(r[1].vip_at, stop + exp_skew(v, 100, iv));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_and_group_fault),
+		BOTH(test_group_events),
+		cmocka_unit_test(test_group_decide),
+		cmocka_unit_test(test_group_with_fsms),
+		BOTH(test_simulated_failover),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
