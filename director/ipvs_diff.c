@@ -54,10 +54,9 @@ static int diff_deletes(const struct dir_ipvs_table *desired, const struct dir_i
 			}
 			continue;
 		}
-		if (!is_owned(owned, arg, ks, NULL))
-			continue;
-		/* an owned service goes only if none of its destinations is foreign */
-		bool foreign = false;
+		/* not desired: an owned service goes if none of its destinations is foreign;
+		 * otherwise only its owned destinations go */
+		bool foreign = !is_owned(owned, arg, ks, NULL);
 		for (size_t j = 0; j < ks->ndests && !foreign; j++)
 			foreign = !is_owned(owned, arg, ks, &ks->dests[j]);
 		if (foreign) {

@@ -12,8 +12,10 @@
  *
  * Desired entries are tandem's by definition (a matching kernel entry is adopted and only
  * changed where it differs). A kernel entry absent from the desired table is removed only
- * if the owned predicate says tandem made it; otherwise it is foreign and left untouched
- * (a foreign destination keeps its service alive: the service is not deleted). */
+ * if the owned predicate says tandem made it; otherwise it is foreign and left untouched.
+ * A foreign destination keeps its (owned, undesired) service alive: only the service's
+ * owned destinations are deleted then; the same for owned destinations left in a foreign
+ * service. */
 #ifndef TANDEM_DIRECTOR_IPVS_DIFF_H
 #define TANDEM_DIRECTOR_IPVS_DIFF_H
 
