@@ -356,8 +356,14 @@ static int on_demote(const struct vrrp_fsm_params *p, struct vrrp_fsm *st, uint6
 {
 	st->demoted = 1;
 	st->preempt_ok = 0;
-	if (st->state == VRRP_FSM_BACKUP)
+	if (st->state == VRRP_FSM_BACKUP) {
 		set_timer(st, out, VRRP_FSM_T_PREEMPT, VRRP_FSM_NEVER);
+		/* in the startup wait past Master_Down: wait one more Master_Down, not forever */
+		if (st->master_down_at == VRRP_FSM_NEVER)
+			set_timer(st, out, VRRP_FSM_T_MASTER_DOWN,
+			          add_sat(now, vrrp_fsm_master_down_ns(p, st->eff_prio,
+			                                               st->master_adver_int_cs)));
+	}
 	if (st->state != VRRP_FSM_MASTER)
 		return 0;
 	leave_master(p, st, out, 1);

@@ -794,6 +794,18 @@ static void test_demote_promote(void **state)
 	to_backup(0);
 	ev(VRRP_FSM_EV_PROMOTE, 3);
 	expect_trans(VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_R_ADMIN_PROMOTE);
+	/* demote during the startup wait (Master_Down already run out, waiting preempt_delay):
+	 * the wait ends, one more Master_Down, then it takes over if still alone */
+	setup_v(v, 100, iv);
+	F.p.preempt_delay_ns = 10 * S;
+	t = to_backup(0);
+	ev(VRRP_FSM_EV_MASTER_DOWN, t);
+	assert_int_equal(F.st.master_down_at, VRRP_FSM_NEVER);
+	ev(VRRP_FSM_EV_DEMOTE, t + 1);
+	expect_timer(VRRP_FSM_T_PREEMPT, VRRP_FSM_NEVER);
+	expect_timer(VRRP_FSM_T_MASTER_DOWN, t + 1 + exp_md(v, 100, iv));
+	ev(VRRP_FSM_EV_MASTER_DOWN, t + 1 + exp_md(v, 100, iv));
+	expect_trans(VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_R_MASTER_DOWN);
 	/* demote in Backup cancels a running preempt_delay */
 	setup_v(v, 200, iv);
 	F.p.preempt_delay_ns = 10 * S;

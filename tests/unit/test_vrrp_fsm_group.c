@@ -1,12 +1,15 @@
 /* tests/unit/test_vrrp_fsm_group.c - sync groups (vrrp/vrrp_fsm_group.c and the GROUP_*
  * events of vrrp/vrrp_fsm.c) and a two-router simulation of the state machine: election, hard
- * failover at exactly Master_Down after the last advert, preemption, graceful stop. */
+ * failover at exactly Master_Down after the last advert, preemption, graceful stop; and random
+ * event sequences checked against the machine's invariants. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "vrrp/vrrp_fsm.h"
 #include "tests/unit/vrrp_fsm_fixture.h"
@@ -293,6 +296,151 @@ static void test_simulated_failover(void **state)
 	assert_int_equal(r[1].vip_at, stop + exp_skew(v, 100, iv));
 }
 
+/* ---- random event sequences against the invariants ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(rng_state >> 33) % n;
+}
+
+static void check_step(const struct vrrp_fsm_params *p, const struct vrrp_fsm *st,
+                       enum vrrp_fsm_state prev, int rc, const struct vrrp_fsm_actions *out,
+                       uint64_t now, int *vips)
+{
+	int saw_trans = 0;
+
+	assert_true(out->n < VRRP_FSM_MAX_ACTIONS);   /* never truncated */
+	assert_true(rc == 0 || rc == 1);
+	for (size_t i = 0; i < out->n; i++) {
+		const struct vrrp_fsm_action *a = &out->a[i];
+
+		switch (a->kind) {
+		case VRRP_FSM_ACT_VIPS_ADD:
+			assert_false(*vips);
+			*vips = 1;
+			break;
+		case VRRP_FSM_ACT_VIPS_DEL:
+			assert_true(*vips);
+			*vips = 0;
+			break;
+		case VRRP_FSM_ACT_SEND_ADVERT:
+			if (a->u.advert.priority == 0)
+				assert_true(prev == VRRP_FSM_MASTER && st->state != VRRP_FSM_MASTER);
+			else
+				assert_int_equal(st->state, VRRP_FSM_MASTER);
+			assert_int_equal(a->u.advert.int_cs, p->advert_int_cs);
+			break;
+		case VRRP_FSM_ACT_TIMER:
+			assert_true(a->u.timer.at == VRRP_FSM_NEVER || a->u.timer.at >= now);
+			break;
+		case VRRP_FSM_ACT_GARP:
+			assert_int_equal(st->state, VRRP_FSM_MASTER);
+			break;
+		case VRRP_FSM_ACT_LEARN_INTERVAL:
+			assert_int_equal(p->version, 3);
+			assert_int_equal(st->state, VRRP_FSM_BACKUP);
+			break;
+		case VRRP_FSM_ACT_TRANSITION:
+			assert_int_equal(i, out->n - 1);
+			assert_int_equal(a->u.trans.from, prev);
+			assert_int_equal(a->u.trans.to, st->state);
+			assert_int_not_equal(prev, st->state);
+			saw_trans = 1;
+			break;
+		}
+	}
+	assert_int_equal(saw_trans, rc);
+	if (!rc)
+		assert_int_equal(prev, st->state);
+	assert_int_equal(*vips, st->state == VRRP_FSM_MASTER);
+	assert_true(st->eff_prio >= 1);
+	switch (st->state) {
+	case VRRP_FSM_MASTER:
+		assert_int_not_equal(st->adver_at, VRRP_FSM_NEVER);
+		assert_int_equal(st->master_down_at, VRRP_FSM_NEVER);
+		assert_int_equal(st->preempt_at, VRRP_FSM_NEVER);
+		break;
+	case VRRP_FSM_BACKUP:
+		assert_int_equal(st->adver_at, VRRP_FSM_NEVER);
+		/* always a way out: Master_Down or the preempt timer */
+		assert_true(st->master_down_at != VRRP_FSM_NEVER || st->preempt_at != VRRP_FSM_NEVER);
+		break;
+	default:
+		assert_int_equal(vrrp_fsm_next_deadline(st), VRRP_FSM_NEVER);
+		break;
+	}
+}
+
+static void test_random_invariants(void **state)
+{
+	int trace = getenv("FSM_TRACE") != NULL;
+
+	for (int variant = 0; variant < 64; variant++) {
+		struct vrrp_fsm_params p;
+		struct vrrp_fsm st;
+		struct vrrp_fsm_actions out;
+		uint64_t now = 0;
+		int vips = 0;
+
+		vrrp_fsm_params_default(&p);
+		p.version = variant & 1 ? 3 : 2;
+		p.advert_int_cs = p.version == 3 ? (uint16_t)(1 + rnd(200)) : 100;
+		p.priority = variant & 2 ? 255 : (uint8_t)(1 + rnd(254));
+		p.nopreempt = (variant >> 2) & 1;
+		p.want_master = (variant >> 3) & 1;
+		p.preempt_delay_ns = variant & 16 ? (uint64_t)rnd(5000) * MS : 0;
+		p.lower_prio_no_advert = (variant >> 5) & 1;
+		p.local_addr[0] = 10;
+		p.local_addr[3] = 5;
+		assert_int_equal(vrrp_fsm_params_check(&p), 0);
+		vrrp_fsm_init(&st, &p);
+		for (int i = 0; i < 5000; i++) {
+			struct vrrp_fsm_event e = { .type = VRRP_FSM_EV_NONE };
+			enum vrrp_fsm_state prev = st.state;
+			uint32_t r = rnd(100);
+			int rc;
+
+			now += rnd(3) ? rnd((uint32_t)(p.advert_int_cs * CS / 2 + 1)) : 0;
+			if (r < 40) {
+				/* a timer, at or a little after its deadline when one is armed */
+				uint64_t d = vrrp_fsm_next_deadline(&st);
+				if (d != VRRP_FSM_NEVER && d > now)
+					now = d + rnd(1000);
+				e.type = vrrp_fsm_due(&st, now);
+				if (e.type == VRRP_FSM_EV_NONE)
+					e.type = VRRP_FSM_EV_MASTER_DOWN + rnd(3);   /* stale timer */
+			} else if (r < 75) {
+				e.type = VRRP_FSM_EV_ADVERT;
+				e.priority = (uint8_t)(rnd(4) ? rnd(256) : 0);
+				e.int_cs = (uint16_t)(rnd(4) ? p.advert_int_cs : rnd(4096));
+				e.addr[0] = 10;
+				e.addr[3] = (uint8_t)(1 + rnd(9));
+			} else {
+				static const enum vrrp_fsm_event_type other[] = {
+					VRRP_FSM_EV_STARTUP, VRRP_FSM_EV_STARTUP, VRRP_FSM_EV_SHUTDOWN,
+					VRRP_FSM_EV_PRIO_CHANGE, VRRP_FSM_EV_FAULT_ON, VRRP_FSM_EV_FAULT_OFF,
+					VRRP_FSM_EV_FAULT_OFF, VRRP_FSM_EV_DEMOTE, VRRP_FSM_EV_PROMOTE,
+					VRRP_FSM_EV_GROUP_MASTER, VRRP_FSM_EV_GROUP_BACKUP,
+					VRRP_FSM_EV_GROUP_FAULT, VRRP_FSM_EV_GROUP_FAULT_OFF,
+					VRRP_FSM_EV_GROUP_FAULT_OFF,
+				};
+				e.type = other[rnd(sizeof(other) / sizeof(other[0]))];
+				e.priority = (uint8_t)rnd(256);
+			}
+			rc = vrrp_fsm_step(&p, &st, &e, now, &out);
+			if (trace)   /* FSM_TRACE=1: print the sequence (to read a failure) */
+				fprintf(stderr, "%d %s prio=%u now=%llu -> %s\n", variant,
+				        vrrp_fsm_event_name(e.type), e.priority, (unsigned long long)now,
+				        vrrp_fsm_state_name(st.state));
+			check_step(&p, &st, prev, rc, &out, now, &vips);
+		}
+	}
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_group_decide),
 		cmocka_unit_test(test_group_with_fsms),
 		BOTH(test_simulated_failover),
+		cmocka_unit_test(test_random_invariants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
