@@ -178,10 +178,11 @@ struct vrrp_fsm_group_move {
 	enum vrrp_fsm_event_type event; /* VRRP_FSM_EV_GROUP_* to feed to that member's FSM */
 };
 
-/* Member `trigger` just went from `from` to members[trigger].state. Writes up to cap moves
- * that bring the group together (members move together; a member with its own fault puts the
- * whole group in fault) and returns how many. Feeding a group move back in (it is itself a
- * transition) yields no further moves once the group agrees. */
+/* Call after every event fed to a member's FSM (fault flags change without transitions):
+ * member `trigger` went from `from` to members[trigger].state (from == state when it did not
+ * move). Writes up to cap moves that bring the group together (members move together; a member
+ * with its own fault puts the whole group in fault) and returns how many. Feed each move to its
+ * member's FSM and call again for it; this converges (no moves once the group agrees). */
 size_t vrrp_fsm_group_decide(const struct vrrp_fsm_group_member *members, size_t n,
                              size_t trigger, enum vrrp_fsm_state from,
                              struct vrrp_fsm_group_move *out, size_t cap);

@@ -50,6 +50,8 @@ size_t vrrp_fsm_group_decide(const struct vrrp_fsm_group_member *m, size_t n,
 		return k < cap ? k : cap;
 	}
 	to = m[trigger].state;
+	if (to == from)
+		return 0;   /* an event without a transition only matters for the fault rules */
 	if (to == VRRP_FSM_MASTER) {
 		/* 3. one became master: the backups follow */
 		for (i = 0; i < n; i++)

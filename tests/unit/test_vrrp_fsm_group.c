@@ -139,6 +139,17 @@ static void test_group_decide(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(mv[0].member, 2);
 	assert_int_equal(mv[0].event, VRRP_FSM_EV_GROUP_MASTER);
+	/* an event that moved nobody (from == state) only applies the fault rules */
+	m[0].state = VRRP_FSM_MASTER;
+	m[1].state = m[2].state = VRRP_FSM_BACKUP;
+	assert_int_equal(decide(m, 4, 0, VRRP_FSM_MASTER, mv), 0);
+	assert_int_equal(decide(m, 4, 1, VRRP_FSM_BACKUP, mv), 0);
+	m[2].own_fault = 1;   /* the fault rules apply whoever moved */
+	n = decide(m, 4, 2, VRRP_FSM_BACKUP, mv);
+	assert_int_equal(n, 3);
+	assert_int_equal(mv[2].member, 2);
+	assert_int_equal(mv[2].event, VRRP_FSM_EV_GROUP_FAULT);
+	m[2].own_fault = 0;
 	/* cap and bad trigger */
 	m[0].state = VRRP_FSM_MASTER;
 	m[1].state = m[2].state = m[3].state = VRRP_FSM_BACKUP;
@@ -378,7 +389,7 @@ static void test_random_invariants(void **state)
 {
 	int trace = getenv("FSM_TRACE") != NULL;
 
-	for (int variant = 0; variant < 64; variant++) {
+	for (int variant = 0; variant < 512; variant++) {
 		struct vrrp_fsm_params p;
 		struct vrrp_fsm st;
 		struct vrrp_fsm_actions out;
@@ -431,11 +442,121 @@ static void test_random_invariants(void **state)
 				e.priority = (uint8_t)rnd(256);
 			}
 			rc = vrrp_fsm_step(&p, &st, &e, now, &out);
+			check_step(&p, &st, prev, rc, &out, now, &vips);
+			/* the I/O layer's "run every due timer" loop always ends */
+			for (int k = 0;; k++) {
+				struct vrrp_fsm_event d = { .type = vrrp_fsm_due(&st, now) };
+
+				if (d.type == VRRP_FSM_EV_NONE)
+					break;
+				assert_true(k < 3);
+				prev = st.state;
+				rc = vrrp_fsm_step(&p, &st, &d, now, &out);
+				check_step(&p, &st, prev, rc, &out, now, &vips);
+			}
 			if (trace)   /* FSM_TRACE=1: print the sequence (to read a failure) */
 				fprintf(stderr, "%d %s prio=%u now=%llu -> %s\n", variant,
 				        vrrp_fsm_event_name(e.type), e.priority, (unsigned long long)now,
 				        vrrp_fsm_state_name(st.state));
-			check_step(&p, &st, prev, rc, &out, now, &vips);
+		}
+	}
+	(void)state;
+}
+
+/* Three FSMs in one sync group under random events, the helper applied after each one until it
+ * returns no move (bounded): then the live members agree (all FAULT if one has a fault of its
+ * own, nobody in FAULT otherwise, and never MASTER next to BACKUP). */
+static void group_settle(const struct vrrp_fsm_params *p, struct vrrp_fsm *st, size_t n,
+                         size_t trig, enum vrrp_fsm_state from, uint64_t now)
+{
+	struct vrrp_fsm_group_member m[3];
+	struct vrrp_fsm_group_move mv[3];
+	struct vrrp_fsm_actions out;
+
+	for (int round = 0;; round++) {
+		size_t k;
+
+		assert_true(round < 20);
+		for (size_t i = 0; i < n; i++) {
+			m[i].state = st[i].state;
+			m[i].own_fault = st[i].fault;
+		}
+		k = vrrp_fsm_group_decide(m, n, trig, from, mv, 3);
+		if (!k)
+			return;
+		/* apply the first move, then decide again with it as the trigger */
+		struct vrrp_fsm_event e = { .type = mv[0].event };
+		from = st[mv[0].member].state;
+		trig = mv[0].member;
+		assert_int_equal(vrrp_fsm_step(&p[trig], &st[trig], &e, now, &out), 1);
+	}
+}
+
+static void test_group_random(void **state)
+{
+	for (int variant = 0; variant < 200; variant++) {
+		struct vrrp_fsm_params p[3];
+		struct vrrp_fsm st[3];
+		struct vrrp_fsm_actions out;
+		uint64_t now = 0;
+
+		for (int i = 0; i < 3; i++) {
+			vrrp_fsm_params_default(&p[i]);
+			p[i].version = variant & 1 ? 3 : 2;
+			p[i].advert_int_cs = p[i].version == 3 ? 1 : 100;
+			p[i].priority = rnd(8) ? (uint8_t)(1 + rnd(254)) : 255;
+			p[i].preempt_delay_ns = rnd(3) ? 0 : rnd(1000) * MS;
+			p[i].local_addr[0] = 10;
+			p[i].local_addr[3] = 5;
+			vrrp_fsm_init(&st[i], &p[i]);
+		}
+		for (int step = 0; step < 2000; step++) {
+			size_t who = rnd(3);
+			enum vrrp_fsm_state from = st[who].state;
+			struct vrrp_fsm_event e = { .type = VRRP_FSM_EV_NONE };
+			static const enum vrrp_fsm_event_type other[] = {
+				VRRP_FSM_EV_STARTUP, VRRP_FSM_EV_STARTUP, VRRP_FSM_EV_STARTUP,
+				VRRP_FSM_EV_SHUTDOWN, VRRP_FSM_EV_FAULT_ON, VRRP_FSM_EV_FAULT_OFF,
+				VRRP_FSM_EV_FAULT_OFF, VRRP_FSM_EV_PRIO_CHANGE, VRRP_FSM_EV_DEMOTE,
+				VRRP_FSM_EV_PROMOTE,
+			};
+			uint32_t r = rnd(10);
+
+			now += rnd(20) * MS;
+			if (r < 4) {
+				e.type = vrrp_fsm_due(&st[who], now);
+				if (e.type == VRRP_FSM_EV_NONE) {
+					uint64_t d = vrrp_fsm_next_deadline(&st[who]);
+					if (d == VRRP_FSM_NEVER)
+						continue;
+					now = d;
+					e.type = vrrp_fsm_due(&st[who], now);
+				}
+			} else if (r < 7) {
+				e.type = VRRP_FSM_EV_ADVERT;
+				e.priority = (uint8_t)rnd(256);
+				e.int_cs = p[who].advert_int_cs;
+				e.addr[0] = 10;
+				e.addr[3] = (uint8_t)(1 + rnd(9));
+			} else {
+				e.type = other[rnd(sizeof(other) / sizeof(other[0]))];
+				e.priority = (uint8_t)rnd(256);
+			}
+			assert_int_not_equal(vrrp_fsm_step(&p[who], &st[who], &e, now, &out), -1);
+			group_settle(p, st, 3, who, from, now);
+
+			int own = 0, faults = 0, masters = 0, backups = 0;
+			for (int i = 0; i < 3; i++) {
+				own |= st[i].fault && st[i].state != VRRP_FSM_INIT && st[i].state != VRRP_FSM_STOP;
+				faults += st[i].state == VRRP_FSM_FAULT;
+				masters += st[i].state == VRRP_FSM_MASTER;
+				backups += st[i].state == VRRP_FSM_BACKUP;
+			}
+			if (own)
+				assert_int_equal(masters + backups, 0);
+			else
+				assert_int_equal(faults, 0);
+			assert_false(masters && backups);
 		}
 	}
 	(void)state;
@@ -450,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_group_with_fsms),
 		BOTH(test_simulated_failover),
 		cmocka_unit_test(test_random_invariants),
+		cmocka_unit_test(test_group_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
