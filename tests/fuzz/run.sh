@@ -63,6 +63,7 @@ run_one() { # name seconds
 	local t=$1 secs=$2 seeds=tests/fuzz/corpus/$1 work=tests/fuzz/corpus-run/$1
 	mkdir -p "$work" "$FUZZ_BUILD/artifacts"
 	local dirs=("$work")
+	[ -d "$seeds" ] || seeds=tests/fuzz/corpus/${1#fuzz_}   # seed dirs are named without fuzz_
 	[ -d "$seeds" ] && dirs+=("$seeds")
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
