@@ -231,6 +231,45 @@ static void test_v2_ignores_advert_interval(void **state)
 	expect_timer(VRRP_FSM_T_MASTER_DOWN, 10 + 3609375000ULL);
 }
 
+static void test_v3_zero_interval_not_learned(void **state)
+{
+	uint64_t t;
+
+	/* an interval of 0 cannot come from a valid packet; if one slips through it is ignored */
+	setup_v(3, 100, 2);
+	to_backup(0);
+	adv(200, 0, 1, 10);
+	assert_null(find(VRRP_FSM_ACT_LEARN_INTERVAL, 0));
+	expect_timer(VRRP_FSM_T_MASTER_DOWN, 10 + exp_md(3, 100, 2));
+	setup_v(3, 100, 2);
+	t = to_master(0) + 1;
+	adv(200, 0, 1, t);
+	expect_trans(VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_R_HIGHER_PRIO);
+	assert_null(find(VRRP_FSM_ACT_LEARN_INTERVAL, 0));
+	expect_timer(VRRP_FSM_T_MASTER_DOWN, t + exp_md(3, 100, 2));
+	(void)state;
+}
+
+static void test_due_order(void **state)
+{
+	uint64_t pd;
+
+	/* Master_Down and the preempt timer due at the same ns: Master_Down is reported first */
+	setup_v(3, 200, 1);
+	pd = exp_md(3, 200, 1);
+	F.p.preempt_delay_ns = pd;
+	to_backup(0);
+	adv(100, 1, 9, 1000);   /* lower master: followed, preempt at 1000 + pd = Master_Down */
+	assert_int_equal(F.st.preempt_at, F.st.master_down_at);
+	assert_int_equal(vrrp_fsm_due(&F.st, 1000 + pd - 1), VRRP_FSM_EV_NONE);
+	assert_int_equal(vrrp_fsm_due(&F.st, 1000 + pd), VRRP_FSM_EV_MASTER_DOWN);
+	ev(VRRP_FSM_EV_MASTER_DOWN, 1000 + pd);
+	expect_trans(VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_R_MASTER_DOWN);
+	assert_int_equal(vrrp_fsm_due(&F.st, 1000 + pd), VRRP_FSM_EV_NONE);
+	assert_int_equal(vrrp_fsm_due(&F.st, 1000 + pd + CS), VRRP_FSM_EV_ADVER_TIMER);
+	(void)state;
+}
+
 static void test_backup_preempt(void **state)
 {
 	int v = ver(state);
@@ -851,6 +890,8 @@ int main(void)
 		BOTH(test_backup_follows_master),
 		cmocka_unit_test(test_v3_adopts_master_interval),
 		cmocka_unit_test(test_v2_ignores_advert_interval),
+		cmocka_unit_test(test_v3_zero_interval_not_learned),
+		cmocka_unit_test(test_due_order),
 		BOTH(test_backup_preempt),
 		BOTH(test_backup_prio0),
 		BOTH(test_master_adver_timer),

@@ -307,6 +307,36 @@ static void test_simulated_failover(void **state)
 	assert_int_equal(r[1].vip_at, stop + exp_skew(v, 100, iv));
 }
 
+/* v3: the backup is configured for 1 s but the master advertises every 10 ms; the backup
+ * learns it and takes over 3 x 10 ms + skew after the last advert, not 3.6 s */
+static void test_simulated_learned_interval(void **state)
+{
+	struct router r[2];
+	struct vrrp_fsm_actions out;
+	struct vrrp_fsm_event e = { .type = VRRP_FSM_EV_STARTUP };
+
+	for (int i = 0; i < 2; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		vrrp_fsm_params_default(&r[i].p);
+		r[i].p.advert_int_cs = i == 0 ? 1 : 100;
+		r[i].p.priority = i == 0 ? 255 : 100;
+		r[i].p.local_addr[0] = 10;
+		r[i].p.local_addr[3] = (uint8_t)(i + 1);
+		r[i].alive = 1;
+		vrrp_fsm_init(&r[i].st, &r[i].p);
+		vrrp_fsm_step(&r[i].p, &r[i].st, &e, 0, &out);
+	}
+	assert_int_equal(r[0].st.state, VRRP_FSM_MASTER);   /* the owner, at once */
+	sim_run(r, 1 * S);
+	assert_int_equal(r[1].st.state, VRRP_FSM_BACKUP);
+	assert_int_equal(r[1].st.master_adver_int_cs, 1);
+	r[0].alive = 0;
+	sim_run(r, 2 * S);
+	assert_int_equal(r[1].st.state, VRRP_FSM_MASTER);
+	assert_int_equal(r[1].vip_at, r[0].last_advert_tx + 36093750ULL);
+	(void)state;
+}
+
 /* ---- random event sequences against the invariants ---- */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -570,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_group_decide),
 		cmocka_unit_test(test_group_with_fsms),
 		BOTH(test_simulated_failover),
+		cmocka_unit_test(test_simulated_learned_interval),
 		cmocka_unit_test(test_random_invariants),
 		cmocka_unit_test(test_group_random),
 	};
