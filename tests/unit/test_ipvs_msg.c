@@ -478,6 +478,89 @@ static void test_reply_stream(void **state)
 	assert_string_equal(r.daemons[1].ifname, "eth0");
 }
 
+/* With IPVS_WRITE_CORPUS=dir set, write the fuzz seeds (tests/fuzz/corpus/ipvs_reply/):
+ * builders' output wrapped as the kernel's replies. Without it, only checks the streams
+ * parse. */
+static void write_seed(const char *dir, const char *name, const uint8_t *buf, size_t len)
+{
+	struct dir_ipvs_table t;
+	struct dir_ipvs_reply r;
+	const char *why = NULL;
+	char path[512];
+	FILE *f;
+
+	dir_ipvs_table_init(&t);
+	memset(&r, 0, sizeof(r));
+	r.table = &t;
+	assert_int_equal(dir_ipvs_reply_feed(&r, FAM, buf, len, &why), 0);
+	dir_ipvs_table_free(&t);
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+}
+
+static void test_fuzz_seeds(void **state)
+{
+	static uint8_t buf[16384];
+	const char *dir = getenv("IPVS_WRITE_CORPUS");
+	struct dir_ipvs_svc a = svc4(), b = svc6(), fw = svc4();
+	struct dir_ipvs_dest d1 = dest4("10.0.1.1", 80, 1), d2 = dest4("10.0.1.2", 80, 2);
+	struct dir_ipvs_info info = { 0x010201, 4096 };
+	struct dir_ipvs_timeouts to = { 900, 120, 300 };
+	struct dir_ipvs_daemon m = { .state = IP_VS_STATE_MASTER, .ifname = "eth0", .syncid = 7,
+				     .maxlen = 1400, .mcast_af = AF_INET, .mcast_port = 8848,
+				     .mcast_ttl = 1 };
+	struct dir_ipvs_daemon bk = { .state = IP_VS_STATE_BACKUP, .ifname = "eth1", .syncid = 7,
+				      .mcast_af = AF_INET6 };
+	size_t off;
+
+	inet_pton(AF_INET, "224.0.0.81", &m.mcast_group.v4);
+	inet_pton(AF_INET6, "ff02::81", &bk.mcast_group.v6);
+	dir_ipvs_svc_key_fwmark(&fw.key, AF_INET, 42);
+	a.stats = (struct dir_ipvs_stats){ 10, 20, 30, 1ULL << 33, 50, 1, 2, 3, 4, 5 };
+	d1.stats.conns = 5;
+	d1.active_conns = 2;
+
+	off = append(buf, 0, sizeof(buf), dir_ipvs_msg_svc_entry(FAM, &a));
+	off = append(buf, off, sizeof(buf), dir_ipvs_msg_dest_entry(FAM, &d1));
+	off = append(buf, off, sizeof(buf), dir_ipvs_msg_dest_entry(FAM, &d2));
+	off = append(buf, off, sizeof(buf), dir_ipvs_msg_svc_entry(FAM, &b));
+	off = append_ctl(buf, off, NLMSG_DONE, 0);
+	write_seed(dir, "dump-services-dests", buf, off);
+
+	off = append(buf, 0, sizeof(buf), dir_ipvs_msg_svc_entry(FAM, &b));
+	write_seed(dir, "service-ipv6-pe", buf, off);
+
+	d1.fwd = IP_VS_CONN_F_TUNNEL;
+	d1.tun_type = IP_VS_CONN_F_TUNNEL_TYPE_GUE;
+	d1.tun_port = 6080;
+	d1.tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_CSUM;
+	off = append(buf, 0, sizeof(buf), dir_ipvs_msg_svc_entry(FAM, &fw));
+	off = append(buf, off, sizeof(buf), dir_ipvs_msg_dest_entry(FAM, &d1));
+	off = append_ctl(buf, off, NLMSG_DONE, 0);
+	write_seed(dir, "fwmark-tun-gue", buf, off);
+
+	off = append(buf, 0, sizeof(buf), dir_ipvs_msg_info_reply(FAM, &info));
+	off = append_ctl(buf, off, NLMSG_ERROR, 0);
+	write_seed(dir, "info-ack", buf, off);
+
+	struct nl_msg *cfg = dir_ipvs_msg_timeouts(FAM, &to);
+	off = append(buf, 0, sizeof(buf), cfg);
+	write_seed(dir, "config-timeouts", buf, off);
+
+	off = append(buf, 0, sizeof(buf), dir_ipvs_msg_daemon(FAM, IPVS_CMD_NEW_DAEMON, &m));
+	off = append(buf, off, sizeof(buf), dir_ipvs_msg_daemon(FAM, IPVS_CMD_NEW_DAEMON, &bk));
+	off = append_ctl(buf, off, NLMSG_DONE, 0);
+	write_seed(dir, "daemons", buf, off);
+
+	off = append_ctl(buf, 0, NLMSG_ERROR, -17);
+	write_seed(dir, "error-eexist", buf, off);
+}
+
 /* hand-made malformed messages: each is refused with a reason, none crashes */
 static void test_malformed(void **state)
 {
@@ -650,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_old_kernel_entry),
 		cmocka_unit_test(test_ops_to_messages),
 		cmocka_unit_test(test_reply_stream),
+		cmocka_unit_test(test_fuzz_seeds),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_names),
 	};
