@@ -41,6 +41,15 @@ const char *vrrp_pkt_drop_str(enum vrrp_drop reason)
 	return drop_names[reason];
 }
 
+void vrrp_pkt_key(const char *pass, uint8_t key[VRRP_PKT_AUTH_LEN])
+{
+	size_t n = pass ? strnlen(pass, VRRP_PKT_AUTH_LEN) : 0;
+
+	memset(key, 0, VRRP_PKT_AUTH_LEN);
+	if (n)
+		memcpy(key, pass, n);
+}
+
 /* ---- checksums ---- */
 
 uint32_t vrrp_pkt_csum_add(uint32_t sum, const uint8_t *data, size_t len)

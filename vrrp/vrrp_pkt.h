@@ -175,6 +175,10 @@ enum vrrp_drop vrrp_pkt_parse(const struct vrrp_pkt_rx *rx, struct vrrp_pkt *p);
  * what a priority means are the state machine's business, not the codec's. */
 enum vrrp_drop vrrp_pkt_validate(const struct vrrp_pkt *p, const struct vrrp_pkt_expect *e);
 
+/* The 8-byte key keepalived derives from auth_pass: its first 8 bytes, zero padded (for PASS
+ * the auth data, for AH the HMAC key). pass may be NULL (all zero). */
+void vrrp_pkt_key(const char *pass, uint8_t key[VRRP_PKT_AUTH_LEN]);
+
 /* Short stable name of a drop reason ("checksum", "auth_pass", ...) for counters and
  * status; "unknown" for values out of range. */
 const char *vrrp_pkt_drop_str(enum vrrp_drop reason);

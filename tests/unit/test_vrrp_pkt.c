@@ -93,8 +93,7 @@ static int case_addrs(const struct cap_case *c, uint8_t *out)
 
 static void case_key(const struct cap_case *c, uint8_t key[8])
 {
-	memset(key, 0, 8);
-	memcpy(key, c->pass, strlen(c->pass) < 8 ? strlen(c->pass) : 8);
+	vrrp_pkt_key(c->pass, key);
 }
 
 /* rx for a captured packet: IPv4 as is; IPv6 split into header facts and the message, as
@@ -750,6 +749,19 @@ static void test_v2_ipv6(void **state)
 	assert_int_equal(vrrp_pkt_build(&tx, buf, sizeof buf), -1);
 }
 
+static void test_key(void **state)
+{
+	uint8_t key[8];
+	(void)state;
+
+	vrrp_pkt_key("uc", key);
+	assert_memory_equal(key, "uc\0\0\0\0\0\0", 8);
+	vrrp_pkt_key("longer-than-8", key);
+	assert_memory_equal(key, "longer-t", 8);
+	vrrp_pkt_key(NULL, key);
+	assert_memory_equal(key, "\0\0\0\0\0\0\0\0", 8);
+}
+
 static void test_drop_str(void **state)
 {
 	(void)state;
@@ -779,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_drop_auth),
 		cmocka_unit_test(test_build_refuses),
 		cmocka_unit_test(test_v2_ipv6),
+		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_drop_str),
 	};
 
