@@ -1,6 +1,7 @@
 /* vrrp/vrrp_fsm.c - the pure VRRP state machine of one instance: RFC 9568 section 6.4 (v3) and
  * RFC 3768 section 6.4 (v2), with Fault and Stop states, preempt_delay, sync-group and admin
  * (drill) events. Pure: the result depends only on (params, state, event, now). */
+#include <stdio.h>
 #include <string.h>
 
 #include "vrrp/vrrp_fsm.h"
@@ -578,4 +579,46 @@ const char *vrrp_fsm_reason_name(enum vrrp_fsm_reason r)
 	};
 
 	return (unsigned)r < VRRP_FSM_R_COUNT ? n[r] : "?";
+}
+
+char *vrrp_fsm_action_str(const struct vrrp_fsm_action *a, char *buf, size_t len)
+{
+	static const char *const timers[] = { "adver", "master_down", "preempt" };
+
+	if (!len)
+		return buf;
+	switch (a->kind) {
+	case VRRP_FSM_ACT_SEND_ADVERT:
+		snprintf(buf, len, "send_advert prio %u int %ucs", a->u.advert.priority,
+		         a->u.advert.int_cs);
+		break;
+	case VRRP_FSM_ACT_TIMER:
+		if (a->u.timer.at == VRRP_FSM_NEVER)
+			snprintf(buf, len, "timer %s stop", timers[a->u.timer.which % 3]);
+		else
+			snprintf(buf, len, "timer %s %llu", timers[a->u.timer.which % 3],
+			         (unsigned long long)a->u.timer.at);
+		break;
+	case VRRP_FSM_ACT_VIPS_ADD:
+		snprintf(buf, len, "vips_add");
+		break;
+	case VRRP_FSM_ACT_VIPS_DEL:
+		snprintf(buf, len, "vips_del");
+		break;
+	case VRRP_FSM_ACT_GARP:
+		snprintf(buf, len, "garp %s",
+		         a->u.garp.why == VRRP_FSM_GARP_SPLIT_BRAIN ? "split_brain" : "become_master");
+		break;
+	case VRRP_FSM_ACT_LEARN_INTERVAL:
+		snprintf(buf, len, "learn_interval %ucs", a->u.learn.int_cs);
+		break;
+	case VRRP_FSM_ACT_TRANSITION:
+		snprintf(buf, len, "transition %s->%s %s", vrrp_fsm_state_name(a->u.trans.from),
+		         vrrp_fsm_state_name(a->u.trans.to), vrrp_fsm_reason_name(a->u.trans.reason));
+		break;
+	default:
+		snprintf(buf, len, "?");
+		break;
+	}
+	return buf;
 }

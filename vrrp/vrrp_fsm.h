@@ -166,6 +166,9 @@ int vrrp_fsm_accepts_vip_traffic(const struct vrrp_fsm_params *p, const struct v
 const char *vrrp_fsm_state_name(enum vrrp_fsm_state s);
 const char *vrrp_fsm_event_name(enum vrrp_fsm_event_type e);
 const char *vrrp_fsm_reason_name(enum vrrp_fsm_reason r);
+/* One action as text for debug logs, e.g. "timer master_down 36093750",
+ * "transition BACKUP->MASTER master_down". Returns buf (always NUL-terminated). */
+char *vrrp_fsm_action_str(const struct vrrp_fsm_action *a, char *buf, size_t len);
 
 /* ---- sync groups (vrrp_fsm_group.c) ---- */
 struct vrrp_fsm_group_member {

@@ -869,6 +869,27 @@ static void test_names_and_accept(void **state)
 	assert_string_equal(vrrp_fsm_reason_name(VRRP_FSM_R_MASTER_LEFT), "master_left");
 	assert_string_equal(vrrp_fsm_event_name(VRRP_FSM_EV_GROUP_FAULT_OFF), "group_fault_off");
 	assert_string_equal(vrrp_fsm_state_name((enum vrrp_fsm_state)77), "?");
+	/* action text for debug logs */
+	{
+		char buf[80];
+
+		setup_v(3, 100, 1);
+		ev(VRRP_FSM_EV_STARTUP, 0);
+		assert_string_equal(vrrp_fsm_action_str(find_timer(VRRP_FSM_T_MASTER_DOWN), buf,
+		                                        sizeof(buf)), "timer master_down 36093750");
+		assert_string_equal(vrrp_fsm_action_str(&F.out.a[F.out.n - 1], buf, sizeof(buf)),
+		                    "transition INIT->BACKUP startup");
+		ev(VRRP_FSM_EV_MASTER_DOWN, 36093750);
+		assert_string_equal(vrrp_fsm_action_str(&F.out.a[0], buf, sizeof(buf)), "vips_add");
+		assert_string_equal(vrrp_fsm_action_str(&F.out.a[1], buf, sizeof(buf)),
+		                    "send_advert prio 100 int 1cs");
+		assert_string_equal(vrrp_fsm_action_str(&F.out.a[2], buf, sizeof(buf)),
+		                    "garp become_master");
+		assert_string_equal(vrrp_fsm_action_str(find_timer(VRRP_FSM_T_MASTER_DOWN), buf,
+		                                        sizeof(buf)), "timer master_down stop");
+		vrrp_fsm_action_str(&F.out.a[0], buf, 4);
+		assert_string_equal(buf, "vip");
+	}
 	/* accept_mode: non-owner master accepts VIP traffic only with it */
 	setup_v(3, 100, 1);
 	to_master(0);
