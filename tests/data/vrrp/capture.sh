@@ -9,7 +9,9 @@
 # that config, and records with tcpdump in the receiver until ADVERTS adverts have been seen;
 # then it stops keepalived with SIGTERM (which sends one priority 0 advert) and keeps that one
 # too. Result: CASE.pcap (Ethernet frames, as received on vb). Then it regenerates
-# vectors.h from the pcaps (pcap2h.py). Needs root, keepalived, tcpdump.
+# vectors.h (pcap2h.py) and the fuzz seeds (mkcorpus.py) from all the pcaps.
+# Needs root, keepalived, tcpdump. A new capture changes the IPv6 flow label and timestamps
+# only; the unit tests do not depend on either.
 # Everything it creates is removed on exit, failure included.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -100,4 +102,6 @@ fi
 setup
 for c in "${cases[@]}"; do capture_one "$c"; done
 /usr/bin/python3 "$HERE/pcap2h.py" "$HERE"/*.pcap > "$HERE/vectors.h"
-echo "capture: wrote vectors.h"
+rm -rf "$HERE/../../fuzz/corpus/vrrp_pkt"
+/usr/bin/python3 "$HERE/mkcorpus.py" "$HERE/../../fuzz/corpus/vrrp_pkt"
+echo "capture: wrote vectors.h and the fuzz seeds (tests/fuzz/corpus/vrrp_pkt)"
