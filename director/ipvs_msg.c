@@ -16,7 +16,8 @@
 
 struct nl_msg *dir_ipvs_msg_new(int family, uint8_t cmd, int nlflags)
 {
-	struct nl_msg *m = nlmsg_alloc();
+	/* the largest IPVS message (a dump entry with both stats nests) is under 512 bytes */
+	struct nl_msg *m = nlmsg_alloc_size(1024);
 
 	if (m && !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, nlflags, cmd,
 			      IPVS_GENL_VERSION)) {
@@ -565,13 +566,13 @@ static int feed_genl(struct dir_ipvs_reply *r, const struct nlmsghdr *nlh, size_
 		return -1;
 	switch (cmd) {
 	case IPVS_CMD_NEW_SERVICE: {
-		struct dir_ipvs_svc s, *n;
+		struct dir_ipvs_svc s, *n, *dup;
 		if (!r->table)
 			DROP("service entry without a table to fill");
 		if (dir_ipvs_parse_svc(nlh, &s, why) < 0)
 			return -1;
-		if (!(n = dir_ipvs_svc_add(r->table, &s, &r->last_svc)))
-			DROP(r->last_svc ? "duplicate service" : "out of memory");
+		if (!(n = dir_ipvs_svc_add(r->table, &s, &dup)))
+			DROP(dup ? "duplicate service" : "out of memory");
 		r->last_svc = n;
 		return 0;
 	}

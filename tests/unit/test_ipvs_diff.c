@@ -17,6 +17,7 @@
 #include <time.h>
 #include <sys/socket.h>
 #include "director/ipvs_diff.h"
+#include "director/ipvs_msg.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SLOW 10            /* sanitizers: allow 10x the time */
@@ -625,11 +626,23 @@ static void one_weight_change(unsigned nsvc, unsigned per)
 	assert_int_equal(dir_ipvs_diff(&want, &empty, owned_by_tag, NULL, 0, &ops), 0);
 	t_full = now_ms() - t0;
 	assert_int_equal(ops.n, nsvc + 100000);
+	/* what loading it costs on our side: one message per op */
+	size_t bytes = 0;
+	t0 = now_ms();
+	for (size_t i = 0; i < ops.n; i++) {
+		struct nl_msg *m = dir_ipvs_msg_op(32, &ops.v[i]);
+		assert_non_null(m);
+		bytes += nlmsg_hdr(m)->nlmsg_len;
+		nlmsg_free(m);
+	}
+	double t_msgs = now_ms() - t0;
 	dir_ipvs_ops_free(&ops);
 
 	printf("ipvs_diff %u services x %u dests: build %.1f ms, diff equal %.2f ms, "
 	       "one weight %.2f ms (1 SET_DEST), from empty %.2f ms (%u ops)\n",
 	       nsvc, per, t_build, t_same, t_one, t_full, nsvc + 100000);
+	printf("ipvs_msg  %u messages built and freed: %.1f ms, %zu bytes\n", nsvc + 100000,
+	       t_msgs, bytes);
 	assert_true(t_same < 100.0 * SLOW);
 	assert_true(t_one < 100.0 * SLOW);
 	assert_true(t_full < 100.0 * SLOW);

@@ -339,6 +339,35 @@ static void test_entries_with_stats(void **state)
 	nlmsg_free(m);
 }
 
+/* the largest messages (IPv6, longest names, every stats counter at 64 bits) fit */
+static void test_largest_messages(void **state)
+{
+	struct dir_ipvs_svc s = svc6(), out;
+	struct dir_ipvs_dest d = dest4("10.0.0.1", 1, 1), dout;
+	const char *why = NULL;
+	struct nl_msg *m;
+
+	memset(s.sched, 'x', sizeof(s.sched) - 1);
+	memset(s.pe, 'y', sizeof(s.pe) - 1);
+	memset(&s.stats, 0xff, sizeof(s.stats));
+	m = dir_ipvs_msg_svc_entry(FAM, &s);
+	assert_non_null(m);
+	assert_true(H(m)->nlmsg_len < 512);
+	assert_int_equal(dir_ipvs_parse_svc(H(m), &out, &why), 0);
+	assert_int_equal(strlen(out.sched), IP_VS_SCHEDNAME_MAXLEN - 1);
+	assert_int_equal(strlen(out.pe), IP_VS_PENAME_MAXLEN - 1);
+	assert_int_equal(out.stats.outbps, UINT64_MAX);
+	nlmsg_free(m);
+	memset(&d.stats, 0xff, sizeof(d.stats));
+	d.key.af = AF_INET6;
+	m = dir_ipvs_msg_dest_entry(FAM, &d);
+	assert_non_null(m);
+	assert_true(H(m)->nlmsg_len < 512);
+	assert_int_equal(dir_ipvs_parse_dest(H(m), 0, &dout, &why), 0);
+	assert_int_equal(dout.stats.conns, UINT64_MAX);
+	nlmsg_free(m);
+}
+
 /* an older kernel: STATS only (u32 counters, u64 bytes), no ADDR_FAMILY, no tunnel attrs */
 static void test_old_kernel_entry(void **state)
 {
@@ -730,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_dest_round_trip),
 		cmocka_unit_test(test_daemon_timeouts_info),
 		cmocka_unit_test(test_entries_with_stats),
+		cmocka_unit_test(test_largest_messages),
 		cmocka_unit_test(test_old_kernel_entry),
 		cmocka_unit_test(test_ops_to_messages),
 		cmocka_unit_test(test_reply_stream),
