@@ -62,13 +62,15 @@ void relay_rxwin_free(struct relay_rxwin *w)
 
 enum relay_win relay_rxwin_check(const struct relay_rxwin *w, uint64_t epoch, uint64_t seq)
 {
+	if (!seq)                       /* never valid (a parsed frame cannot carry it) */
+		return RELAY_WIN_TOO_OLD;
 	if (epoch < w->epoch)
 		return RELAY_WIN_OLD_EPOCH;
 	if (epoch > w->epoch)
 		return RELAY_WIN_NEW_EPOCH;
 	if (seq > w->top)
 		return RELAY_WIN_OK;
-	if (!seq || w->top - seq >= w->width)
+	if (w->top - seq >= w->width)
 		return RELAY_WIN_TOO_OLD;
 	return bit_get(w, seq) ? RELAY_WIN_REPLAY : RELAY_WIN_OK;
 }
@@ -85,10 +87,6 @@ enum relay_win relay_rxwin_accept(struct relay_rxwin *w, uint64_t epoch, uint64_
 		w->epochs++;
 		/* fall through */
 	case RELAY_WIN_OK:
-		if (!seq) {             /* never valid; not reachable from a parsed frame */
-			w->too_old++;
-			return RELAY_WIN_TOO_OLD;
-		}
 		if (seq > w->top) {
 			if (seq - w->top >= w->width)
 				memset(w->bits, 0, w->width / 8);
