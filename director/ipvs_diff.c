@@ -3,6 +3,7 @@
  * hash indexes. */
 #include "director/ipvs_diff.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,4 +193,34 @@ const char *dir_ipvs_op_name(enum dir_ipvs_op_kind kind)
 	case DIR_IPVS_OP_SET_DEST: return "SET_DEST";
 	}
 	return "?";
+}
+
+void dir_ipvs_op_str(const struct dir_ipvs_op *op, char *buf, size_t len)
+{
+	char sk[DIR_IPVS_KEY_STRLEN], dk[DIR_IPVS_KEY_STRLEN];
+
+	if (!len)
+		return;
+	dir_ipvs_svc_key_str(&op->svc->key, sk, sizeof(sk));
+	switch (op->kind) {
+	case DIR_IPVS_OP_NEW_SVC:
+	case DIR_IPVS_OP_SET_SVC:
+		snprintf(buf, len, "%s %s %s", dir_ipvs_op_name(op->kind), sk, op->svc->sched);
+		return;
+	case DIR_IPVS_OP_DEL_SVC:
+		snprintf(buf, len, "%s %s", dir_ipvs_op_name(op->kind), sk);
+		return;
+	default:
+		break;
+	}
+	if (!op->dest) {
+		snprintf(buf, len, "%s %s -> ?", dir_ipvs_op_name(op->kind), sk);
+		return;
+	}
+	dir_ipvs_dest_key_str(&op->dest->key, dk, sizeof(dk));
+	if (op->kind == DIR_IPVS_OP_DEL_DEST)
+		snprintf(buf, len, "%s %s -> %s", dir_ipvs_op_name(op->kind), sk, dk);
+	else
+		snprintf(buf, len, "%s %s -> %s %s weight %d", dir_ipvs_op_name(op->kind), sk, dk,
+			 dir_ipvs_fwd_name(op->dest->fwd), (int)op->dest->weight);
 }

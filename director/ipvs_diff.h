@@ -65,5 +65,7 @@ void dir_ipvs_ops_free(struct dir_ipvs_ops *ops);
  * ESRCH/ENOENT) or out of memory. */
 int dir_ipvs_op_apply(struct dir_ipvs_table *t, const struct dir_ipvs_op *op);
 const char *dir_ipvs_op_name(enum dir_ipvs_op_kind kind);
+/* "SET_DEST TCP 10.0.0.1:80 -> 10.0.1.1:80 weight 0" style, for logs and error messages. */
+void dir_ipvs_op_str(const struct dir_ipvs_op *op, char *buf, size_t len);
 
 #endif

@@ -402,6 +402,43 @@ int dir_ipvs_netmask(int af, unsigned plen, uint32_t *out)
 	return 0;
 }
 
+/* ---- keys as text -------------------------------------------------------------------- */
+
+static void addr_port_str(uint16_t af, const union dir_ipvs_addr *a, uint16_t port, char *buf,
+			  size_t len)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (!len)
+		return;
+	if (af == AF_INET || af == AF_INET6)
+		inet_ntop(af, a->b, ip, sizeof(ip));
+	snprintf(buf, len, af == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, (unsigned)port);
+}
+
+void dir_ipvs_svc_key_str(const struct dir_ipvs_svc_key *k, char *buf, size_t len)
+{
+	char ap[DIR_IPVS_KEY_STRLEN], proto[8];
+	size_t i;
+
+	if (!len)
+		return;
+	if (k->fwmark) {
+		snprintf(buf, len, "FWM %u%s", (unsigned)k->fwmark, k->af == AF_INET6 ? " IPv6" : "");
+		return;
+	}
+	snprintf(proto, sizeof(proto), "%s", dir_ipvs_proto_name(k->protocol));
+	for (i = 0; proto[i]; i++)
+		proto[i] = (char)(proto[i] >= 'a' && proto[i] <= 'z' ? proto[i] - 32 : proto[i]);
+	addr_port_str(k->af, &k->addr, k->port, ap, sizeof(ap));
+	snprintf(buf, len, "%s %s", proto, ap);
+}
+
+void dir_ipvs_dest_key_str(const struct dir_ipvs_dest_key *k, char *buf, size_t len)
+{
+	addr_port_str(k->af, &k->addr, k->port, buf, len);
+}
+
 /* ---- names ------------------------------------------------------------------------- */
 
 static const char *const scheds[] = {

@@ -136,6 +136,13 @@ void dir_ipvs_dest_attrs_copy(struct dir_ipvs_dest *dst, const struct dir_ipvs_d
  * out of range (IPv4 0..32, IPv6 1..128). */
 int dir_ipvs_netmask(int af, unsigned plen, uint32_t *out);
 
+/* Keys for people, as ipvsadm -Ln shows them: "TCP 10.0.0.1:80", "UDP [2001:db8::1]:53",
+ * "FWM 7", "FWM 7 IPv6"; destinations "10.0.1.1:80", "[fd00::1]:80". Always
+ * NUL-terminated (truncated if len is short). DIR_IPVS_KEY_STRLEN is always enough. */
+#define DIR_IPVS_KEY_STRLEN 64
+void dir_ipvs_svc_key_str(const struct dir_ipvs_svc_key *k, char *buf, size_t len);
+void dir_ipvs_dest_key_str(const struct dir_ipvs_dest_key *k, char *buf, size_t len);
+
 /* Names. Each returns 0 or -1 (unknown). */
 bool dir_ipvs_sched_known(const char *name);   /* rr wrr lc wlc lblc lblcr dh sh sed nq fo
 						  ovf mh twos */

@@ -376,6 +376,41 @@ static void test_foreign_entries(void **state)
 	dir_ipvs_table_free(&kern);
 }
 
+static void test_key_and_op_strings(void **state)
+{
+	struct dir_ipvs_svc s = mk_svc(AF_INET, IPPROTO_TCP, 0x0a000001, 80, 1);
+	struct dir_ipvs_svc s6 = mk_svc(AF_INET6, IPPROTO_UDP, 1, 53, 1);
+	struct dir_ipvs_dest d = mk_dest(AF_INET, 0x0a000102, 8080, 0, 1);
+	struct dir_ipvs_dest d6 = mk_dest(AF_INET6, 1, 80, 3, 1);
+	char buf[128], tiny[6];
+
+	dir_ipvs_svc_key_str(&s.key, buf, sizeof(buf));
+	assert_string_equal(buf, "TCP 10.0.0.1:80");
+	dir_ipvs_svc_key_str(&s6.key, buf, sizeof(buf));
+	assert_string_equal(buf, "UDP [2001:db8::1]:53");
+	dir_ipvs_dest_key_str(&d6.key, buf, sizeof(buf));
+	assert_string_equal(buf, "[fd00::1]:80");
+	dir_ipvs_svc_key_fwmark(&s6.key, AF_INET6, 7);
+	dir_ipvs_svc_key_str(&s6.key, buf, sizeof(buf));
+	assert_string_equal(buf, "FWM 7 IPv6");
+	dir_ipvs_svc_key_str(&s.key, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "TCP 1");
+
+	struct dir_ipvs_op op = { DIR_IPVS_OP_SET_DEST, &s, &d };
+	dir_ipvs_op_str(&op, buf, sizeof(buf));
+	assert_string_equal(buf, "SET_DEST TCP 10.0.0.1:80 -> 10.0.1.2:8080 DR weight 0");
+	op.kind = DIR_IPVS_OP_DEL_DEST;
+	dir_ipvs_op_str(&op, buf, sizeof(buf));
+	assert_string_equal(buf, "DEL_DEST TCP 10.0.0.1:80 -> 10.0.1.2:8080");
+	op.kind = DIR_IPVS_OP_NEW_SVC;
+	op.dest = NULL;
+	dir_ipvs_op_str(&op, buf, sizeof(buf));
+	assert_string_equal(buf, "NEW_SERVICE TCP 10.0.0.1:80 wlc");
+	op.kind = DIR_IPVS_OP_DEL_SVC;
+	dir_ipvs_op_str(&op, buf, sizeof(buf));
+	assert_string_equal(buf, "DEL_SERVICE TCP 10.0.0.1:80");
+}
+
 /* ---- property test --------------------------------------------------------------------- */
 
 static void random_svc_key(struct dir_ipvs_svc *s)
@@ -663,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_add_from_empty_and_delete),
 		cmocka_unit_test(test_set_per_attribute),
 		cmocka_unit_test(test_foreign_entries),
+		cmocka_unit_test(test_key_and_op_strings),
 		cmocka_unit_test(test_property_random_tables),
 		cmocka_unit_test(test_one_weight_in_100k),
 	};
