@@ -402,6 +402,77 @@ int dir_ipvs_netmask(int af, unsigned plen, uint32_t *out)
 	return 0;
 }
 
+/* ---- the kernel's acceptance rules --------------------------------------------------- */
+
+#define REFUSE(reason) do { *why = (reason); return -1; } while (0)
+
+int dir_ipvs_svc_check(const struct dir_ipvs_svc *s, const char **why)
+{
+	const struct dir_ipvs_svc_key *k = &s->key;
+
+	if (k->af != AF_INET && k->af != AF_INET6)
+		REFUSE("address family neither IPv4 nor IPv6");
+	if (!k->fwmark && k->protocol != IPPROTO_TCP && k->protocol != IPPROTO_UDP &&
+	    k->protocol != IPPROTO_SCTP)
+		REFUSE("protocol neither TCP, UDP nor SCTP");
+	if (!memchr(s->sched, 0, sizeof(s->sched)) || !dir_ipvs_sched_known(s->sched))
+		REFUSE("unknown scheduler");
+	if (!memchr(s->pe, 0, sizeof(s->pe)))
+		REFUSE("persistence engine name too long");
+	if (s->flags & ~DIR_IPVS_SVC_F_USER)
+		REFUSE("unknown service flags");
+	/* flag-1/flag-2 on a scheduler other than sh/mh: the kernel ignores them; allowed */
+	if (k->af == AF_INET6) {
+		if (s->netmask < 1 || s->netmask > 128)
+			REFUSE("IPv6 persistence prefix length not in 1..128");
+	} else {
+		uint32_t m = ntohl(s->netmask);
+		if (m & (~m >> 1))
+			REFUSE("IPv4 persistence netmask not contiguous");
+	}
+	return 0;
+}
+
+static bool addr_unicast(uint16_t af, const union dir_ipvs_addr *a)
+{
+	if (af == AF_INET) {
+		uint32_t ip = ntohl(a->w[0]);
+		return ip && ip != 0xffffffffu && (ip >> 28) != 0xe;
+	}
+	static const uint8_t zero[16];
+	if (!memcmp(a->b, zero, 16) || a->b[0] == 0xff)
+		return false;
+	return !(a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80);     /* fe80::/10 */
+}
+
+int dir_ipvs_dest_check(const struct dir_ipvs_svc *s, const struct dir_ipvs_dest *d,
+			const char **why)
+{
+	uint32_t fwd = d->fwd;
+
+	if (d->key.af != AF_INET && d->key.af != AF_INET6)
+		REFUSE("real server address family neither IPv4 nor IPv6");
+	if (fwd & ~IP_VS_CONN_F_FWD_MASK || fwd > IP_VS_CONN_F_DROUTE)
+		REFUSE("unknown forwarding method");
+	if (d->key.af != s->key.af && fwd != IP_VS_CONN_F_TUNNEL)
+		REFUSE("real server of another address family than its service (only TUN can)");
+	if (!addr_unicast(d->key.af, &d->key.addr))
+		REFUSE("real server address not unicast");
+	if (d->weight < 0)
+		REFUSE("negative weight");
+	if (d->l_thresh > d->u_thresh)
+		REFUSE("lower connection threshold above the upper one");
+	if (fwd == IP_VS_CONN_F_TUNNEL) {
+		if (d->tun_type >= IP_VS_CONN_F_TUNNEL_TYPE_MAX)
+			REFUSE("unknown tunnel type");
+		if (d->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE && !d->tun_port)
+			REFUSE("gue tunnel without a port");
+		if (d->tun_flags & ~(IP_VS_TUNNEL_ENCAP_FLAG_CSUM | IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM))
+			REFUSE("unknown tunnel flags");
+	}
+	return 0;
+}
+
 /* ---- keys as text -------------------------------------------------------------------- */
 
 static void addr_port_str(uint16_t af, const union dir_ipvs_addr *a, uint16_t port, char *buf,

@@ -132,6 +132,18 @@ bool dir_ipvs_dest_attrs_eq(const struct dir_ipvs_dest *a, const struct dir_ipvs
 void dir_ipvs_svc_attrs_copy(struct dir_ipvs_svc *dst, const struct dir_ipvs_svc *src);
 void dir_ipvs_dest_attrs_copy(struct dir_ipvs_dest *dst, const struct dir_ipvs_dest *src);
 
+/* The kernel's rules for what NEW/SET accept, checked before sending so that a refusal
+ * names the config object instead of coming back as a bare errno: 0, or -1 with a static
+ * reason. Service: family, protocol, a known scheduler, scheduler flags that scheduler
+ * understands, the IPv6 prefix length 1..128, a contiguous IPv4 mask. Destination (in svc):
+ * weight >= 0 (ERANGE), l_thresh <= u_thresh (ERANGE), a known forwarding method, a family
+ * other than the service's only for TUN (EINVAL), a tunnel type the kernel knows and a port
+ * for gue (EINVAL), a unicast address (EINVAL: not 0.0.0.0, multicast, broadcast, ::,
+ * IPv6 multicast or link-local). */
+int dir_ipvs_svc_check(const struct dir_ipvs_svc *s, const char **why);
+int dir_ipvs_dest_check(const struct dir_ipvs_svc *s, const struct dir_ipvs_dest *d,
+			const char **why);
+
 /* Wire netmask for a prefix length: IPv4 -> be32 mask, IPv6 -> the length itself. -1 if
  * out of range (IPv4 0..32, IPv6 1..128). */
 int dir_ipvs_netmask(int af, unsigned plen, uint32_t *out);

@@ -682,6 +682,77 @@ static void test_malformed(void **state)
 	assert_int_equal(dir_ipvs_parse_cmd((struct nlmsghdr *)buf, 64, &cmd, &why), -1);
 }
 
+static void test_kernel_rules(void **state)
+{
+	struct dir_ipvs_svc s = svc4(), s6 = svc6();
+	struct dir_ipvs_dest d = dest4("10.1.0.1", 80, 1);
+	const char *why = NULL;
+
+	assert_int_equal(dir_ipvs_svc_check(&s, &why), 0);
+	assert_int_equal(dir_ipvs_svc_check(&s6, &why), 0);
+	s6.netmask = 0;
+	assert_int_equal(dir_ipvs_svc_check(&s6, &why), -1);
+	assert_string_equal(why, "IPv6 persistence prefix length not in 1..128");
+	s.netmask = htonl(0xff00ff00);
+	assert_int_equal(dir_ipvs_svc_check(&s, &why), -1);
+	s = svc4();
+	strcpy(s.sched, "fastest");
+	assert_int_equal(dir_ipvs_svc_check(&s, &why), -1);
+	assert_string_equal(why, "unknown scheduler");
+	s = svc4();
+	s.key.protocol = IPPROTO_ICMP;
+	assert_int_equal(dir_ipvs_svc_check(&s, &why), -1);
+	dir_ipvs_svc_key_fwmark(&s.key, AF_INET, 3);           /* fwmark: no protocol */
+	assert_int_equal(dir_ipvs_svc_check(&s, &why), 0);
+	s.flags |= IP_VS_SVC_F_HASHED;
+	assert_int_equal(dir_ipvs_svc_check(&s, &why), -1);
+
+	s = svc4();
+	assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), 0);
+	d.weight = -1;
+	assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), -1);
+	assert_string_equal(why, "negative weight");
+	d = dest4("10.1.0.1", 80, 1);
+	d.u_thresh = 0;                                        /* the kernel: l > u is ERANGE */
+	assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), -1);
+	d.l_thresh = 0;
+	assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), 0);
+	d.fwd = 5;
+	assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), -1);
+	d.fwd = IP_VS_CONN_F_TUNNEL;
+	d.tun_type = IP_VS_CONN_F_TUNNEL_TYPE_GUE;
+	assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), -1);
+	assert_string_equal(why, "gue tunnel without a port");
+	d.tun_port = 6080;
+	assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), 0);
+	d.tun_type = 9;
+	assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), -1);
+	/* IPv4 real server in an IPv6 service: TUN only */
+	d = dest4("10.1.0.1", 80, 1);
+	assert_int_equal(dir_ipvs_dest_check(&s6, &d, &why), -1);
+	d.fwd = IP_VS_CONN_F_TUNNEL;
+	assert_int_equal(dir_ipvs_dest_check(&s6, &d, &why), 0);
+	const char *bad4[] = { "0.0.0.0", "255.255.255.255", "224.0.0.18" };
+	for (size_t i = 0; i < 3; i++) {
+		d = dest4(bad4[i], 80, 1);
+		assert_int_equal(dir_ipvs_dest_check(&s, &d, &why), -1);
+		assert_string_equal(why, "real server address not unicast");
+	}
+	const char *bad6[] = { "::", "ff02::1", "fe80::1" };
+	s6 = svc6();
+	for (size_t i = 0; i < 3; i++) {
+		struct in6_addr a6;
+		inet_pton(AF_INET6, bad6[i], &a6);
+		dir_ipvs_dest_key_set(&d.key, AF_INET6, &a6, 80);
+		d.fwd = IP_VS_CONN_F_DROUTE;
+		assert_int_equal(dir_ipvs_dest_check(&s6, &d, &why), -1);
+	}
+	struct in6_addr ok6;
+	inet_pton(AF_INET6, "2001:db8::5", &ok6);
+	dir_ipvs_dest_key_set(&d.key, AF_INET6, &ok6, 80);
+	assert_int_equal(dir_ipvs_dest_check(&s6, &d, &why), 0);
+}
+
 static void test_names(void **state)
 {
 	uint32_t bit = 0, fwd = 99, nm = 0;
@@ -765,6 +836,7 @@ int main(void)
 		cmocka_unit_test(test_reply_stream),
 		cmocka_unit_test(test_fuzz_seeds),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_kernel_rules),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
