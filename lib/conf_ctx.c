@@ -55,18 +55,8 @@ static void vdiag_at(struct tdm_conf_ctx *ctx, enum tdm_sev sev, const struct td
 		vdiag(ctx, sev, c->files[0], 0, 0, fmt, ap);
 		return;
 	}
-	if (line >= 1 && node) {
-		/* the token's offset in the tokenized copy is its offset in the text */
-		const char *tok = argi < 0 ? node->kw : node->argv[argi];
-		size_t off, ls;
-
-		if (tok >= ctx->work && tok < ctx->work + ctx->cfg->text_len) {
-			off = (size_t)(tok - ctx->work);
-			for (ls = off; ls > 0 && ctx->cfg->text[ls - 1] != '\n'; ls--)
-				;
-			col = off - ls + 1;
-		}
-	}
+	if (line >= 1 && node)
+		col = tdm_conf_token_col(ctx, line, argi);
 	vdiag(ctx, sev, "<config>", line, col, fmt, ap);
 }
 
@@ -170,8 +160,6 @@ struct tdm_config *tdm_conf_parse_with(const struct tdm_block *top, const char *
 	copy[len] = '\0';
 	cfg->text = copy;
 	cfg->text_len = len;
-	ctx.work = tdm_arena_alloc_raw(ctx.arena, len + 1);
-	memcpy(ctx.work, copy, len + 1);
 	if (memchr(copy, '\0', len)) {
 		tdm_conf_diag_line(&ctx, TDM_SEV_FATAL, 0, 0, "NUL byte in the configuration text");
 		goto out;
@@ -184,6 +172,7 @@ struct tdm_config *tdm_conf_parse_with(const struct tdm_block *top, const char *
 out:
 	tdm_conf_check_free(&ctx);
 	free(ctx.line_hash);
+	free(ctx.sparse);
 	if (diags->nfatal > ctx.nfatal0) {
 		tdm_config_free(cfg);
 		return NULL;

@@ -60,13 +60,20 @@ void tdm_canon_put_token(struct tdm_buf *b, const char *s, size_t n);
 /* the same, always quoted */
 void tdm_canon_put_quoted(struct tdm_buf *b, const char *s, size_t n);
 
-/* ---- stage 2 lexer: one canonical line, tokenized in place ---- */
-/* Splits line[0..n) (no '\n') in place: tokens are NUL-terminated inside line; starts[] gets a
- * pointer per token (quoted tokens point at their opening quote's position). *opens is set when
- * the line ends with an unquoted "{" (not returned as a token), *closes when the line is "}".
- * Returns the token count, or -1 on a syntax error (*errcol and *errmsg set). */
-int tdm_canon_lex(char *line, size_t n, char ***starts, size_t *cap, int *opens, int *closes,
-                  size_t *errcol, const char **errmsg);
+/* ---- stage 2 lexer: one canonical line ---- */
+struct tdm_ctok {
+	uint32_t off;       /* offset in the line (of the opening quote for quoted tokens) */
+	uint32_t raw;       /* bytes in the line, quotes included */
+	uint32_t len;       /* length of the token's value */
+	uint8_t quoted;
+};
+/* Splits line[0..n) (no '\n') into tokens. *opens is set when the line ends with an unquoted
+ * "{" (not returned as a token), *closes when the line is "}". Returns the token count, or -1
+ * on a syntax error (*errcol and *errmsg set). */
+int tdm_canon_lex(const char *line, size_t n, struct tdm_ctok **toks, size_t *cap, int *opens,
+                  int *closes, size_t *errcol, const char **errmsg);
+/* write the token's value, NUL-terminated, at dst (t->len + 1 bytes); returns the byte after */
+char *tdm_canon_copy_token(const char *line, const struct tdm_ctok *t, char *dst);
 
 /* ---- stage 1: $PARAMETERS and ~SEQ/~LST generators (conf_params.c) ---- */
 struct tdm_pentry;
@@ -123,7 +130,7 @@ struct tdm_conf_ctx {
 	struct tdm_conf_opts opts;
 	struct tdm_diags *diags;
 	const struct tdm_canon *canon;
-	char *work;                 /* tokenized copy of the text */
+	size_t *sparse;             /* offset of every 32nd canonical line (diagnostic columns) */
 	size_t nlines;
 	uint64_t *line_hash;        /* prefix hashes over lines, nlines + 1 entries */
 	struct tdm_bidx **bmap;     /* block -> keyword index (open addressing on the pointer) */
@@ -145,6 +152,8 @@ void tdm_conf_where(struct tdm_conf_ctx *ctx, const struct tdm_cnode *node, char
 
 /* conf_tree.c: canonical text -> statement tree (ctx->cfg->root) */
 int tdm_conf_build_tree(struct tdm_conf_ctx *ctx);
+/* 1-based column of token argi + 1 (argi -1 = keyword) on canonical line `line`; 0 unknown */
+size_t tdm_conf_token_col(struct tdm_conf_ctx *ctx, size_t line, int argi);
 /* conf_check.c: validate the tree against the tables, call the callbacks */
 void tdm_conf_check_tree(struct tdm_conf_ctx *ctx, const struct tdm_block *top);
 void tdm_conf_check_free(struct tdm_conf_ctx *ctx);

@@ -296,15 +296,41 @@ void tdm_canon_put_quoted(struct tdm_buf *b, const char *s, size_t n)
 	b->p[b->len++] = '"';
 }
 
-int tdm_canon_lex(char *line, size_t n, char ***starts, size_t *cap, int *opens, int *closes,
-                  size_t *errcol, const char **errmsg)
+/* one escape of a canonical quoted token at line[*i] (after the backslash); -1 if invalid */
+static int canon_escape(const char *line, size_t n, size_t *i)
+{
+	int h1, h2;
+	char c;
+
+	if (*i >= n)
+		return -1;
+	c = line[(*i)++];
+	switch (c) {
+	case 'n': return '\n';
+	case 't': return '\t';
+	case 'r': return '\r';
+	case '"': case '\\': case '$': return (unsigned char)c;
+	case 'x':
+		h1 = *i < n ? hexval(line[*i]) : -1;
+		h2 = *i + 1 < n ? hexval(line[*i + 1]) : -1;
+		if (h1 < 0 || h2 < 0 || (h1 | h2) == 0)
+			return -1;
+		*i += 2;
+		return h1 * 16 + h2;
+	default:
+		return -1;
+	}
+}
+
+int tdm_canon_lex(const char *line, size_t n, struct tdm_ctok **toks, size_t *cap, int *opens,
+                  int *closes, size_t *errcol, const char **errmsg)
 {
 	size_t i = 0, ntok = 0;
 	int last_brace = 0;
 
 	*opens = *closes = 0;
 	while (i < n) {
-		char *tok;
+		struct tdm_ctok t;
 
 		while (i < n && (line[i] == ' ' || line[i] == '\t'))
 			i++;
@@ -315,80 +341,55 @@ int tdm_canon_lex(char *line, size_t n, char ***starts, size_t *cap, int *opens,
 			*errmsg = "text after '{' on a canonical line";
 			return -1;
 		}
-		tok = line + i;
-		if (line[i] == '"') {
-			char *w = tok;
+		t.off = (uint32_t)i;
+		t.quoted = line[i] == '"';
+		if (t.quoted) {
+			uint32_t out = 0;
 
 			i++;
 			for (;;) {
 				char c;
 
 				if (i >= n) {
-					*errcol = (size_t)(tok - line) + 1;
+					*errcol = t.off + 1;
 					*errmsg = "unterminated quoted string";
 					return -1;
 				}
 				c = line[i++];
 				if (c == '"')
 					break;
-				if (c == '\\') {
-					int h1, h2;
-
-					if (i >= n)
-						continue;
-					c = line[i++];
-					switch (c) {
-					case 'n': c = '\n'; break;
-					case 't': c = '\t'; break;
-					case 'r': c = '\r'; break;
-					case '"': case '\\': case '$': break;
-					case 'x':
-						h1 = i < n ? hexval(line[i]) : -1;
-						h2 = i + 1 < n ? hexval(line[i + 1]) : -1;
-						if (h1 < 0 || h2 < 0 || (h1 | h2) == 0) {
-							*errcol = i;
-							*errmsg = "bad \\x escape";
-							return -1;
-						}
-						c = (char)(h1 * 16 + h2);
-						i += 2;
-						break;
-					default:
-						*errcol = i - 1;
-						*errmsg = "bad escape in quoted string";
-						return -1;
-					}
+				if (c == '\\' && canon_escape(line, n, &i) < 0) {
+					*errcol = i;
+					*errmsg = "bad escape in quoted string";
+					return -1;
 				}
-				*w++ = c;
+				out++;
 			}
 			if (i < n && line[i] != ' ' && line[i] != '\t') {
 				*errcol = i + 1;
 				*errmsg = "text directly after a quoted string";
 				return -1;
 			}
-			*w = '\0';
+			t.raw = (uint32_t)i - t.off;
+			t.len = out;
 		} else {
 			while (i < n && line[i] != ' ' && line[i] != '\t')
 				i++;
-			if (i - (size_t)(tok - line) == 1 && (*tok == '{' || *tok == '}')) {
-				if (*tok == '}') {
-					if (ntok || i < n) {
-						*errcol = (size_t)(tok - line) + 1;
-						*errmsg = "'}' must be alone on a canonical line";
-						return -1;
-					}
-					*closes = 1;
-					while (i < n && (line[i] == ' ' || line[i] == '\t'))
-						i++;
-					if (i < n) {
-						*errcol = i + 1;
-						*errmsg = "'}' must be alone on a canonical line";
-						return -1;
-					}
-					return 0;
+			t.raw = t.len = (uint32_t)i - t.off;
+			if (t.len == 1 && line[t.off] == '}') {
+				while (i < n && (line[i] == ' ' || line[i] == '\t'))
+					i++;
+				if (ntok || i < n) {
+					*errcol = t.off + 1;
+					*errmsg = "'}' must be alone on a canonical line";
+					return -1;
 				}
+				*closes = 1;
+				return 0;
+			}
+			if (t.len == 1 && line[t.off] == '{') {
 				if (ntok == 0) {
-					*errcol = (size_t)(tok - line) + 1;
+					*errcol = t.off + 1;
 					*errmsg = "'{' without a keyword";
 					return -1;
 				}
@@ -396,16 +397,34 @@ int tdm_canon_lex(char *line, size_t n, char ***starts, size_t *cap, int *opens,
 				*opens = 1;
 				continue;
 			}
-			if (i < n)
-				line[i++] = '\0';
-			else
-				line[i] = '\0';   /* the caller guarantees line[n] is writable */
 		}
 		if (ntok == *cap) {
 			*cap = *cap ? *cap * 2 : 16;
-			*starts = tdm_xrealloc(*starts, *cap * sizeof(**starts));
+			*toks = tdm_xrealloc(*toks, *cap * sizeof(**toks));
 		}
-		(*starts)[ntok++] = tok;
+		(*toks)[ntok++] = t;
 	}
 	return (int)ntok;
+}
+
+char *tdm_canon_copy_token(const char *line, const struct tdm_ctok *t, char *dst)
+{
+	const char *s = line + t->off;
+	size_t i, n;
+
+	if (!t->quoted) {
+		memcpy(dst, s, t->len);
+		dst[t->len] = '\0';
+		return dst + t->len + 1;
+	}
+	n = t->raw - 1;     /* without the closing quote */
+	for (i = 1; i < n;) {
+		char c = s[i++];
+
+		if (c == '\\')
+			c = (char)canon_escape(s, n, &i);
+		*dst++ = c;
+	}
+	*dst = '\0';
+	return dst + 1;
 }

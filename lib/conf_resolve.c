@@ -54,6 +54,8 @@ struct rsv {
 	int fatal;
 	int inc_depth;
 	size_t gen_iters;       /* generator iterations so far (bounded by max_lines) */
+	size_t exp_lines;       /* lines read from multi-line parameter values (same bound) */
+	size_t subst_bytes;     /* bytes produced by substitution (bounded by 256 x max_lines) */
 	struct lsrc *top;
 	char *cwd;
 	struct tdm_toks toks;
@@ -714,6 +716,15 @@ again:
 			rdiag(r, TDM_SEV_ERROR, s->file, line, col0, "%s", err);
 			goto out;
 		}
+		if (rc > 0) {
+			r->subst_bytes += sub.len;
+			if (r->subst_bytes / 256 > r->opts.max_lines) {
+				rdiag(r, TDM_SEV_FATAL, s->file, line, col0,
+				      "parameter substitution produced more than %zu bytes in all",
+				      r->opts.max_lines * 256);
+				goto out;
+			}
+		}
 		if (rc == 2) {
 			/* a multi-line value: each of its lines is a line of its own */
 			struct lsrc vs = { 0 };
@@ -726,8 +737,15 @@ again:
 			vs.line = line;
 			vs.dir = src_dir(s);
 			vs.up = s;
-			while (!r->fatal && next_raw(r, &vs, &ln, &ll))
+			while (!r->fatal && next_raw(r, &vs, &ln, &ll)) {
+				if (++r->exp_lines > r->opts.max_lines) {
+					rdiag(r, TDM_SEV_FATAL, s->file, line, col0,
+					      "multi-line parameters expand to more than %zu lines",
+					      r->opts.max_lines);
+					break;
+				}
 				process(r, &vs, ln, ll, col0, depth + 1);
+			}
 			goto out;
 		}
 		if (rc == 1) {

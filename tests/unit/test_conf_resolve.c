@@ -267,6 +267,11 @@ static void test_limits(void **state)
 	assert_int_equal(r.rc, -1);
 	assert_non_null(strstr(r.d.v[0].msg, "generators run more than 1000 times"));
 	done(&r);
+	/* a multi-line parameter that uses itself twice would double 64 times */
+	run_opts(&r, "$A= \\\n$A \\\n$A\n$A\n", &o);
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.d.v[r.d.n - 1].msg, "expand to more than 1000 lines"));
+	done(&r);
 	/* many substitutions on one long line stay linear */
 	{
 		size_t k, len = 60000;
