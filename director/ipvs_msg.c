@@ -636,10 +636,14 @@ int dir_ipvs_reply_feed(struct dir_ipvs_reply *r, int family, const void *buf, s
 			memcpy(&e.error, NLMSG_DATA(nlh), sizeof(int));
 			if (e.error > 0 || e.error == INT32_MIN)
 				DROP("netlink error code out of range");
-			if (e.error)
+			if (e.error) {
 				r->error = -e.error;
-			else
+				r->error_seq = nlh->nlmsg_seq;
+			} else {
 				r->nacks++;
+			}
+			if (r->on_ack)
+				r->on_ack(r->ack_arg, nlh->nlmsg_seq, -e.error);
 			continue;
 		}
 		default:

@@ -90,7 +90,9 @@ int dir_ipvs_parse_timeouts(const struct nlmsghdr *nlh, struct dir_ipvs_timeouts
 /* Reading a stream of kernel replies (what recv() returned): each NEW_SERVICE entry is
  * added to table, each NEW_DEST entry to svc (or, if NULL, to the service added last);
  * SET_INFO, SET_CONFIG and NEW_DAEMON fill the matching fields; NLMSG_ERROR sets error
- * (the positive errno; 0 for an ack) and NLMSG_DONE done. */
+ * (the positive errno) and error_seq, or counts an ack, and calls on_ack (if set) with the
+ * request's sequence number and 0 or the positive errno, so a batch can match acks to its
+ * requests; NLMSG_DONE sets done. */
 struct dir_ipvs_reply {
 	struct dir_ipvs_table *table;
 	struct dir_ipvs_svc *svc;
@@ -100,6 +102,9 @@ struct dir_ipvs_reply {
 	unsigned ndaemons, nmsgs, nacks;
 	bool has_info, has_timeouts, done;
 	int error;
+	uint32_t error_seq;
+	void (*on_ack)(void *arg, uint32_t seq, int error);
+	void *ack_arg;
 	struct dir_ipvs_svc *last_svc;   /* internal */
 };
 

@@ -433,9 +433,9 @@ static size_t append(uint8_t *buf, size_t off, size_t cap, struct nl_msg *m)
 	return off + n;
 }
 
-static size_t append_ctl(uint8_t *buf, size_t off, uint16_t type, int err)
+static size_t append_ctl_seq(uint8_t *buf, size_t off, uint16_t type, int err, uint32_t seq)
 {
-	struct nlmsghdr h = { .nlmsg_len = NLMSG_HDRLEN, .nlmsg_type = type };
+	struct nlmsghdr h = { .nlmsg_len = NLMSG_HDRLEN, .nlmsg_type = type, .nlmsg_seq = seq };
 	if (type == NLMSG_ERROR)
 		h.nlmsg_len = NLMSG_LENGTH(sizeof(struct nlmsgerr));
 	memset(buf + off, 0, NLMSG_ALIGN(h.nlmsg_len));
@@ -443,6 +443,22 @@ static size_t append_ctl(uint8_t *buf, size_t off, uint16_t type, int err)
 	if (type == NLMSG_ERROR)
 		memcpy(buf + off + NLMSG_HDRLEN, &err, sizeof(err));
 	return off + NLMSG_ALIGN(h.nlmsg_len);
+}
+
+static size_t append_ctl(uint8_t *buf, size_t off, uint16_t type, int err)
+{
+	return append_ctl_seq(buf, off, type, err, 0);
+}
+
+struct acks { uint32_t seq[8]; int err[8]; unsigned n; };
+
+static void record_ack(void *arg, uint32_t seq, int error)
+{
+	struct acks *a = arg;
+	if (a->n < 8) {
+		a->seq[a->n] = seq;
+		a->err[a->n++] = error;
+	}
 }
 
 static void test_reply_stream(void **state)
@@ -484,13 +500,25 @@ static void test_reply_stream(void **state)
 	assert_int_equal(dir_ipvs_reply_feed(&r, FAM + 1, buf, off, &why), -1);
 	dir_ipvs_table_free(&t);
 
-	/* errors and acks */
+	/* errors and acks, matched to their requests by sequence number */
+	struct acks acks = { 0 };
 	memset(&r, 0, sizeof(r));
-	off = append_ctl(buf, 0, NLMSG_ERROR, 0);
-	off = append_ctl(buf, off, NLMSG_ERROR, -17);
+	r.on_ack = record_ack;
+	r.ack_arg = &acks;
+	off = append_ctl_seq(buf, 0, NLMSG_ERROR, 0, 41);
+	off = append_ctl_seq(buf, off, NLMSG_ERROR, -17, 42);
+	off = append_ctl_seq(buf, off, NLMSG_ERROR, 0, 43);
 	assert_int_equal(dir_ipvs_reply_feed(&r, FAM, buf, off, &why), 0);
-	assert_int_equal(r.nacks, 1);
+	assert_int_equal(r.nacks, 2);
 	assert_int_equal(r.error, 17);
+	assert_int_equal(r.error_seq, 42);
+	assert_int_equal(acks.n, 3);
+	assert_int_equal(acks.seq[0], 41);
+	assert_int_equal(acks.err[0], 0);
+	assert_int_equal(acks.seq[1], 42);
+	assert_int_equal(acks.err[1], 17);
+	assert_int_equal(acks.seq[2], 43);
+	r.on_ack = NULL;
 	off = append_ctl(buf, 0, NLMSG_ERROR, 5);
 	assert_int_equal(dir_ipvs_reply_feed(&r, FAM, buf, off, &why), -1);
 	/* a dest entry with no service to go to */
