@@ -45,6 +45,8 @@ struct tdm_toks {
 struct tdm_lex_err {
 	uint32_t col;
 	const char *msg;    /* static text */
+	uint32_t warn_col;  /* a warning (even when the line lexed fine), NULL if none */
+	const char *warn;
 };
 
 /* Split s[0..n) into tokens (quotes, escapes, braces). col0 is the column of s[0]; braces = 0

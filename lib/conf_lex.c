@@ -67,6 +67,20 @@ static int is_plain_escapable(char c)
 	return c && strchr(" \t\"'\\#!{}$", c) != NULL;
 }
 
+/* does the quote at s[i] have a closing quote on the line (escapes honoured)? */
+static int quote_closes(const char *s, size_t n, size_t i)
+{
+	char q = s[i];
+
+	for (i++; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == q)
+			return 1;
+	}
+	return 0;
+}
+
 size_t tdm_lex_strip_comment(const char *s, size_t n)
 {
 	char q = 0;
@@ -82,7 +96,8 @@ size_t tdm_lex_strip_comment(const char *s, size_t n)
 				q = 0;
 		} else if (c == '\\' && i + 1 < n && is_plain_escapable(s[i + 1])) {
 			i++;
-		} else if (c == '"' || c == '\'') {
+		} else if (c == '"' || (c == '\'' && quote_closes(s, n, i))) {
+			/* an apostrophe without a partner is an ordinary character */
 			q = c;
 		} else if (c == '#' || c == '!') {
 			return i;
@@ -171,6 +186,7 @@ int tdm_lex_line(const char *s, size_t n, uint32_t col0, int braces, struct tdm_
 {
 	size_t i = 0;
 
+	err->warn = NULL;
 	out->n = 0;
 	out->store.len = 0;
 	tdm_buf_reserve(&out->store, n + 2);
@@ -200,7 +216,15 @@ int tdm_lex_line(const char *s, size_t n, uint32_t col0, int braces, struct tdm_
 				i += k;
 				continue;
 			}
-			if (c == '"' || c == '\'') {
+			if (c == '\'' && !quote_closes(s, n, i)) {
+				/* a lone apostrophe (it's) is an ordinary character */
+				if (!err->warn) {
+					err->warn = "a ' without a closing ' is taken literally";
+					err->warn_col = col0 + (uint32_t)i;
+				}
+				tdm_buf_putc(&out->store, c);
+				i++;
+			} else if (c == '"' || c == '\'') {
 				size_t qstart = i++;
 
 				while (i < n && s[i] != c) {

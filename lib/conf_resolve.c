@@ -760,6 +760,8 @@ again:
 		rdiag(r, TDM_SEV_ERROR, s->file, line, lerr.col, "%s", lerr.msg);
 		goto out;
 	}
+	if (lerr.warn)
+		rdiag(r, TDM_SEV_WARN, s->file, line, lerr.warn_col, "%s", lerr.warn);
 	if (inc && r->toks.n) {
 		do_include(r, s, line);
 		goto out;

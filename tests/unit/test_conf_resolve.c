@@ -84,6 +84,15 @@ static void test_quoting(void **state)
 {
 	expect("k \"a b\" 'c d' q\"w e\"r \"t\\tu\" \"\\x41\\102\" \"\" '\\\"'\n",
 	       "k \"a b\" \"c d\" \"qw er\" \"t\\tu\" AB \"\" \"\\\"\"\n");
+	/* a lone apostrophe is an ordinary character (with a warning); a lone " is an error */
+	expect_diag("k it's # c\n", 1, 5, TDM_SEV_WARN, "taken literally");
+	{
+		struct res r;
+
+		run(&r, "k it's x # c\n");
+		assert_string_equal(r.c.text, "k \"it's\" x\n");
+		done(&r);
+	}
 	/* a backslash outside quotes escapes only special characters */
 	expect("k a\\ b c\\d\n", "k \"a b\" \"c\\\\d\"\n");
 	/* $, @, ~ inside resolved tokens stay as they are */
