@@ -139,7 +139,7 @@ static void mode_sealed(const uint8_t *data, size_t size)
 	}
 	/* one flipped byte in a sealed frame never opens */
 	if (len) {
-		size_t at = (size_t)data[0] * 257 % len;
+		size_t at = ((size_t)h.flags * 257 + h.count) % len;
 
 		f[at] ^= 0x20;
 		check(relay_frame_open(mac, f, len, &g, &body) != RELAY_OK, "tamper");
