@@ -1,7 +1,8 @@
 /* tests/unit/test_sync_msg.c - the kernel IPVS sync codec (sync/sync_msg.c): datagrams a real
  * 6.1 kernel sent (tests/unit/vectors/sync/, captured in the VM) parse to the expected entries
- * and rebuild byte for byte; hand-built messages exercise every drop and skip rule of the
- * kernel's receive path, options, padding and the builder's limits. */
+ * and rebuild byte for byte; messages we built and fed to the kernel's backup thread create
+ * exactly the connections the parser predicts; hand-built messages exercise every drop and
+ * skip rule of the kernel's receive path, options, padding and the builder's limits. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -105,6 +106,35 @@ static const struct vec kvec[] = {
 	},
 };
 #define NKVEC (sizeof(kvec) / sizeof(kvec[0]))
+
+/* kernel-6.1-inject.txt: messages built by sync_builder / sync_msg_build_v0, sent to the
+ * 6.1 kernel's backup thread in the VM (inject.sh) */
+static const struct vec ivec[] = {
+	{ "mixed",
+	  "000101b80a0100000006002400000000000103e90050005000000000000003840a0900010a0000010a000102"
+	  "0006003e00000600000103ea0050005000000000000003840a0900020a0000010a0001020118000003e80000"
+	  "000500000003000007d0000000070000000100000106004800000000000103eb005000500000000000000384"
+	  "fd000000000000000000000000000009fd000000000000000000000000000001fd0000000000000000000000"
+	  "0000000200060024000010000000000000500050000000000000012c0a0900040a0000010a00010200110024"
+	  "00000000000003ed00350035000000000000012c0a0900050a0000010a0001020006002800000000000103ee"
+	  "0050005000000000000003840a0900060a0000010a000102450261620006002800000000000103ef00500050"
+	  "00000000000003840a0900070a0000010a000102050261620063002400000000000103f00050005000000000"
+	  "000003840a0900080a0000010a0001020006002400000000000b03f10050005000000000000003840a090009"
+	  "0a0000010a0001020006002400000000000a03f40050005000000000000003840a09000c0a0000010a000102"
+	},
+	{ "badsize",
+	  "0001002d010100000006002400000000000103f20050005000000000000003840a09000a0a0000010a000102"
+	},
+	{ "optlen",
+	  "00010078030100000006002400000000000103f50050005000000000000003840a09000d0a0000010a000102"
+	  "0006002800000000000103f60050005000000000000003840a09000e0a0000010a0001020200000000060024"
+	  "00000000000103f70050005000000000000003840a09000f0a0000010a000102"
+	},
+	{ "v0",
+	  "0101001c000603f3005000500a09000b0a0000010a00010200000001"
+	},
+};
+#define NIVEC (sizeof(ivec) / sizeof(ivec[0]))
 
 static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 {
@@ -648,6 +678,45 @@ static void test_entries_body(void **state)
 	assert_int_equal(sync_entry_v1_encode(&e, buf, 35), 0);
 }
 
+/* The entries the kernel's backup thread created from ivec (kernel-6.1-inject-result.txt) are
+ * exactly those sync_msg_parse says it applies: returned with skip 0, including the entries
+ * before a drop. */
+static void test_kernel_accepts_what_we_predict(void **state)
+{
+	static const char *const kernel_listed[] = {
+		"10.9.0.4:0", "fd00::9:1003", "10.9.0.12:1012", "10.9.0.13:1013", "10.9.0.1:1001",
+		"10.9.0.2:1002", "10.9.0.5:1005", "10.9.0.11:1011", "10.9.0.6:1006",
+	};
+	char predicted[32][64];
+	uint8_t buf[2048];
+	struct sync_entry e[SYNC_MAX_CONNS];
+	struct sync_msg m;
+	size_t i, j, k, np = 0, len;
+	static const enum sync_drop want[] = { SYNC_OK, SYNC_DROP_SIZE, SYNC_DROP_OPT_LEN, SYNC_OK };
+
+	assert_int_equal(NIVEC, 4);
+	for (i = 0; i < NIVEC; i++) {
+		len = unhex(ivec[i].hex, buf, sizeof(buf));
+		assert_int_equal(sync_msg_parse(buf, len, 1, &m, e, SYNC_MAX_CONNS), want[i]);
+		for (j = 0; j < m.n; j++) {
+			char a[INET6_ADDRSTRLEN];
+
+			if (e[j].skip)
+				continue;
+			inet_ntop(e[j].af, e[j].caddr.b, a, sizeof(a));
+			snprintf(predicted[np++], sizeof(predicted[0]), "%s:%u", a, e[j].cport);
+		}
+	}
+	assert_int_equal(np, sizeof(kernel_listed) / sizeof(kernel_listed[0]));
+	for (k = 0; k < np; k++) {
+		for (j = 0; j < np; j++)
+			if (!strcmp(predicted[j], kernel_listed[k]))
+				break;
+		if (j == np)
+			fail_msg("the kernel created %s, the parser did not predict it", kernel_listed[k]);
+	}
+}
+
 static void test_names(void **state)
 {
 	int i;
@@ -672,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_skip_rules),
 		cmocka_unit_test(test_version_and_v0),
 		cmocka_unit_test(test_entries_body),
+		cmocka_unit_test(test_kernel_accepts_what_we_predict),
 		cmocka_unit_test(test_names),
 	};
 
