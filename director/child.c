@@ -1,6 +1,7 @@
 /* director/child.c - the main loop of a child process (one per part). It receives config
  * snapshots (sealed memfds) from the parent, parses them, diffs old against new restricted to
- * the part's object kinds, answers heartbeats and sends events to the parent. */
+ * the part's object kinds, answers heartbeats, forwarded control commands (child_cmd.c) and
+ * sends events to the parent. */
 #include "director/child_parts.h"
 
 #include <errno.h>
@@ -21,6 +22,7 @@ struct child_state {
 	struct tdm_config *cfg;
 	uint64_t generation;
 	int started;
+	int test_hooks;
 	int exit_code;
 	ev_io io;
 	ev_signal sig_term;
@@ -163,6 +165,10 @@ static void on_parent(struct ev_loop *loop, ev_io *w, int revents)
 			handle_config(cs, cs->msg->fd);
 			cs->msg->fd = -1;
 			break;
+		case TDM_IPC_COMMAND:
+			dir_child_command(&cs->ctx, cs->started, cs->test_hooks, cs->msg->hdr.arg,
+			                  cs->msg->data, cs->msg->hdr.len);
+			break;
 		case TDM_IPC_STOP:
 			tdm_log_info("stopping on the parent's request");
 			cs->exit_code = 0;
@@ -188,9 +194,10 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
-void dir_child_main(const struct dir_part_ops *ops, int sock, unsigned log_flags)
+void dir_child_main(const struct dir_part_ops *ops, int sock, unsigned log_flags,
+                    int test_hooks)
 {
-	struct child_state cs = { .exit_code = 1 };
+	struct child_state cs = { .exit_code = 1, .test_hooks = test_hooks };
 	struct ev_loop *loop;
 
 	tdm_log_open("tandemd", log_flags);

@@ -4,6 +4,8 @@
 #ifndef DIR_CHILD_PARTS_H
 #define DIR_CHILD_PARTS_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <ev.h>
 #include <json-c/json.h>
 #include "lib/conf.h"
@@ -23,6 +25,16 @@ struct dir_part_ops {
 	int (*reload)(struct dir_part_ctx *ctx, const struct tdm_config *old_cfg,
 	              const struct tdm_config *new_cfg, const struct dir_diff_counts *diff);
 	void (*stop)(struct dir_part_ctx *ctx);
+	/* optional (NULL = none): control commands this part answers, NULL-terminated, e.g.
+	 * { "vrrp", NULL }. A command belongs to one part; the parent's own (status, reload,
+	 * events, ping) cannot be taken. */
+	const char *const *commands;
+	/* optional: answer one of them, in the child. req is the client's request object
+	 * ({"cmd":"vrrp",...}, borrowed). Set *reply to {"ok":true,...} or
+	 * {"ok":false,"error":"..."} (ownership passes to the caller); return 0, or -1 on an
+	 * internal error (the client then gets an error reply). The reply must serialize to at
+	 * most TDM_IPC_MAX bytes. See docs/control.md. */
+	int (*command)(struct dir_part_ctx *ctx, json_object *req, json_object **reply);
 };
 
 /* given to the hooks */
@@ -38,9 +50,19 @@ int dir_part_emit(struct dir_part_ctx *ctx, json_object *ev);
 
 extern const struct dir_part_ops *const dir_parts[4];  /* index: vrrp, check, sync, snmp */
 
-/* child.c: the child's main; never returns */
+/* child_cmd.c: does this part declare the control command cmd? With test hooks every part
+ * also answers dir_part_test_commands ("test-echo", "test-sleep"). */
+extern const char *const dir_part_test_commands[];
+int dir_part_declares(const struct dir_part_ops *ops, const char *cmd);
+int dir_part_is_test_command(const char *cmd);
+/* child_cmd.c: the child's side of a forwarded request (TDM_IPC_COMMAND): run the part's
+ * command hook (or a test command) and send the TDM_IPC_REPLY */
+void dir_child_command(struct dir_part_ctx *ctx, int started, int test_hooks, uint64_t id,
+                       const char *text, size_t len);
+
+/* child.c: the child's main; never returns. test_hooks: tandemd --test-hooks */
 struct dir_daemon;
-void dir_child_main(const struct dir_part_ops *ops, int sock, unsigned log_flags)
-	__attribute__((noreturn));
+void dir_child_main(const struct dir_part_ops *ops, int sock, unsigned log_flags,
+                    int test_hooks) __attribute__((noreturn));
 
 #endif

@@ -1,10 +1,12 @@
 /* director/ctl_cmds.c - the control socket's commands (docs/control.md): status, reload,
- * events, ping, and test-emit when tandemd runs with --test-hooks. */
+ * events, ping, and test-emit when tandemd runs with --test-hooks. Any other command a part
+ * declares is forwarded to that part's child (ctl_forward.c). */
 #include "director/ctl_server.h"
 
 #include <string.h>
 #include <unistd.h>
 #include "director/child_parts.h"
+#include "director/ctl_forward.h"
 #include "director/daemon.h"
 #include "director/evbus.h"
 #include "director/notify_fifo.h"
@@ -175,7 +177,7 @@ void dir_ctl_dispatch(struct dir_daemon *d, struct dir_ctl_client *cl, json_obje
 		cmd_events(d, cl, req);
 	} else if (!strcmp(cmd, "test-emit")) {
 		cmd_test_emit(d, cl, req);
-	} else {
+	} else if (dir_fwd_dispatch(d, cl, req, cmd) < 0) {
 		char safe[64];
 
 		snprintf(safe, sizeof(safe), "%s", cmd);

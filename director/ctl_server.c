@@ -1,5 +1,7 @@
 /* director/ctl_server.c - control socket server: listening socket, per-client buffers, line
- * framing, JSON parsing with a depth limit, peer-credential checks, event streaming. */
+ * framing, JSON parsing with a depth limit, peer-credential checks, event streaming, and
+ * holding a client whose request was forwarded to a child (one request in flight per
+ * client, so replies keep the order of the requests). */
 #include "director/ctl_server.h"
 
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <ev.h>
+#include "director/ctl_forward.h"
 #include "director/daemon.h"
 #include "director/evbus.h"
 #include "lib/log.h"
@@ -31,6 +34,8 @@ struct dir_ctl_client {
 	uint64_t cursor;            /* last seq sent while replaying */
 	char *prefix;
 	int closing;                /* close once the output is flushed */
+	int held;                   /* waiting for a forwarded request's reply */
+	int resume;                 /* released: handle buffered lines at the next prepare */
 	int dead;                   /* freed at the next prepare */
 	uid_t uid;
 	pid_t pid;
@@ -51,6 +56,7 @@ struct dir_ctl {
 };
 
 static void client_kill(struct dir_ctl_client *cl, const char *why);
+static void process_input(struct dir_ctl_client *cl);
 
 static void on_event(void *arg, uint64_t seq, const char *line, size_t len, json_object *ev);
 static void replay_pump(struct dir_ctl_client *cl);
@@ -68,6 +74,14 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 	struct dir_ctl *srv = w->data;
 	struct dir_ctl_client **pp = &srv->clients;
 
+	/* clients released after a forwarded reply go on with the lines they sent meanwhile
+	 * (here rather than inside the child's reply callback: no re-entry) */
+	for (struct dir_ctl_client *cl = srv->clients; cl; cl = cl->next) {
+		if (cl->resume && !cl->dead && !cl->held) {
+			cl->resume = 0;
+			process_input(cl);
+		}
+	}
 	while (*pp) {
 		struct dir_ctl_client *cl = *pp;
 
@@ -89,6 +103,10 @@ static void client_kill(struct dir_ctl_client *cl, const char *why)
 	if (why)
 		tdm_log_info("control client (pid %d uid %d): %s", (int)cl->pid, (int)cl->uid, why);
 	cl->dead = 1;
+	if (cl->held) {
+		cl->held = 0;
+		dir_fwd_client_gone(srv->d, cl);
+	}
 	ev_io_stop(srv->d->loop, &cl->rio);
 	ev_io_stop(srv->d->loop, &cl->wio);
 	if (cl->subscribed && !cl->replaying)
@@ -296,29 +314,14 @@ static void handle_line(struct dir_ctl_client *cl, char *line, size_t len)
 	json_object_put(req);
 }
 
-static void on_read(struct ev_loop *loop, ev_io *w, int revents)
+/* handle the complete request lines in the input buffer, in order, until one is forwarded
+ * to a child (the client is then held; the rest waits for dir_ctl_release) */
+static void process_input(struct dir_ctl_client *cl)
 {
-	struct dir_ctl_client *cl = w->data;
-	ssize_t n;
+	struct ev_loop *loop = cl->srv->d->loop;
 	size_t start = 0;
 
-	if (cl->dead)
-		return;
-	n = recv(cl->fd, cl->in + cl->inlen, DIR_CTL_LINE_MAX + 1 - cl->inlen, MSG_DONTWAIT);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
-		client_kill(cl, "read error");
-		return;
-	}
-	if (n == 0) {
-		client_kill(cl, cl->subscribed ? "event subscriber closed" : NULL);
-		return;
-	}
-	if (cl->closing)                /* discard input while we flush a final reply */
-		return;
-	cl->inlen += (size_t)n;
-	for (size_t i = 0; i < cl->inlen && !cl->dead && !cl->closing; i++) {
+	for (size_t i = 0; i < cl->inlen && !cl->dead && !cl->closing && !cl->held; i++) {
 		if (cl->in[i] != '\n')
 			continue;
 		cl->in[i] = '\0';
@@ -331,6 +334,14 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 		memmove(cl->in, cl->in + start, cl->inlen - start);
 		cl->inlen -= start;
 	}
+	if (cl->closing)
+		return;
+	if (cl->held) {
+		/* go on reading (to notice a close) while there is room; full: wait */
+		if (cl->inlen > DIR_CTL_LINE_MAX)
+			ev_io_stop(loop, &cl->rio);
+		return;
+	}
 	if (cl->inlen > DIR_CTL_LINE_MAX) {
 		dir_ctl_reply_error(cl, "request line longer than %d bytes", DIR_CTL_LINE_MAX);
 		cl->closing = 1;
@@ -340,7 +351,56 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 			client_kill(cl, "oversize line");
 		else
 			tdm_log_info("control client (pid %d): oversize line, closing", (int)cl->pid);
+		return;
 	}
+	if (!ev_is_active(&cl->rio))
+		ev_io_start(loop, &cl->rio);
+}
+
+static void on_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct dir_ctl_client *cl = w->data;
+	ssize_t n;
+
+	if (cl->dead)
+		return;
+	if (cl->inlen > DIR_CTL_LINE_MAX) {     /* held with a full buffer */
+		ev_io_stop(loop, &cl->rio);
+		return;
+	}
+	n = recv(cl->fd, cl->in + cl->inlen, DIR_CTL_LINE_MAX + 1 - cl->inlen, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		client_kill(cl, "read error");
+		return;
+	}
+	if (n == 0) {
+		client_kill(cl, cl->subscribed ? "event subscriber closed" :
+		            cl->held ? "closed while its request was pending" : NULL);
+		return;
+	}
+	if (cl->closing)                /* discard input while we flush a final reply */
+		return;
+	cl->inlen += (size_t)n;
+	if (!cl->held)
+		process_input(cl);
+	else if (cl->inlen > DIR_CTL_LINE_MAX)
+		ev_io_stop(loop, &cl->rio);
+}
+
+void dir_ctl_hold(struct dir_ctl_client *cl)
+{
+	cl->held = 1;
+}
+
+void dir_ctl_release(struct dir_ctl_client *cl)
+{
+	if (!cl->held)
+		return;
+	cl->held = 0;
+	if (!cl->dead)
+		cl->resume = 1;
 }
 
 static void on_write(struct ev_loop *loop, ev_io *w, int revents)

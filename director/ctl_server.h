@@ -31,6 +31,11 @@ void dir_ctl_reply_error(struct dir_ctl_client *cl, const char *fmt, ...)
 void dir_ctl_subscribe(struct dir_ctl_client *cl, int has_since, uint64_t since,
                        const char *type_prefix);
 
+/* a request whose reply comes later (ctl_forward.c): hold the client (its further request
+ * lines wait, in order) until dir_ctl_release, called after that reply was given */
+void dir_ctl_hold(struct dir_ctl_client *cl);
+void dir_ctl_release(struct dir_ctl_client *cl);
+
 /* ctl_cmds.c: handle one request object (never NULL, always an object) */
 void dir_ctl_dispatch(struct dir_daemon *d, struct dir_ctl_client *cl, json_object *req);
 

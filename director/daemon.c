@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include "director/child_parts.h"
+#include "director/ctl_forward.h"
 #include "director/ctl_server.h"
 #include "director/evbus.h"
 #include "director/notify_fifo.h"
@@ -52,6 +53,7 @@ unsigned dir_daemon_parts(const struct dir_daemon *d, const struct tdm_config *c
 
 static void cleanup(struct dir_daemon *d, int owner)
 {
+	dir_fwd_free_all(d);
 	dir_ctl_close(d->ctl, owner);
 	d->ctl = NULL;
 	dir_fifo_close(d->fifo, NULL);

@@ -29,7 +29,7 @@ struct dir_opts {
 	int lenient;                /* --compat=lenient */
 	const char *control_path;   /* --control; NULL = config or default */
 	unsigned heartbeat_ms;      /* --heartbeat */
-	int test_hooks;             /* --test-hooks: enables the "test-emit" control command */
+	int test_hooks;             /* --test-hooks: enables the test-only control commands */
 };
 
 enum dir_child_state {
@@ -75,6 +75,7 @@ struct dir_reload_result {
 struct dir_evbus;
 struct dir_ctl;
 struct dir_fifo;
+struct dir_fwd_req;
 
 struct dir_daemon {
 	struct ev_loop *loop;
@@ -103,6 +104,8 @@ struct dir_daemon {
 	ev_timer hb_timer, wd_timer, stop_timer;
 	uint64_t last_hb_tick;      /* monotonic time of the last heartbeat round */
 	int stopping;
+	struct dir_fwd_req *fwd_reqs;   /* control requests forwarded to children (ctl_forward.c) */
+	uint64_t fwd_next_id;
 	int is_child;               /* set in a forked child before it frees the parent state */
 };
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include "director/child_parts.h"
+#include "director/ctl_forward.h"
 #include "director/evbus.h"
 #include "lib/ipc.h"
 #include "lib/log.h"
@@ -37,6 +38,7 @@ static void child_closed(struct dir_child *ch)
 	ev_io_stop(ch->d->loop, &ch->io);
 	close(ch->sock);
 	ch->sock = -1;
+	dir_fwd_child_gone(ch);         /* its pending control requests fail now */
 }
 
 static void child_event(struct dir_child *ch, const char *text)
@@ -93,6 +95,9 @@ static void on_child_io(struct ev_loop *loop, ev_io *w, int revents)
 		case TDM_IPC_EVENT:
 			child_event(ch, ipc_buf.data);
 			break;
+		case TDM_IPC_REPLY:
+			dir_fwd_reply(ch, ipc_buf.hdr.arg, ipc_buf.data, ipc_buf.hdr.len);
+			break;
 		default:
 			tdm_log_warn("child %s: unknown message type %u", ch->ops->name,
 			             ipc_buf.hdr.type);
@@ -126,6 +131,7 @@ int dir_sup_start(struct dir_child *ch)
 	struct dir_daemon *d = ch->d;
 	const struct dir_part_ops *ops = ch->ops;
 	unsigned log_flags = d->opts->log_flags;
+	int test_hooks = d->opts->test_hooks;
 	json_object *ev;
 	int sv[2];
 	pid_t pid;
@@ -155,7 +161,7 @@ int dir_sup_start(struct dir_child *ch)
 		for (int s = 1; s < NSIG; s++)
 			if (s != SIGKILL && s != SIGSTOP)
 				signal(s, SIG_DFL);
-		dir_child_main(ops, sock, log_flags);
+		dir_child_main(ops, sock, log_flags, test_hooks);
 	}
 	close(sv[1]);
 	ch->pid = pid;

@@ -18,6 +18,9 @@ enum tdm_ipc_type {
 	TDM_IPC_EVENT,       /* child->parent: payload = JSON event object without seq/ts */
 	TDM_IPC_STOP,        /* parent->child: orderly stop */
 	TDM_IPC_READY,       /* child->parent: arg = generation now held */
+	TDM_IPC_COMMAND,     /* parent->child: arg = request id; payload = the client's control
+	                      * request object (JSON), for a command the child's part declares */
+	TDM_IPC_REPLY,       /* child->parent: arg = the request id; payload = the reply object */
 };
 
 struct tdm_ipc_hdr {
