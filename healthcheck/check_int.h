@@ -1,0 +1,87 @@
+/* healthcheck/check_int.h - internals shared by the check engine and the checker types
+ * (chk_*.c): the resolved spec of one check, a running check instance, and the table of
+ * functions every checker type provides. Not for use outside healthcheck/. */
+#ifndef CHECK_INT_H
+#define CHECK_INT_H
+
+#include <ev.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include "healthcheck/check_conf.h"
+#include "healthcheck/check_engine.h"
+#include "healthcheck/rs_fsm.h"
+
+/* everything that defines one check, with inherited values resolved (identity for
+ * de-duplication and reload) */
+struct chk_spec {
+	enum check_kind kind;
+	struct sockaddr_storage addr;       /* target */
+	socklen_t alen;
+	struct sockaddr_storage bind;       /* source; blen 0 = none */
+	socklen_t blen;
+	char target[64];                    /* "10.0.0.5:80", "[::1]:443" */
+	char host[48];                      /* the target address alone (URL host) */
+	int port;
+	const char *bind_if;
+	long long fwmark;
+	int64_t connect_timeout_us, delay_loop_us, retry_delay_us, warmup_us;
+	int rise, fall, alpha;
+	const char *virtualhost;            /* inherited checker -> rs -> vs */
+	/* tandem's TLS keywords (SSL_GET), global SSL block as defaults */
+	int verify_peer;
+	const char *ca_file, *ca_path, *sni_name, *client_cert, *client_key;
+	const struct check_checker_conf *conf;  /* in the current config */
+};
+
+struct chk_ops;
+struct eng_rs;
+
+/* one running check (shared by every real server that references an identical check) */
+struct chk_inst {
+	struct check_engine *eng;
+	const struct chk_ops *ops;          /* NULL: kind not implemented (never runs, passes) */
+	struct chk_spec spec;
+	char *key;                          /* identity string (owned) */
+	char *id;                           /* first referencing checker's object id (owned) */
+	struct rs_chk_conf fc;
+	struct rs_chk_state fs;
+	ev_timer timer;                     /* next attempt, or the running attempt's deadline */
+	ev_tstamp started;
+	uint8_t running, claimed;
+	void *priv;                         /* the checker type's state */
+	uint64_t n_ok, n_fail, n_total;
+	double last_ms;
+	int last_ok, have_result;
+	char last[192];                     /* last result text */
+	struct eng_rs **refs;
+	size_t nrefs, caprefs;
+};
+
+struct chk_ops {
+	const char *name;
+	/* begin one attempt: 0 = running (the type calls chk_done later), -1 = failed at once
+	 * (reason in why) */
+	int (*start)(struct chk_inst *c, char *why, size_t len);
+	/* abort the attempt in progress (deadline, reload, free); must not call chk_done */
+	void (*stop)(struct chk_inst *c);
+	/* type-specific identity beyond the engine's key: 1 = the same check */
+	int (*same)(const struct chk_spec *a, const struct chk_spec *b);
+	/* free c->priv */
+	void (*free)(struct chk_inst *c);
+	/* free the type's per-engine state (*kctx) at engine free */
+	void (*fini)(void **kctx);
+};
+
+/* end of an attempt (exactly once per successful start) */
+void chk_done(struct chk_inst *c, int ok, const char *reason);
+struct ev_loop *chk_loop(const struct chk_inst *c);
+/* the type's per-engine state slot (NULL until the type sets it) */
+void **chk_kctx(const struct chk_inst *c);
+
+extern const struct chk_ops chk_tcp_ops;
+extern const struct chk_ops chk_http_ops;       /* HTTP_GET and SSL_GET */
+
+/* non-blocking socket of the target's family, bound as the spec says; -1 with why */
+int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);
+
+#endif
