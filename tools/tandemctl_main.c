@@ -1,64 +1,24 @@
-/* tools/tandemctl_main.c - tandemctl, the control-socket client (docs/control.md):
- * status | reload | events [--since N] [--count N] [--type PREFIX] | ping. */
+/* tools/tandemctl_main.c - tandemctl, the control-socket client (docs/control.md): global
+ * options, then one subcommand from the table (tools/ctl_cmds_table.c) that builds the
+ * request, and the reply printed verbatim (--json) or by the subcommand's printer. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "tools/ctl_client.h"
+#include "tools/ctl_cmds_table.h"
 
 #define DEFAULT_CONTROL "/run/tandem/tandemd.sock"
-
-enum { OPT_CONTROL = 256, OPT_JSON, OPT_TIMEOUT, OPT_SINCE, OPT_COUNT, OPT_TYPE };
-
-static const struct option long_opts[] = {
-	{ "control", required_argument, NULL, OPT_CONTROL },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "count", required_argument, NULL, OPT_COUNT },
-	{ "type", required_argument, NULL, OPT_TYPE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-struct ctl_args {
-	const char *control;
-	int json;
-	int timeout_ms;             /* -1 = default */
-	long long since;            /* -1 = none */
-	long long count;            /* -1 = unlimited */
-	const char *type;
-};
+#define DEFAULT_WAIT_MS 10000
 
 static void usage(FILE *out)
 {
+	fprintf(out, "Usage: tandemctl [--control PATH] [--json] [--timeout SEC] COMMAND [ARGS]\n");
+	ctl_cmds_usage(out);
 	fprintf(out,
-		"Usage: tandemctl [--control PATH] [--json] [--timeout SEC] COMMAND\n"
-		"Commands:\n"
-		"  status                       daemon, config generation, last reload, children\n"
-		"  reload                       reload the config (exit 1 if it is refused)\n"
-		"  events [--since N] [--count N] [--type PREFIX]\n"
-		"                               follow the event stream\n"
-		"  ping                         check that the daemon answers\n"
 		"Exit codes: 0 ok, 1 daemon error, 2 usage, 3 cannot connect or timeout,\n"
 		"4 permission denied. Socket: --control, $TANDEM_CONTROL, or " DEFAULT_CONTROL ".\n");
-}
-
-static long long parse_num(const char *s, const char *what, int *bad)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < 0) {
-		fprintf(stderr, "tandemctl: bad %s: %s\n", what, s);
-		*bad = 1;
-	}
-	return v;
 }
 
 static json_object *parse_reply(const char *line)
@@ -73,7 +33,7 @@ static json_object *parse_reply(const char *line)
 	return o;
 }
 
-/* reads the reply to a request; returns an exit code, *out = the reply object when 0/1 */
+/* reads the reply to a request; returns an exit code, *out = the reply object when 0/1/4 */
 static int read_reply(struct ctl_conn *c, int timeout_ms, json_object **out)
 {
 	json_object *r, *ok, *err;
@@ -102,135 +62,134 @@ static int read_reply(struct ctl_conn *c, int timeout_ms, json_object **out)
 	return CTL_EXIT_ERROR;
 }
 
-static void print_error(json_object *r)
+static void print_json(json_object *o)
 {
-	json_object *err = NULL;
-
-	json_object_object_get_ex(r, "error", &err);
-	fprintf(stderr, "tandemctl: %s\n", err ? json_object_get_string(err) : "error");
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                               JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-static int run_events(struct ctl_conn *c, const struct ctl_args *a, json_object *first)
+/* a global option at argv[*i] (consuming its value); 1 = it was one, 0 = not, -1 = bad */
+static int global_opt(int argc, char **argv, int *i, struct ctl_call *call,
+                      const char **control, int *help)
 {
-	long long seen = 0;
-	long long deadline_ms = -1;
-	struct timespec ts;
+	static const char *const with_value[] = { "--control", "--timeout", NULL };
+	const char *a = argv[*i], *val = NULL;
+	size_t n;
 
-	if (a->json)
-		printf("%s\n", json_object_to_json_string_ext(first, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	if (a->count == 0)
-		return CTL_EXIT_OK;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (a->timeout_ms >= 0)
-		deadline_ms = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 + a->timeout_ms;
-	for (;;) {
-		json_object *ev, *type;
-		int wait = -1, rc;
-		char *line;
-
-		if (deadline_ms >= 0) {
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			wait = (int)(deadline_ms - (ts.tv_sec * 1000LL + ts.tv_nsec / 1000000));
-			if (wait < 0)
-				wait = 0;
-		}
-		rc = ctl_read_line(c, wait, &line);
-		if (rc == 0) {
-			fprintf(stderr, "tandemctl: the daemon closed the event stream\n");
-			return CTL_EXIT_CONNECT;
-		}
-		if (rc < 0) {
-			if (errno == ETIMEDOUT && a->count < 0)
-				return CTL_EXIT_OK;
-			fprintf(stderr, "tandemctl: %s\n", errno == ETIMEDOUT ?
-			        "timed out waiting for events" : strerror(errno));
-			return CTL_EXIT_CONNECT;
-		}
-		ev = parse_reply(line);
-		if (!ev)
-			return CTL_EXIT_CONNECT;
-		if (a->type && (!json_object_object_get_ex(ev, "type", &type) ||
-		                strncmp(json_object_get_string(type), a->type, strlen(a->type)))) {
-			json_object_put(ev);
-			continue;
-		}
-		if (a->json)
-			printf("%s\n", line);
-		else
-			ctl_print_event(ev);
-		fflush(stdout);
-		json_object_put(ev);
-		if (a->count >= 0 && ++seen >= a->count)
-			return CTL_EXIT_OK;
+	if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		*help = 1;
+		return 1;
 	}
+	if (!strcmp(a, "--json")) {
+		call->json = 1;
+		return 1;
+	}
+	for (int k = 0; with_value[k]; k++) {
+		n = strlen(with_value[k]);
+		if (strncmp(a, with_value[k], n) || (a[n] && a[n] != '='))
+			continue;
+		if (a[n] == '=') {
+			val = a + n + 1;
+		} else if (*i + 1 < argc) {
+			val = argv[++*i];
+		} else {
+			fprintf(stderr, "tandemctl: %s needs a value\n", a);
+			return -1;
+		}
+		if (k == 0) {
+			*control = val;
+		} else {
+			char *end;
+			double s = strtod(val, &end);
+
+			if (end == val || *end || s < 0 || s > 86400) {
+				fprintf(stderr, "tandemctl: bad timeout: %s\n", val);
+				return -1;
+			}
+			call->timeout_ms = (int)(s * 1000);
+		}
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct ctl_args a = { .timeout_ms = -1, .since = -1, .count = -1 };
+	struct ctl_call call = { .timeout_ms = -1 };
+	const struct ctl_cmd *cmd = NULL;
+	const char *control, *name = NULL;
 	struct ctl_conn conn;
-	json_object *req = NULL, *reply = NULL, *v;
-	const char *cmd;
-	int bad = 0, rc, c, wait_ms;
+	json_object *reply = NULL, *v;
+	char **sub;
+	int nsub = 1, bad = 0, help = 0, rc;
 
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	a.control = getenv("TANDEM_CONTROL");
-	if (!a.control || !*a.control)
-		a.control = DEFAULT_CONTROL;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_CONTROL: a.control = optarg; break;
-		case OPT_JSON: a.json = 1; break;
-		case OPT_TIMEOUT: {
-			char *end;
-			double s = strtod(optarg, &end);
+	control = getenv("TANDEM_CONTROL");
+	if (!control || !*control)
+		control = DEFAULT_CONTROL;
+	/* global options anywhere; the first other word is the subcommand; everything else
+	 * (after "--" too) goes to the subcommand's builder, in order */
+	sub = calloc((size_t)argc + 1, sizeof(*sub));
+	if (!sub)
+		return CTL_EXIT_ERROR;
+	for (int i = 1; i < argc; i++) {
+		int g;
 
-			if (*end || s < 0 || s > 86400) {
-				fprintf(stderr, "tandemctl: bad timeout: %s\n", optarg);
-				bad = 1;
+		if (!strcmp(argv[i], "--")) {
+			while (++i < argc) {
+				if (!name)
+					name = argv[i];
+				else
+					sub[nsub++] = argv[i];
 			}
-			a.timeout_ms = (int)(s * 1000);
 			break;
 		}
-		case OPT_SINCE: a.since = parse_num(optarg, "--since", &bad); break;
-		case OPT_COUNT: a.count = parse_num(optarg, "--count", &bad); break;
-		case OPT_TYPE: a.type = optarg; break;
-		case 'h': usage(stdout); return CTL_EXIT_OK;
-		default: bad = 1; break;
+		g = global_opt(argc, argv, &i, &call, &control, &help);
+		if (g < 0)
+			bad = 1;
+		else if (g == 0 && !name && argv[i][0] != '-')
+			name = argv[i];
+		else if (g == 0)
+			sub[nsub++] = argv[i];
+	}
+	if (help) {
+		usage(stdout);
+		free(sub);
+		return CTL_EXIT_OK;
+	}
+	if (!bad && !name) {
+		fprintf(stderr, "tandemctl: missing command\n");
+		bad = 1;
+	} else if (!bad && !(cmd = ctl_cmd_find(name))) {
+		fprintf(stderr, "tandemctl: unknown command: %s\n", name);
+		bad = 1;
+	}
+	if (!bad) {
+		sub[0] = (char *)name;
+		call.name = name;
+		call.wait_ms = call.timeout_ms >= 0 ? call.timeout_ms : DEFAULT_WAIT_MS;
+		optind = 1;
+		if (cmd->build(&call, nsub, sub) != CTL_EXIT_OK || !call.req) {
+			fprintf(stderr, "Usage: tandemctl [--control PATH] [--json] [--timeout SEC] "
+			        "%s%s%s\n", cmd->name, *cmd->args ? " " : "", cmd->args);
+			cmd = NULL;
 		}
 	}
-	if (bad || optind != argc - 1) {
-		if (!bad)
-			fprintf(stderr, "tandemctl: %s\n", optind >= argc ? "missing command" :
-			        "too many arguments");
-		usage(stderr);
-		return CTL_EXIT_USAGE;
-	}
-	cmd = argv[optind];
-	if (strcmp(cmd, "status") && strcmp(cmd, "reload") && strcmp(cmd, "events") &&
-	    strcmp(cmd, "ping")) {
-		fprintf(stderr, "tandemctl: unknown command: %s\n", cmd);
-		usage(stderr);
-		return CTL_EXIT_USAGE;
-	}
-	if (strcmp(cmd, "events") && (a.since >= 0 || a.count >= 0 || a.type)) {
-		fprintf(stderr, "tandemctl: --since, --count and --type go with events\n");
+	free(sub);
+	if (bad || !cmd) {
+		if (bad)
+			usage(stderr);
+		json_object_put(call.req);
 		return CTL_EXIT_USAGE;
 	}
 
-	rc = ctl_connect(&conn, a.control, a.timeout_ms);
-	if (rc)
+	rc = ctl_connect(&conn, control, call.timeout_ms);
+	if (rc) {
+		json_object_put(call.req);
 		return rc;
-	req = json_object_new_object();
-	json_object_object_add(req, "cmd", json_object_new_string(cmd));
-	if (a.since >= 0)
-		json_object_object_add(req, "since", json_object_new_int64(a.since));
-	if (a.type)
-		json_object_object_add(req, "type", json_object_new_string(a.type));
-	/* a reload of a very large config may take a while: wait longer by default */
-	wait_ms = a.timeout_ms >= 0 ? a.timeout_ms : !strcmp(cmd, "reload") ? 300000 : 10000;
-	if (ctl_send(&conn, req) < 0) {
+	}
+	if (ctl_send(&conn, call.req) < 0) {
 		int err = errno;
 
 		/* the daemon may have refused us before reading: its reply can still be queued */
@@ -241,34 +200,24 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		rc = read_reply(&conn, wait_ms, &reply);
+		rc = read_reply(&conn, call.wait_ms, &reply);
 	}
 	if (rc == CTL_EXIT_CONNECT)
 		goto out;
+	if (call.json)
+		print_json(reply);
 	if (rc != CTL_EXIT_OK) {
-		if (a.json)
-			printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		print_error(reply);
+		fprintf(stderr, "tandemctl: %s\n", ctl_get_str(reply, "error", "error"));
 		if (json_object_object_get_ex(reply, "diagnostics", &v))
 			ctl_print_diagnostics(v);
 		goto out;
 	}
-	if (!strcmp(cmd, "events")) {
-		rc = run_events(&conn, &a, reply);
-		goto out;
-	}
-	if (a.json) {
-		printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	} else if (!strcmp(cmd, "status")) {
-		ctl_print_status(reply);
-	} else if (!strcmp(cmd, "reload")) {
-		json_object_object_get_ex(reply, "generation", &v);
-		printf("reloaded: config generation %s\n", v ? json_object_get_string(v) : "?");
-	} else {
-		printf("pong\n");
-	}
+	if (cmd->stream)
+		rc = cmd->stream(&call, &conn, reply);
+	else if (!call.json && cmd->print)
+		rc = cmd->print(&call, reply);
 out:
-	json_object_put(req);
+	json_object_put(call.req);
 	json_object_put(reply);
 	ctl_close(&conn);
 	return rc;
