@@ -1,7 +1,8 @@
 /* tests/fuzz/fuzz_conf.c - libFuzzer target for the whole config front end: resolve (with
  * includes disabled, so no file outside the input is read) and parse against tandem's real
  * keyword tables. Besides crashes, leaks and hangs it checks two properties of the canonical
- * text: it always lexes cleanly into a tree, and resolving it again gives the same text. */
+ * text: it always lexes cleanly into a tree, and resolving it again gives the same text. The
+ * raw input is also parsed as if it were canonical text (what a child does with its snapshot). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tdm_diags_free(&d2);
 		tdm_canon_free(&c);
 	}
+	tdm_diags_free(&d);
+
+	/* a child parses whatever text it receives: the raw input as canonical text */
+	tdm_diags_init(&d);
+	o.max_line_len = 4096;
+	cfg = tdm_conf_parse((const char *)data, size, NULL, &o, &d);
+	tdm_config_free(cfg);
 	tdm_diags_free(&d);
 	return 0;
 }
