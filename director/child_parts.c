@@ -28,11 +28,7 @@ static void hold_stop(struct dir_part_ctx *ctx)
 {
 }
 
-static const struct dir_part_ops part_vrrp = {
-	.name = "vrrp", .part = TDM_PART_VRRP,
-	.kinds = K(TDM_OBJ_VRRP_SCRIPT) | K(TDM_OBJ_VRRP_SYNC_GROUP) | K(TDM_OBJ_VRRP_INSTANCE),
-	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
-};
+extern const struct dir_part_ops vrrp_part_ops;    /* vrrp/vrrp_child.c */
 
 static const struct dir_part_ops part_check = {
 	.name = "check", .part = TDM_PART_CHECK,
@@ -53,5 +49,5 @@ static const struct dir_part_ops part_snmp = {
 	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
 };
 
-const struct dir_part_ops *const dir_parts[4] = { &part_vrrp, &part_check, &part_sync,
+const struct dir_part_ops *const dir_parts[4] = { &vrrp_part_ops, &part_check, &part_sync,
                                                   &part_snmp };

@@ -1,0 +1,414 @@
+/* vrrp/vrrp_child.c - the VRRP part of tandemd (vrrp_part_ops): one vrrp_inst per configured
+ * instance, each with its raw socket, an absolute CLOCK_MONOTONIC timerfd for the FSM deadline
+ * (exact to the ns: libev's own timers go through epoll's millisecond timeout) and a GARP
+ * pacing timerfd, all watched by libev; link changes from rtnetlink put instances in and out of
+ * FAULT; transitions go to the event bus as "vrrp.state"; reload changes only what changed;
+ * the "vrrp" control command (vrrp_status.c builds the replies). */
+#include "vrrp/vrrp_child.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include "director/global_conf.h"
+#include "lib/log.h"
+#include "lib/mono.h"
+#include "vrrp/vrrp_sock.h"
+
+#define K(kind) (1u << (kind))
+
+static void on_trans(void *arg, struct vrrp_inst *vi, enum vrrp_fsm_state from,
+                     enum vrrp_fsm_state to, enum vrrp_fsm_reason reason)
+{
+	struct vrrp_child *vc = arg;
+	json_object *ev = json_object_new_object();
+
+	json_object_object_add(ev, "type", json_object_new_string("vrrp.state"));
+	json_object_object_add(ev, "instance", json_object_new_string(vi->conf->name));
+	json_object_object_add(ev, "vrid", json_object_new_int(vi->conf->vrid));
+	json_object_object_add(ev, "from", json_object_new_string(vrrp_fsm_state_name(from)));
+	json_object_object_add(ev, "to", json_object_new_string(vrrp_fsm_state_name(to)));
+	json_object_object_add(ev, "reason", json_object_new_string(vrrp_fsm_reason_name(reason)));
+	json_object_object_add(ev, "prio", json_object_new_int(vi->st.eff_prio));
+	if (vi->group)
+		json_object_object_add(ev, "group", json_object_new_string(vi->group));
+	dir_part_emit(vc->ctx, ev);
+}
+
+static void drain_tfd(int fd)
+{
+	uint64_t n;
+
+	while (read(fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
+		;
+}
+
+static void on_fsm_timer(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vrrp_child_inst *ci = w->data;
+
+	drain_tfd(ci->vi.tfd);
+	vrrp_inst_timer(&ci->vi, tdm_mono_ns());
+}
+
+static void on_garp_timer(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vrrp_child_inst *ci = w->data;
+
+	drain_tfd(ci->vi.garp_tfd);
+	vrrp_inst_garp_timer(&ci->vi, tdm_mono_ns());
+}
+
+static void on_rx(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vrrp_child_inst *ci = w->data;
+	static uint8_t buf[65536];
+
+	for (int i = 0; i < 64; i++) {
+		struct vrrp_pkt_rx rx;
+		uint64_t at;
+		int rc = vrrp_sock_recv(ci->vi.fd, ci->vi.family, buf, sizeof(buf), &rx, &at);
+
+		if (rc <= 0)
+			return;
+		vrrp_inst_rx(&ci->vi, &rx, at);
+	}
+}
+
+static void refresh_if(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t now)
+{
+	struct vrrp_os_ifinfo info;
+	int fault;
+
+	if (!ci->vi.conf->interface)
+		return;
+	if (vc->sys.ops.ifinfo(vc->sys.ops.arg, ci->vi.conf->interface, &info) < 0)
+		return;
+	vrrp_inst_set_if(&ci->vi, &info);
+	fault = !info.ifindex || !info.up;
+	if (fault != ci->vi.st.fault) {
+		tdm_log_notice("vrrp_instance %s: interface %s %s", ci->vi.conf->name,
+		               ci->vi.conf->interface, fault ? "down" : "up");
+		vrrp_inst_event(&ci->vi, fault ? VRRP_FSM_EV_FAULT_ON : VRRP_FSM_EV_FAULT_OFF, now);
+	}
+}
+
+static void inst_free(struct vrrp_child *vc, struct vrrp_child_inst *ci)
+{
+	ev_io_stop(vc->ctx->loop, &ci->rx_w);
+	ev_io_stop(vc->ctx->loop, &ci->tmr_w);
+	ev_io_stop(vc->ctx->loop, &ci->garp_w);
+	if (ci->vi.fd >= 0)
+		close(ci->vi.fd);
+	if (ci->vi.tfd >= 0)
+		close(ci->vi.tfd);
+	if (ci->vi.garp_tfd >= 0)
+		close(ci->vi.garp_tfd);
+	free(ci);
+}
+
+static int inst_open_socket(struct vrrp_child *vc, struct vrrp_child_inst *ci)
+{
+	const struct vrrp_instance_conf *c = ci->vi.conf;
+	struct vrrp_sock_opts so = { .family = ci->vi.family, .proto = VRRP_PKT_IPPROTO,
+	                             .ifname = c->interface, .ifindex = ci->vi.ifindex,
+	                             .join = !ci->vi.unicast, .group = ci->vi.mcast };
+
+	if (c->auth_type == VRRP_AUTH_AH && ci->vi.family == AF_INET && c->version == 2)
+		so.proto = VRRP_PKT_IPPROTO_AH;
+	if (ci->vi.fd >= 0) {
+		ev_io_stop(vc->ctx->loop, &ci->rx_w);
+		close(ci->vi.fd);
+	}
+	ci->vi.fd = vrrp_sock_open(&so);
+	ci->sock_ifindex = ci->vi.ifindex;
+	if (ci->vi.fd < 0)
+		return -1;
+	ev_io_init(&ci->rx_w, on_rx, ci->vi.fd, EV_READ);
+	ci->rx_w.data = ci;
+	ev_io_start(vc->ctx->loop, &ci->rx_w);
+	return 0;
+}
+
+static struct vrrp_child_inst *inst_create(struct vrrp_child *vc,
+                                           const struct vrrp_instance_conf *c)
+{
+	const struct tdm_global_conf *g = vc->cfg ? vc->cfg->global : NULL;
+	const struct tdm_addr *mg = NULL;
+	struct vrrp_child_inst *ci = calloc(1, sizeof(*ci));
+	uint64_t now;
+
+	if (!ci)
+		return NULL;
+	if (g && c->family == AF_INET && g->has_mcast_group4)
+		mg = &g->vrrp_mcast_group4;
+	if (g && c->family == AF_INET6 && g->has_mcast_group6)
+		mg = &g->vrrp_mcast_group6;
+	if (vrrp_inst_init(&ci->vi, c, &vc->sys.ops, mg, g ? g->vrrp_skip_check_adv_addr : 0) < 0) {
+		free(ci);
+		return NULL;
+	}
+	ci->vc = vc;
+	ci->vi.on_trans = on_trans;
+	ci->vi.cb_arg = vc;
+	ci->vi.user = ci;
+	ci->vi.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	ci->vi.garp_tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (ci->vi.tfd < 0 || ci->vi.garp_tfd < 0) {
+		tdm_log_err("vrrp_instance %s: timerfd: %s", c->name, strerror(errno));
+		inst_free(vc, ci);
+		return NULL;
+	}
+	ev_io_init(&ci->tmr_w, on_fsm_timer, ci->vi.tfd, EV_READ);
+	ci->tmr_w.data = ci;
+	ev_io_start(vc->ctx->loop, &ci->tmr_w);
+	ev_io_init(&ci->garp_w, on_garp_timer, ci->vi.garp_tfd, EV_READ);
+	ci->garp_w.data = ci;
+	ev_io_start(vc->ctx->loop, &ci->garp_w);
+
+	now = tdm_mono_ns();
+	if (c->interface) {
+		struct vrrp_os_ifinfo info;
+
+		vc->sys.ops.ifinfo(vc->sys.ops.arg, c->interface, &info);
+		vrrp_inst_set_if(&ci->vi, &info);
+		if (!info.ifindex || !info.up)
+			vrrp_inst_event(&ci->vi, VRRP_FSM_EV_FAULT_ON, now);
+	}
+	inst_open_socket(vc, ci);
+	vrrp_inst_start(&ci->vi, now);
+	ci->next = vc->head;
+	vc->head = ci;
+	return ci;
+}
+
+static void inst_stop(struct vrrp_child *vc, struct vrrp_child_inst *ci)
+{
+	vrrp_inst_stop(&ci->vi, tdm_mono_ns());
+}
+
+/* ---- links (rtnetlink) ---- */
+
+static void on_link(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vrrp_child *vc = w->data;
+	char buf[16384];
+	int any = 0;
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = recv(vc->link_fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n <= 0)
+			break;
+		any = 1;
+	}
+	if (!any)
+		return;
+	for (struct vrrp_child_inst *ci = vc->head; ci; ci = ci->next) {
+		int before = ci->vi.ifindex;
+
+		refresh_if(vc, ci, tdm_mono_ns());
+		/* the interface came back with another index: the socket follows it */
+		if (ci->vi.ifindex && ci->vi.ifindex != ci->sock_ifindex)
+			inst_open_socket(vc, ci);
+		(void)before;
+	}
+}
+
+static void link_open(struct vrrp_child *vc)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+	                          .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR |
+	                                       RTMGRP_IPV6_IFADDR };
+
+	vc->link_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (vc->link_fd < 0 || bind(vc->link_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		tdm_log_warn("rtnetlink link monitor: %s (interface changes not followed)",
+		             strerror(errno));
+		if (vc->link_fd >= 0)
+			close(vc->link_fd);
+		vc->link_fd = -1;
+		return;
+	}
+	ev_io_init(&vc->link_w, on_link, vc->link_fd, EV_READ);
+	vc->link_w.data = vc;
+	ev_io_start(vc->ctx->loop, &vc->link_w);
+}
+
+/* ---- part ops ---- */
+
+static int vrrp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
+{
+	struct vrrp_child *vc = calloc(1, sizeof(*vc));
+
+	if (!vc)
+		return -1;
+	vc->ctx = ctx;
+	vc->cfg = cfg;
+	vc->link_fd = -1;
+	ctx->priv = vc;
+	if (vrrp_os_sys_open(&vc->sys) < 0)
+		tdm_log_err("no rtnetlink socket: VIPs cannot be installed");
+	link_open(vc);
+	if (!cfg->vrrp)
+		return 0;
+	for (size_t i = 0; i < cfg->vrrp->ninstances; i++)
+		if (!inst_create(vc, cfg->vrrp->instances[i]))
+			tdm_log_err("vrrp_instance %s not started", cfg->vrrp->instances[i]->name);
+	return 0;
+}
+
+static int peers_same(const struct vrrp_instance_conf *a, const struct vrrp_instance_conf *b)
+{
+	if (a->npeers != b->npeers)
+		return 0;
+	for (size_t i = 0; i < a->npeers; i++)
+		if (memcmp(&a->peers[i].addr, &b->peers[i].addr, sizeof(a->peers[i].addr)))
+			return 0;
+	return 1;
+}
+
+static int str_same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* what needs the instance restarted when it changes (sockets, protocol, timers) */
+static int identity_same(const struct vrrp_instance_conf *a, const struct vrrp_instance_conf *b)
+{
+	return str_same(a->interface, b->interface) && a->vrid == b->vrid &&
+	       a->version == b->version && a->family == b->family && a->state == b->state &&
+	       a->advert_int_us == b->advert_int_us && a->nopreempt == b->nopreempt &&
+	       a->accept == b->accept && a->strict_mode == b->strict_mode &&
+	       a->preempt_delay_us == b->preempt_delay_us && a->auth_type == b->auth_type &&
+	       !strcmp(a->auth_pass, b->auth_pass) && a->has_src_ip == b->has_src_ip &&
+	       (!a->has_src_ip || !memcmp(&a->src_ip, &b->src_ip, sizeof(a->src_ip))) &&
+	       a->has_mcast_dst == b->has_mcast_dst &&
+	       (!a->has_mcast_dst || !memcmp(&a->mcast_dst, &b->mcast_dst, sizeof(a->mcast_dst))) &&
+	       a->unicast_ttl == b->unicast_ttl && a->down_timer_adverts == b->down_timer_adverts &&
+	       peers_same(a, b);
+}
+
+static int vips_same(const struct vrrp_vips *a, const struct vrrp_vips *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct vrrp_vip *x = &a->v[i], *y = &b->v[i];
+
+		if (memcmp(&x->addr, &y->addr, sizeof(x->addr)) || !str_same(x->dev, y->dev) ||
+		    !str_same(x->label, y->label) || !str_same(x->scope, y->scope) ||
+		    x->has_brd != y->has_brd || memcmp(&x->brd, &y->brd, sizeof(x->brd)))
+			return 0;
+	}
+	return 1;
+}
+
+static const struct vrrp_instance_conf *find_conf(const struct tdm_config *cfg, const char *name)
+{
+	if (!cfg->vrrp)
+		return NULL;
+	for (size_t i = 0; i < cfg->vrrp->ninstances; i++)
+		if (!strcmp(cfg->vrrp->instances[i]->name, name))
+			return cfg->vrrp->instances[i];
+	return NULL;
+}
+
+static int vrrp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cfg,
+                       const struct tdm_config *new_cfg, const struct dir_diff_counts *diff)
+{
+	struct vrrp_child *vc = ctx->priv;
+	struct vrrp_child_inst **pp = &vc->head, *ci, *restart = NULL;
+	uint64_t now = tdm_mono_ns();
+
+	vc->cfg = new_cfg;
+	while ((ci = *pp)) {
+		const struct vrrp_instance_conf *nc = find_conf(new_cfg, ci->vi.conf->name);
+
+		if (nc && identity_same(ci->vi.conf, nc)) {
+			if (!vips_same(&ci->vi.conf->vips, &nc->vips) ||
+			    !vips_same(&ci->vi.conf->evips, &nc->evips)) {
+				tdm_log_info("vrrp_instance %s: addresses changed", nc->name);
+				vrrp_inst_update_vips(&ci->vi, nc);
+			}
+			ci->vi.conf = nc;           /* the old config is freed after this */
+			ci->vi.group = nc->sync_group;
+			if (nc->priority != ci->vi.p.priority) {
+				tdm_log_info("vrrp_instance %s: priority %u -> %d", nc->name,
+				             ci->vi.p.priority, nc->priority);
+				vrrp_inst_set_priority(&ci->vi, nc->priority, now);
+			}
+			pp = &ci->next;
+			continue;
+		}
+		/* removed, or changed beyond what can be updated in place: stop it */
+		tdm_log_info("vrrp_instance %s: %s", ci->vi.conf->name,
+		             nc ? "changed: restarting it" : "removed: stopping it");
+		inst_stop(vc, ci);
+		*pp = ci->next;
+		if (nc) {
+			ci->next = restart;
+			restart = ci;
+		} else {
+			inst_free(vc, ci);
+		}
+	}
+	while ((ci = restart)) {
+		restart = ci->next;
+		inst_free(vc, ci);
+	}
+	if (new_cfg->vrrp)
+		for (size_t i = 0; i < new_cfg->vrrp->ninstances; i++) {
+			const struct vrrp_instance_conf *nc = new_cfg->vrrp->instances[i];
+			int found = 0;
+
+			for (ci = vc->head; ci && !found; ci = ci->next)
+				found = ci->vi.conf == nc;
+			if (!found && !inst_create(vc, nc))
+				tdm_log_err("vrrp_instance %s not started", nc->name);
+		}
+	return 0;
+}
+
+static void vrrp_stop(struct dir_part_ctx *ctx)
+{
+	struct vrrp_child *vc = ctx->priv;
+	struct vrrp_child_inst *ci;
+
+	if (!vc)
+		return;
+	for (ci = vc->head; ci; ci = ci->next)
+		inst_stop(vc, ci);
+	while ((ci = vc->head)) {
+		vc->head = ci->next;
+		inst_free(vc, ci);
+	}
+	if (vc->link_fd >= 0) {
+		ev_io_stop(ctx->loop, &vc->link_w);
+		close(vc->link_fd);
+	}
+	vrrp_os_sys_close(&vc->sys);
+	free(vc);
+	ctx->priv = NULL;
+}
+
+static int vrrp_command(struct dir_part_ctx *ctx, json_object *req, json_object **reply)
+{
+	struct vrrp_child *vc = ctx->priv;
+
+	*reply = vrrp_child_command(vc, req, tdm_mono_ns());
+	return *reply ? 0 : -1;
+}
+
+static const char *const vrrp_commands[] = { "vrrp", NULL };
+
+const struct dir_part_ops vrrp_part_ops = {
+	.name = "vrrp", .part = TDM_PART_VRRP,
+	.kinds = K(TDM_OBJ_VRRP_SCRIPT) | K(TDM_OBJ_VRRP_SYNC_GROUP) | K(TDM_OBJ_VRRP_INSTANCE),
+	.start = vrrp_start, .reload = vrrp_reload, .stop = vrrp_stop,
+	.commands = vrrp_commands, .command = vrrp_command,
+};

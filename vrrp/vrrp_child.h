@@ -1,0 +1,38 @@
+/* vrrp/vrrp_child.h - the VRRP child's state (vrrp_child.c) shared with its control command
+ * (vrrp_status.c): the running instances and the OS access they use. */
+#ifndef VRRP_CHILD_H
+#define VRRP_CHILD_H
+
+#include <ev.h>
+#include <json-c/json.h>
+#include "director/child_parts.h"
+#include "vrrp/vrrp_inst.h"
+
+struct vrrp_child;
+
+struct vrrp_child_inst {
+	struct vrrp_inst vi;
+	ev_io rx_w, tmr_w, garp_w;
+	int sock_ifindex;           /* the interface index the socket was opened for */
+	struct vrrp_child *vc;
+	struct vrrp_child_inst *next;
+};
+
+struct vrrp_child {
+	struct dir_part_ctx *ctx;
+	const struct tdm_config *cfg;
+	struct vrrp_os_sys sys;
+	struct vrrp_child_inst *head;
+	int link_fd;
+	ev_io link_w;
+};
+
+extern const struct dir_part_ops vrrp_part_ops;
+
+/* answer one {"cmd":"vrrp",...} request: "op" status (default) | demote | promote | garp,
+ * "instance" NAME for the last three. Returns the reply (NULL on allocation failure). */
+json_object *vrrp_child_command(struct vrrp_child *vc, json_object *req, uint64_t now);
+/* one instance's status object */
+json_object *vrrp_inst_json(const struct vrrp_inst *vi, uint64_t now);
+
+#endif
