@@ -1,0 +1,822 @@
+/* director/ipvs_ctl.c - the IPVS reconcile engine: desired table (config + checker verdicts +
+ * runtime overrides + destinations being drained) against a cached kernel view, diffed and
+ * applied in one batch; re-dump on overrun or on an error that shows the cache was stale.
+ * See ipvs_ctl.h. */
+#include "director/ipvs_ctl_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "director/global_conf.h"
+#include "healthcheck/check_conf.h"
+#include "lib/log.h"
+#include "lib/mono.h"
+
+#define SYNC_ROUNDS 3
+#define DRAIN_POLL_NS 1000000000ull
+
+/* ---- string map of real server records ---- */
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	return h;
+}
+
+struct dir_ipvs_rs_rec *dir_ipvs_strmap_get(const struct dir_ipvs_strmap *m, const char *id)
+{
+	if (!m->cap || !id)
+		return NULL;
+	for (size_t h = str_hash(id) & (m->cap - 1), k = 0; k < m->cap;
+	     h = (h + 1) & (m->cap - 1), k++) {
+		if (!m->slot[h])
+			return NULL;
+		if (!strcmp(m->slot[h]->id, id))
+			return m->slot[h];
+	}
+	return NULL;
+}
+
+static void strmap_put_rec(struct dir_ipvs_strmap *m, struct dir_ipvs_rs_rec *r)
+{
+	size_t h = str_hash(r->id) & (m->cap - 1);
+
+	while (m->slot[h])
+		h = (h + 1) & (m->cap - 1);
+	m->slot[h] = r;
+	m->n++;
+}
+
+static int strmap_grow(struct dir_ipvs_strmap *m)
+{
+	struct dir_ipvs_strmap nm = { .cap = m->cap ? m->cap * 2 : 64 };
+
+	nm.slot = calloc(nm.cap, sizeof(*nm.slot));
+	if (!nm.slot)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slot[i])
+			strmap_put_rec(&nm, m->slot[i]);
+	free(m->slot);
+	*m = nm;
+	return 0;
+}
+
+static struct dir_ipvs_rs_rec *strmap_add(struct dir_ipvs_strmap *m, const char *id)
+{
+	struct dir_ipvs_rs_rec *r = dir_ipvs_strmap_get(m, id);
+
+	if (r)
+		return r;
+	if ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0)
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r || !(r->id = strdup(id))) {
+		free(r);
+		return NULL;
+	}
+	r->up = -1;
+	strmap_put_rec(m, r);
+	return r;
+}
+
+static void strmap_free(struct dir_ipvs_strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->slot[i]) {
+			free(m->slot[i]->id);
+			free(m->slot[i]);
+		}
+	}
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}
+
+/* keep only the records marked seen */
+static void strmap_prune(struct dir_ipvs_strmap *m)
+{
+	struct dir_ipvs_strmap nm = { .cap = m->cap };
+
+	if (!m->cap)
+		return;
+	nm.slot = calloc(nm.cap, sizeof(*nm.slot));
+	if (!nm.slot)
+		return;
+	for (size_t i = 0; i < m->cap; i++) {
+		struct dir_ipvs_rs_rec *r = m->slot[i];
+
+		if (!r)
+			continue;
+		if (r->seen) {
+			r->seen = 0;
+			strmap_put_rec(&nm, r);
+		} else {
+			free(r->id);
+			free(r);
+		}
+	}
+	free(m->slot);
+	*m = nm;
+}
+
+/* ---- options ---- */
+
+void dir_ipvs_ctl_opts_from_config(const struct tdm_config *cfg, struct dir_ipvs_ctl_opts *o)
+{
+	const struct tdm_global_conf *g = cfg ? cfg->global : NULL;
+	const struct tdm_cnode *n;
+
+	memset(o, 0, sizeof(*o));
+	o->drain_ns = DIR_IPVS_DRAIN_DEFAULT_NS;
+	if (!g)
+		return;
+	o->flush_on_start = g->lvs_flush;
+	o->flush_on_stop = g->lvs_flush_on_stop;
+	if (!g->node)
+		return;
+	n = tdm_cnode_find(g->node, "ipvs_drain_time");
+	if (n && n->argc && n->vals)
+		o->drain_ns = n->vals[0].us * 1000ull;
+	if (tdm_cnode_find(g->node, "ipvs_keep_on_stop"))
+		o->keep_on_stop = 1;
+	n = tdm_cnode_find(g->node, "lvs_timeouts");
+	if (n) {
+		for (uint32_t i = 0; i + 1 < n->argc; i += 2) {
+			uint32_t v = (uint32_t)strtoul(n->argv[i + 1], NULL, 10);
+
+			if (!strcmp(n->argv[i], "tcp"))
+				o->timeouts.tcp = v;
+			else if (!strcmp(n->argv[i], "tcpfin"))
+				o->timeouts.tcp_fin = v;
+			else if (!strcmp(n->argv[i], "udp"))
+				o->timeouts.udp = v;
+		}
+		o->has_timeouts = 1;
+	}
+}
+
+/* ---- life cycle ---- */
+
+struct dir_ipvs_ctl *dir_ipvs_ctl_new(const struct dir_ipvs_io *io,
+				      const struct dir_ipvs_ctl_opts *opts)
+{
+	struct dir_ipvs_ctl *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->io = *io;
+	if (opts)
+		c->o = *opts;
+	dir_ipvs_table_init(&c->kernel);
+	dir_ipvs_desired_init(&c->cur);
+	return c;
+}
+
+static void errs_clear(struct dir_ipvs_ctl *c)
+{
+	for (size_t i = 0; i < c->nerrs; i++)
+		free(c->errs[i]);
+	c->nerrs = 0;
+}
+
+void dir_ipvs_ctl_free(struct dir_ipvs_ctl *c)
+{
+	if (!c)
+		return;
+	dir_ipvs_table_free(&c->kernel);
+	dir_ipvs_desired_free(&c->cur);
+	strmap_free(&c->rs);
+	strmap_free(&c->sorry);
+	free(c->gh);
+	errs_clear(c);
+	free(c);
+}
+
+void dir_ipvs_ctl_set_where(struct dir_ipvs_ctl *c,
+			    void (*where)(void *arg, uint32_t line, char *buf, size_t len),
+			    void *arg)
+{
+	c->where = where;
+	c->where_arg = arg;
+}
+
+void dir_ipvs_ctl_set_emit(struct dir_ipvs_ctl *c, void (*emit)(void *arg, json_object *ev),
+			   void *arg)
+{
+	c->emit = emit;
+	c->emit_arg = arg;
+}
+
+const struct dir_ipvs_table *dir_ipvs_ctl_kernel(const struct dir_ipvs_ctl *c)
+{
+	return &c->kernel;
+}
+
+size_t dir_ipvs_ctl_draining(const struct dir_ipvs_ctl *c)
+{
+	return c->ngh;
+}
+
+size_t dir_ipvs_ctl_nerrors(const struct dir_ipvs_ctl *c)
+{
+	return c->nerrs;
+}
+
+const char *dir_ipvs_ctl_error(const struct dir_ipvs_ctl *c, size_t i)
+{
+	return i < c->nerrs ? c->errs[i] : NULL;
+}
+
+static void emit(struct dir_ipvs_ctl *c, json_object *ev)
+{
+	if (c->emit)
+		c->emit(c->emit_arg, ev);
+	else
+		json_object_put(ev);
+}
+
+static void add_error(struct dir_ipvs_ctl *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_error(struct dir_ipvs_ctl *c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tdm_log_err("ipvs: %s", buf);
+	c->nerrs_total++;
+	if (c->nerrs < DIR_IPVS_MAX_ERRS)
+		c->errs[c->nerrs++] = strdup(buf);
+}
+
+static void where_str(struct dir_ipvs_ctl *c, uint32_t line, char *buf, size_t len)
+{
+	if (c->where)
+		c->where(c->where_arg, line, buf, len);
+	else
+		snprintf(buf, len, "config line %u", line);
+}
+
+/* ---- desired table ---- */
+
+static int weight_fn(void *arg, const char *rs_id, const struct check_vs_conf *vs,
+		     const struct check_rs_conf *rs)
+{
+	struct dir_ipvs_ctl *c = arg;
+	struct dir_ipvs_rs_rec *r = dir_ipvs_strmap_get(&c->rs, rs_id);
+	int base;
+
+	if (!r || r->up < 0)
+		base = vs->alpha ? -1 : rs->weight;
+	else
+		base = r->weight;
+	if (base < 0)
+		return -1;
+	if (r && r->ov == DIR_IPVS_OV_DRAIN)
+		return 0;
+	if (r && r->ov == DIR_IPVS_OV_WEIGHT && r->up != 0)
+		return r->ov_weight;
+	return base;
+}
+
+static int sorry_fn(void *arg, const char *vs_id)
+{
+	struct dir_ipvs_ctl *c = arg;
+
+	return dir_ipvs_strmap_get(&c->sorry, vs_id) != NULL;
+}
+
+const struct dir_ipvs_ghost *dir_ipvs_ctl_ghost(const struct dir_ipvs_ctl *c,
+						const struct dir_ipvs_svc_key *sk,
+						const struct dir_ipvs_dest_key *dk)
+{
+	for (size_t i = 0; i < c->ngh; i++)
+		if (dir_ipvs_svc_key_eq(&c->gh[i].svc.key, sk) &&
+		    dir_ipvs_dest_key_eq(&c->gh[i].dest.key, dk))
+			return &c->gh[i];
+	return NULL;
+}
+
+static void ghost_del(struct dir_ipvs_ctl *c, size_t i)
+{
+	c->gh[i] = c->gh[--c->ngh];
+}
+
+static int ghost_add(struct dir_ipvs_ctl *c, const struct dir_ipvs_svc *s,
+		     const struct dir_ipvs_dest *d, const char *id, uint64_t now)
+{
+	struct dir_ipvs_ghost *g;
+
+	if (c->ngh == c->ghcap) {
+		size_t cap = c->ghcap ? c->ghcap * 2 : 16;
+		struct dir_ipvs_ghost *v = realloc(c->gh, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		c->gh = v;
+		c->ghcap = cap;
+	}
+	g = &c->gh[c->ngh++];
+	memset(g, 0, sizeof(*g));
+	g->svc.key = s->key;
+	dir_ipvs_svc_attrs_copy(&g->svc, s);
+	g->dest = *d;
+	g->dest.weight = 0;
+	g->dest.tag = 0;
+	g->since = now;
+	g->deadline = now + c->o.drain_ns;
+	snprintf(g->id, sizeof(g->id), "%s", id ? id : "?");
+	tdm_log_info("ipvs: draining %s (weight 0 for up to %llu s)", g->id,
+		     (unsigned long long)(c->o.drain_ns / 1000000000ull));
+	if (c->emit) {
+		json_object *ev = json_object_new_object();
+
+		json_object_object_add(ev, "type", json_object_new_string("rs.drain"));
+		json_object_object_add(ev, "rs", json_object_new_string(g->id));
+		json_object_object_add(ev, "drain_s",
+				       json_object_new_double((double)c->o.drain_ns / 1e9));
+		emit(c, ev);
+	}
+	return 0;
+}
+
+/* New ghosts for tandem's destinations that leave the table; ghosts whose destination came
+ * back are dropped; the rest are merged into d with weight 0. */
+static int ghosts_merge(struct dir_ipvs_ctl *c, struct dir_ipvs_desired *d, uint64_t now)
+{
+	for (size_t i = 0; i < c->ngh;) {
+		struct dir_ipvs_svc *s = dir_ipvs_svc_find(&d->table, &c->gh[i].svc.key);
+
+		if (s && dir_ipvs_dest_find(s, &c->gh[i].dest.key))
+			ghost_del(c, i);
+		else
+			i++;
+	}
+	if (c->o.drain_ns) {
+		for (size_t i = 0; i < c->cur.table.nsvcs; i++) {
+			const struct dir_ipvs_svc *os = c->cur.table.svcs[i];
+			const struct dir_ipvs_svc *ks = dir_ipvs_svc_find(&c->kernel, &os->key);
+			const struct dir_ipvs_svc *ns = dir_ipvs_svc_find(&d->table, &os->key);
+
+			if (!ks)
+				continue;
+			for (size_t j = 0; j < os->ndests; j++) {
+				const struct dir_ipvs_dest *od = &os->dests[j];
+				const struct dir_ipvs_origin *o;
+
+				if ((ns && dir_ipvs_dest_find(ns, &od->key)) ||
+				    !dir_ipvs_dest_find(ks, &od->key) ||
+				    dir_ipvs_ctl_ghost(c, &os->key, &od->key))
+					continue;
+				o = dir_ipvs_desired_origin(&c->cur, od->tag);
+				if (ghost_add(c, os, od, o ? o->id : NULL, now) < 0)
+					return -1;
+			}
+		}
+	}
+	for (size_t i = 0; i < c->ngh; i++) {
+		struct dir_ipvs_svc *s = dir_ipvs_svc_find(&d->table, &c->gh[i].svc.key);
+		struct dir_ipvs_dest *dup = NULL;
+
+		if (!s && !(s = dir_ipvs_svc_add(&d->table, &c->gh[i].svc, NULL)))
+			return -1;
+		if (!dir_ipvs_dest_add(s, &c->gh[i].dest, &dup) && !dup)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- applying ---- */
+
+static bool owned_fn(void *arg, const struct dir_ipvs_svc *svc, const struct dir_ipvs_dest *dest)
+{
+	const struct dir_ipvs_ctl *c = arg;
+	const struct dir_ipvs_svc *s = dir_ipvs_svc_find(&c->cur.table, &svc->key);
+
+	if (!s)
+		return false;
+	return !dest || dir_ipvs_dest_find(s, &dest->key) != NULL;
+}
+
+static const char *hint(const struct dir_ipvs_op *op, int err)
+{
+	switch (err) {
+	case EEXIST: return " (an entry made by someone else: adopting it)";
+	case ESRCH: return " (the service is gone from the kernel)";
+	case ENOENT:
+		if (op->kind == DIR_IPVS_OP_NEW_SVC || op->kind == DIR_IPVS_OP_SET_SVC)
+			return " (scheduler or persistence engine not available in this kernel)";
+		return " (the destination is gone from the kernel)";
+	default: return "";
+	}
+}
+
+static void op_error(struct dir_ipvs_ctl *c, const struct dir_ipvs_desired *d,
+		     const struct dir_ipvs_op *op, int err)
+{
+	const struct dir_ipvs_origin *o = NULL;
+	char ops[256], where[200];
+
+	dir_ipvs_op_str(op, ops, sizeof(ops));
+	if (op->kind == DIR_IPVS_OP_DEL_DEST || op->kind == DIR_IPVS_OP_DEL_SVC) {
+		/* the entry came from the previous config: its origin is there */
+		const struct dir_ipvs_svc *s = dir_ipvs_svc_find(&c->cur.table, &op->svc->key);
+		const struct dir_ipvs_dest *dd = s && op->dest ?
+			dir_ipvs_dest_find(s, &op->dest->key) : NULL;
+
+		if (s)
+			o = dir_ipvs_desired_origin(&c->cur, dd ? dd->tag : s->tag);
+	} else {
+		o = dir_ipvs_desired_origin(d, op->dest ? op->dest->tag : op->svc->tag);
+	}
+	if (!o) {
+		add_error(c, "%s: %s%s", ops, strerror(err), hint(op, err));
+		return;
+	}
+	where_str(c, o->line, where, sizeof(where));
+	add_error(c, "%s: %s %s: %s: %s%s", where,
+		  o->is_rs ? "real_server" : o->is_sorry ? "sorry_server of" : "virtual_server",
+		  o->id, ops, strerror(err), hint(op, err));
+}
+
+/* apply a successful op to the cached kernel view (DEL ops point into it: copy first) */
+static void cache_apply(struct dir_ipvs_ctl *c, const struct dir_ipvs_op *op)
+{
+	struct dir_ipvs_op cp = *op;
+	struct dir_ipvs_svc s;
+	struct dir_ipvs_dest d;
+
+	if (op->kind == DIR_IPVS_OP_DEL_DEST || op->kind == DIR_IPVS_OP_DEL_SVC) {
+		memset(&s, 0, sizeof(s));
+		s.key = op->svc->key;
+		cp.svc = &s;
+		if (op->dest) {
+			d = *op->dest;
+			cp.dest = &d;
+		}
+	}
+	if (dir_ipvs_op_apply(&c->kernel, &cp) < 0)
+		c->kernel_valid = 0;
+}
+
+static int refresh_kernel(struct dir_ipvs_ctl *c)
+{
+	int rc = c->io.dump(c->io.arg, &c->kernel);
+
+	c->kernel_valid = rc == 0;
+	if (rc < 0)
+		add_error(c, "reading the kernel's IPVS table: %s", strerror(-rc));
+	return rc;
+}
+
+/* one reconcile: desired d against the kernel. 1 = retry after a re-dump, 0 done, -1 failed */
+static int apply_round(struct dir_ipvs_ctl *c, struct dir_ipvs_desired *d, size_t *nops,
+		       size_t *nfail, int last)
+{
+	struct dir_ipvs_ops ops = { 0 };
+	int *errs = NULL, rc, redump = 0;
+
+	if (dir_ipvs_diff(&d->table, &c->kernel, owned_fn, c, 0, &ops) < 0)
+		return -1;
+	*nops += ops.n;
+	if (!ops.n) {
+		dir_ipvs_ops_free(&ops);
+		return 0;
+	}
+	errs = calloc(ops.n, sizeof(*errs));
+	if (!errs) {
+		dir_ipvs_ops_free(&ops);
+		return -1;
+	}
+	rc = c->io.apply(c->io.arg, ops.v, ops.n, errs);
+	for (size_t i = 0; i < ops.n; i++) {
+		const struct dir_ipvs_op *op = &ops.v[i];
+
+		if (errs[i] == 0) {
+			cache_apply(c, op);
+			continue;
+		}
+		if (errs[i] < 0) {      /* not sent, or its ack was lost */
+			redump = 1;
+			continue;
+		}
+		(*nfail)++;
+		if (errs[i] == EEXIST || errs[i] == ESRCH ||
+		    (errs[i] == ENOENT && op->dest))
+			redump = 1;
+		if (last || !redump || errs[i] != EEXIST)
+			op_error(c, d, op, errs[i]);
+	}
+	if (rc == -ENOBUFS)
+		tdm_log_warn("ipvs: netlink receive queue overrun: re-reading the kernel table");
+	else if (rc < 0)
+		add_error(c, "sending to the kernel: %s", strerror(-rc));
+	dir_ipvs_ops_free(&ops);
+	free(errs);
+	if (redump || rc == -ENOBUFS) {
+		c->kernel_valid = 0;
+		return last ? -1 : 1;
+	}
+	return rc < 0 || *nfail ? -1 : 0;
+}
+
+int dir_ipvs_ctl_sync(struct dir_ipvs_ctl *c, const char *reason, uint64_t now)
+{
+	struct dir_ipvs_desired d;
+	size_t nops = 0, nfail = 0;
+	uint64_t t0 = tdm_mono_ns();
+	int rc = -1, round;
+
+	errs_clear(c);
+	dir_ipvs_desired_init(&d);
+	if (dir_ipvs_desired_build(&d, c->cfg, weight_fn, sorry_fn, c) < 0 ||
+	    ghosts_merge(c, &d, now) < 0) {
+		add_error(c, "building the desired table: out of memory");
+		dir_ipvs_desired_free(&d);
+		return -1;
+	}
+	for (size_t i = 0; i < d.nproblems; i++) {
+		const struct dir_ipvs_origin *o = dir_ipvs_desired_origin(&d, d.problems[i].tag);
+		char where[200];
+
+		where_str(c, o ? o->line : 0, where, sizeof(where));
+		add_error(c, "%s: %s: %s", where, o ? o->id : "?", d.problems[i].what);
+	}
+	for (round = 0; round < SYNC_ROUNDS; round++) {
+		if (!c->kernel_valid && refresh_kernel(c) < 0)
+			break;
+		rc = apply_round(c, &d, &nops, &nfail, round == SYNC_ROUNDS - 1);
+		if (rc <= 0)
+			break;
+	}
+	/* what was asked for is tandem's now, applied or not (a later sync retries) */
+	dir_ipvs_desired_free(&c->cur);
+	c->cur = d;
+	c->applies++;
+	c->ops_total += nops;
+	if (c->emit && (nops || rc < 0 || d.nproblems || !strcmp(reason, "start"))) {
+		json_object *ev = json_object_new_object();
+
+		json_object_object_add(ev, "type", json_object_new_string("ipvs.apply"));
+		json_object_object_add(ev, "reason", json_object_new_string(reason));
+		json_object_object_add(ev, "ok", json_object_new_boolean(rc == 0 && !d.nproblems));
+		json_object_object_add(ev, "ops", json_object_new_uint64(nops));
+		json_object_object_add(ev, "errors", json_object_new_uint64(c->nerrs_total ?
+				       c->nerrs : 0));
+		json_object_object_add(ev, "rounds", json_object_new_int(round + 1));
+		json_object_object_add(ev, "elapsed_ns", json_object_new_uint64(tdm_mono_ns() - t0));
+		if (c->nerrs)
+			json_object_object_add(ev, "error", json_object_new_string(c->errs[0]));
+		emit(c, ev);
+	}
+	return rc == 0 && !d.nproblems ? 0 : -1;
+}
+
+int dir_ipvs_ctl_start(struct dir_ipvs_ctl *c, const struct tdm_config *cfg, uint64_t now)
+{
+	int rc;
+
+	c->cfg = cfg;
+	if (c->o.flush_on_start && c->io.flush && (rc = c->io.flush(c->io.arg)) < 0)
+		tdm_log_err("ipvs: lvs_flush: %s", strerror(-rc));
+	if (c->o.has_timeouts && c->io.timeouts &&
+	    (rc = c->io.timeouts(c->io.arg, &c->o.timeouts)) < 0)
+		tdm_log_err("ipvs: lvs_timeouts: %s", strerror(-rc));
+	c->kernel_valid = 0;
+	return dir_ipvs_ctl_sync(c, "start", now);
+}
+
+/* drop overrides whose config entry changed, and records of real servers that are gone */
+static void rs_records_reload(struct dir_ipvs_ctl *c, const struct tdm_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nobjs; i++) {
+		const struct tdm_obj *o = &cfg->objs[i];
+		struct dir_ipvs_rs_rec *r;
+
+		if (o->kind != TDM_OBJ_REAL_SERVER || !(r = dir_ipvs_strmap_get(&c->rs, o->id)))
+			continue;
+		r->seen = 1;
+		if (r->ov && r->ov_hash != o->hash) {
+			tdm_log_info("ipvs: %s: its config changed: the runtime %s is dropped",
+				     r->id, r->ov == DIR_IPVS_OV_DRAIN ? "drain" : "weight");
+			r->ov = DIR_IPVS_OV_NONE;
+		}
+	}
+	strmap_prune(&c->rs);
+}
+
+int dir_ipvs_ctl_reload(struct dir_ipvs_ctl *c, const struct tdm_config *new_cfg,
+			uint64_t now)
+{
+	rs_records_reload(c, new_cfg);
+	c->cfg = new_cfg;
+	return dir_ipvs_ctl_sync(c, "reload", now);
+}
+
+void dir_ipvs_ctl_rs_state_set(struct dir_ipvs_ctl *c, const char *rs_id, int up, int weight)
+{
+	struct dir_ipvs_rs_rec *r = strmap_add(&c->rs, rs_id);
+
+	if (!r)
+		return;
+	r->up = up ? 1 : 0;
+	r->weight = weight < 0 ? -1 : weight;
+}
+
+int dir_ipvs_ctl_rs_state(struct dir_ipvs_ctl *c, const char *rs_id, int up, int weight,
+			  uint64_t now)
+{
+	dir_ipvs_ctl_rs_state_set(c, rs_id, up, weight);
+	return dir_ipvs_ctl_sync(c, "rs", now);
+}
+
+void dir_ipvs_ctl_sorry_set(struct dir_ipvs_ctl *c, const char *vs_id, int in)
+{
+	struct dir_ipvs_rs_rec *r = dir_ipvs_strmap_get(&c->sorry, vs_id);
+
+	if (in && !r)
+		strmap_add(&c->sorry, vs_id);
+	else if (!in && r) {
+		for (size_t i = 0; i < c->sorry.cap; i++)
+			if (c->sorry.slot[i])
+				c->sorry.slot[i]->seen = c->sorry.slot[i] != r;
+		strmap_prune(&c->sorry);
+	}
+}
+
+/* ---- overrides ---- */
+
+static int vs_matches(const struct check_vs_conf *vs, const char *want)
+{
+	const char *sp;
+
+	if (!vs->id)
+		return 0;
+	if (!strcasecmp(vs->id, want))
+		return 1;
+	sp = strchr(vs->id, ' ');       /* "tcp 10.0.0.1:80" given as "10.0.0.1:80" */
+	return sp && !strcmp(sp + 1, want);
+}
+
+static int rs_matches(const char *rs_id, const char *vs_id, const char *want)
+{
+	size_t n = strlen(vs_id), w = strlen(want);
+	const char *tail;
+
+	if (strncmp(rs_id, vs_id, n) || rs_id[n] != '/')
+		return 0;
+	tail = rs_id + n + 1;
+	if (!strcmp(tail, want))
+		return 1;
+	/* the address alone: "10.0.0.2" for "10.0.0.2:80", "fd00::2" for "[fd00::2]:80" */
+	if (tail[0] == '[')
+		return !strncmp(tail + 1, want, w) && tail[1 + w] == ']';
+	return !strncmp(tail, want, w) && tail[w] == ':';
+}
+
+int dir_ipvs_ctl_override(struct dir_ipvs_ctl *c, const char *vs, const char *rs,
+			  enum dir_ipvs_override kind, int weight, uint64_t now, char *err,
+			  size_t errlen)
+{
+	const struct check_conf *cc = c->cfg ? c->cfg->check : NULL;
+	const struct check_vs_conf *v = NULL;
+	const struct tdm_obj *hit = NULL;
+	struct dir_ipvs_rs_rec *r;
+	size_t nhit = 0;
+
+	for (size_t i = 0; cc && i < cc->nvs; i++) {
+		if (cc->vs[i] && vs_matches(cc->vs[i], vs)) {
+			v = cc->vs[i];
+			break;
+		}
+	}
+	if (!v) {
+		snprintf(err, errlen, "no virtual server '%s' in the config", vs);
+		return -1;
+	}
+	for (size_t i = 0; i < c->cfg->nobjs; i++) {
+		const struct tdm_obj *o = &c->cfg->objs[i];
+
+		if (o->kind == TDM_OBJ_REAL_SERVER && rs_matches(o->id, v->id, rs)) {
+			hit = o;
+			nhit++;
+		}
+	}
+	if (nhit > 1) {
+		snprintf(err, errlen, "'%s' matches %zu real servers of %s: give the port", rs,
+			 nhit, v->id);
+		return -1;
+	}
+	if (!nhit) {
+		snprintf(err, errlen, "no real server '%s' in virtual server %s", rs, v->id);
+		return -1;
+	}
+	if (kind == DIR_IPVS_OV_WEIGHT && (weight < 0 || weight > 65535)) {
+		snprintf(err, errlen, "weight %d out of range 0..65535", weight);
+		return -1;
+	}
+	r = strmap_add(&c->rs, hit->id);
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->ov = kind;
+	r->ov_weight = weight;
+	r->ov_hash = hit->hash;
+	tdm_log_info("ipvs: %s: %s", hit->id, kind == DIR_IPVS_OV_DRAIN ? "drained by the operator" :
+		     kind == DIR_IPVS_OV_WEIGHT ? "weight set by the operator" :
+		     "enabled by the operator");
+	if (dir_ipvs_ctl_sync(c, "override", now) < 0) {
+		snprintf(err, errlen, "%s", c->nerrs ? c->errs[0] : "the kernel refused the change");
+		return -1;
+	}
+	snprintf(err, errlen, "%s", hit->id);
+	return 0;
+}
+
+/* ---- draining and stop ---- */
+
+int dir_ipvs_ctl_tick(struct dir_ipvs_ctl *c, uint64_t now, uint64_t *next_ns)
+{
+	size_t dropped = 0;
+	uint64_t next = 0;
+
+	*next_ns = 0;
+	if (!c->ngh)
+		return 0;
+	if (now >= c->last_drain_dump + DRAIN_POLL_NS && refresh_kernel(c) == 0)
+		c->last_drain_dump = now;
+	for (size_t i = 0; i < c->ngh;) {
+		struct dir_ipvs_ghost *g = &c->gh[i];
+		const struct dir_ipvs_svc *s = dir_ipvs_svc_find(&c->kernel, &g->svc.key);
+		const struct dir_ipvs_dest *d = s ? dir_ipvs_dest_find(s, &g->dest.key) : NULL;
+		const char *why = NULL;
+
+		if (now >= g->deadline)
+			why = "drain time over";
+		else if (!d)
+			why = "gone from the kernel";
+		else if (c->kernel_valid && d->weight == 0 && d->active_conns == 0 && now > g->since)
+			why = "no active connection";
+		if (!why) {
+			i++;
+			continue;
+		}
+		tdm_log_info("ipvs: %s drained (%s): deleting it", g->id, why);
+		ghost_del(c, i);
+		dropped++;
+	}
+	if (dropped)
+		dir_ipvs_ctl_sync(c, "drain", now);
+	for (size_t i = 0; i < c->ngh; i++)
+		if (!next || c->gh[i].deadline < next)
+			next = c->gh[i].deadline;
+	if (c->ngh && (!next || next > now + DRAIN_POLL_NS))
+		next = now + DRAIN_POLL_NS;
+	*next_ns = next;
+	return 0;
+}
+
+int dir_ipvs_ctl_stop(struct dir_ipvs_ctl *c)
+{
+	struct dir_ipvs_desired empty;
+	size_t nops = 0, nfail = 0;
+	int rc = 0;
+
+	if (c->o.keep_on_stop) {
+		tdm_log_info("ipvs: leaving tandem's entries in the kernel (ipvs_keep_on_stop)");
+		return 0;
+	}
+	if (c->o.flush_on_stop == 1 && c->io.flush) {
+		rc = c->io.flush(c->io.arg);
+		if (rc < 0)
+			tdm_log_err("ipvs: lvs_flush_on_stop: %s", strerror(-rc));
+		return rc < 0 ? -1 : 0;
+	}
+	errs_clear(c);
+	c->ngh = 0;
+	dir_ipvs_desired_init(&empty);
+	for (int round = 0; round < SYNC_ROUNDS; round++) {
+		if (!c->kernel_valid && refresh_kernel(c) < 0) {
+			rc = -1;
+			break;
+		}
+		rc = apply_round(c, &empty, &nops, &nfail, round == SYNC_ROUNDS - 1);
+		if (rc <= 0)
+			break;
+	}
+	tdm_log_info("ipvs: stop: %zu operation(s) removed tandem's entries%s", nops,
+		     rc ? " (with errors)" : "");
+	dir_ipvs_desired_free(&empty);
+	dir_ipvs_desired_free(&c->cur);
+	dir_ipvs_desired_init(&c->cur);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,59 @@
+/* director/ipvs_ctl_int.h - the reconcile engine's internal state, shared by ipvs_ctl.c (the
+ * engine) and ipvs_ctl_status.c (its status report). Not for other modules. */
+#ifndef TANDEM_DIRECTOR_IPVS_CTL_INT_H
+#define TANDEM_DIRECTOR_IPVS_CTL_INT_H
+
+#include "director/ipvs_ctl.h"
+
+/* one real server's runtime state, by object id */
+struct dir_ipvs_rs_rec {
+	char *id;
+	int up;                     /* -1: no verdict yet */
+	int weight;                 /* the checker's weight (-1 out), when up >= 0 */
+	enum dir_ipvs_override ov;
+	int ov_weight;
+	uint64_t ov_hash;           /* the config entry's hash when the override was set */
+	uint8_t seen;
+};
+
+struct dir_ipvs_strmap {
+	struct dir_ipvs_rs_rec **slot;
+	size_t cap, n;
+};
+
+/* a destination being drained: weight 0 until no active connection or the deadline */
+struct dir_ipvs_ghost {
+	struct dir_ipvs_svc svc;    /* attributes only (no destinations) */
+	struct dir_ipvs_dest dest;
+	uint64_t since, deadline;
+	char id[128];               /* the real server's object id, for people */
+};
+
+#define DIR_IPVS_MAX_ERRS 64
+
+struct dir_ipvs_ctl {
+	struct dir_ipvs_io io;
+	struct dir_ipvs_ctl_opts o;
+	const struct tdm_config *cfg;
+	struct dir_ipvs_table kernel;       /* cached kernel view */
+	int kernel_valid;
+	struct dir_ipvs_desired cur;        /* the desired table last applied */
+	struct dir_ipvs_strmap rs, sorry;
+	struct dir_ipvs_ghost *gh;
+	size_t ngh, ghcap;
+	char *errs[DIR_IPVS_MAX_ERRS];
+	size_t nerrs, nerrs_total;
+	uint64_t last_drain_dump;
+	uint64_t applies, ops_total;
+	void (*where)(void *arg, uint32_t line, char *buf, size_t len);
+	void *where_arg;
+	void (*emit)(void *arg, json_object *ev);
+	void *emit_arg;
+};
+
+struct dir_ipvs_rs_rec *dir_ipvs_strmap_get(const struct dir_ipvs_strmap *m, const char *id);
+const struct dir_ipvs_ghost *dir_ipvs_ctl_ghost(const struct dir_ipvs_ctl *c,
+						const struct dir_ipvs_svc_key *sk,
+						const struct dir_ipvs_dest_key *dk);
+
+#endif
