@@ -205,7 +205,8 @@ static int chk_vsg_any(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 	KWA("warmup", N, 1, 1, a_timer, "random delay before the first check, up to this many seconds"), \
 	KWA("delay_loop", N, 1, 1, a_timer1, "seconds between checks (default 60)"), \
 	KWA("alpha", N, 0, 1, a_bool, "start in the failed state"), \
-	KWA("log_all_failures", N, 0, 1, a_bool, "log every failed check")
+	KWA("log_all_failures", N, 0, 1, a_bool, "log every failed check"), \
+	KWA("rise", 0, 1, 1, a_uint1, "tandem: consecutive passes that bring a failed check up (default 1)")
 
 static const struct tdm_kw url_kws[] = {
 	KWA("path", N | TDM_KW_REQUIRED, 1, 1, a_str, "URL path to request"),
@@ -228,6 +229,12 @@ static const struct tdm_kw http_kws[] = {
 	KWA("http_protocol", N, 1, 1, a_http, "1.0, 1.0C (with Connection: close) or 1.1"),
 	KW0("enable_sni", N, "send SNI in the TLS handshake"),
 	KWA("fast_recovery", N, 0, 1, a_bool, "check all URLs at once on recovery"),
+	KWA("verify_peer", 0, 0, 1, a_bool, "tandem: verify the server certificate and host name (SSL_GET)"),
+	KWA("ca_file", 0, 1, 1, a_path, "tandem: CA certificates (PEM) for verify_peer"),
+	KWA("ca_path", 0, 1, 1, a_path, "tandem: directory of hashed CA certificates for verify_peer"),
+	KWA("sni_name", 0, 1, 1, a_str, "tandem: TLS server name sent and verified (default: virtualhost with enable_sni)"),
+	KWA("client_cert", 0, 1, 1, a_path, "tandem: client certificate (PEM)"),
+	KWA("client_key", 0, 1, 1, a_path, "tandem: client key (PEM)"),
 	KWB("url", N | TDM_KW_REQUIRED, url_block, "a URL to check (repeatable)"),
 };
 static const struct tdm_block http_block = {
@@ -296,7 +303,9 @@ static const struct tdm_block file_block = {
 	KWA("retry", N, 1, 1, a_uint, "default retry of the checkers"), \
 	KWA("delay_before_retry", N, 1, 1, a_timer, "default delay_before_retry of the checkers"), \
 	KWA("warmup", N, 1, 1, a_timer, "default warmup of the checkers"), \
-	KWA("delay_loop", N, 1, 1, a_timer1, "default seconds between checks (60)")
+	KWA("delay_loop", N, 1, 1, a_timer1, "default seconds between checks (60)"), \
+	KWA("rise", 0, 1, 1, a_uint1, "tandem: default rise of the checkers"), \
+	KWA("slowstart", 0, 1, 1, a_timer, "tandem: after recovery the weight ramps up linearly over this many seconds")
 
 static const struct tdm_kw rs_kws[] = {
 	KWA("weight", N, 1, 1, a_rs_weight, "IPVS weight (default 1)"),

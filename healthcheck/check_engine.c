@@ -182,12 +182,8 @@ static void rs_eval(struct check_engine *e, struct eng_rs *r, const char *reason
 static void ramp_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct eng_rs *r = w->data;
-	char buf[64];
 
-	snprintf(buf, sizeof(buf), "slowstart %.0f%%",
-	         r->rc.slowstart_us > 0 ? 100.0 * (double)(now_us(r->eng) - r->st.up_since_us) /
-	         (double)r->rc.slowstart_us : 100.0);
-	rs_eval(r->eng, r, r->st.ramping ? buf : "slowstart done");
+	rs_eval(r->eng, r, r->st.ramping ? "ramp" : "slowstart done");
 }
 
 /* ---- attempts ---- */
@@ -275,8 +271,15 @@ static void attempt_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	c->running = 1;
-	/* backstop deadline: the types bound themselves by connect_timeout; this catches the rest */
-	schedule(c, (double)c->spec.connect_timeout_us / 1e6 + 0.5);
+	/* backstop deadline: the types bound themselves by connect_timeout (per URL for HTTP);
+	 * this catches the rest */
+	{
+		size_t n = 1;
+		if ((c->spec.kind == CHECK_HTTP || c->spec.kind == CHECK_SSL) &&
+		    c->spec.conf->u.http.nurls > 1)
+			n = c->spec.conf->u.http.nurls;
+		schedule(c, (double)c->spec.connect_timeout_us / 1e6 * (double)n + 0.5);
+	}
 }
 
 /* ---- building / reload ---- */

@@ -1,15 +1,497 @@
-/* healthcheck/chk_http.c - HTTP_GET / SSL_GET (placeholder until the libcurl checker lands). */
+/* healthcheck/chk_http.c - HTTP_GET and SSL_GET on libcurl's multi interface driven by the
+ * engine's libev loop (curl_multi_socket_action): each url { path, digest, status_code, regex,
+ * regex_no_match, virtualhost } is fetched in turn on a fresh connection and all must pass.
+ * Body and headers are bounded in size, the whole exchange by connect_timeout. SSL_GET verifies
+ * the peer only when asked (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key). */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include "healthcheck/check_int.h"
+
+#define HTTP_MAX_BODY    (1024 * 1024)
+#define HTTP_MAX_HEADERS (64 * 1024)
+
+struct http_glob {              /* one per engine */
+	CURLM *multi;
+	struct ev_loop *loop;
+	ev_timer timer;
+};
+
+struct http_sock {
+	ev_io io;
+	struct http_glob *g;
+	curl_socket_t fd;
+};
+
+struct http_priv {
+	CURL *easy;
+	struct curl_slist *hdrs, *connect_to;
+	struct http_glob *g;
+	size_t url;                 /* index of the URL in progress */
+	EVP_MD_CTX *md5;
+	char *body;                 /* kept only when the URL has a regex */
+	size_t body_len, body_cap, total, hdr_bytes;
+	char abort_why[96];
+	char err[CURL_ERROR_SIZE];
+	regex_t *re;                /* per URL, compiled on first use */
+	uint8_t *re_state;          /* 0 not compiled, 1 ok, 2 bad */
+	size_t nre;
+};
+
+static void check_done_msgs(struct http_glob *g);
+
+/* reason text (cut to fit) */
+__attribute__((format(printf, 3, 4)))
+static void say(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- libev <-> curl multi ---- */
+
+static void sock_cb_ev(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct http_sock *s = w->data;
+	struct http_glob *g = s->g;
+	int running, flags = (revents & EV_READ ? CURL_CSELECT_IN : 0) |
+	                     (revents & EV_WRITE ? CURL_CSELECT_OUT : 0);
+
+	curl_multi_socket_action(g->multi, s->fd, flags, &running);
+	check_done_msgs(g);
+}
+
+static int curl_sock_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct http_glob *g = userp;
+	struct http_sock *s = socketp;
+	int ev = (what & CURL_POLL_IN ? EV_READ : 0) | (what & CURL_POLL_OUT ? EV_WRITE : 0);
+
+	if (what == CURL_POLL_REMOVE) {
+		if (s) {
+			ev_io_stop(g->loop, &s->io);
+			free(s);
+			curl_multi_assign(g->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -1;
+		s->g = g;
+		s->fd = fd;
+		ev_io_init(&s->io, sock_cb_ev, fd, ev);
+		s->io.data = s;
+		curl_multi_assign(g->multi, fd, s);
+	} else {
+		ev_io_stop(g->loop, &s->io);
+		ev_io_set(&s->io, fd, ev);
+	}
+	ev_io_start(g->loop, &s->io);
+	return 0;
+}
+
+static void timer_cb_ev(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct http_glob *g = w->data;
+	int running;
+
+	curl_multi_socket_action(g->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done_msgs(g);
+}
+
+static int curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct http_glob *g = userp;
+
+	ev_timer_stop(g->loop, &g->timer);
+	if (timeout_ms >= 0) {
+		/* milliseconds -> seconds as a double (never an integer division) */
+		ev_timer_set(&g->timer, (double)timeout_ms / 1000.0, 0.);
+		ev_timer_start(g->loop, &g->timer);
+	}
+	return 0;
+}
+
+static struct http_glob *glob_get(struct chk_inst *c)
+{
+	void **slot = chk_kctx(c);
+	struct http_glob *g = *slot;
+	static int curl_ready;
+
+	if (g)
+		return g;
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT))
+			return NULL;
+		curl_ready = 1;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->multi = curl_multi_init();
+	if (!g->multi) {
+		free(g);
+		return NULL;
+	}
+	g->loop = chk_loop(c);
+	ev_timer_init(&g->timer, timer_cb_ev, 0., 0.);
+	g->timer.data = g;
+	curl_multi_setopt(g->multi, CURLMOPT_SOCKETFUNCTION, curl_sock_cb);
+	curl_multi_setopt(g->multi, CURLMOPT_SOCKETDATA, g);
+	curl_multi_setopt(g->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
+	curl_multi_setopt(g->multi, CURLMOPT_TIMERDATA, g);
+	*slot = g;
+	return g;
+}
+
+static void http_fini(void **kctx)
+{
+	struct http_glob *g = *kctx;
+
+	if (!g)
+		return;
+	ev_timer_stop(g->loop, &g->timer);
+	curl_multi_cleanup(g->multi);
+	free(g);
+	*kctx = NULL;
+}
+
+/* ---- one URL ---- */
+
+static void easy_end(struct chk_inst *c)
+{
+	struct http_priv *p = c->priv;
+
+	if (p->easy) {
+		curl_multi_remove_handle(p->g->multi, p->easy);
+		curl_easy_cleanup(p->easy);
+		p->easy = NULL;
+	}
+	curl_slist_free_all(p->hdrs);
+	p->hdrs = NULL;
+	curl_slist_free_all(p->connect_to);
+	p->connect_to = NULL;
+	if (p->md5) {
+		EVP_MD_CTX_free(p->md5);
+		p->md5 = NULL;
+	}
+	free(p->body);
+	p->body = NULL;
+	p->body_len = p->body_cap = p->total = p->hdr_bytes = 0;
+}
+
+static size_t write_cb(char *data, size_t sz, size_t n, void *arg)
+{
+	struct chk_inst *c = arg;
+	struct http_priv *p = c->priv;
+	const struct check_url *u = &c->spec.conf->u.http.urls[p->url];
+	size_t len = sz * n;
+
+	p->total += len;
+	if (p->total > HTTP_MAX_BODY) {
+		snprintf(p->abort_why, sizeof(p->abort_why), "body longer than %d bytes", HTTP_MAX_BODY);
+		return 0;
+	}
+	if (p->md5)
+		EVP_DigestUpdate(p->md5, data, len);
+	if (u->regex) {
+		if (p->body_len + len + 1 > p->body_cap) {
+			size_t cap = p->body_cap ? p->body_cap : 4096;
+			while (cap < p->body_len + len + 1)
+				cap *= 2;
+			char *b = realloc(p->body, cap);
+			if (!b) {
+				snprintf(p->abort_why, sizeof(p->abort_why), "out of memory");
+				return 0;
+			}
+			p->body = b;
+			p->body_cap = cap;
+		}
+		memcpy(p->body + p->body_len, data, len);
+		p->body_len += len;
+		p->body[p->body_len] = '\0';
+	}
+	return len;
+}
+
+static size_t header_cb(char *data, size_t sz, size_t n, void *arg)
+{
+	struct chk_inst *c = arg;
+	struct http_priv *p = c->priv;
+
+	p->hdr_bytes += sz * n;
+	if (p->hdr_bytes > HTTP_MAX_HEADERS) {
+		snprintf(p->abort_why, sizeof(p->abort_why), "headers longer than %d bytes", HTTP_MAX_HEADERS);
+		return 0;
+	}
+	return sz * n;
+}
+
+static int sockopt_cb(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	struct chk_inst *c = arg;
+
+	if (c->spec.fwmark >= 0) {
+		unsigned mark = (unsigned)c->spec.fwmark;
+		if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)))
+			return CURL_SOCKOPT_ERROR;
+	}
+	return CURL_SOCKOPT_OK;
+}
+
+static int url_start(struct chk_inst *c, char *why, size_t len)
+{
+	struct http_priv *p = c->priv;
+	const struct chk_spec *s = &c->spec;
+	const struct check_url *u = &s->conf->u.http.urls[p->url];
+	const char *proto = s->conf->u.http.http_protocol;
+	const char *vhost = u->virtualhost ? u->virtualhost : s->virtualhost;
+	const char *name = s->sni_name ? s->sni_name :
+	                   (s->conf->u.http.enable_sni && vhost ? vhost : NULL);
+	int ssl = s->kind == CHECK_SSL, v6 = s->addr.ss_family == AF_INET6;
+	char url[1024], buf[512];
+	CURL *e;
+
+	p->abort_why[0] = p->err[0] = '\0';
+	e = p->easy = curl_easy_init();
+	if (!e) {
+		say(why, len, "curl_easy_init failed");
+		return -1;
+	}
+	snprintf(url, sizeof(url), "%s://%s%s%s:%d%s%s", ssl ? "https" : "http",
+	         name || !v6 ? "" : "[", name ? name : s->host, name || !v6 ? "" : "]", s->port,
+	         u->path && u->path[0] == '/' ? "" : "/", u->path ? u->path : "");
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	if (name) {
+		snprintf(buf, sizeof(buf), "%s:%d:%s%s%s:%d", name, s->port, v6 ? "[" : "", s->host,
+		         v6 ? "]" : "", s->port);
+		/* the URL names the server; the connection goes to the real server's address */
+		p->connect_to = curl_slist_append(NULL, buf);
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, p->connect_to);
+	}
+	if (vhost) {
+		snprintf(buf, sizeof(buf), "Host: %s", vhost);
+		p->hdrs = curl_slist_append(p->hdrs, buf);
+	}
+	if (proto && !strcmp(proto, "1.0C"))
+		p->hdrs = curl_slist_append(p->hdrs, "Connection: close");
+	if (p->hdrs)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->hdrs);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, proto && !strcmp(proto, "1.1") ?
+	                 CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_1_0);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "tandem-check");
+	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->err);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, ssl ? "https" : "http");
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(s->connect_timeout_us / 1000));
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(s->connect_timeout_us / 1000));
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, c);
+	if (s->blen && s->conf->has_bindto) {
+		char a[64];
+		const struct tdm_addr *b = &s->conf->bindto;
+		inet_ntop(b->family, &b->u, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "host!%s", a);
+		curl_easy_setopt(e, CURLOPT_INTERFACE, buf);
+	} else if (s->bind_if) {
+		snprintf(buf, sizeof(buf), "if!%s", s->bind_if);
+		curl_easy_setopt(e, CURLOPT_INTERFACE, buf);
+	}
+	if (s->conf->bind_port > 0)
+		curl_easy_setopt(e, CURLOPT_LOCALPORT, (long)s->conf->bind_port);
+	if (ssl) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, s->verify_peer ? 1L : 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, s->verify_peer ? 2L : 0L);
+		if (s->ca_file)
+			curl_easy_setopt(e, CURLOPT_CAINFO, s->ca_file);
+		if (s->ca_path)
+			curl_easy_setopt(e, CURLOPT_CAPATH, s->ca_path);
+		if (s->client_cert)
+			curl_easy_setopt(e, CURLOPT_SSLCERT, s->client_cert);
+		if (s->client_key)
+			curl_easy_setopt(e, CURLOPT_SSLKEY, s->client_key);
+	}
+	if (u->digest) {
+		p->md5 = EVP_MD_CTX_new();
+		if (!p->md5 || !EVP_DigestInit_ex(p->md5, EVP_md5(), NULL)) {
+			say(why, len, "MD5 unavailable");
+			easy_end(c);
+			return -1;
+		}
+	}
+	if (curl_multi_add_handle(p->g->multi, e) != CURLM_OK) {
+		say(why, len, "curl_multi_add_handle failed");
+		easy_end(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* verdict of one finished URL: 1 pass, 0 fail (text in why) */
+static int url_verdict(struct chk_inst *c, CURLcode res, char *why, size_t len)
+{
+	struct http_priv *p = c->priv;
+	const struct chk_spec *s = &c->spec;
+	const struct check_url *u = &s->conf->u.http.urls[p->url];
+	const char *kind = s->kind == CHECK_SSL ? "HTTPS" : "HTTP";
+	const char *path = u->path ? u->path : "/";
+	long code = 0;
+	int ok = 0;
+
+	if (res != CURLE_OK) {
+		say(why, len, "%s GET %s from %s: %s", kind, path, s->target,
+		         p->abort_why[0] ? p->abort_why : p->err[0] ? p->err : curl_easy_strerror(res));
+		return 0;
+	}
+	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (!u->nstatus)
+		ok = code >= 200 && code <= 299;
+	for (size_t i = 0; i < u->nstatus; i++)
+		if (code >= u->status[i].lo && code <= u->status[i].hi)
+			ok = 1;
+	if (!ok) {
+		say(why, len, "%s %ld from %s for %s", kind, code, s->target, path);
+		return 0;
+	}
+	if (u->digest && p->md5) {
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned dl = 0;
+		char hex[2 * EVP_MAX_MD_SIZE + 1];
+		EVP_DigestFinal_ex(p->md5, d, &dl);
+		for (unsigned i = 0; i < dl; i++)
+			snprintf(hex + 2 * i, 3, "%02x", d[i]);
+		if (strcasecmp(hex, u->digest)) {
+			say(why, len, "%s %ld from %s for %s: body MD5 %s, expected %s", kind, code,
+			         s->target, path, hex, u->digest);
+			return 0;
+		}
+	}
+	if (u->regex) {
+		int m;
+		if (p->re_state[p->url] == 0) {
+			p->re_state[p->url] = regcomp(&p->re[p->url], u->regex, REG_EXTENDED | REG_NOSUB) ? 2 : 1;
+		}
+		if (p->re_state[p->url] == 2) {
+			say(why, len, "%s GET %s: regex '%s' does not compile", kind, path, u->regex);
+			return 0;
+		}
+		m = regexec(&p->re[p->url], p->body ? p->body : "", 0, NULL, 0) == 0;
+		if (m == (int)u->regex_no_match) {
+			say(why, len, "%s %ld from %s for %s: body %s regex '%s'", kind, code,
+			         s->target, path, m ? "matches" : "does not match", u->regex);
+			return 0;
+		}
+	}
+	say(why, len, "%s %ld from %s for %s", kind, code, s->target, path);
+	return 1;
+}
+
+static void check_done_msgs(struct http_glob *g)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(g->multi, &left))) {
+		struct chk_inst *c = NULL;
+		struct http_priv *p;
+		char why[192];
+		int ok;
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
+		if (!c || !(p = c->priv) || p->easy != m->easy_handle)
+			continue;
+		ok = url_verdict(c, m->data.result, why, sizeof(why));
+		easy_end(c);
+		if (ok && p->url + 1 < c->spec.conf->u.http.nurls) {
+			p->url++;
+			if (url_start(c, why, sizeof(why)) == 0)
+				continue;
+			ok = 0;
+		}
+		chk_done(c, ok, why);
+	}
+}
+
+/* ---- checker ops ---- */
 
 static int http_start(struct chk_inst *c, char *why, size_t len)
 {
-	snprintf(why, len, "%s is not implemented yet", check_kind_names[c->spec.kind]);
-	return -1;
+	struct http_priv *p = c->priv;
+	size_t nu = c->spec.conf->u.http.nurls;
+
+	if (!nu) {
+		say(why, len, "%s: no url", check_kind_names[c->spec.kind]);
+		return -1;
+	}
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p || !(p->re = calloc(nu, sizeof(*p->re))) || !(p->re_state = calloc(nu, 1))) {
+			if (p)
+				free(p->re);
+			free(p);
+			say(why, len, "out of memory");
+			return -1;
+		}
+		p->nre = nu;
+		c->priv = p;
+	}
+	p->g = glob_get(c);
+	if (!p->g) {
+		say(why, len, "libcurl multi unavailable");
+		return -1;
+	}
+	p->url = 0;
+	return url_start(c, why, len);
 }
 
 static void http_stop(struct chk_inst *c)
 {
+	if (c->priv)
+		easy_end(c);
 }
 
-const struct chk_ops chk_http_ops = { .name = "HTTP_GET", .start = http_start, .stop = http_stop };
+static int http_same(const struct chk_spec *a, const struct chk_spec *b)
+{
+	return a->conf->u.http.nurls == b->conf->u.http.nurls;   /* the rest is in the key */
+}
+
+static void http_free(struct chk_inst *c)
+{
+	struct http_priv *p = c->priv;
+
+	if (!p)
+		return;
+	easy_end(c);
+	for (size_t i = 0; i < p->nre; i++)
+		if (p->re_state[i] == 1)
+			regfree(&p->re[i]);
+	free(p->re);
+	free(p->re_state);
+	free(p);
+	c->priv = NULL;
+}
+
+const struct chk_ops chk_http_ops = {
+	.name = "HTTP_GET", .start = http_start, .stop = http_stop, .same = http_same,
+	.free = http_free, .fini = http_fini,
+};
