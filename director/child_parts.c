@@ -30,12 +30,7 @@ static void hold_stop(struct dir_part_ctx *ctx)
 
 extern const struct dir_part_ops vrrp_part_ops;    /* vrrp/vrrp_child.c */
 
-static const struct dir_part_ops part_check = {
-	.name = "check", .part = TDM_PART_CHECK,
-	.kinds = K(TDM_OBJ_VS_GROUP) | K(TDM_OBJ_VIRTUAL_SERVER) | K(TDM_OBJ_REAL_SERVER) |
-	         K(TDM_OBJ_CHECKER),
-	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
-};
+extern const struct dir_part_ops check_part_ops;   /* healthcheck/check_child.c */
 
 static const struct dir_part_ops part_sync = {
 	.name = "sync", .part = TDM_PART_SYNC,
@@ -49,5 +44,5 @@ static const struct dir_part_ops part_snmp = {
 	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
 };
 
-const struct dir_part_ops *const dir_parts[4] = { &vrrp_part_ops, &part_check, &part_sync,
+const struct dir_part_ops *const dir_parts[4] = { &vrrp_part_ops, &check_part_ops, &part_sync,
                                                   &part_snmp };

@@ -14,6 +14,8 @@
 	X(ctl_cmd_reload) \
 	X(ctl_cmd_events) \
 	X(ctl_cmd_ping) \
+	X(ctl_cmd_ipvs) \
+	X(ctl_cmd_rs) \
 	X(ctl_cmd_test_echo)
 
 #define CTL_DECLARE(sym) extern const struct ctl_cmd sym;
