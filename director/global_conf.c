@@ -304,6 +304,8 @@ static const struct tdm_kw global_kws[] = {
 	KW0("lvs_flush", N, "flush IPVS at startup"),
 	KWA("lvs_flush_on_stop", N, 0, 1, a_vs, "flush IPVS at shutdown: [VS] only tandem's services"),
 	KWA("lvs_flush_onstop", N | TDM_KW_DEPRECATED, 0, 1, a_vs, "old spelling of lvs_flush_on_stop"),
+	KWA("ipvs_drain_time", N, 1, 1, a_timer, "seconds a removed real server stays at weight 0 before deletion (default 30; 0 = delete at once)"),
+	KW0("ipvs_keep_on_stop", N, "leave tandem's IPVS entries in the kernel when tandemd stops"),
 	KWC("lvs_timeouts", N, chk_lvs_timeouts, "IPVS timeouts [tcp S] [tcpfin S] [udp S], 1..2678400"),
 	KWC("lvs_sync_daemon", N, sync_conf_lvs_sync_daemon_check,
 	    "kernel sync daemon: <interface> [[inst] <instance>] [id 0..255] [maxlen 1..65507] [port 1..65535] [ttl 1..255] [group <addr>]"),
