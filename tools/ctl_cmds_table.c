@@ -16,6 +16,7 @@
 	X(ctl_cmd_ping) \
 	X(ctl_cmd_ipvs) \
 	X(ctl_cmd_rs) \
+	X(ctl_cmd_checks) \
 	X(ctl_cmd_test_echo)
 
 #define CTL_DECLARE(sym) extern const struct ctl_cmd sym;
