@@ -3,6 +3,7 @@
  * the part's object kinds, answers heartbeats, forwarded control commands (child_cmd.c) and
  * sends events to the parent. */
 #include "director/child_parts.h"
+#include "director/child_feed.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,6 +28,7 @@ struct child_state {
 	ev_io io;
 	ev_signal sig_term;
 	struct tdm_ipc_msg *msg;
+	struct dir_child_feed *feed;    /* event feed (parts with on_event) */
 };
 
 struct diff_acc {
@@ -169,6 +171,13 @@ static void on_parent(struct ev_loop *loop, ev_io *w, int revents)
 			dir_child_command(&cs->ctx, cs->started, cs->test_hooks, cs->msg->hdr.arg,
 			                  cs->msg->data, cs->msg->hdr.len);
 			break;
+		case TDM_IPC_FEED:
+			if (cs->msg->fd >= 0 && cs->started && !cs->feed)
+				cs->feed = dir_child_feed_attach(&cs->ctx, cs->msg->fd);
+			else if (cs->msg->fd >= 0)
+				close(cs->msg->fd);
+			cs->msg->fd = -1;
+			break;
 		case TDM_IPC_STOP:
 			tdm_log_info("stopping on the parent's request");
 			cs->exit_code = 0;
@@ -233,6 +242,7 @@ void dir_child_main(const struct dir_part_ops *ops, int sock, unsigned log_flags
 
 	ev_run(loop, 0);
 
+	dir_child_feed_close(cs.feed);
 	if (cs.started)
 		ops->stop(&cs.ctx);
 	tdm_config_free(cs.cfg);

@@ -35,6 +35,14 @@ struct dir_part_ops {
 	 * internal error (the client then gets an error reply). The reply must serialize to at
 	 * most TDM_IPC_MAX bytes. See docs/control.md. */
 	int (*command)(struct dir_part_ctx *ctx, json_object *req, json_object **reply);
+	/* optional: the event feed (director/evfeed.h). event_types: NULL-terminated type
+	 * prefixes of the bus events this part wants ("" = all). on_event is called, in order,
+	 * with {"type":"feed.state","replay":true,"last_seq":N,"status":{status reply}}, then
+	 * the retained events of those types with seq <= N (replayed), then each new one;
+	 * "feed.state" with replay false refreshes the status after daemon/child/config events.
+	 * ev is borrowed. Called only after start. */
+	const char *const *event_types;
+	void (*on_event)(struct dir_part_ctx *ctx, json_object *ev);
 };
 
 /* given to the hooks */

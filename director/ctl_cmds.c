@@ -9,6 +9,7 @@
 #include "director/ctl_forward.h"
 #include "director/daemon.h"
 #include "director/evbus.h"
+#include "director/evfeed.h"
 #include "director/notify_fifo.h"
 #include "director/version.h"
 #include "lib/mono.h"
@@ -175,6 +176,8 @@ void dir_ctl_dispatch(struct dir_daemon *d, struct dir_ctl_client *cl, json_obje
 		cmd_reload(d, cl);
 	} else if (!strcmp(cmd, "events")) {
 		cmd_events(d, cl, req);
+	} else if (!strcmp(cmd, "metrics")) {
+		dir_ctl_reply(cl, dir_metrics_json(d));
 	} else if (!strcmp(cmd, "test-emit")) {
 		cmd_test_emit(d, cl, req);
 	} else if (dir_fwd_dispatch(d, cl, req, cmd) < 0) {

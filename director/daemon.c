@@ -16,6 +16,7 @@
 #include "director/ctl_forward.h"
 #include "director/ctl_server.h"
 #include "director/evbus.h"
+#include "director/evfeed.h"
 #include "director/notify_fifo.h"
 #include "lib/log.h"
 #include "lib/mono.h"
@@ -63,6 +64,7 @@ static void cleanup(struct dir_daemon *d, int owner)
 	else if (d->pid_fd >= 0)
 		close(d->pid_fd);
 	d->pid_fd = -1;
+	dir_feed_free(d);
 	dir_evbus_free(d->bus);
 	d->bus = NULL;
 	tdm_canon_free(&d->canon);

@@ -107,6 +107,7 @@ struct dir_daemon {
 	struct dir_fwd_req *fwd_reqs;   /* control requests forwarded to children (ctl_forward.c) */
 	uint64_t fwd_next_id;
 	int is_child;               /* set in a forked child before it frees the parent state */
+	struct dir_feed *feed;      /* event feed to children + the metrics view (evfeed.c) */
 };
 
 /* tandemd_main.c helpers live there; the rest: */

@@ -13,6 +13,7 @@
 #include "director/child_parts.h"
 #include "director/ctl_forward.h"
 #include "director/evbus.h"
+#include "director/evfeed.h"
 #include "lib/ipc.h"
 #include "lib/log.h"
 #include "lib/mono.h"
@@ -39,6 +40,7 @@ static void child_closed(struct dir_child *ch)
 	close(ch->sock);
 	ch->sock = -1;
 	dir_fwd_child_gone(ch);         /* its pending control requests fail now */
+	dir_feed_child_gone(ch);
 }
 
 static void child_event(struct dir_child *ch, const char *text)
@@ -89,8 +91,10 @@ static void on_child_io(struct ev_loop *loop, ev_io *w, int revents)
 		case TDM_IPC_READY:
 			ch->last_pong_mono = tdm_mono_ns();
 			ch->generation = ipc_buf.hdr.arg;
-			if (ch->state == DIR_CHILD_STARTING)
+			if (ch->state == DIR_CHILD_STARTING) {
 				ch->state = DIR_CHILD_RUNNING;
+				dir_feed_state_changed(ch->d);
+			}
 			break;
 		case TDM_IPC_EVENT:
 			child_event(ch, ipc_buf.data);
@@ -182,6 +186,7 @@ int dir_sup_start(struct dir_child *ch)
 	json_object_object_add(ev, "pid", json_object_new_int(pid));
 	dir_evbus_emit(d->bus, ev);
 	dir_sup_send_config(ch);
+	dir_feed_child_start(ch);
 	return 0;
 }
 
@@ -324,6 +329,8 @@ void dir_sup_init(struct dir_daemon *d)
 		ev_init(&ch->restart_timer, on_restart_timer);
 		ch->restart_timer.data = ch;
 	}
+	if (dir_feed_init(d) < 0)
+		tdm_log_err("event feed: out of memory; children get no events");
 	ev_timer_init(&d->hb_timer, on_heartbeat, hb, hb);
 	d->hb_timer.data = d;
 	ev_timer_start(d->loop, &d->hb_timer);

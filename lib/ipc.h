@@ -21,6 +21,8 @@ enum tdm_ipc_type {
 	TDM_IPC_COMMAND,     /* parent->child: arg = request id; payload = the client's control
 	                      * request object (JSON), for a command the child's part declares */
 	TDM_IPC_REPLY,       /* child->parent: arg = the request id; payload = the reply object */
+	TDM_IPC_FEED,        /* parent->child: fd = the child's end of its event feed socket
+	                      * (director/evfeed.h), for parts with event_types/on_event */
 };
 
 struct tdm_ipc_hdr {
