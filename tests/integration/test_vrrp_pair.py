@@ -1,0 +1,109 @@
+"""Two tandemd on one bridge (namespaces a and b): election, VIP ownership, hard failover
+(kill -9, link down), graceful stop (priority 0), preemption and nopreempt, status."""
+
+import signal
+import pytest
+
+from tandem import wait_until
+from vrrp_util import has_vip, inst_status, lan, vrrp_conf, wait_state, drops_total
+
+VIP = "10.9.0.100/24"
+
+
+def start_pair(netns, bridge, tandemd, prio_a=200, prio_b=100, extra_a="", extra_b="",
+               **kw):
+    a, b = lan(netns, bridge)
+    da = tandemd(vrrp_conf(prio=prio_a, extra=extra_a, router_id="a", **kw), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=prio_b, extra=extra_b, router_id="b", **kw), ns=b, name="b")
+    return a, b, da, db
+
+
+def test_elect_one_master_vip_on_it(netns, bridge, tandemd):
+    a, b, da, db = start_pair(netns, bridge, tandemd)
+    ev = wait_state(da, "MASTER")
+    assert ev["prio"] == 200 and ev["reason"] in ("master_down", "preempt_delay")
+    wait_state(db, "BACKUP")
+    assert has_vip(a, VIP) and not has_vip(b, VIP)
+    # b hears a as master; a is master itself
+    st_b = inst_status(db)
+    assert st_b["state"] == "BACKUP"
+    assert st_b["master"]["address"] == "10.9.0.1" and st_b["master"]["priority"] == 200
+    assert st_b["priority"] == 100 and st_b["priority_configured"] == 100
+    assert any(p["address"] == "10.9.0.1" and p["priority"] == 200 for p in st_b["peers"])
+    st_a = inst_status(da)
+    assert st_a["state"] == "MASTER" and st_a["counters"]["tx"] > 0
+    assert drops_total(st_a) == 0 and drops_total(st_b) == 0
+    # the backup never was master: its one transition is INIT -> BACKUP
+    assert st_b["counters"]["transitions"] == 1
+
+
+def test_hard_failover_kill9(netns, bridge, tandemd):
+    a, b, da, db = start_pair(netns, bridge, tandemd)
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    da.kill()                       # SIGKILL to the whole process group: no priority 0
+    ev = wait_state(db, "MASTER")
+    assert ev["reason"] == "master_down"
+    assert has_vip(b, VIP)
+
+
+def test_hard_failover_link_down(netns, bridge, tandemd):
+    a, b, da, db = start_pair(netns, bridge, tandemd)
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    a.ip("link", "set", "eth0", "down")
+    ev = wait_state(db, "MASTER")
+    assert ev["reason"] == "master_down"
+    assert has_vip(b, VIP)
+    wait_state(da, "FAULT")
+    assert not has_vip(a, VIP)
+    # link back: a recovers and, with the higher priority, preempts
+    a.ip("link", "set", "eth0", "up")
+    ev = wait_state(da, "MASTER", since=wait_state(da, "FAULT")["seq"])
+    assert has_vip(a, VIP)
+
+
+def test_graceful_stop_priority0(netns, bridge, tandemd):
+    a, b, da, db = start_pair(netns, bridge, tandemd)
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    da.signal(signal.SIGTERM)
+    ev = wait_state(db, "MASTER", timeout=5)
+    assert ev["reason"] == "master_left"    # after skew, not Master_Down
+    da.proc.wait(10)
+    assert not has_vip(a, VIP)              # a clean stop leaves nothing behind
+    assert has_vip(b, VIP)
+
+
+def test_preemption(netns, bridge, tandemd):
+    a, b, da, db = start_pair(netns, bridge, tandemd)
+    wait_state(da, "MASTER")
+    da.stop()
+    wait_state(db, "MASTER")
+    seq = db.wait_event({"type": "vrrp.state", "to": "MASTER"})["seq"]
+    da.start()
+    ev = wait_state(da, "MASTER")
+    assert ev["reason"] == "master_down"    # b's adverts are lower: discarded, a preempts
+    ev = wait_state(db, "BACKUP", since=seq)
+    assert ev["reason"] == "higher_priority"
+    assert has_vip(a, VIP) and not has_vip(b, VIP)
+
+
+def test_nopreempt(netns, bridge, tandemd):
+    a, b, da, db = start_pair(netns, bridge, tandemd, extra_a="    nopreempt",
+                              extra_b="    nopreempt")
+    wait_state(da, "MASTER")
+    da.stop()
+    ev_b = wait_state(db, "MASTER")
+    da.start()
+    wait_state(da, "BACKUP")
+    # a, though higher, follows b: let 15 of b's adverts (five Master_Down intervals) pass
+    def adverts_from_b():
+        peers = [p for p in inst_status(da)["peers"] if p["address"] == "10.9.0.2"]
+        return peers[0]["adverts"] if peers else 0
+    n0 = adverts_from_b()
+    wait_until(lambda: adverts_from_b() >= n0 + 15, timeout=10, what="15 adverts from b")
+    assert inst_status(da)["state"] == "BACKUP"
+    assert inst_status(db)["state"] == "MASTER"
+    assert has_vip(b, VIP) and not has_vip(a, VIP)
+    assert ev_b["to"] == "MASTER"
