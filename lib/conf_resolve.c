@@ -15,7 +15,6 @@
 #include "lib/conf_int.h"
 
 #define MAX_EXPAND_DEPTH 64
-#define MAX_FILE_SIZE (1ul << 30)
 
 /* a source of lines: a file's text, or the lines of a multi-line parameter value */
 struct lsrc {
@@ -27,7 +26,14 @@ struct lsrc {
 	dev_t dev;
 	ino_t ino;
 	struct lsrc *up;
+	/* files are read in blocks: p..end is the unread part of buf */
+	int fd;             /* -1: the whole text is in memory */
+	char *buf;
+	size_t cap;
+	int eof;
 };
+
+#define READ_BLOCK (256u * 1024u)
 
 struct openblk {
 	char kw[48];
@@ -254,16 +260,64 @@ static void feed(struct rsv *r, uint32_t file, uint32_t line)
 
 /* ---- line sources ---- */
 
-/* next raw line of s (comments stripped for files); 0 at the end */
+/* read more of a streamed file into s->buf; 0 ok, -1 at the end (or on a read error) */
+static int refill(struct rsv *r, struct lsrc *s)
+{
+	size_t keep = (size_t)(s->end - s->p);
+	ssize_t k;
+
+	if (s->fd < 0 || s->eof)
+		return -1;
+	if (s->p != s->buf) {
+		memmove(s->buf, s->p, keep);
+		s->p = s->buf;
+		s->end = s->buf + keep;
+	}
+	if (keep + READ_BLOCK / 2 > s->cap) {
+		s->cap = s->cap ? s->cap * 2 : READ_BLOCK;
+		s->buf = tdm_xrealloc(s->buf, s->cap);
+		s->p = s->buf;
+		s->end = s->buf + keep;
+	}
+	do
+		k = read(s->fd, s->buf + keep, s->cap - keep);
+	while (k < 0 && errno == EINTR);
+	if (k <= 0) {
+		if (k < 0)
+			rdiag(r, TDM_SEV_ERROR, s->file, s->line + 1, 0, "read error: %s",
+			      strerror(errno));
+		s->eof = 1;
+		return -1;
+	}
+	s->end += k;
+	return 0;
+}
+
+/* next raw line of s (comments stripped for files); 0 at the end. The line stays valid until
+ * the next call on s. */
 static int next_raw(struct rsv *r, struct lsrc *s, const char **line, size_t *n)
 {
 	const char *nl, *p;
-	size_t len;
+	size_t len, scanned = 0, dropped = 0;
 
-	if (s->p >= s->end)
+	for (;;) {
+		nl = s->end > s->p + scanned ?
+		     memchr(s->p + scanned, '\n', (size_t)(s->end - s->p) - scanned) : NULL;
+		if (nl)
+			break;
+		scanned = (size_t)(s->end - s->p);
+		if (s->fd >= 0 && scanned > r->opts.max_line_len) {
+			/* far too long: drop what we have, keep looking for its end */
+			dropped += scanned;
+			s->p = s->end;
+			scanned = 0;
+		}
+		if (refill(r, s) < 0)
+			break;
+	}
+	if (s->p >= s->end && !dropped)
 		return 0;
 	p = s->p;
-	nl = memchr(p, '\n', (size_t)(s->end - p));
 	len = nl ? (size_t)(nl - p) : (size_t)(s->end - p);
 	s->p = nl ? nl + 1 : s->end;
 	if (!s->is_file) {
@@ -272,7 +326,7 @@ static int next_raw(struct rsv *r, struct lsrc *s, const char **line, size_t *n)
 		return 1;
 	}
 	s->line++;
-	if (len > r->opts.max_line_len) {
+	if (len + dropped > r->opts.max_line_len) {
 		rdiag(r, TDM_SEV_ERROR, s->file, s->line, 1,
 		      "line longer than %zu bytes (the line length limit); line ignored",
 		      r->opts.max_line_len);
@@ -318,53 +372,20 @@ static void process(struct rsv *r, struct lsrc *s, const char *text, size_t n, u
 
 /* ---- include ---- */
 
-static int read_whole(const char *path, char **buf, size_t *len, struct stat *st)
+/* open a config file for reading: a regular file (or anything but a directory) */
+static int open_conf(const char *path, struct stat *st)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t got = 0;
-	char *b;
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0)
-		goto fail;
-	if (S_ISDIR(st->st_mode)) {
-		errno = EISDIR;
-		goto fail;
+	if (fstat(fd, st) < 0 || S_ISDIR(st->st_mode)) {
+		if (S_ISDIR(st->st_mode))
+			errno = EISDIR;
+		close(fd);
+		return -1;
 	}
-	if ((size_t)st->st_size > MAX_FILE_SIZE) {
-		errno = EFBIG;
-		goto fail;
-	}
-	b = malloc((size_t)st->st_size + 1);
-	if (!b)
-		tdm_conf_oom();
-	for (;;) {
-		ssize_t k;
-
-		if (got == (size_t)st->st_size) {
-			/* the file may have grown: stop at the size fstat reported */
-			break;
-		}
-		k = read(fd, b + got, (size_t)st->st_size - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			free(b);
-			goto fail;
-		}
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	b[got] = '\0';
-	close(fd);
-	*buf = b;
-	*len = got;
-	return 0;
-fail:
-	close(fd);
-	return -1;
+	return fd;
 }
 
 static char *dir_of(const char *path)
@@ -386,25 +407,23 @@ static char *dir_of(const char *path)
 	return real;
 }
 
-static uint32_t run_file(struct rsv *r, uint32_t fidx, const char *path, char *buf, size_t len,
+static uint32_t run_file(struct rsv *r, uint32_t fidx, const char *path, int fd,
                          const struct stat *st)
 {
 	struct lsrc s = { 0 };
-	char *dir = path ? dir_of(path) : NULL;
+	char *dir = dir_of(path);
 
-	s.p = buf;
-	s.end = buf + len;
+	s.fd = fd;
 	s.file = fidx;
 	s.is_file = 1;
-	s.dir = dir ? dir : r->cwd;
-	if (st) {
-		s.dev = st->st_dev;
-		s.ino = st->st_ino;
-	}
+	s.dir = dir;
+	s.dev = st->st_dev;
+	s.ino = st->st_ino;
 	s.up = r->top;
 	r->top = &s;
 	run_source(r, &s);
 	r->top = s.up;
+	free(s.buf);
 	free(dir);
 	return s.line ? s.line : 1;
 }
@@ -456,12 +475,10 @@ static void do_include(struct rsv *r, struct lsrc *s, uint32_t line)
 		const char *path = g.gl_pathv[i];
 		struct stat st;
 		struct lsrc *up;
-		size_t len;
-		char *buf;
 		uint32_t fidx;
-		int loop = 0;
+		int loop = 0, fd = open_conf(path, &st);
 
-		if (read_whole(path, &buf, &len, &st) < 0) {
+		if (fd < 0) {
 			int e = errno;
 
 			if (e == ENOENT && has_wildcard(path) && !strict_wild)
@@ -476,20 +493,20 @@ static void do_include(struct rsv *r, struct lsrc *s, uint32_t line)
 		if (loop) {
 			rdiag(r, TDM_SEV_ERROR, s->file, line, t->v[1].col,
 			      "include loop: '%s' is already being read", path);
-			free(buf);
+			close(fd);
 			continue;
 		}
 		if (r->inc_depth >= r->opts.max_include_depth) {
 			rdiag(r, TDM_SEV_ERROR, s->file, line, t->v[1].col,
 			      "includes nested deeper than %d levels", r->opts.max_include_depth);
-			free(buf);
+			close(fd);
 			continue;
 		}
 		fidx = add_file(r, path);
 		r->inc_depth++;
-		run_file(r, fidx, path, buf, len, &st);
+		run_file(r, fidx, path, fd, &st);
 		r->inc_depth--;
-		free(buf);
+		close(fd);
 	}
 	globfree(&g);
 	free(pattern);
@@ -524,6 +541,7 @@ static void define(struct rsv *r, struct lsrc *s, const char *text, size_t n, si
 	const char *v = text + 2 + nl;
 	size_t vlen = n - 2 - nl;
 	struct tdm_buf val = { 0 };
+	char *name;
 	long bs;
 
 	while (vlen && (*v == ' ' || *v == '\t'))
@@ -535,6 +553,10 @@ static void define(struct rsv *r, struct lsrc *s, const char *text, size_t n, si
 		tdm_params_set(&r->params, text + 1, nl, v, vlen);
 		return;
 	}
+	/* the following lines may overwrite this one in the read buffer: copy the name */
+	name = strndup(text + 1, nl);
+	if (!name)
+		tdm_conf_oom();
 	tdm_buf_put(&val, v, (size_t)bs);
 	for (;;) {
 		const char *ln;
@@ -542,8 +564,7 @@ static void define(struct rsv *r, struct lsrc *s, const char *text, size_t n, si
 
 		if (!next_raw(r, s, &ln, &ll)) {
 			rdiag(r, TDM_SEV_ERROR, s->file, s->line, 1,
-			      "multi-line definition of $%.*s ends with '\\' at the end of input",
-			      (int)nl, text + 1);
+			      "multi-line definition of $%s ends with '\\' at the end of input", name);
 			break;
 		}
 		bs = trailing_backslash(ln, ll);
@@ -551,15 +572,15 @@ static void define(struct rsv *r, struct lsrc *s, const char *text, size_t n, si
 			tdm_buf_putc(&val, '\n');
 		tdm_buf_put(&val, ln, bs < 0 ? ll : (size_t)bs);
 		if (val.len > r->opts.max_line_len * 64) {
-			rdiag(r, TDM_SEV_ERROR, s->file, s->line, 1,
-			      "definition of $%.*s is too long", (int)nl, text + 1);
+			rdiag(r, TDM_SEV_ERROR, s->file, s->line, 1, "definition of $%s is too long", name);
 			break;
 		}
 		if (bs < 0)
 			break;
 	}
-	tdm_params_set(&r->params, text + 1, nl, val.p ? val.p : "", val.len);
+	tdm_params_set(&r->params, name, nl, val.p ? val.p : "", val.len);
 	tdm_buf_free(&val);
+	free(name);
 }
 
 static void generate(struct rsv *r, struct lsrc *s, const char *text, size_t n, uint32_t col0,
@@ -567,7 +588,7 @@ static void generate(struct rsv *r, struct lsrc *s, const char *text, size_t n, 
 {
 	struct tdm_gen g;
 	const char *err = NULL;
-	char **saved;
+	char **saved, *copy;
 	size_t i, k;
 	uint32_t line = s->line;
 
@@ -575,11 +596,19 @@ static void generate(struct rsv *r, struct lsrc *s, const char *text, size_t n, 
 		rdiag(r, TDM_SEV_ERROR, s->file, line, col0, "%s", err);
 		return;
 	}
+	/* each round may read further lines of s (a definition continued with '\'), which can
+	 * move this line in the read buffer: work on a copy */
+	copy = malloc(n + 1);
+	if (!copy)
+		tdm_conf_oom();
+	memcpy(copy, text, n);
+	text = copy;
 	if (g.nrows > r->opts.max_lines) {
 		rdiag(r, TDM_SEV_ERROR, s->file, line, col0,
 		      "generator would produce %zu lines, more than the limit of %zu", g.nrows,
 		      r->opts.max_lines);
 		tdm_gen_free(&g);
+		free(copy);
 		return;
 	}
 	saved = calloc(g.nvars, sizeof(*saved));
@@ -618,6 +647,7 @@ static void generate(struct rsv *r, struct lsrc *s, const char *text, size_t n, 
 	}
 	free(saved);
 	tdm_gen_free(&g);
+	free(copy);
 }
 
 static void process(struct rsv *r, struct lsrc *s, const char *text, size_t n, uint32_t col0,
@@ -733,6 +763,7 @@ again:
 
 			vs.p = sub.p;
 			vs.end = sub.p + sub.len;
+			vs.fd = -1;
 			vs.file = s->file;
 			vs.line = line;
 			vs.dir = src_dir(s);
@@ -880,6 +911,7 @@ int tdm_conf_resolve_mem(const char *name, const char *text, size_t len,
 	s.dir = r.cwd;
 	s.dev = (dev_t)-1;
 	s.ino = (ino_t)-1;
+	s.fd = -1;
 	r.top = &s;
 	run_source(&r, &s);
 	r.top = NULL;
@@ -891,20 +923,20 @@ int tdm_conf_resolve(const char *path, const struct tdm_conf_opts *opts, struct 
 {
 	struct rsv r;
 	struct stat st;
-	char *buf;
-	size_t len;
 	uint32_t eof;
+	int fd;
 
 	memset(out, 0, sizeof(*out));
 	rsv_init(&r, opts, diags);
 	add_file(&r, path);
-	if (read_whole(path, &buf, &len, &st) < 0) {
+	fd = open_conf(path, &st);
+	if (fd < 0) {
 		rdiag(&r, TDM_SEV_FATAL, 0, 0, 0, "cannot read configuration file: %s",
 		      strerror(errno));
 		return rsv_finish(&r, out, 1);
 	}
-	eof = run_file(&r, 0, path, buf, len, &st);
-	free(buf);
+	eof = run_file(&r, 0, path, fd, &st);
+	close(fd);
 	return rsv_finish(&r, out, eof);
 }
 

@@ -445,6 +445,54 @@ static void test_include_errors(void **state)
 	done(&r);
 }
 
+/* a file read in blocks gives the same result as the same text in memory, also with lines
+ * across block boundaries and a line far longer than the limit */
+static void test_file_blocks(void **state)
+{
+	struct tdm_conf_opts o = { 0 };
+	struct res a, b;
+	struct tdm_buf_s { char *p; size_t n; } t = { NULL, 0 };
+	FILE *f = open_memstream(&t.p, &t.n);
+	char path[256];
+	int i;
+
+	for (i = 0; i < 30000; i++) {
+		fprintf(f, "stmt_%d arg%d \"quoted %d\" # comment\n", i, i * 7, i);
+		if (i == 12345) {
+			int k;
+
+			fputs("long ", f);
+			for (k = 0; k < 300000; k++)
+				fputc('x', f);
+			fputs(" end\n", f);
+		}
+		if (i == 20000)
+			fputs("$M= \\\n  ml_a \\\n  ml_b\n$M\n", f);
+	}
+	fputs("last_line_without_newline", f);
+	fclose(f);
+	put("blocks.conf", t.p);
+	o.max_line_len = 100000;
+	resolve_file(&a, "blocks.conf", &o);
+	snprintf(path, sizeof(path), "%s/blocks.conf", tmpdir);
+	tdm_diags_init(&b.d);
+	b.rc = tdm_conf_resolve_mem(path, t.p, t.n, &o, &b.c, &b.d);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(b.rc, 0);
+	assert_int_equal(a.d.nerr, 1);
+	assert_int_equal(b.d.nerr, 1);
+	assert_int_equal(a.d.v[0].line, 12347);
+	assert_non_null(strstr(a.d.v[0].msg, "longer than 100000 bytes"));
+	assert_int_equal(a.c.nlines, 30003);
+	assert_string_equal(a.c.text, b.c.text);
+	assert_memory_equal(a.c.origin, b.c.origin, a.c.nlines * sizeof(*a.c.origin));
+	assert_non_null(strstr(a.c.text, "\nml_a\nml_b\n"));
+	assert_non_null(strstr(a.c.text, "\nlast_line_without_newline\n"));
+	done(&a);
+	done(&b);
+	free(t.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test_setup_teardown(test_include, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_include_errors, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_file_blocks, setup_dir, teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
