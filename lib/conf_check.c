@@ -485,6 +485,58 @@ static void check_stmt(struct tdm_conf_ctx *ctx, struct tdm_cnode *n, int depth)
 		check_block(ctx, d->sub, n, depth + 1);
 }
 
+/* edit distance, bounded: names longer than 63 characters are not compared */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	unsigned row[64], i, j, la = (unsigned)strlen(a), lb = (unsigned)strlen(b);
+
+	if (la > 63 || lb > 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		unsigned diag = row[0], tmp;
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			unsigned best = diag + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			diag = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/* the block's keyword closest to an unknown one, if it is close (a typo) */
+static const char *suggest(const struct tdm_block *b, const char *kw)
+{
+	const char *best = NULL;
+	unsigned bestd = 99, limit = (unsigned)strlen(kw) / 4 + 1;
+	size_t i;
+
+	if (limit > 3)
+		limit = 3;
+	for (i = 0; i < b->nkws; i++) {
+		const char *name = b->kws[i].name;
+		unsigned d;
+
+		if (!name || !strcmp(name, "*"))
+			continue;
+		d = edit_distance(kw, name);
+		if (d < bestd) {
+			bestd = d;
+			best = name;
+		}
+	}
+	return bestd <= limit ? best : NULL;
+}
+
 static void check_block(struct tdm_conf_ctx *ctx, const struct tdm_block *b,
                         struct tdm_cnode *blk, int depth)
 {
@@ -499,13 +551,18 @@ static void check_block(struct tdm_conf_ctx *ctx, const struct tdm_block *b,
 		int k = kw_lookup(x, n->kw);
 
 		if (k < 0) {
+			const char *near = ctx->nunknown++ < 1000 ? suggest(b, n->kw) : NULL;
+			char hint[128] = "";
+
+			if (near)
+				snprintf(hint, sizeof(hint), "; did you mean '%s'?", near);
 			n->def = NULL;
 			if (ctx->opts.lenient)
-				tdm_conf_warn(ctx, n, -1, "unknown keyword '%s' in %s (ignored)", n->kw,
-				              blk->parent ? bname : "the top level");
+				tdm_conf_warn(ctx, n, -1, "unknown keyword '%s' in %s (ignored)%s", n->kw,
+				              blk->parent ? bname : "the top level", hint);
 			else
-				tdm_conf_err(ctx, n, -1, "unknown keyword '%s' in %s", n->kw,
-				             blk->parent ? bname : "the top level");
+				tdm_conf_err(ctx, n, -1, "unknown keyword '%s' in %s%s", n->kw,
+				             blk->parent ? bname : "the top level", hint);
 			continue;
 		}
 		n->def = &b->kws[k];

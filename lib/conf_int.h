@@ -139,6 +139,7 @@ struct tdm_conf_ctx {
 	size_t bmap_cap, bmap_n;
 	uint32_t stamp;
 	size_t nfatal0;
+	size_t nunknown;            /* unknown keywords so far (suggestions for the first ones) */
 };
 
 /* the diagnostic position of a node's token (argi -1 = keyword) */

@@ -186,6 +186,8 @@ static void test_int(void **state)
 
 	clean(IF "priority 255\n");
 	one_diag(IF "vrrp x\n", TDM_SEV_ERROR, 2, 1, "unknown keyword 'vrrp' in the top level");
+	one_diag(IF "priorty 5\n", TDM_SEV_ERROR, 2, 1,
+	         "unknown keyword 'priorty' in the top level; did you mean 'priority'?");
 	one_diag(IF "priority  300\n", TDM_SEV_ERROR, 2, 11, "expected <priority> 1..255, got '300'");
 	one_diag(IF "priority 0x10x\n", TDM_SEV_ERROR, 2, 10, "expected <priority> 1..255, got '0x10x'");
 	load(&r, IF "priority 0x10\nmany 1 2 3 4\n", 0);
