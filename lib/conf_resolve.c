@@ -1,75 +1,17 @@
 /* lib/conf_resolve.c - stage 1 of the config front end: read the config file and its includes,
  * apply @id conditionals, $PARAMETER definitions and substitution, ~SEQ/~LST generators,
  * comments, quoting and line continuations, and write the flat canonical text (one statement
- * per line) with its origin map (file, line and the column of each token). */
+ * per line) with its origin map (file, line and the column of each token). Where the lines
+ * come from (files, includes) is conf_source.c. */
 #include <errno.h>
-#include <fcntl.h>
-#include <glob.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include "lib/conf_int.h"
+#include "lib/conf_rsv.h"
 
-#define MAX_EXPAND_DEPTH 64
-
-/* a source of lines: a file's text, or the lines of a multi-line parameter value */
-struct lsrc {
-	const char *p, *end;
-	uint32_t file;
-	uint32_t line;      /* line number of the last line returned (files count up) */
-	int is_file;
-	const char *dir;    /* directory for relative includes and ${_PWD}; NULL = cwd */
-	dev_t dev;
-	ino_t ino;
-	struct lsrc *up;
-	/* files are read in blocks: p..end is the unread part of buf */
-	int fd;             /* -1: the whole text is in memory */
-	char *buf;
-	size_t cap;
-	int eof;
-};
-
-#define READ_BLOCK (256u * 1024u)
-
-struct openblk {
-	char kw[48];
-	uint32_t file, line, col;
-};
-
-struct rsv {
-	struct tdm_conf_opts opts;
-	char conf_id[256];
-	struct tdm_diags *diags;
-	struct tdm_buf text;
-	struct tdm_origin *origin;
-	size_t nlines, ocap;
-	uint32_t **tcols;       /* per line: offset into cols (as a pointer value until the end) */
-	uint32_t *cols;
-	size_t ncols, colcap;
-	char **files;
-	size_t nfiles, fcap;
-	struct tdm_params params;
-	struct openblk stack[TDM_CONF_MAX_DEPTH];
-	int depth;
-	int pending_ok;
-	struct openblk last;    /* the last plain statement, for "{" on the next line */
-	int fatal;
-	int inc_depth;
-	size_t gen_iters;       /* generator iterations so far (bounded by max_lines) */
-	size_t exp_lines;       /* lines read from multi-line parameter values (same bound) */
-	size_t subst_bytes;     /* bytes produced by substitution (bounded by 256 x max_lines) */
-	struct lsrc *top;
-	char *cwd;
-	struct tdm_toks toks;
-};
-
-static void rdiag(struct rsv *r, enum tdm_sev sev, uint32_t file, uint32_t line, uint32_t col,
-                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void rdiag(struct rsv *r, enum tdm_sev sev, uint32_t file, uint32_t line, uint32_t col,
+void tdm_rsv_diag(struct rsv *r, enum tdm_sev sev, uint32_t file, uint32_t line, uint32_t col,
                   const char *fmt, ...)
 {
 	char *msg = NULL;
@@ -86,7 +28,7 @@ static void rdiag(struct rsv *r, enum tdm_sev sev, uint32_t file, uint32_t line,
 		r->fatal = 1;
 }
 
-static uint32_t add_file(struct rsv *r, const char *name)
+uint32_t tdm_rsv_add_file(struct rsv *r, const char *name)
 {
 	if (r->nfiles == r->fcap) {
 		r->fcap = r->fcap ? r->fcap * 2 : 8;
@@ -103,7 +45,7 @@ static uint32_t add_file(struct rsv *r, const char *name)
 static int new_line(struct rsv *r, uint32_t file, uint32_t line, uint32_t col)
 {
 	if (r->nlines >= r->opts.max_lines) {
-		rdiag(r, TDM_SEV_FATAL, file, line, col,
+		tdm_rsv_diag(r, TDM_SEV_FATAL, file, line, col,
 		      "the configuration expands to more than %zu lines (the line limit)",
 		      r->opts.max_lines);
 		return -1;
@@ -147,7 +89,7 @@ static void copy_kw(struct openblk *b, const char *kw, uint32_t file, uint32_t l
 static void push_block(struct rsv *r, const struct openblk *b)
 {
 	if (r->depth >= TDM_CONF_MAX_DEPTH) {
-		rdiag(r, TDM_SEV_FATAL, b->file, b->line, b->col,
+		tdm_rsv_diag(r, TDM_SEV_FATAL, b->file, b->line, b->col,
 		      "blocks nested deeper than %d levels", TDM_CONF_MAX_DEPTH);
 		return;
 	}
@@ -238,14 +180,14 @@ static void feed(struct rsv *r, uint32_t file, uint32_t line)
 				push_block(r, &r->last);
 				r->pending_ok = 0;
 			} else {
-				rdiag(r, TDM_SEV_ERROR, file, line, k->col,
+				tdm_rsv_diag(r, TDM_SEV_ERROR, file, line, k->col,
 				      "'{' without a keyword before it");
 			}
 		} else {
 			if (i > start)
 				emit_stmt(r, start, i, 0, 0, file, line);
 			if (r->depth == 0)
-				rdiag(r, TDM_SEV_ERROR, file, line, k->col,
+				tdm_rsv_diag(r, TDM_SEV_ERROR, file, line, k->col,
 				      "'}' without a matching '{'");
 			else
 				emit_close(r, file, line, k->col);
@@ -258,282 +200,8 @@ static void feed(struct rsv *r, uint32_t file, uint32_t line)
 	}
 }
 
-/* ---- line sources ---- */
-
-/* read more of a streamed file into s->buf; 0 ok, -1 at the end (or on a read error) */
-static int refill(struct rsv *r, struct lsrc *s)
-{
-	size_t keep = (size_t)(s->end - s->p);
-	ssize_t k;
-
-	if (s->fd < 0 || s->eof)
-		return -1;
-	if (s->p != s->buf) {
-		memmove(s->buf, s->p, keep);
-		s->p = s->buf;
-		s->end = s->buf + keep;
-	}
-	if (keep + READ_BLOCK / 2 > s->cap) {
-		s->cap = s->cap ? s->cap * 2 : READ_BLOCK;
-		s->buf = tdm_xrealloc(s->buf, s->cap);
-		s->p = s->buf;
-		s->end = s->buf + keep;
-	}
-	do
-		k = read(s->fd, s->buf + keep, s->cap - keep);
-	while (k < 0 && errno == EINTR);
-	if (k <= 0) {
-		if (k < 0)
-			rdiag(r, TDM_SEV_ERROR, s->file, s->line + 1, 0, "read error: %s",
-			      strerror(errno));
-		s->eof = 1;
-		return -1;
-	}
-	s->end += k;
-	return 0;
-}
-
-/* next raw line of s (comments stripped for files); 0 at the end. The line stays valid until
- * the next call on s. */
-static int next_raw(struct rsv *r, struct lsrc *s, const char **line, size_t *n)
-{
-	const char *nl, *p;
-	size_t len, scanned = 0, dropped = 0;
-
-	for (;;) {
-		nl = s->end > s->p + scanned ?
-		     memchr(s->p + scanned, '\n', (size_t)(s->end - s->p) - scanned) : NULL;
-		if (nl)
-			break;
-		scanned = (size_t)(s->end - s->p);
-		if (s->fd >= 0 && scanned > r->opts.max_line_len) {
-			/* far too long: drop what we have, keep looking for its end */
-			dropped += scanned;
-			s->p = s->end;
-			scanned = 0;
-		}
-		if (refill(r, s) < 0)
-			break;
-	}
-	if (s->p >= s->end && !dropped)
-		return 0;
-	p = s->p;
-	len = nl ? (size_t)(nl - p) : (size_t)(s->end - p);
-	s->p = nl ? nl + 1 : s->end;
-	if (!s->is_file) {
-		*line = p;
-		*n = len;
-		return 1;
-	}
-	s->line++;
-	if (len + dropped > r->opts.max_line_len) {
-		rdiag(r, TDM_SEV_ERROR, s->file, s->line, 1,
-		      "line longer than %zu bytes (the line length limit); line ignored",
-		      r->opts.max_line_len);
-		len = 0;
-	} else if (memchr(p, '\0', len)) {
-		rdiag(r, TDM_SEV_ERROR, s->file, s->line,
-		      (uint32_t)((const char *)memchr(p, '\0', len) - p) + 1,
-		      "NUL byte in the configuration; line ignored");
-		len = 0;
-	}
-	if (len && p[len - 1] == '\r')
-		len--;
-	*line = p;
-	*n = tdm_lex_strip_comment(p, len);
-	return 1;
-}
-
-/* does s[0..n) end with an unescaped '\' (after trailing blanks)? returns its offset or -1 */
-static long trailing_backslash(const char *s, size_t n)
-{
-	size_t k = 0;
-
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (!n || s[n - 1] != '\\')
-		return -1;
-	while (k < n && s[n - 1 - k] == '\\')
-		k++;
-	return (k % 2) ? (long)(n - 1) : -1;
-}
-
-static const char *src_dir(const struct lsrc *s)
-{
-	for (; s; s = s->up)
-		if (s->is_file)
-			return s->dir;
-	return NULL;
-}
-
-static void run_source(struct rsv *r, struct lsrc *s);
 static void process(struct rsv *r, struct lsrc *s, const char *text, size_t n, uint32_t col0,
                     int depth);
-
-/* ---- include ---- */
-
-/* open a config file for reading: a regular file (or anything but a directory) */
-static int open_conf(const char *path, struct stat *st)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) < 0 || S_ISDIR(st->st_mode)) {
-		if (S_ISDIR(st->st_mode))
-			errno = EISDIR;
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static char *dir_of(const char *path)
-{
-	char *real = realpath(path, NULL), *slash;
-
-	if (!real) {
-		real = strdup(path);
-		if (!real)
-			tdm_conf_oom();
-	}
-	slash = strrchr(real, '/');
-	if (slash == real)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(real, ".");
-	return real;
-}
-
-static uint32_t run_file(struct rsv *r, uint32_t fidx, const char *path, int fd,
-                         const struct stat *st)
-{
-	struct lsrc s = { 0 };
-	char *dir = dir_of(path);
-
-	s.fd = fd;
-	s.file = fidx;
-	s.is_file = 1;
-	s.dir = dir;
-	s.dev = st->st_dev;
-	s.ino = st->st_ino;
-	s.up = r->top;
-	r->top = &s;
-	run_source(r, &s);
-	r->top = s.up;
-	free(s.buf);
-	free(dir);
-	return s.line ? s.line : 1;
-}
-
-static int has_wildcard(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
-static void do_include(struct rsv *r, struct lsrc *s, uint32_t line)
-{
-	struct tdm_toks *t = &r->toks;
-	const char *kw = t->store.p + t->v[0].off;
-	const char *dir = src_dir(s);
-	char *pattern = NULL;
-	glob_t g;
-	size_t i;
-	int rc, strict_wild = !strcmp(kw, "includew") || !strcmp(kw, "includea");
-
-	if (t->n != 2 || t->v[1].kind != TDM_TOK_WORD) {
-		rdiag(r, TDM_SEV_ERROR, s->file, line, t->v[0].col,
-		      "'%s' takes exactly one file name or pattern", kw);
-		return;
-	}
-	if (r->opts.no_include) {
-		rdiag(r, TDM_SEV_ERROR, s->file, line, t->v[0].col, "'%s' is disabled here", kw);
-		return;
-	}
-	{
-		const char *pat = t->store.p + t->v[1].off;
-
-		if (pat[0] != '/' && dir) {
-			if (asprintf(&pattern, "%s/%s", dir, pat) < 0)
-				tdm_conf_oom();
-		} else {
-			pattern = strdup(pat);
-			if (!pattern)
-				tdm_conf_oom();
-		}
-	}
-	rc = glob(pattern, GLOB_BRACE | GLOB_NOCHECK, NULL, &g);
-	if (rc != 0) {
-		rdiag(r, TDM_SEV_ERROR, s->file, line, t->v[1].col, "'%s %s': cannot expand",
-		      kw, pattern);
-		free(pattern);
-		return;
-	}
-	for (i = 0; i < g.gl_pathc && !r->fatal; i++) {
-		const char *path = g.gl_pathv[i];
-		struct stat st;
-		struct lsrc *up;
-		uint32_t fidx;
-		int loop = 0, fd = open_conf(path, &st);
-
-		if (fd < 0) {
-			int e = errno;
-
-			if (e == ENOENT && has_wildcard(path) && !strict_wild)
-				continue;   /* a pattern that matched nothing */
-			rdiag(r, TDM_SEV_ERROR, s->file, line, t->v[1].col,
-			      "cannot read include file '%s': %s", path, strerror(e));
-			continue;
-		}
-		for (up = r->top; up; up = up->up)
-			if (up->is_file && up->dev == st.st_dev && up->ino == st.st_ino)
-				loop = 1;
-		if (loop) {
-			rdiag(r, TDM_SEV_ERROR, s->file, line, t->v[1].col,
-			      "include loop: '%s' is already being read", path);
-			close(fd);
-			continue;
-		}
-		if (r->inc_depth >= r->opts.max_include_depth) {
-			rdiag(r, TDM_SEV_ERROR, s->file, line, t->v[1].col,
-			      "includes nested deeper than %d levels", r->opts.max_include_depth);
-			close(fd);
-			continue;
-		}
-		fidx = add_file(r, path);
-		r->inc_depth++;
-		run_file(r, fidx, path, fd, &st);
-		r->inc_depth--;
-		close(fd);
-	}
-	globfree(&g);
-	free(pattern);
-}
-
-/* ---- the line pipeline ---- */
-
-static int is_include_kw(const char *s)
-{
-	return !strcmp(s, "include") || !strcmp(s, "includer") || !strcmp(s, "includem") ||
-	       !strcmp(s, "includew") || !strcmp(s, "includeb") || !strcmp(s, "includea");
-}
-
-/* include lines keep '{' '}' in their pattern (brace expansion) */
-static int starts_with_include(const char *s, size_t n)
-{
-	size_t w = 0;
-	char kw[10];
-
-	while (w < n && w < 9 && s[w] != ' ' && s[w] != '\t')
-		w++;
-	if (w == n || w > 8)
-		return 0;
-	memcpy(kw, s, w);
-	kw[w] = '\0';
-	return is_include_kw(kw);
-}
 
 /* $NAME=value [\ continued lines] */
 static void define(struct rsv *r, struct lsrc *s, const char *text, size_t n, size_t nl)
@@ -548,7 +216,7 @@ static void define(struct rsv *r, struct lsrc *s, const char *text, size_t n, si
 		v++, vlen--;
 	while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t' || v[vlen - 1] == '\r'))
 		vlen--;
-	bs = trailing_backslash(v, vlen);
+	bs = tdm_rsv_trailing_backslash(v, vlen);
 	if (bs < 0) {
 		tdm_params_set(&r->params, text + 1, nl, v, vlen);
 		return;
@@ -562,17 +230,17 @@ static void define(struct rsv *r, struct lsrc *s, const char *text, size_t n, si
 		const char *ln;
 		size_t ll;
 
-		if (!next_raw(r, s, &ln, &ll)) {
-			rdiag(r, TDM_SEV_ERROR, s->file, s->line, 1,
+		if (!tdm_rsv_next_raw(r, s, &ln, &ll)) {
+			tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, s->line, 1,
 			      "multi-line definition of $%s ends with '\\' at the end of input", name);
 			break;
 		}
-		bs = trailing_backslash(ln, ll);
+		bs = tdm_rsv_trailing_backslash(ln, ll);
 		if (val.len)
 			tdm_buf_putc(&val, '\n');
 		tdm_buf_put(&val, ln, bs < 0 ? ll : (size_t)bs);
 		if (val.len > r->opts.max_line_len * 64) {
-			rdiag(r, TDM_SEV_ERROR, s->file, s->line, 1, "definition of $%s is too long", name);
+			tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, s->line, 1, "definition of $%s is too long", name);
 			break;
 		}
 		if (bs < 0)
@@ -593,7 +261,7 @@ static void generate(struct rsv *r, struct lsrc *s, const char *text, size_t n, 
 	uint32_t line = s->line;
 
 	if (tdm_gen_parse(text, n, &g, &err) < 0) {
-		rdiag(r, TDM_SEV_ERROR, s->file, line, col0, "%s", err);
+		tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, line, col0, "%s", err);
 		return;
 	}
 	/* each round may read further lines of s (a definition continued with '\'), which can
@@ -604,7 +272,7 @@ static void generate(struct rsv *r, struct lsrc *s, const char *text, size_t n, 
 	memcpy(copy, text, n);
 	text = copy;
 	if (g.nrows > r->opts.max_lines) {
-		rdiag(r, TDM_SEV_ERROR, s->file, line, col0,
+		tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, line, col0,
 		      "generator would produce %zu lines, more than the limit of %zu", g.nrows,
 		      r->opts.max_lines);
 		tdm_gen_free(&g);
@@ -622,7 +290,7 @@ static void generate(struct rsv *r, struct lsrc *s, const char *text, size_t n, 
 	}
 	for (i = 0; i < g.nrows && !r->fatal; i++) {
 		if (++r->gen_iters > r->opts.max_lines) {
-			rdiag(r, TDM_SEV_FATAL, s->file, line, col0,
+			tdm_rsv_diag(r, TDM_SEV_FATAL, s->file, line, col0,
 			      "generators run more than %zu times (the line limit)", r->opts.max_lines);
 			break;
 		}
@@ -661,7 +329,7 @@ static void process(struct rsv *r, struct lsrc *s, const char *text, size_t n, u
 	const char *err = NULL;
 
 	if (depth > MAX_EXPAND_DEPTH) {
-		rdiag(r, TDM_SEV_ERROR, s->file, line, col0,
+		tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, line, col0,
 		      "parameters or generators nested deeper than %d levels", MAX_EXPAND_DEPTH);
 		return;
 	}
@@ -685,7 +353,7 @@ again:
 		while (w < n && text[w] != ' ' && text[w] != '\t')
 			w++;
 		if (w == ws) {
-			rdiag(r, TDM_SEV_ERROR, s->file, line, col0, "'@' without a config id");
+			tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, line, col0, "'@' without a config id");
 			goto out;
 		}
 		match = strlen(r->conf_id) == w - ws && !memcmp(text + ws, r->conf_id, w - ws);
@@ -705,7 +373,7 @@ again:
 		}
 	}
 	if (s->is_file && depth == 0 && !substituted && !joined.p) {
-		long bs = trailing_backslash(text, n);
+		long bs = tdm_rsv_trailing_backslash(text, n);
 
 		if (bs >= 0) {
 			/* a statement continued on the next line(s) */
@@ -713,12 +381,12 @@ again:
 			size_t ll;
 
 			tdm_buf_put(&joined, text, (size_t)bs);
-			while (next_raw(r, s, &ln, &ll)) {
-				bs = trailing_backslash(ln, ll);
+			while (tdm_rsv_next_raw(r, s, &ln, &ll)) {
+				bs = tdm_rsv_trailing_backslash(ln, ll);
 				tdm_buf_putc(&joined, ' ');
 				tdm_buf_put(&joined, ln, bs < 0 ? ll : (size_t)bs);
 				if (joined.len > r->opts.max_line_len) {
-					rdiag(r, TDM_SEV_ERROR, s->file, s->line, 1,
+					tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, s->line, 1,
 					      "continued line longer than %zu bytes",
 					      r->opts.max_line_len);
 					goto out;
@@ -738,18 +406,18 @@ again:
 	if (!substituted) {
 		int rc;
 
-		env.pwd = src_dir(s);
+		env.pwd = tdm_rsv_src_dir(s);
 		env.instance = r->conf_id;
 		env.max_len = r->opts.max_line_len * 64;
 		rc = tdm_params_subst(&r->params, &env, text, n, &sub, &err);
 		if (rc < 0) {
-			rdiag(r, TDM_SEV_ERROR, s->file, line, col0, "%s", err);
+			tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, line, col0, "%s", err);
 			goto out;
 		}
 		if (rc > 0) {
 			r->subst_bytes += sub.len;
 			if (r->subst_bytes / 256 > r->opts.max_lines) {
-				rdiag(r, TDM_SEV_FATAL, s->file, line, col0,
+				tdm_rsv_diag(r, TDM_SEV_FATAL, s->file, line, col0,
 				      "parameter substitution produced more than %zu bytes in all",
 				      r->opts.max_lines * 256);
 				goto out;
@@ -766,11 +434,11 @@ again:
 			vs.fd = -1;
 			vs.file = s->file;
 			vs.line = line;
-			vs.dir = src_dir(s);
+			vs.dir = tdm_rsv_src_dir(s);
 			vs.up = s;
-			while (!r->fatal && next_raw(r, &vs, &ln, &ll)) {
+			while (!r->fatal && tdm_rsv_next_raw(r, &vs, &ln, &ll)) {
 				if (++r->exp_lines > r->opts.max_lines) {
-					rdiag(r, TDM_SEV_FATAL, s->file, line, col0,
+					tdm_rsv_diag(r, TDM_SEV_FATAL, s->file, line, col0,
 					      "multi-line parameters expand to more than %zu lines",
 					      r->opts.max_lines);
 					break;
@@ -786,15 +454,15 @@ again:
 			goto again;
 		}
 	}
-	inc = starts_with_include(text, n);
+	inc = tdm_rsv_starts_with_include(text, n);
 	if (tdm_lex_line(text, n, col0, !inc, &r->toks, &lerr) < 0) {
-		rdiag(r, TDM_SEV_ERROR, s->file, line, lerr.col, "%s", lerr.msg);
+		tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, line, lerr.col, "%s", lerr.msg);
 		goto out;
 	}
 	if (lerr.warn)
-		rdiag(r, TDM_SEV_WARN, s->file, line, lerr.warn_col, "%s", lerr.warn);
+		tdm_rsv_diag(r, TDM_SEV_WARN, s->file, line, lerr.warn_col, "%s", lerr.warn);
 	if (inc && r->toks.n) {
-		do_include(r, s, line);
+		tdm_rsv_include(r, s, line);
 		goto out;
 	}
 	feed(r, s->file, line);
@@ -803,12 +471,12 @@ out:
 	tdm_buf_free(&joined);
 }
 
-static void run_source(struct rsv *r, struct lsrc *s)
+void tdm_rsv_run_source(struct rsv *r, struct lsrc *s)
 {
 	const char *ln;
 	size_t ll;
 
-	while (!r->fatal && next_raw(r, s, &ln, &ll))
+	while (!r->fatal && tdm_rsv_next_raw(r, s, &ln, &ll))
 		process(r, s, ln, ll, 1, 0);
 }
 
@@ -857,7 +525,7 @@ static int rsv_finish(struct rsv *r, struct tdm_canon *out, uint32_t eof_line)
 	while (!r->fatal && r->depth > 0) {
 		struct openblk *b = &r->stack[r->depth - 1];
 
-		rdiag(r, TDM_SEV_ERROR, b->file, b->line, b->col,
+		tdm_rsv_diag(r, TDM_SEV_ERROR, b->file, b->line, b->col,
 		      "block '%s' is not closed: expected '}' before the end of the configuration",
 		      b->kw);
 		emit_close(r, 0, eof_line, 1);
@@ -903,7 +571,7 @@ int tdm_conf_resolve_mem(const char *name, const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	rsv_init(&r, opts, diags);
-	add_file(&r, name ? name : "<config>");
+	tdm_rsv_add_file(&r, name ? name : "<config>");
 	s.p = text;
 	s.end = text + len;
 	s.file = 0;
@@ -913,7 +581,7 @@ int tdm_conf_resolve_mem(const char *name, const char *text, size_t len,
 	s.ino = (ino_t)-1;
 	s.fd = -1;
 	r.top = &s;
-	run_source(&r, &s);
+	tdm_rsv_run_source(&r, &s);
 	r.top = NULL;
 	return rsv_finish(&r, out, s.line ? s.line : 1);
 }
@@ -928,14 +596,14 @@ int tdm_conf_resolve(const char *path, const struct tdm_conf_opts *opts, struct 
 
 	memset(out, 0, sizeof(*out));
 	rsv_init(&r, opts, diags);
-	add_file(&r, path);
-	fd = open_conf(path, &st);
+	tdm_rsv_add_file(&r, path);
+	fd = tdm_rsv_open(path, &st);
 	if (fd < 0) {
-		rdiag(&r, TDM_SEV_FATAL, 0, 0, 0, "cannot read configuration file: %s",
+		tdm_rsv_diag(&r, TDM_SEV_FATAL, 0, 0, 0, "cannot read configuration file: %s",
 		      strerror(errno));
 		return rsv_finish(&r, out, 1);
 	}
-	eof = run_file(&r, 0, path, fd, &st);
+	eof = tdm_rsv_run_file(&r, 0, path, fd, &st);
 	close(fd);
 	return rsv_finish(&r, out, eof);
 }
