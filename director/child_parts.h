@@ -27,7 +27,7 @@ struct dir_part_ops {
 	void (*stop)(struct dir_part_ctx *ctx);
 	/* optional (NULL = none): control commands this part answers, NULL-terminated, e.g.
 	 * { "vrrp", NULL }. A command belongs to one part; the parent's own (status, reload,
-	 * events, ping) cannot be taken. */
+	 * events, ping, metrics, test-*) cannot be taken. */
 	const char *const *commands;
 	/* optional: answer one of them, in the child. req is the client's request object
 	 * ({"cmd":"vrrp",...}, borrowed). Set *reply to {"ok":true,...} or
