@@ -56,6 +56,34 @@ void tdm_toks_free(struct tdm_toks *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* character classes, for the fast paths of the scanners */
+#define CL_PLAIN 1u     /* an ordinary word character: copied as it is */
+#define CL_QUOTE 2u     /* needs quoting in canonical text */
+#define CL_COMMENT 4u   /* matters to comment stripping: # ! " ' \\ */
+static unsigned char cls[256];
+
+static void init_classes(void)
+{
+	unsigned c;
+
+	if (cls['a'])
+		return;
+	for (c = 0; c < 256; c++) {
+		int ws = c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+		int special = c == '{' || c == '}' || c == '"' || c == '\'' || c == '\\' || c == '$';
+		unsigned v = 0;
+
+		if (!ws && !special && c != 0)
+			v |= CL_PLAIN;
+		if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '\\' || c == '{' ||
+		    c == '}' || c == '#' || c == '!' || c == '$')
+			v |= CL_QUOTE;
+		if (c == '#' || c == '!' || c == '"' || c == '\'' || c == '\\')
+			v |= CL_COMMENT;
+		cls[c] = (unsigned char)v;
+	}
+}
+
 static int is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
@@ -84,9 +112,12 @@ static int quote_closes(const char *s, size_t n, size_t i)
 size_t tdm_lex_strip_comment(const char *s, size_t n)
 {
 	char q = 0;
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
+	init_classes();
+	while (i < n && !(cls[(unsigned char)s[i]] & CL_COMMENT))
+		i++;
+	for (; i < n; i++) {
 		char c = s[i];
 
 		if (q) {
@@ -186,6 +217,7 @@ int tdm_lex_line(const char *s, size_t n, uint32_t col0, int braces, struct tdm_
 {
 	size_t i = 0;
 
+	init_classes();
 	err->warn = NULL;
 	out->n = 0;
 	out->store.len = 0;
@@ -207,6 +239,15 @@ int tdm_lex_line(const char *s, size_t n, uint32_t col0, int braces, struct tdm_
 		while (i < n && !is_ws(s[i]) && (!braces || (s[i] != '{' && s[i] != '}'))) {
 			char c = s[i];
 
+			if (cls[(unsigned char)c] & CL_PLAIN) {
+				size_t k = i + 1;
+
+				while (k < n && (cls[(unsigned char)s[k]] & CL_PLAIN))
+					k++;
+				tdm_buf_put(&out->store, s + i, k - i);
+				i = k;
+				continue;
+			}
 			if (c == '$' && i + 1 < n && s[i + 1] == '{' && memchr(s + i, '}', n - i)) {
 				/* an undefined ${NAME} stays one literal word */
 				const char *close = memchr(s + i, '}', n - i);
@@ -268,13 +309,10 @@ static int needs_quote(const char *s, size_t n)
 
 	if (n == 0)
 		return 1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '\\' || c == '{' ||
-		    c == '}' || c == '#' || c == '!' || c == '$')
+	init_classes();
+	for (i = 0; i < n; i++)
+		if (cls[(unsigned char)s[i]] & CL_QUOTE)
 			return 1;
-	}
 	return 0;
 }
 
