@@ -60,10 +60,12 @@ json_object *ctl_req_new(const char *cmd)
 
 int ctl_args_none(int argc, char **argv)
 {
-	if (argc <= 1)
+	int i = argc > 1 && !strcmp(argv[1], "--") ? 2 : 1;
+
+	if (argc <= i)
 		return CTL_EXIT_OK;
 	fprintf(stderr, "tandemctl: %s takes no %s: %s\n", argv[0],
-	        argv[1][0] == '-' ? "options" : "arguments", argv[1]);
+	        argv[i][0] == '-' && i == 1 ? "options" : "arguments", argv[i]);
 	return CTL_EXIT_USAGE;
 }
 

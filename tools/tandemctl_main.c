@@ -128,8 +128,8 @@ int main(int argc, char **argv)
 	control = getenv("TANDEM_CONTROL");
 	if (!control || !*control)
 		control = DEFAULT_CONTROL;
-	/* global options anywhere; the first other word is the subcommand; everything else
-	 * (after "--" too) goes to the subcommand's builder, in order */
+	/* global options anywhere before "--"; the first other word is the subcommand;
+	 * everything else goes to the subcommand's builder, in order */
 	sub = calloc((size_t)argc + 1, sizeof(*sub));
 	if (!sub)
 		return CTL_EXIT_ERROR;
@@ -137,10 +137,12 @@ int main(int argc, char **argv)
 		int g;
 
 		if (!strcmp(argv[i], "--")) {
-			while (++i < argc) {
-				if (!name)
-					name = argv[i];
-				else
+			/* no more global options; the subcommand's getopt sees the "--" too */
+			if (!name && ++i < argc)
+				name = argv[i];
+			if (i + 1 < argc) {
+				sub[nsub++] = (char *)"--";
+				while (++i < argc)
 					sub[nsub++] = argv[i];
 			}
 			break;
