@@ -89,7 +89,7 @@ static void refresh_if(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64
 	if (vc->sys.ops.ifinfo(vc->sys.ops.arg, ci->vi.conf->interface, &info) < 0)
 		return;
 	vrrp_inst_set_if(&ci->vi, &info);
-	fault = !info.ifindex || !info.up;
+	fault = !info.ifindex || (!info.up && !ci->vi.conf->dont_track_primary);
 	if (fault != ci->vi.st.fault) {
 		tdm_log_notice("vrrp_instance %s: interface %s %s", ci->vi.conf->name,
 		               ci->vi.conf->interface, fault ? "down" : "up");
@@ -176,7 +176,7 @@ static struct vrrp_child_inst *inst_create(struct vrrp_child *vc,
 
 		vc->sys.ops.ifinfo(vc->sys.ops.arg, c->interface, &info);
 		vrrp_inst_set_if(&ci->vi, &info);
-		if (!info.ifindex || !info.up)
+		if (!info.ifindex || (!info.up && !c->dont_track_primary))
 			vrrp_inst_event(&ci->vi, VRRP_FSM_EV_FAULT_ON, now);
 	}
 	inst_open_socket(vc, ci);
@@ -209,13 +209,10 @@ static void on_link(struct ev_loop *loop, ev_io *w, int revents)
 	if (!any)
 		return;
 	for (struct vrrp_child_inst *ci = vc->head; ci; ci = ci->next) {
-		int before = ci->vi.ifindex;
-
 		refresh_if(vc, ci, tdm_mono_ns());
 		/* the interface came back with another index: the socket follows it */
 		if (ci->vi.ifindex && ci->vi.ifindex != ci->sock_ifindex)
 			inst_open_socket(vc, ci);
-		(void)before;
 	}
 }
 

@@ -2,9 +2,10 @@
 nothing and are counted by reason, tandemctl vrrp (table and --json), demote/promote/garp."""
 
 import json
+import signal
 
 from tandem import wait_until
-from vrrp_util import (drops_total, forge_v2, has_vip, inst_status, lan, send_raw4,
+from vrrp_util import (drops_total, forge_v2, has_vip, inst_status, lan, send_raw4, wait_ll6,
                        vrrp_conf, wait_state)
 
 
@@ -102,3 +103,21 @@ def test_tandemctl_vrrp_drills(netns, bridge, tandemd):
     assert has_vip(a, "10.9.0.100") and not has_vip(b, "10.9.0.100")
     rc, out, err = da.tandemctl("vrrp", "demote", "NOPE")
     assert rc != 0 and "NOPE" in (out + err)
+
+
+def test_ipv6_unicast_link_local_peers(netns, bridge, tandemd):
+    a, b = lan(netns, bridge, v6=True)
+    ll_a, ll_b = wait_ll6(a), wait_ll6(b)
+    vip6 = "fd00:9::100/64"
+    da = tandemd(vrrp_conf(prio=200, vips=(vip6,),
+                           extra=f"    unicast_peer {{\n        {ll_b}\n    }}"), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, vips=(vip6,),
+                           extra=f"    unicast_peer {{\n        {ll_a}\n    }}"), ns=b, name="b")
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    st = inst_status(db)
+    assert st["unicast"] and st["master"]["address"] == ll_a
+    assert has_vip(a, vip6) and not has_vip(b, vip6)
+    da.signal(signal.SIGTERM)
+    assert wait_state(db, "MASTER")["reason"] == "master_left"
+    assert drops_total(inst_status(db)) == 0
