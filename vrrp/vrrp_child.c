@@ -153,6 +153,7 @@ static struct vrrp_child_inst *inst_create(struct vrrp_child *vc,
 		return NULL;
 	}
 	ci->vc = vc;
+	ci->vi.check_unicast_src = g ? g->vrrp_check_unicast_src : 0;
 	ci->vi.on_trans = on_trans;
 	ci->vi.cb_arg = vc;
 	ci->vi.user = ci;

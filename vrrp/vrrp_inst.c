@@ -451,6 +451,29 @@ static void peer_heard(struct vrrp_inst *vi, const struct vrrp_pkt *pk, uint64_t
 	pe->adverts++;
 }
 
+/* unicast_peer: the source must be a peer (with check_unicast_src) and its TTL within the
+ * peer's min_ttl..max_ttl when given; -1 = dropped (counted) */
+static int unicast_peer_check(struct vrrp_inst *vi, const struct vrrp_pkt *pk)
+{
+	for (size_t i = 0; i < vi->conf->npeers; i++) {
+		const struct vrrp_peer *pe = &vi->conf->peers[i];
+
+		if (memcmp(&pe->addr.u, pk->src.b, alen(vi)))
+			continue;
+		if (pk->ttl >= 0 && ((pe->min_ttl >= 0 && pk->ttl < pe->min_ttl) ||
+		                     (pe->max_ttl >= 0 && pk->ttl > pe->max_ttl))) {
+			vi->c.peer_ttl++;
+			return -1;
+		}
+		return 0;
+	}
+	if (vi->check_unicast_src) {
+		vi->c.not_peer++;
+		return -1;
+	}
+	return 0;
+}
+
 void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_pkt_rx *rx, uint64_t now)
 {
 	struct vrrp_pkt pk;
@@ -471,6 +494,8 @@ void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_pkt_rx *rx, uint64_t n
 		vi->c.rx_own++;
 		return;
 	}
+	if (vi->unicast && unicast_peer_check(vi, &pk) < 0)
+		return;
 	memset(&e, 0, sizeof(e));
 	e.version = vi->p.version;
 	e.vrid = (uint8_t)vi->conf->vrid;

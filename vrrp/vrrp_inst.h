@@ -34,6 +34,8 @@ typedef void (*vrrp_inst_trans_fn)(void *arg, struct vrrp_inst *vi, enum vrrp_fs
 
 struct vrrp_inst_counters {
 	uint64_t rx, rx_other_vrid, rx_own, tx, tx_err, vip_err, garp, garp_err, learn_interval;
+	uint64_t not_peer;          /* unicast: source not a configured peer (check_unicast_src) */
+	uint64_t peer_ttl;          /* unicast: TTL outside the peer's min_ttl..max_ttl */
 	uint64_t drops[VRRP_DROP__COUNT];
 };
 
@@ -48,6 +50,7 @@ struct vrrp_inst {
 	int family;
 	uint8_t unicast;            /* unicast_peer instance */
 	uint8_t check_addrs;        /* compare advert address lists (not with skip_check_adv_addr) */
+	uint8_t check_unicast_src;  /* unicast: accept only configured peers (global option) */
 	union vrrp_pkt_ip mcast;    /* 224.0.0.18 / ff02::12 (or as configured) */
 	/* interface and source */
 	int ifindex;

@@ -100,6 +100,8 @@ json_object *vrrp_inst_json(const struct vrrp_inst *vi, uint64_t now)
 	json_object_object_add(cnt, "vip_errors", json_object_new_uint64(vi->c.vip_err));
 	json_object_object_add(cnt, "garp", json_object_new_uint64(vi->c.garp));
 	json_object_object_add(cnt, "garp_errors", json_object_new_uint64(vi->c.garp_err));
+	json_object_object_add(cnt, "not_peer", json_object_new_uint64(vi->c.not_peer));
+	json_object_object_add(cnt, "peer_ttl", json_object_new_uint64(vi->c.peer_ttl));
 	json_object_object_add(cnt, "transitions", json_object_new_uint64(vi->st.transitions));
 	d = json_object_new_object();
 	for (int r = 1; r < VRRP_DROP__COUNT; r++)

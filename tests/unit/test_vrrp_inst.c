@@ -1,7 +1,7 @@
 /* tests/unit/test_vrrp_inst.c - the VRRP instance runtime (vrrp_inst) driven with injected
  * time and the recording OS fake: what it sends (parsed back with the codec), which VIPs it
  * adds and removes, GARP pacing, timer arming, receive drops by reason, peers, AH sequence,
- * in-place priority and VIP changes, unicast and IPv6 sources. */
+ * in-place priority and VIP changes, unicast (peer TTL range, unknown sources) and IPv6. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -362,6 +362,7 @@ static void test_unicast_and_ah(void **state)
 	inet_pton(AF_INET, "10.0.0.2", &x->peers[0].addr.u.v4);
 	x->peers[1].addr.family = AF_INET;
 	inet_pton(AF_INET, "10.0.0.3", &x->peers[1].addr.u.v4);
+	x->peers[0].min_ttl = x->peers[0].max_ttl = x->peers[1].min_ttl = x->peers[1].max_ttl = -1;
 	x->c.peers = x->peers;
 	x->c.npeers = 2;
 	init_inst(x);
@@ -383,6 +384,35 @@ static void test_unicast_and_ah(void **state)
 	assert_true(p.has_ah);
 	assert_int_equal(p.ah_seq, 6);
 	assert_string_equal(inet_ntoa(p.dst.v4), "10.0.0.3");
+}
+
+static void test_unicast_peer_checks(void **state)
+{
+	struct fx *x = new_fx(3, 100, 1000000);
+	uint8_t buf[VRRP_PKT_MAX_LEN];
+	size_t len;
+
+	memset(x->peers, 0, sizeof(x->peers));
+	x->peers[0].addr.family = AF_INET;
+	inet_pton(AF_INET, "10.0.0.2", &x->peers[0].addr.u.v4);
+	x->peers[0].min_ttl = 250;
+	x->peers[0].max_ttl = -1;
+	x->c.peers = x->peers;
+	x->c.npeers = 1;
+	init_inst(x);
+	x->vi.check_unicast_src = 1;
+	vrrp_inst_start(&x->vi, T0);
+	len = peer_advert(x, "10.0.0.2", 200, buf, NULL, 64);     /* below min_ttl */
+	rx(x, buf, len, T0 + S);
+	len = peer_advert(x, "10.0.0.9", 200, buf, NULL, 255);    /* not a peer */
+	rx(x, buf, len, T0 + S);
+	assert_int_equal(x->vi.c.peer_ttl, 1);
+	assert_int_equal(x->vi.c.not_peer, 1);
+	assert_int_equal(x->vi.c.rx, 0);
+	len = peer_advert(x, "10.0.0.2", 200, buf, NULL, 255);
+	rx(x, buf, len, T0 + S);
+	assert_int_equal(x->vi.c.rx, 1);
+	assert_int_equal(x->vi.st.master_prio, 200);
 }
 
 static void test_ipv6_source(void **state)
@@ -442,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_garp_pacing),
 		cmocka_unit_test(test_update_vips_master),
 		cmocka_unit_test(test_unicast_and_ah),
+		cmocka_unit_test(test_unicast_peer_checks),
 		cmocka_unit_test(test_ipv6_source),
 		cmocka_unit_test(test_fault_and_admin),
 	};
