@@ -276,6 +276,8 @@ static int weight_fn(void *arg, const char *rs_id, const struct check_vs_conf *v
 
 	if (!r || r->up < 0)
 		base = vs->alpha ? -1 : rs->weight;
+	else if (r->up && r->cfg_changed)
+		base = rs->weight;      /* until the checker reports on the new entry */
 	else
 		base = r->weight;
 	if (base < 0)
@@ -386,6 +388,8 @@ static int ghosts_merge(struct dir_ipvs_ctl *c, struct dir_ipvs_desired *d, uint
 		struct dir_ipvs_svc *s = dir_ipvs_svc_find(&d->table, &c->gh[i].svc.key);
 		struct dir_ipvs_dest *dup = NULL;
 
+		if (c->gh[i].expired)
+			continue;
 		if (!s && !(s = dir_ipvs_svc_add(&d->table, &c->gh[i].svc, NULL)))
 			return -1;
 		if (!dir_ipvs_dest_add(s, &c->gh[i].dest, &dup) && !dup)
@@ -482,6 +486,8 @@ static int apply_round(struct dir_ipvs_ctl *c, struct dir_ipvs_desired *d, size_
 		       size_t *nfail, int last)
 {
 	struct dir_ipvs_ops ops = { 0 };
+	const struct dir_ipvs_svc *bad[64];
+	size_t nbad = 0, fails = 0;
 	int *errs = NULL, rc, redump = 0;
 
 	if (dir_ipvs_diff(&d->table, &c->kernel, owned_fn, c, 0, &ops) < 0)
@@ -499,6 +505,7 @@ static int apply_round(struct dir_ipvs_ctl *c, struct dir_ipvs_desired *d, size_
 	rc = c->io.apply(c->io.arg, ops.v, ops.n, errs);
 	for (size_t i = 0; i < ops.n; i++) {
 		const struct dir_ipvs_op *op = &ops.v[i];
+		int svc_failed = 0;
 
 		if (errs[i] == 0) {
 			cache_apply(c, op);
@@ -508,12 +515,20 @@ static int apply_round(struct dir_ipvs_ctl *c, struct dir_ipvs_desired *d, size_
 			redump = 1;
 			continue;
 		}
-		(*nfail)++;
-		if (errs[i] == EEXIST || errs[i] == ESRCH ||
-		    (errs[i] == ENOENT && op->dest))
+		fails++;
+		/* a destination of a service the kernel just refused: that error said it */
+		for (size_t k = 0; op->dest && k < nbad && !svc_failed; k++)
+			svc_failed = bad[k] == op->svc;
+		if (svc_failed)
+			continue;
+		if (!op->dest && nbad < sizeof(bad) / sizeof(bad[0]))
+			bad[nbad++] = op->svc;
+		if (errs[i] == EEXIST || errs[i] == ESRCH || (errs[i] == ENOENT && op->dest)) {
 			redump = 1;
-		if (last || !redump || errs[i] != EEXIST)
-			op_error(c, d, op, errs[i]);
+			if (!last)
+				continue;       /* the re-dump adopts or re-creates it */
+		}
+		op_error(c, d, op, errs[i]);
 	}
 	if (rc == -ENOBUFS)
 		tdm_log_warn("ipvs: netlink receive queue overrun: re-reading the kernel table");
@@ -525,7 +540,8 @@ static int apply_round(struct dir_ipvs_ctl *c, struct dir_ipvs_desired *d, size_
 		c->kernel_valid = 0;
 		return last ? -1 : 1;
 	}
-	return rc < 0 || *nfail ? -1 : 0;
+	*nfail += fails;
+	return rc < 0 || fails ? -1 : 0;
 }
 
 int dir_ipvs_ctl_sync(struct dir_ipvs_ctl *c, const char *reason, uint64_t now)
@@ -597,6 +613,14 @@ int dir_ipvs_ctl_start(struct dir_ipvs_ctl *c, const struct tdm_config *cfg, uin
 /* drop overrides whose config entry changed, and records of real servers that are gone */
 static void rs_records_reload(struct dir_ipvs_ctl *c, const struct tdm_config *cfg)
 {
+	for (size_t i = 0; c->cfg && i < c->cfg->nobjs; i++) {
+		const struct tdm_obj *o = &c->cfg->objs[i];
+		struct dir_ipvs_rs_rec *r;
+
+		if (o->kind == TDM_OBJ_REAL_SERVER && (r = dir_ipvs_strmap_get(&c->rs, o->id)) &&
+		    !r->cfg_hash)
+			r->cfg_hash = o->hash;
+	}
 	for (size_t i = 0; i < cfg->nobjs; i++) {
 		const struct tdm_obj *o = &cfg->objs[i];
 		struct dir_ipvs_rs_rec *r;
@@ -604,6 +628,9 @@ static void rs_records_reload(struct dir_ipvs_ctl *c, const struct tdm_config *c
 		if (o->kind != TDM_OBJ_REAL_SERVER || !(r = dir_ipvs_strmap_get(&c->rs, o->id)))
 			continue;
 		r->seen = 1;
+		if (r->cfg_hash && r->cfg_hash != o->hash)
+			r->cfg_changed = 1;
+		r->cfg_hash = o->hash;
 		if (r->ov && r->ov_hash != o->hash) {
 			tdm_log_info("ipvs: %s: its config changed: the runtime %s is dropped",
 				     r->id, r->ov == DIR_IPVS_OV_DRAIN ? "drain" : "weight");
@@ -629,6 +656,7 @@ void dir_ipvs_ctl_rs_state_set(struct dir_ipvs_ctl *c, const char *rs_id, int up
 		return;
 	r->up = up ? 1 : 0;
 	r->weight = weight < 0 ? -1 : weight;
+	r->cfg_changed = 0;
 }
 
 int dir_ipvs_ctl_rs_state(struct dir_ipvs_ctl *c, const char *rs_id, int up, int weight,
@@ -766,16 +794,22 @@ int dir_ipvs_ctl_tick(struct dir_ipvs_ctl *c, uint64_t now, uint64_t *next_ns)
 			why = "gone from the kernel";
 		else if (c->kernel_valid && d->weight == 0 && d->active_conns == 0 && now > g->since)
 			why = "no active connection";
-		if (!why) {
-			i++;
+		i++;
+		if (!why || g->expired)
 			continue;
-		}
 		tdm_log_info("ipvs: %s drained (%s): deleting it", g->id, why);
-		ghost_del(c, i);
+		g->expired = 1;
 		dropped++;
 	}
 	if (dropped)
 		dir_ipvs_ctl_sync(c, "drain", now);
+	/* the expired ones are out of the desired table now: forget them */
+	for (size_t i = 0; i < c->ngh;) {
+		if (c->gh[i].expired)
+			ghost_del(c, i);
+		else
+			i++;
+	}
 	for (size_t i = 0; i < c->ngh; i++)
 		if (!next || c->gh[i].deadline < next)
 			next = c->gh[i].deadline;

@@ -14,6 +14,8 @@ struct dir_ipvs_rs_rec {
 	int ov_weight;
 	uint64_t ov_hash;           /* the config entry's hash when the override was set */
 	uint8_t seen;
+	uint8_t cfg_changed;
+	uint64_t cfg_hash;          /* the config entry's hash (0: not known yet) */        /* config entry changed since the checker's last verdict */
 };
 
 struct dir_ipvs_strmap {
@@ -26,6 +28,7 @@ struct dir_ipvs_ghost {
 	struct dir_ipvs_svc svc;    /* attributes only (no destinations) */
 	struct dir_ipvs_dest dest;
 	uint64_t since, deadline;
+	int expired;                /* drained: being deleted (never merged, never re-made) */
 	char id[128];               /* the real server's object id, for people */
 };
 
