@@ -38,11 +38,7 @@ static const struct dir_part_ops part_sync = {
 	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
 };
 
-static const struct dir_part_ops part_snmp = {
-	.name = "snmp", .part = TDM_PART_SNMP,
-	.kinds = K(TDM_OBJ_GLOBAL),
-	.start = hold_start, .reload = hold_reload, .stop = hold_stop,
-};
+extern const struct dir_part_ops snmp_part_ops;    /* snmp/snmp_child.c */
 
 const struct dir_part_ops *const dir_parts[4] = { &vrrp_part_ops, &check_part_ops, &part_sync,
-                                                  &part_snmp };
+                                                  &snmp_part_ops };

@@ -1,6 +1,6 @@
 /* snmp/snmp_prom.h - render the monitoring view as Prometheus text exposition. */
-#ifndef SNMP_PROM_H
-#define SNMP_PROM_H
+#ifndef TDM_SNMP_PROM_H
+#define TDM_SNMP_PROM_H
 
 #include <stddef.h>
 #include "snmp/snmp_view.h"

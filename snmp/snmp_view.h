@@ -2,8 +2,8 @@
  * outputs (TANDEM-MIB, Prometheus text) show it, built only from the parent's status object
  * and its events. Pure (json-c in, structs out); the snmp child and the parent's metrics
  * command each keep one. See docs/monitoring.md. */
-#ifndef SNMP_VIEW_H
-#define SNMP_VIEW_H
+#ifndef TDM_SNMP_VIEW_H
+#define TDM_SNMP_VIEW_H
 
 #include <stddef.h>
 #include <stdint.h>

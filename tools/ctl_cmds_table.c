@@ -14,6 +14,7 @@
 	X(ctl_cmd_reload) \
 	X(ctl_cmd_events) \
 	X(ctl_cmd_ping) \
+	X(ctl_cmd_metrics) \
 	X(ctl_cmd_vrrp) \
 	X(ctl_cmd_ipvs) \
 	X(ctl_cmd_rs) \

@@ -1,0 +1,227 @@
+/* snmp/snmp_child.c - the snmp part (snmp_part_ops): an AgentX subagent serving TANDEM-MIB
+ * from a monitoring view that it builds only from the parent's event feed (status snapshots
+ * and events), and notifications for failed reloads and VRRP state changes. A crash here
+ * costs nothing but this child: the parent restarts it and the feed's snapshot and replay
+ * rebuild the view. See docs/monitoring.md. */
+#include "snmp/snmp_child.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "lib/log.h"
+#include "lib/mono.h"
+#include "snmp/snmp_agent.h"
+#include "snmp/snmp_conf.h"
+#include "snmp/snmp_oidtab.h"
+#include "snmp/snmp_tandem_mib.h"
+#include "snmp/snmp_view.h"
+
+#define REBUILD_AFTER_NS 1000000000ull     /* uptimes move: rebuild at most once a second */
+
+struct snmp_child {
+	struct dir_part_ctx *ctx;
+	struct snmp_conf conf;      /* what the agent was started with */
+	char *socket;               /* copy of conf.socket */
+	struct snmp_agent *agent;
+	struct snmp_view view;
+	uint64_t status_mono;       /* when the last status arrived */
+	uint64_t history_until;     /* events with seq <= this are replays */
+	struct snmp_oidtab tandem_tab;
+	uint64_t built_changes, built_mono;
+	int built;
+};
+
+static const char *const snmp_event_types[] = { "config.", "vrrp.", NULL };
+
+static const struct snmp_conf *conf_of(const struct tdm_config *cfg)
+{
+	static const struct snmp_conf none;
+
+	return cfg && cfg->snmp ? cfg->snmp : &none;
+}
+
+static void refresh_tandem(void *arg, struct snmp_oidtab *tab)
+{
+	struct snmp_child *sc = arg;
+	uint64_t now = tdm_mono_ns();
+
+	if (sc->built && sc->built_changes == sc->view.changes &&
+	    now - sc->built_mono < REBUILD_AFTER_NS)
+		return;
+	if (snmp_tandem_build(tab, &sc->view, sc->status_mono ?
+	                      (now - sc->status_mono) / 1e9 : 0) < 0)
+		tdm_log_warn("TANDEM-MIB: out of memory, the table is incomplete");
+	sc->built = 1;
+	sc->built_changes = sc->view.changes;
+	sc->built_mono = now;
+}
+
+static int snmp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
+{
+	struct snmp_child *sc = calloc(1, sizeof(*sc));
+	const struct snmp_conf *c = conf_of(cfg);
+
+	if (!sc)
+		return -1;
+	ctx->priv = sc;
+	sc->ctx = ctx;
+	sc->conf = *c;
+	sc->socket = c->socket ? strdup(c->socket) : NULL;
+	sc->conf.socket = sc->socket;
+	snmp_view_init(&sc->view);
+	snmp_oidtab_init(&sc->tandem_tab);
+	sc->agent = snmp_agent_start(ctx->loop, sc->socket);
+	if (!sc->agent) {
+		tdm_log_err("the AgentX subagent could not start: exiting to be restarted");
+		ev_break(ctx->loop, EVBREAK_ALL);
+		return -1;
+	}
+	if (c->enable_tandem &&
+	    snmp_agent_register(sc->agent, "tandemMIB", snmp_tandem_mib_oid, SNMP_TANDEM_MIB_LEN,
+	                        &sc->tandem_tab, refresh_tandem, sc) < 0)
+		tdm_log_err("TANDEM-MIB could not be registered");
+	if (c->enable_vrrp || c->enable_checker || c->enable_rfcv2 || c->enable_rfcv3)
+		tdm_log_notice("KEEPALIVED-MIB, VRRP-MIB and VRRPv3-MIB are not served yet "
+		               "(only TANDEM-MIB: enable_snmp_tandem)");
+	snmp_agent_connect(sc->agent);
+	tdm_log_info("AgentX subagent started (master %s)%s%s",
+	             sc->socket ? sc->socket : SNMP_AGENT_DEFAULT_SOCKET,
+	             c->enable_tandem ? ", TANDEM-MIB" : "", c->enable_traps ? ", traps" : "");
+	return 0;
+}
+
+static int same_conf(const struct snmp_conf *a, const struct snmp_conf *b)
+{
+	const char *sa = a->socket ? a->socket : "", *sb = b->socket ? b->socket : "";
+
+	return !strcmp(sa, sb) && a->enable_tandem == b->enable_tandem &&
+	       a->enable_vrrp == b->enable_vrrp && a->enable_checker == b->enable_checker &&
+	       a->enable_rfcv2 == b->enable_rfcv2 && a->enable_rfcv3 == b->enable_rfcv3;
+}
+
+static int snmp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cfg,
+                       const struct tdm_config *new_cfg, const struct dir_diff_counts *diff)
+{
+	struct snmp_child *sc = ctx->priv;
+	const struct snmp_conf *c = conf_of(new_cfg);
+
+	if (!sc)
+		return 0;
+	sc->conf.enable_traps = c->enable_traps;     /* takes effect at once */
+	if (!same_conf(&sc->conf, c)) {
+		/* net-snmp cannot be re-initialised in a process: start over in a new child */
+		tdm_log_notice("the AgentX socket or the MIB set changed: restarting the snmp child");
+		ev_break(ctx->loop, EVBREAK_ALL);
+	}
+	return 0;
+}
+
+static void snmp_stop(struct dir_part_ctx *ctx)
+{
+	struct snmp_child *sc = ctx->priv;
+
+	if (!sc)
+		return;
+	snmp_agent_stop(sc->agent);
+	snmp_oidtab_free(&sc->tandem_tab);
+	snmp_view_free(&sc->view);
+	free(sc->socket);
+	free(sc);
+	ctx->priv = NULL;
+}
+
+static const char *str_of(json_object *ev, const char *key)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(ev, key, &v) && json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return NULL;
+}
+
+static void trap_reload_failed(struct snmp_child *sc, json_object *ev)
+{
+	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
+	                            SNMP_TANDEM_TRAP_RELOAD_FAILED };
+	const snmp_subid gen[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_DAEMON,
+	                           SNMP_TANDEM_CONFIG_GENERATION, 0 };
+	const snmp_subid err[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_DAEMON,
+	                           SNMP_TANDEM_LAST_RELOAD_ERROR, 0 };
+	const char *e = str_of(ev, "error");
+	json_object *v;
+	unsigned long g = 0;
+	struct snmp_trap *t;
+
+	if (json_object_object_get_ex(ev, "generation", &v))
+		g = (unsigned long)json_object_get_uint64(v);
+	if (!e)
+		e = "";
+	t = snmp_trap_new(trap, sizeof(trap) / sizeof(trap[0]));
+	snmp_trap_add_uns(t, gen, sizeof(gen) / sizeof(gen[0]), SNMP_T_GAUGE32, g);
+	snmp_trap_add_str(t, err, sizeof(err) / sizeof(err[0]), e, strlen(e) > 255 ? 255 :
+	                  strlen(e));
+	snmp_trap_send(sc->agent, t);
+	tdm_log_info("trap tandemReloadFailed sent (generation %lu)", g);
+}
+
+static void trap_vrrp_state(struct snmp_child *sc, json_object *ev)
+{
+	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
+	                            SNMP_TANDEM_TRAP_VRRP_STATE };
+	const char *name = str_of(ev, "instance");
+	const struct snmp_view_vrrp *vi = name ? snmp_view_vrrp_find(&sc->view, name) : NULL;
+	snmp_subid o[SNMP_OID_MAX];
+	struct snmp_trap *t;
+	size_t n;
+
+	if (!vi)
+		return;
+	t = snmp_trap_new(trap, sizeof(trap) / sizeof(trap[0]));
+	if ((n = snmp_tandem_vrrp_oid(o, SNMP_TANDEM_VRRP_STATE, name)))
+		snmp_trap_add_int(t, o, n, vi->state);
+	if ((n = snmp_tandem_vrrp_oid(o, SNMP_TANDEM_VRRP_PRIORITY, name)))
+		snmp_trap_add_int(t, o, n, vi->priority >= 0 ? vi->priority : 0);
+	if ((n = snmp_tandem_vrrp_oid(o, SNMP_TANDEM_VRRP_REASON, name)))
+		snmp_trap_add_str(t, o, n, vi->reason, strlen(vi->reason));
+	snmp_trap_send(sc->agent, t);
+}
+
+static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
+{
+	struct snmp_child *sc = ctx->priv;
+	const char *type = str_of(ev, "type");
+	json_object *v;
+	uint64_t seq = 0;
+	int live;
+
+	if (!sc || !sc->agent || !type)
+		return;
+	if (!strcmp(type, "feed.state")) {
+		if (json_object_object_get_ex(ev, "replay", &v) && json_object_get_boolean(v)) {
+			snmp_view_reset_events(&sc->view);
+			if (json_object_object_get_ex(ev, "last_seq", &v))
+				sc->history_until = json_object_get_uint64(v);
+		}
+		if (json_object_object_get_ex(ev, "status", &v) &&
+		    snmp_view_set_status(&sc->view, v) == 0)
+			sc->status_mono = tdm_mono_ns();
+		return;
+	}
+	if (json_object_object_get_ex(ev, "seq", &v))
+		seq = json_object_get_uint64(v);
+	live = seq > sc->history_until;
+	snmp_view_event(&sc->view, ev, live);
+	if (!live || !sc->conf.enable_traps || !sc->conf.enable_tandem)
+		return;
+	if (!strcmp(type, "config.reload") && json_object_object_get_ex(ev, "ok", &v) &&
+	    !json_object_get_boolean(v))
+		trap_reload_failed(sc, ev);
+	else if (!strcmp(type, "vrrp.state"))
+		trap_vrrp_state(sc, ev);
+}
+
+const struct dir_part_ops snmp_part_ops = {
+	.name = "snmp", .part = TDM_PART_SNMP,
+	.kinds = 1u << TDM_OBJ_GLOBAL,
+	.start = snmp_start, .reload = snmp_reload, .stop = snmp_stop,
+	.event_types = snmp_event_types, .on_event = snmp_on_event,
+};

@@ -1,0 +1,176 @@
+/* snmp/snmp_tandem_mib.c - the TANDEM-MIB subtree computed from the monitoring view: daemon
+ * scalars, the children table and the VRRP instance table, as a sorted OID table. */
+#include "snmp/snmp_tandem_mib.h"
+
+#include <string.h>
+#include <time.h>
+
+const snmp_subid snmp_tandem_mib_oid[SNMP_TANDEM_MIB_LEN] = { SNMP_TANDEM_MIB_OID };
+
+static const char *const child_names[] = { "vrrp", "check", "sync", "snmp" };
+
+unsigned snmp_tandem_child_index(const char *name)
+{
+	for (unsigned i = 0; i < sizeof(child_names) / sizeof(child_names[0]); i++)
+		if (!strcmp(name, child_names[i]))
+			return i + 1;
+	return 0;
+}
+
+size_t snmp_date_and_time(double t, unsigned char buf[11])
+{
+	struct tm tm;
+	time_t s = (time_t)t;
+	int year;
+
+	memset(buf, 0, 11);
+	if (t <= 0 || !gmtime_r(&s, &tm))
+		return 8;               /* all zeros: unknown */
+	year = tm.tm_year + 1900;
+	buf[0] = (unsigned char)(year >> 8);
+	buf[1] = (unsigned char)year;
+	buf[2] = (unsigned char)(tm.tm_mon + 1);
+	buf[3] = (unsigned char)tm.tm_mday;
+	buf[4] = (unsigned char)tm.tm_hour;
+	buf[5] = (unsigned char)tm.tm_min;
+	buf[6] = (unsigned char)(tm.tm_sec > 59 ? 59 : tm.tm_sec);
+	buf[7] = (unsigned char)((t - (double)s) * 10);
+	buf[8] = '+';
+	buf[9] = 0;
+	buf[10] = 0;
+	return 11;
+}
+
+static uint64_t ticks(double seconds)
+{
+	return seconds > 0 ? (uint64_t)(seconds * 100) : 0;
+}
+
+#define ADD(rc, expr) do { if ((expr) < 0) rc = -1; } while (0)
+
+static int build_daemon(struct snmp_oidtab *t, const struct snmp_view *v, double age_s)
+{
+	const snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_DAEMON };
+	const size_t bl = sizeof(base) / sizeof(base[0]);
+	unsigned char dt[11];
+	size_t dl;
+	int rc = 0;
+
+#define SC(x) (const snmp_subid[]){ x, 0 }, 2
+	ADD(rc, snmp_oidtab_add_str(t, base, bl, SC(SNMP_TANDEM_VERSION), v->version,
+	                            strlen(v->version)));
+	ADD(rc, snmp_oidtab_add_int(t, base, bl, SC(SNMP_TANDEM_PID), v->pid));
+	dl = snmp_date_and_time(v->started, dt);
+	ADD(rc, snmp_oidtab_add_str(t, base, bl, SC(SNMP_TANDEM_START_TIME), dt, dl));
+	ADD(rc, snmp_oidtab_add_uns(t, base, bl, SC(SNMP_TANDEM_UPTIME), SNMP_T_TIMETICKS,
+	                            ticks(v->uptime_s + age_s)));
+	ADD(rc, snmp_oidtab_add_uns(t, base, bl, SC(SNMP_TANDEM_CONFIG_GENERATION),
+	                            SNMP_T_GAUGE32, v->generation));
+	dl = snmp_date_and_time(v->reload_time, dt);
+	ADD(rc, snmp_oidtab_add_str(t, base, bl, SC(SNMP_TANDEM_LAST_RELOAD_TIME), dt, dl));
+	ADD(rc, snmp_oidtab_add_int(t, base, bl, SC(SNMP_TANDEM_LAST_RELOAD_RESULT),
+	                            v->reload_ok ? SNMP_RELOAD_OK : SNMP_RELOAD_FAILED));
+	ADD(rc, snmp_oidtab_add_str(t, base, bl, SC(SNMP_TANDEM_LAST_RELOAD_ERROR),
+	                            v->reload_error, strlen(v->reload_error)));
+	ADD(rc, snmp_oidtab_add_uns(t, base, bl, SC(SNMP_TANDEM_EVENT_SEQUENCE),
+	                            SNMP_T_COUNTER64, v->event_seq));
+#undef SC
+	return rc;
+}
+
+static int build_children(struct snmp_oidtab *t, const struct snmp_view *v, double age_s)
+{
+	const snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS,
+	                            SNMP_TANDEM_CHILD_TABLE, 1 };
+	const size_t bl = sizeof(base) / sizeof(base[0]);
+	int rc = 0;
+
+	for (unsigned i = 0; i < v->nchildren; i++) {
+		const struct snmp_view_child *c = &v->children[i];
+		unsigned idx = snmp_tandem_child_index(c->name);
+		double up = c->pid > 0 ? c->uptime_s + age_s : 0;
+
+		if (!idx)
+			continue;
+#define COL(x) (const snmp_subid[]){ x, idx }, 2
+		ADD(rc, snmp_oidtab_add_str(t, base, bl, COL(SNMP_TANDEM_CHILD_NAME), c->name,
+		                            strlen(c->name)));
+		ADD(rc, snmp_oidtab_add_int(t, base, bl, COL(SNMP_TANDEM_CHILD_PID), c->pid));
+		ADD(rc, snmp_oidtab_add_int(t, base, bl, COL(SNMP_TANDEM_CHILD_STATE), c->state));
+		ADD(rc, snmp_oidtab_add_uns(t, base, bl, COL(SNMP_TANDEM_CHILD_RESTARTS),
+		                            SNMP_T_COUNTER32, c->restarts));
+		ADD(rc, snmp_oidtab_add_uns(t, base, bl, COL(SNMP_TANDEM_CHILD_GENERATION),
+		                            SNMP_T_GAUGE32, c->generation));
+		ADD(rc, snmp_oidtab_add_uns(t, base, bl, COL(SNMP_TANDEM_CHILD_UPTIME),
+		                            SNMP_T_TIMETICKS, ticks(up)));
+#undef COL
+	}
+	return rc;
+}
+
+size_t snmp_tandem_vrrp_oid(snmp_subid *out, int column, const char *name)
+{
+	const snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS,
+	                            SNMP_TANDEM_VRRP_TABLE, 1 };
+	size_t bl = sizeof(base) / sizeof(base[0]), nl = strlen(name);
+
+	if (!nl || bl + 2 + nl > SNMP_OID_MAX)
+		return 0;
+	memcpy(out, base, sizeof(base));
+	out[bl] = (snmp_subid)column;
+	out[bl + 1] = nl;
+	for (size_t i = 0; i < nl; i++)
+		out[bl + 2 + i] = (unsigned char)name[i];
+	return bl + 2 + nl;
+}
+
+static int build_vrrp(struct snmp_oidtab *t, const struct snmp_view *v)
+{
+	snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_VRRP_TABLE, 1,
+	                      0 /* column */ };
+	const size_t bl = sizeof(base) / sizeof(base[0]);
+	snmp_subid idx[SNMP_VIEW_NAME + 1];
+	unsigned char dt[11];
+	int rc = 0;
+
+	for (size_t i = 0; i < v->nvrrp; i++) {
+		const struct snmp_view_vrrp *vi = &v->vrrp[i];
+		size_t nl = strlen(vi->name);
+
+		if (!nl || nl > SNMP_VIEW_NAME)
+			continue;
+		idx[0] = nl;
+		for (size_t k = 0; k < nl; k++)
+			idx[k + 1] = (unsigned char)vi->name[k];
+#define COL(c) (base[bl - 1] = (c), base), bl, idx, nl + 1
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_VRID),
+		                            vi->vrid >= 0 ? vi->vrid : 0));
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_STATE), vi->state));
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_PRIORITY),
+		                            vi->priority >= 0 ? vi->priority : 0));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VRRP_TRANSITIONS), SNMP_T_COUNTER32,
+		                            vi->transitions));
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VRRP_LAST_CHANGE), dt,
+		                            snmp_date_and_time(vi->last_change, dt)));
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VRRP_REASON), vi->reason,
+		                            strlen(vi->reason)));
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VRRP_SYNC_GROUP), vi->group,
+		                            strlen(vi->group)));
+#undef COL
+	}
+	return rc;
+}
+
+int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double age_s)
+{
+	int rc = 0;
+
+	snmp_oidtab_clear(t);
+	if (v->have_status) {
+		ADD(rc, build_daemon(t, v, age_s));
+		ADD(rc, build_children(t, v, age_s));
+	}
+	ADD(rc, build_vrrp(t, v));
+	snmp_oidtab_sort(t);
+	return rc;
+}
