@@ -207,12 +207,7 @@ static void garp_round(struct vrrp_inst *vi, int repeat)
 	for (int r = 0; r < repeat && r < 100; r++)
 		for (int l = 0; l < 2; l++)
 			for (size_t i = 0; i < lists[l]->n; i++) {
-				const struct vrrp_vip *v = &lists[l]->v[i];
-				union vrrp_pkt_ip a;
-
-				memset(&a, 0, sizeof(a));
-				memcpy(a.b, &v->addr.u, v->addr.family == AF_INET6 ? 16 : 4);
-				if (vi->os->garp(vi->os->arg, vi, v->addr.family, &a,
+				if (vi->os->garp(vi->os->arg, vi, &lists[l]->v[i],
 				                 vip_ifindex(vi)) < 0)
 					vi->c.garp_err++;
 				else

@@ -10,6 +10,7 @@
 #include <net/if.h>
 #include <sys/timerfd.h>
 #include "vrrp/vrrp_addr.h"
+#include "vrrp/vrrp_conf.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_sock.h"
@@ -34,20 +35,30 @@ static int sys_vip(void *arg, struct vrrp_inst *vi, int add, const struct vrrp_v
 	return vrrp_addr_apply(s->nl, add, v, ifindex);
 }
 
-static int sys_garp(void *arg, struct vrrp_inst *vi, int family, const union vrrp_pkt_ip *a,
-                    int ifindex)
+static int sys_ifinfo(void *arg, const char *ifname, struct vrrp_os_ifinfo *info);
+
+static int sys_garp(void *arg, struct vrrp_inst *vi, const struct vrrp_vip *v, int ifindex)
 {
 	struct vrrp_os_sys *s = arg;
 	struct vrrp_garp g = { .arp_fd = s->arp_fd, .na_fd = s->na_fd };
+	struct vrrp_os_ifinfo info;
+	const uint8_t *mac = vi->mac;
+	const struct in6_addr *src6 = vi->family == AF_INET6 && vi->has_src ? &vi->src.v6 : NULL;
 	int rc;
 
+	if (v->dev && vi->conf->interface && strcmp(v->dev, vi->conf->interface)) {
+		if (sys_ifinfo(arg, v->dev, &info) < 0 || !info.ifindex)
+			return -1;
+		ifindex = info.ifindex;
+		mac = info.mac;
+		src6 = info.has_ll6 ? &info.ll6 : NULL;
+	}
 	if (ifindex <= 0)
 		return -1;
-	if (family == AF_INET)
-		rc = vrrp_garp_send_arp(&g, ifindex, vi->mac, a->v4);
+	if (v->addr.family == AF_INET)
+		rc = vrrp_garp_send_arp(&g, ifindex, mac, v->addr.u.v4);
 	else
-		rc = vrrp_garp_send_na(&g, ifindex, vi->mac, &a->v6,
-		                       vi->family == AF_INET6 && vi->has_src ? &vi->src.v6 : NULL);
+		rc = vrrp_garp_send_na(&g, ifindex, mac, &v->addr.u.v6, src6);
 	s->arp_fd = g.arp_fd;
 	s->na_fd = g.na_fd;
 	return rc;
@@ -175,12 +186,11 @@ static int fake_vip(void *arg, struct vrrp_inst *vi, int add, const struct vrrp_
 	return 0;
 }
 
-static int fake_garp(void *arg, struct vrrp_inst *vi, int family, const union vrrp_pkt_ip *a,
-                     int ifindex)
+static int fake_garp(void *arg, struct vrrp_inst *vi, const struct vrrp_vip *v, int ifindex)
 {
 	struct vrrp_os_rec *r = rec(arg, VRRP_OS_GARP);
 
-	r->addr = *a;
+	memcpy(r->addr.b, &v->addr.u, v->addr.family == AF_INET6 ? 16 : 4);
 	return 0;
 }
 

@@ -31,9 +31,9 @@ struct vrrp_os {
 	/* install (add=1) or remove one VIP on ifindex; 0 ok (already there / already gone
 	 * count as ok), -1 error */
 	int (*vip)(void *arg, struct vrrp_inst *vi, int add, const struct vrrp_vip *v, int ifindex);
-	/* one gratuitous ARP (IPv4) or unsolicited NA (IPv6) for addr on ifindex */
-	int (*garp)(void *arg, struct vrrp_inst *vi, int family, const union vrrp_pkt_ip *addr,
-	            int ifindex);
+	/* one gratuitous ARP (IPv4) or unsolicited NA (IPv6) for the VIP, on its own dev when
+	 * it has one, else on ifindex (the instance's interface) */
+	int (*garp)(void *arg, struct vrrp_inst *vi, const struct vrrp_vip *v, int ifindex);
 	/* arm the instance's FSM timer at an absolute CLOCK_MONOTONIC deadline (ns);
 	 * UINT64_MAX = disarm */
 	void (*arm)(void *arg, struct vrrp_inst *vi, uint64_t at);
