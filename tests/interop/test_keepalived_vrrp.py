@@ -89,3 +89,20 @@ def test_interop(mode, netns, bridge, tandemd, keepalived):
 
     errors = [line for line in k.log_text().splitlines() if K_ERRORS.search(line)]
     assert not errors, errors
+
+
+def test_mismatch_is_seen_on_both_sides(netns, bridge, tandemd, keepalived):
+    """Control for the checks above: different passwords are reported by keepalived (the
+    K_ERRORS pattern finds it) and counted by tandem as auth_pass drops."""
+    t_ns, k_ns = lan(netns, bridge, names=("t", "k"))
+    t = tandemd(vrrp_conf(prio=200, version=2, advert_int=1, extra=AUTH_PASS, router_id="t"),
+                ns=t_ns, name="t")
+    wait_state(t, "MASTER", timeout=15)
+    k = keepalived(k_ns, vrrp_conf(prio=100, version=2, advert_int=1, router_id="k",
+                                   extra=AUTH_PASS.replace("tandem1", "other22")))
+    wait_until(lambda: any(K_ERRORS.search(line) for line in k.log_text().splitlines()),
+               timeout=10, what="keepalived reporting tandem's adverts")
+    # keepalived, hearing nothing valid, becomes master too; tandem drops its adverts
+    wait_until(lambda: inst_status(t)["counters"]["drops"]["auth_pass"] > 0, timeout=15,
+               what="tandem counting keepalived's adverts as auth_pass drops")
+    assert inst_status(t)["state"] == "MASTER"
