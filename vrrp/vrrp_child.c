@@ -181,7 +181,8 @@ static struct vrrp_child_inst *inst_create(struct vrrp_child *vc,
 			vrrp_inst_event(&ci->vi, VRRP_FSM_EV_FAULT_ON, now);
 	}
 	inst_open_socket(vc, ci);
-	vrrp_inst_start(&ci->vi, now);
+	if (!vc->startup_pending)
+		vrrp_inst_start(&ci->vi, now);
 	ci->next = vc->head;
 	vc->head = ci;
 	return ci;
@@ -237,6 +238,18 @@ static void link_open(struct vrrp_child *vc)
 	ev_io_start(vc->ctx->loop, &vc->link_w);
 }
 
+static void on_startup_delay(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrp_child *vc = w->data;
+	uint64_t now = tdm_mono_ns();
+
+	vc->startup_pending = 0;
+	tdm_log_info("vrrp_startup_delay over: starting the instances");
+	for (struct vrrp_child_inst *ci = vc->head; ci; ci = ci->next)
+		if (ci->vi.st.state == VRRP_FSM_INIT)
+			vrrp_inst_start(&ci->vi, now);
+}
+
 /* ---- part ops ---- */
 
 static int vrrp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
@@ -252,6 +265,15 @@ static int vrrp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 	if (vrrp_os_sys_open(&vc->sys) < 0)
 		tdm_log_err("no rtnetlink socket: VIPs cannot be installed");
 	link_open(vc);
+	if (cfg->global && cfg->global->vrrp_startup_delay_us) {
+		vc->startup_pending = 1;
+		ev_timer_init(&vc->startup_w, on_startup_delay,
+		              (double)cfg->global->vrrp_startup_delay_us / 1e6, 0.);
+		vc->startup_w.data = vc;
+		ev_timer_start(ctx->loop, &vc->startup_w);
+		tdm_log_info("instances start after vrrp_startup_delay (%.3f s)",
+		             (double)cfg->global->vrrp_startup_delay_us / 1e6);
+	}
 	if (!cfg->vrrp)
 		return 0;
 	for (size_t i = 0; i < cfg->vrrp->ninstances; i++)
@@ -335,6 +357,10 @@ static int vrrp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 			}
 			ci->vi.conf = nc;           /* the old config is freed after this */
 			ci->vi.group = nc->sync_group;
+			if (new_cfg->global) {
+				ci->vi.check_unicast_src = new_cfg->global->vrrp_check_unicast_src;
+				ci->vi.check_addrs = !new_cfg->global->vrrp_skip_check_adv_addr;
+			}
 			if (nc->priority != ci->vi.p.priority) {
 				tdm_log_info("vrrp_instance %s: priority %u -> %d", nc->name,
 				             ci->vi.p.priority, nc->priority);
@@ -385,6 +411,8 @@ static void vrrp_stop(struct dir_part_ctx *ctx)
 		vc->head = ci->next;
 		inst_free(vc, ci);
 	}
+	if (vc->startup_pending)
+		ev_timer_stop(ctx->loop, &vc->startup_w);
 	if (vc->link_fd >= 0) {
 		ev_io_stop(ctx->loop, &vc->link_w);
 		close(vc->link_fd);

@@ -25,6 +25,8 @@ struct vrrp_child {
 	struct vrrp_child_inst *head;
 	int link_fd;
 	ev_io link_w;
+	ev_timer startup_w;         /* global vrrp_startup_delay: instances wait in INIT */
+	int startup_pending;
 };
 
 extern const struct dir_part_ops vrrp_part_ops;

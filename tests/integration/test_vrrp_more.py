@@ -121,3 +121,13 @@ def test_ipv6_unicast_link_local_peers(netns, bridge, tandemd):
     da.signal(signal.SIGTERM)
     assert wait_state(db, "MASTER")["reason"] == "master_left"
     assert drops_total(inst_status(db)) == 0
+
+
+def test_startup_delay(netns, bridge, tandemd):
+    a, = lan(netns, bridge, names=("a",))
+    da = tandemd(vrrp_conf(prio=200, global_extra="    vrrp_startup_delay 0.5"), ns=a, name="a")
+    start = da.wait_event({"type": "child.start", "child": "vrrp"})
+    backup = wait_state(da, "BACKUP")
+    assert backup["mono_ns"] - start["mono_ns"] >= 500_000_000
+    wait_state(da, "MASTER")
+    assert has_vip(a, "10.9.0.100")
