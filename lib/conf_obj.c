@@ -60,10 +60,14 @@ static uint32_t id_hash(unsigned kind, const char *id)
 }
 
 /* open-addressing set of object indexes by (kind, id): per slot a 32-bit hash tag (0 = empty)
- * and a 32-bit index, 8 bytes a slot */
+ * and a 32-bit index side by side, so a probe touches one cache line */
+struct idslot {
+	uint32_t h;
+	uint32_t idx;
+};
+
 struct idset {
-	uint32_t *h;
-	uint32_t *idx;
+	struct idslot *v;
 	size_t cap;
 };
 
@@ -72,16 +76,14 @@ static void idset_init(struct idset *s, size_t n)
 	s->cap = 16;
 	while (s->cap < n + n / 2 + 2)
 		s->cap *= 2;
-	s->h = calloc(s->cap, sizeof(*s->h));
-	s->idx = calloc(s->cap, sizeof(*s->idx));
-	if (!s->h || !s->idx)
+	s->v = calloc(s->cap, sizeof(*s->v));
+	if (!s->v)
 		tdm_conf_oom();
 }
 
 static void idset_free(struct idset *s)
 {
-	free(s->h);
-	free(s->idx);
+	free(s->v);
 }
 
 /* find (kind,id) among objs; returns its slot (empty if absent) */
@@ -90,8 +92,9 @@ static size_t idset_slot(const struct idset *s, const struct tdm_obj *objs, unsi
 {
 	size_t i;
 
-	for (i = h & (s->cap - 1); s->h[i]; i = (i + 1) & (s->cap - 1))
-		if (s->h[i] == h && objs[s->idx[i]].kind == kind && !strcmp(objs[s->idx[i]].id, id))
+	for (i = h & (s->cap - 1); s->v[i].h; i = (i + 1) & (s->cap - 1))
+		if (s->v[i].h == h && objs[s->v[i].idx].kind == kind &&
+		    !strcmp(objs[s->v[i].idx].id, id))
 			return i;
 	return i;
 }
@@ -192,10 +195,10 @@ void tdm_conf_collect_objs(struct tdm_conf_ctx *ctx)
 		size_t slot = idset_slot(&set, ov.v, o->kind, o->id, h);
 		unsigned k;
 
-		if (set.h[slot]) {
+		if (set.v[slot].h) {
 			const char *base = o->id;
 
-			for (k = 2; set.h[slot]; k++) {
+			for (k = 2; set.v[slot].h; k++) {
 				char alt[32];
 				char *cand;
 
@@ -210,11 +213,11 @@ void tdm_conf_collect_objs(struct tdm_conf_ctx *ctx)
 				if (k > 1001)
 					break;
 			}
-			if (set.h[slot])
+			if (set.v[slot].h)
 				continue;
 		}
-		set.h[slot] = h;
-		set.idx[slot] = (uint32_t)i;
+		set.v[slot].h = h;
+		set.v[slot].idx = (uint32_t)i;
 	}
 	idset_free(&set);
 	/* owned by the config (freed by tdm_config_free), not copied into the arena */
@@ -240,10 +243,10 @@ void tdm_conf_diff(const struct tdm_config *old_cfg, const struct tdm_config *ne
 		uint32_t h = id_hash(ov[i].kind, ov[i].id);
 		size_t slot = idset_slot(&set, ov, ov[i].kind, ov[i].id, h);
 
-		if (set.h[slot])
+		if (set.v[slot].h)
 			continue;   /* duplicate identity: cannot happen after collection */
-		set.h[slot] = h;
-		set.idx[slot] = (uint32_t)i;
+		set.v[slot].h = h;
+		set.v[slot].idx = (uint32_t)i;
 	}
 	for (i = 0; i < nnew; i++) {
 		const struct tdm_obj *no = &new_cfg->objs[i];
@@ -254,13 +257,13 @@ void tdm_conf_diff(const struct tdm_config *old_cfg, const struct tdm_config *ne
 			continue;
 		}
 		slot = idset_slot(&set, ov, no->kind, no->id, id_hash(no->kind, no->id));
-		if (!set.h[slot]) {
+		if (!set.v[slot].h) {
 			cb(arg, TDM_DIFF_ADDED, NULL, no);
 			continue;
 		}
-		seen[set.idx[slot]] = 1;
-		cb(arg, ov[set.idx[slot]].hash == no->hash ? TDM_DIFF_SAME : TDM_DIFF_CHANGED,
-		   &ov[set.idx[slot]], no);
+		seen[set.v[slot].idx] = 1;
+		cb(arg, ov[set.v[slot].idx].hash == no->hash ? TDM_DIFF_SAME : TDM_DIFF_CHANGED,
+		   &ov[set.v[slot].idx], no);
 	}
 	for (i = 0; i < nold; i++)
 		if (!seen[i])
