@@ -91,10 +91,9 @@ static void on_child_io(struct ev_loop *loop, ev_io *w, int revents)
 		case TDM_IPC_READY:
 			ch->last_pong_mono = tdm_mono_ns();
 			ch->generation = ipc_buf.hdr.arg;
-			if (ch->state == DIR_CHILD_STARTING) {
+			if (ch->state == DIR_CHILD_STARTING)
 				ch->state = DIR_CHILD_RUNNING;
-				dir_feed_state_changed(ch->d);
-			}
+			dir_feed_state_changed(ch->d);  /* state or generation moved */
 			break;
 		case TDM_IPC_EVENT:
 			child_event(ch, ipc_buf.data);
