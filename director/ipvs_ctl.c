@@ -792,7 +792,8 @@ int dir_ipvs_ctl_tick(struct dir_ipvs_ctl *c, uint64_t now, uint64_t *next_ns)
 			why = "drain time over";
 		else if (!d)
 			why = "gone from the kernel";
-		else if (c->kernel_valid && d->weight == 0 && d->active_conns == 0 && now > g->since)
+		else if (c->kernel_valid && d->weight == 0 && d->active_conns == 0 &&
+			 now >= g->since + DRAIN_POLL_NS)
 			why = "no active connection";
 		i++;
 		if (!why || g->expired)

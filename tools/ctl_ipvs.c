@@ -73,7 +73,7 @@ static void print_svc(json_object *s)
 	if (strchr(key, ' ') && n > 0) {
 		const char *sp = strchr(key, ' ');
 
-		snprintf(line, sizeof(line), "%.*s  %s", (int)(sp - key), key, sp + 1);
+		snprintf(line, sizeof(line), "%-4.*s %s", (int)(sp - key), key, sp + 1);
 	}
 	printf("%s %s", line, ctl_get_str(s, "sched", "?"));
 	if (*fl)
