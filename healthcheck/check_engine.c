@@ -17,6 +17,8 @@ struct eng_vs {
 	int watched;                /* has quorum/hysteresis/sorry_server: reported */
 	struct vs_quorum q;
 	uint8_t reported;
+	struct eng_rs **rs;         /* its real servers (this generation) */
+	size_t nrs, caprs;
 };
 
 struct eng_rs {
@@ -114,9 +116,9 @@ static void vs_eval(struct check_engine *e, struct eng_vs *v)
 	long long live = 0;
 	json_object *ev;
 
-	for (size_t i = 0; i < e->nrs; i++)
-		if (e->rs[i]->vs == v && e->rs[i]->st.up && e->rs[i]->st.weight > 0)
-			live += e->rs[i]->st.weight;
+	for (size_t i = 0; i < v->nrs; i++)
+		if (v->rs[i]->st.up && v->rs[i]->st.weight > 0)
+			live += v->rs[i]->st.weight;
 	v->live = live;
 	if (!vs_quorum_update(&v->q, v->quorum, v->hyst, live) && v->reported)
 		return;
@@ -309,6 +311,7 @@ static void rs_free(struct check_engine *e, struct eng_rs *r)
 
 static void vs_free(struct eng_vs *v)
 {
+	free(v->rs);
 	free(v->id);
 	free(v);
 }
@@ -402,6 +405,7 @@ static int build(struct check_engine *e, const struct tdm_config *cfg, struct ge
 			}
 		}
 		v->conf = vc;
+		v->nrs = 0;
 		v->quorum = vc->quorum > 0 ? vc->quorum : 1;
 		v->hyst = vc->hysteresis > 0 ? vc->hysteresis : 0;
 		v->watched = vc->quorum > 1 || vc->hysteresis > 0 || vc->has_sorry;
@@ -436,6 +440,13 @@ static int build(struct check_engine *e, const struct tdm_config *cfg, struct ge
 				goto cleanup;
 			}
 			e->rs[e->nrs++] = r;
+			{
+				struct eng_rs **vr = grow_arr(v->rs, v->nrs, &v->caprs, sizeof(*v->rs));
+				if (!vr)
+					goto cleanup;
+				v->rs = vr;
+				v->rs[v->nrs++] = r;
+			}
 			r->chk = rsc->ncheckers ? calloc(rsc->ncheckers, sizeof(*r->chk)) : NULL;
 			for (size_t ki = 0; ki < rsc->ncheckers; ki++) {
 				struct chk_spec sp;
@@ -586,6 +597,7 @@ struct check_engine *check_engine_new(struct ev_loop *loop, const struct tdm_con
 	e->cb_arg = arg;
 	ev_timer_init(&e->kick, kick_cb, 0., 0.);
 	e->kick.data = e;
+	ev_now_update(loop);        /* the config may have taken a while to parse */
 	gen_from_engine(e, &g);
 	if (build(e, cfg, &g)) {
 		check_map_free(&g.chk);
@@ -614,6 +626,7 @@ int check_engine_reload(struct check_engine *e, const struct tdm_config *old_cfg
 	struct gen g;
 	int rc;
 
+	ev_now_update(e->loop);
 	gen_from_engine(e, &g);
 	rc = build(e, new_cfg, &g);
 	if (rc) {

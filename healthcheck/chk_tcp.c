@@ -1,6 +1,6 @@
 /* healthcheck/chk_tcp.c - TCP_CHECK: a non-blocking connect to the target (connect_ip,
  * connect_port, bindto, bind_port, bind_if, fwmark); passes when the connection is established,
- * which is then closed at once. Bounded by connect_timeout. */
+ * which is then closed at once with a reset (no TIME_WAIT on the director). Bounded by connect_timeout. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +37,12 @@ static void tcp_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &l))
 		err = errno;
+	if (!err) {
+		/* close with a reset: no TIME_WAIT left on the director per check (10,000 checks a
+		 * second would otherwise hold 600,000 sockets in TIME_WAIT) */
+		struct linger lg = { 1, 0 };
+		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
 	tcp_close(c);
 	if (err) {
 		snprintf(msg, sizeof(msg), "TCP connect to %s: %s", c->spec.target, strerror(err));

@@ -122,6 +122,7 @@ int main(int argc, char **argv)
 	ev_signal_start(loop, &usr1);
 	ev_signal_start(loop, &term);
 	ev_signal_start(loop, &intr);
+	ev_now_update(loop);
 	if (secs > 0) {
 		ev_timer_init(&t, timer_cb, secs, 0.);
 		ev_timer_start(loop, &t);

@@ -1,0 +1,69 @@
+/* tests/bench/checks/bench_srv.c - a minimal HTTP/1.0 responder for the checker benchmark: one
+ * epoll loop on ADDR:PORT (0.0.0.0 answers every 127.x.y.z of a namespace's loopback), reads a
+ * request head, answers "200 OK" with a short body and closes. Runs until killed, or for
+ * --seconds N. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	static const char resp[] = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct epoll_event ev, evs[256];
+	int lfd, ep, one = 1;
+	char buf[4096];
+	double secs = argc > 4 ? atof(argv[4]) : 0;
+	time_t end;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: bench_srv ADDR PORT [--seconds N]\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	inet_pton(AF_INET, argv[1], &a.sin_addr);
+	a.sin_port = htons((unsigned short)atoi(argv[2]));
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, 4096)) {
+		perror("bench_srv: bind/listen");
+		return 1;
+	}
+	ep = epoll_create1(0);
+	ev.events = EPOLLIN;
+	ev.data.fd = lfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
+	end = time(NULL) + (time_t)secs;
+	for (;;) {
+		int n = epoll_wait(ep, evs, 256, 1000);
+		if (secs > 0 && time(NULL) >= end)
+			break;
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+			if (fd == lfd) {
+				int c;
+				while ((c = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+					ev.events = EPOLLIN;
+					ev.data.fd = c;
+					epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
+				}
+				continue;
+			}
+			ssize_t r = read(fd, buf, sizeof(buf));
+			if (r > 0 && !memmem(buf, (size_t)r, "\r\n\r\n", 4))
+				continue;       /* head not complete (checks send it in one segment) */
+			if (r > 0 && write(fd, resp, sizeof(resp) - 1) < 0)
+				r = -1;
+			close(fd);
+		}
+	}
+	return 0;
+}
