@@ -141,8 +141,95 @@ static char *join_args(struct tdm_conf_ctx *ctx, const struct tdm_cnode *n, int 
 	return s;
 }
 
+/* Sibling sets: two objects can only share an identity when they have the same enclosing
+ * object (a nested identity starts with its parent's), so uniqueness is checked among
+ * siblings, one small table per nesting level, reset for each new parent. */
+struct lset {
+	struct idslot *v;
+	size_t cap, n;
+	uint32_t *used;     /* occupied slots, to reset cheaply */
+};
+
+static void lset_reset(struct lset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		s->v[s->used[i]].h = 0;
+	s->n = 0;
+}
+
+static size_t lset_slot(const struct lset *s, const struct objvec *ov, unsigned kind,
+                        const char *id, uint32_t h)
+{
+	size_t i;
+
+	for (i = h & (s->cap - 1); s->v[i].h; i = (i + 1) & (s->cap - 1))
+		if (s->v[i].h == h && ov->v[s->v[i].idx].kind == kind &&
+		    !strcmp(ov->v[s->v[i].idx].id, id))
+			return i;
+	return i;
+}
+
+static void lset_add(struct lset *s, const struct objvec *ov, uint32_t h, uint32_t idx)
+{
+	size_t slot;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct idslot *old = s->v;
+		size_t ocap = s->cap, i;
+
+		s->cap = ocap ? ocap * 2 : 16;
+		s->v = calloc(s->cap, sizeof(*s->v));
+		s->used = tdm_xrealloc(s->used, s->cap * sizeof(*s->used));
+		if (!s->v)
+			tdm_conf_oom();
+		s->n = 0;
+		for (i = 0; i < ocap; i++)
+			if (old[i].h) {
+				slot = old[i].h & (s->cap - 1);
+				while (s->v[slot].h)
+					slot = (slot + 1) & (s->cap - 1);
+				s->v[slot] = old[i];
+				s->used[s->n++] = (uint32_t)slot;
+			}
+		free(old);
+	}
+	slot = lset_slot(s, ov, ov->v[idx].kind, ov->v[idx].id, h);
+	s->v[slot].h = h;
+	s->v[slot].idx = idx;
+	s->used[s->n++] = (uint32_t)slot;
+}
+
+/* add an object with a unique identity among its siblings ("#2", "#3", ... for repeats) */
+static const char *add_unique(struct tdm_conf_ctx *ctx, struct objvec *ov, struct lset *set,
+                              unsigned kind, const char *id, const struct tdm_cnode *n)
+{
+	uint32_t h = id_hash(kind, id);
+	unsigned k;
+
+	if (set->n && set->v[lset_slot(set, ov, kind, id, h)].h) {
+		const char *base = id;
+		char *cand = NULL;
+
+		for (k = 2; k < 100000; k++) {
+			free(cand);
+			if (asprintf(&cand, "%s#%u", base, k) < 0)
+				tdm_conf_oom();
+			h = id_hash(kind, cand);
+			if (!set->v[lset_slot(set, ov, kind, cand, h)].h)
+				break;
+		}
+		id = tdm_arena_strdup(ctx->arena, cand);
+		free(cand);
+	}
+	add_obj(ctx, ov, kind, id, n);
+	lset_add(set, ov, h, (uint32_t)(ov->n - 1));
+	return id;
+}
+
 static void collect(struct tdm_conf_ctx *ctx, struct objvec *ov, const struct tdm_cnode *blk,
-                    const char *prefix, int top)
+                    const char *prefix, int top, struct lset *sets, int level)
 {
 	const struct tdm_cnode *n;
 
@@ -156,70 +243,46 @@ static void collect(struct tdm_conf_ctx *ctx, struct objvec *ov, const struct td
 		sub = n->def->sub;
 		if (sub && sub->is_obj) {
 			const char *id = sub->ident ? sub->ident(ctx, n) : NULL;
-			char *full;
+			const char *full;
 
 			if (!id)
 				id = join_args(ctx, n, 0);
 			if (prefix) {
 				size_t a = strlen(prefix), b = strlen(id);
+				char *f = tdm_arena_alloc_raw(ctx->arena, a + b + 2);
 
-				full = tdm_arena_alloc_raw(ctx->arena, a + b + 2);
-				memcpy(full, prefix, a);
-				full[a] = '/';
-				memcpy(full + a + 1, id, b + 1);
+				memcpy(f, prefix, a);
+				f[a] = '/';
+				memcpy(f + a + 1, id, b + 1);
+				full = f;
 			} else {
 				full = tdm_arena_strdup(ctx->arena, id);
 			}
-			add_obj(ctx, ov, sub->obj_kind, full, n);
-			collect(ctx, ov, n, full, 0);
+			full = add_unique(ctx, ov, &sets[level], sub->obj_kind, full, n);
+			if (level + 1 <= TDM_CONF_MAX_DEPTH) {
+				lset_reset(&sets[level + 1]);
+				collect(ctx, ov, n, full, 0, sets, level + 1);
+			}
 		} else {
 			if (top)
-				add_obj(ctx, ov, TDM_OBJ_OTHER, join_args(ctx, n, 1), n);
-			collect(ctx, ov, n, prefix, 0);
+				add_unique(ctx, ov, &sets[level], TDM_OBJ_OTHER, join_args(ctx, n, 1), n);
+			collect(ctx, ov, n, prefix, 0, sets, level);
 		}
 	}
 }
 
 void tdm_conf_collect_objs(struct tdm_conf_ctx *ctx)
 {
+	struct lset sets[TDM_CONF_MAX_DEPTH + 1];
 	struct objvec ov = { 0 };
-	struct idset set;
 	size_t i;
 
-	collect(ctx, &ov, ctx->cfg->root, NULL, 1);
-	/* identities must be unique: number repeated ones "#2", "#3", ... */
-	idset_init(&set, ov.n);
-	for (i = 0; i < ov.n; i++) {
-		struct tdm_obj *o = &ov.v[i];
-		uint32_t h = id_hash(o->kind, o->id);
-		size_t slot = idset_slot(&set, ov.v, o->kind, o->id, h);
-		unsigned k;
-
-		if (set.v[slot].h) {
-			const char *base = o->id;
-
-			for (k = 2; set.v[slot].h; k++) {
-				char alt[32];
-				char *cand;
-
-				/* bounded: after 1000 tries use the object's index, which is unique */
-				snprintf(alt, sizeof(alt), "#%u", k <= 1000 ? k : (unsigned)i + 1000000u);
-				if (asprintf(&cand, "%s%s", base, alt) < 0)
-					tdm_conf_oom();
-				h = id_hash(o->kind, cand);
-				slot = idset_slot(&set, ov.v, o->kind, cand, h);
-				o->id = tdm_arena_strdup(ctx->arena, cand);
-				free(cand);
-				if (k > 1001)
-					break;
-			}
-			if (set.v[slot].h)
-				continue;
-		}
-		set.v[slot].h = h;
-		set.v[slot].idx = (uint32_t)i;
+	memset(sets, 0, sizeof(sets));
+	collect(ctx, &ov, ctx->cfg->root, NULL, 1, sets, 0);
+	for (i = 0; i <= TDM_CONF_MAX_DEPTH; i++) {
+		free(sets[i].v);
+		free(sets[i].used);
 	}
-	idset_free(&set);
 	/* owned by the config (freed by tdm_config_free), not copied into the arena */
 	ctx->cfg->objs = ov.n ? tdm_xrealloc(ov.v, ov.n * sizeof(*ov.v)) : NULL;
 	if (!ov.n)

@@ -476,6 +476,16 @@ static void test_objects_and_diff(void **state)
 	                    "removed 10.0.0.9 80\n");
 	done(&a);
 	done(&b);
+	/* a repeated object is numbered, and its children carry the numbered identity */
+	load(&a, IF "virtual_server 10.0.0.1 80 {\n real_server 10.0.0.2 80 { weight 1 }\n}\n"
+	         "virtual_server 10.0.0.1 80 {\n real_server 10.0.0.2 80 { weight 1 }\n}\n", 0);
+	s = dump_str(a.cfg);
+	assert_non_null(strstr(s, "obj 5 10.0.0.1 80 "));
+	assert_non_null(strstr(s, "obj 5 10.0.0.1 80#2 "));
+	assert_non_null(strstr(s, "obj 6 10.0.0.1 80/10.0.0.2:80 "));
+	assert_non_null(strstr(s, "obj 6 10.0.0.1 80#2/10.0.0.2:80 "));
+	free(s);
+	done(&a);
 }
 
 static void test_diags_json_and_status(void **state)
