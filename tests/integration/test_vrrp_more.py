@@ -5,8 +5,8 @@ import json
 import signal
 
 from tandem import wait_until
-from vrrp_util import (drops_total, forge_v2, has_vip, inst_status, lan, send_raw4, wait_ll6,
-                       vrrp_conf, wait_state)
+from vrrp_util import (drops_total, forge_v2, has_vip, inst_status, lan, send_raw4, vrrp_conf,
+                       wait_ll6, wait_master_seen, wait_state)
 
 
 def test_unicast_peers(netns, bridge, tandemd):
@@ -17,7 +17,7 @@ def test_unicast_peers(netns, bridge, tandemd):
                            "    unicast_peer {\n        10.9.0.1\n    }"), ns=b, name="b")
     wait_state(da, "MASTER")
     wait_state(db, "BACKUP")
-    st = inst_status(db)
+    st = wait_master_seen(db)
     assert st["unicast"] and st["master"]["address"] == "10.9.0.1"
     assert has_vip(a, "10.9.0.100") and not has_vip(b, "10.9.0.100")
     da.kill()
@@ -36,7 +36,7 @@ def test_ipv6_link_local_and_na(netns, bridge, tandemd):
     db = tandemd(vrrp_conf(prio=100, vips=(vip6,)), ns=b, name="b")
     wait_state(da, "MASTER")
     wait_state(db, "BACKUP")
-    st = inst_status(db)
+    st = wait_master_seen(db)
     assert st["family"] == "inet6"
     assert st["master"]["address"].startswith("fe80:")
     assert has_vip(a, vip6) and not has_vip(b, vip6)
@@ -115,7 +115,7 @@ def test_ipv6_unicast_link_local_peers(netns, bridge, tandemd):
                            extra=f"    unicast_peer {{\n        {ll_a}\n    }}"), ns=b, name="b")
     wait_state(da, "MASTER")
     wait_state(db, "BACKUP")
-    st = inst_status(db)
+    st = wait_master_seen(db)
     assert st["unicast"] and st["master"]["address"] == ll_a
     assert has_vip(a, vip6) and not has_vip(b, vip6)
     da.signal(signal.SIGTERM)

@@ -5,7 +5,7 @@ import signal
 import pytest
 
 from tandem import wait_until
-from vrrp_util import has_vip, inst_status, lan, vrrp_conf, wait_state, drops_total
+from vrrp_util import wait_master_seen, has_vip, inst_status, lan, vrrp_conf, wait_state, drops_total
 
 VIP = "10.9.0.100/24"
 
@@ -25,7 +25,7 @@ def test_elect_one_master_vip_on_it(netns, bridge, tandemd):
     wait_state(db, "BACKUP")
     assert has_vip(a, VIP) and not has_vip(b, VIP)
     # b hears a as master; a is master itself
-    st_b = inst_status(db)
+    st_b = wait_master_seen(db)
     assert st_b["state"] == "BACKUP"
     assert st_b["master"]["address"] == "10.9.0.1" and st_b["master"]["priority"] == 200
     assert st_b["priority"] == 100 and st_b["priority_configured"] == 100

@@ -10,7 +10,7 @@ import textwrap
 from tandem import wait_until
 
 __all__ = ["vrrp_conf", "lan", "has_vip", "vrrp_status", "inst_status", "wait_state",
-           "forge_v2", "send_raw4", "drops_total", "enable_ipv6", "wait_ll6"]
+           "forge_v2", "send_raw4", "drops_total", "enable_ipv6", "wait_ll6", "wait_master_seen"]
 
 
 def vrrp_conf(name="VI", vrid=51, prio=100, vips=("10.9.0.100/24",), iface="eth0",
@@ -88,6 +88,13 @@ def inst_status(d, name="VI"):
         if i["name"] == name:
             return i
     raise KeyError(name)
+
+
+def wait_master_seen(d, name="VI", timeout=10):
+    """The instance's status once it has heard a master (a backup that just started may not
+    have received the master's next advert yet)."""
+    return wait_until(lambda: (lambda st: st if st["master"] else None)(inst_status(d, name)),
+                      timeout=timeout, what=f"{name} hearing a master")
 
 
 def wait_state(d, to, name="VI", timeout=15, since=0):
