@@ -2,7 +2,6 @@
 (kill -9, link down), graceful stop (priority 0), preemption and nopreempt, status."""
 
 import signal
-import pytest
 
 from tandem import wait_until
 from vrrp_util import wait_master_seen, has_vip, inst_status, lan, vrrp_conf, wait_state, drops_total

@@ -2,7 +2,6 @@
 configs, a two-router LAN, VIP checks in a namespace, status through the "vrrp" command,
 forged adverts from a third namespace."""
 
-import ipaddress
 import socket
 import struct
 import textwrap

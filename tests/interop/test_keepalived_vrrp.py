@@ -4,7 +4,6 @@ PASS, v2 AH, v3 IPv4, v3 IPv6 and unicast they elect one master and fail over bo
 kill -9), keepalived logs none of its packet receive errors, tandem's drop counters stay 0."""
 
 import re
-import signal
 
 import pytest
 
