@@ -34,6 +34,9 @@ static void on_trans(void *arg, struct vrrp_inst *vi, enum vrrp_fsm_state from,
 	json_object_object_add(ev, "to", json_object_new_string(vrrp_fsm_state_name(to)));
 	json_object_object_add(ev, "reason", json_object_new_string(vrrp_fsm_reason_name(reason)));
 	json_object_object_add(ev, "prio", json_object_new_int(vi->st.eff_prio));
+	/* the FSM's own time of the transition (CLOCK_MONOTONIC ns; the event's mono_ns is
+	 * stamped later, by the parent) */
+	json_object_object_add(ev, "at_ns", json_object_new_uint64(vi->state_since));
 	if (vi->group)
 		json_object_object_add(ev, "group", json_object_new_string(vi->group));
 	dir_part_emit(vc->ctx, ev);

@@ -74,6 +74,7 @@ json_object *vrrp_inst_json(const struct vrrp_inst *vi, uint64_t now)
 		json_object_object_add(d, "address", jaddr(vi->family, vi->st.master_addr));
 		json_object_object_add(d, "priority", json_object_new_int(vi->st.master_prio));
 		json_object_object_add(d, "last_heard_s", jsecs(now, vi->st.master_seen_at));
+		json_object_object_add(d, "last_heard_ns", json_object_new_uint64(vi->st.master_seen_at));
 		json_object_object_add(d, "self", json_object_new_boolean(0));
 		json_object_object_add(o, "master", d);
 	} else {
@@ -88,6 +89,7 @@ json_object *vrrp_inst_json(const struct vrrp_inst *vi, uint64_t now)
 		json_object_object_add(d, "priority", json_object_new_int(pe->priority));
 		json_object_object_add(d, "advert_int_ms", json_object_new_int(pe->int_cs * 10));
 		json_object_object_add(d, "last_heard_s", jsecs(now, pe->last_ns));
+		json_object_object_add(d, "last_heard_ns", json_object_new_uint64(pe->last_ns));
 		json_object_object_add(d, "adverts", json_object_new_uint64(pe->adverts));
 		json_object_array_add(a, d);
 	}
