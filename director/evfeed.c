@@ -147,6 +147,8 @@ static void push_state(struct feed_q *q, int replay)
 	json_object_object_add(st, "replay", json_object_new_boolean(replay));
 	json_object_object_add(st, "last_seq", json_object_new_uint64(dir_evbus_last_seq(d->bus)));
 	json_object_object_add(st, "status", dir_status_json(d));
+	if (replay)                 /* what the parent learnt from all events since its start */
+		json_object_object_add(st, "view", snmp_view_events_json(&q->feed->view));
 	s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN |
 	                                   JSON_C_TO_STRING_NOSLASHESCAPE);
 	q_push(q, s, strlen(s));

@@ -2,7 +2,8 @@
  * for events (dir_part_ops.event_types / on_event). Each such child gets a dedicated
  * SOCK_SEQPACKET socket (passed with TDM_IPC_FEED right after its first config), so a slow
  * feed never delays config, heartbeats or commands on the main socketpair. On it, in order:
- *   {"type":"feed.state","replay":true,"last_seq":N,"status":{the status reply}}
+ *   {"type":"feed.state","replay":true,"last_seq":N,"status":{the status reply},
+ *    "view":{"vrrp":[...]}}  (the parent's monitoring view: state learnt from all events)
  *   the retained ring events of the part's types with seq <= N (a replay),
  *   then every new event of those types as the bus numbers it,
  *   and a fresh "feed.state" (replay false) after each daemon.*, child.* or config.* event

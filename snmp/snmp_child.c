@@ -25,6 +25,7 @@ struct snmp_child {
 	struct snmp_view view;
 	uint64_t status_mono;       /* when the last status arrived */
 	uint64_t history_until;     /* events with seq <= this are replays */
+	int have_snapshot;          /* the replaying feed.state carried the parent's view */
 	struct snmp_oidtab tandem_tab;
 	uint64_t built_changes, built_mono;
 	int built;
@@ -200,6 +201,10 @@ static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 			snmp_view_reset_events(&sc->view);
 			if (json_object_object_get_ex(ev, "last_seq", &v))
 				sc->history_until = json_object_get_uint64(v);
+			/* the parent's view covers every event since it started: take it, and
+			 * then only the replayed events it lacks would matter (none) */
+			sc->have_snapshot = json_object_object_get_ex(ev, "view", &v) &&
+			                    snmp_view_load_events(&sc->view, v) == 0;
 		}
 		if (json_object_object_get_ex(ev, "status", &v) &&
 		    snmp_view_set_status(&sc->view, v) == 0)
@@ -209,7 +214,8 @@ static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 	if (json_object_object_get_ex(ev, "seq", &v))
 		seq = json_object_get_uint64(v);
 	live = seq > sc->history_until;
-	snmp_view_event(&sc->view, ev, live);
+	if (live || !sc->have_snapshot)
+		snmp_view_event(&sc->view, ev, live);
 	if (!live || !sc->conf.enable_traps || !sc->conf.enable_tandem)
 		return;
 	if (!strcmp(type, "config.reload") && json_object_object_get_ex(ev, "ok", &v) &&

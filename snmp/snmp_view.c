@@ -324,3 +324,56 @@ int snmp_view_event(struct snmp_view *v, json_object *ev, int live)
 		v->changes++;
 	return changed;
 }
+
+json_object *snmp_view_events_json(const struct snmp_view *v)
+{
+	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+
+	for (size_t i = 0; i < v->nvrrp; i++) {
+		const struct snmp_view_vrrp *vi = &v->vrrp[i];
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "instance", json_object_new_string(vi->name));
+		json_object_object_add(e, "to", json_object_new_string(
+			snmp_vrrp_state_name(vi->state)));
+		json_object_object_add(e, "prio", json_object_new_int(vi->priority));
+		json_object_object_add(e, "vrid", json_object_new_int(vi->vrid));
+		json_object_object_add(e, "interface", json_object_new_string(vi->iface));
+		json_object_object_add(e, "reason", json_object_new_string(vi->reason));
+		json_object_object_add(e, "group", json_object_new_string(vi->group));
+		json_object_object_add(e, "transitions", json_object_new_uint64(vi->transitions));
+		json_object_object_add(e, "last_change", json_object_new_double(vi->last_change));
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "vrrp", arr);
+	return o;
+}
+
+int snmp_view_load_events(struct snmp_view *v, json_object *o)
+{
+	json_object *arr = get(o, "vrrp");
+	size_t n;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	v->nvrrp = 0;
+	n = json_object_array_length(arr);
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		const char *name = get_str(e, "instance");
+		struct snmp_view_vrrp *vi;
+		double num;
+
+		if (!vrrp_event(v, e) || !name || !(vi = vrrp_lookup(v, name, NULL)))
+			continue;
+		if (get_num(e, "prio", &num) == 0 && num < 0)
+			vi->priority = -1;
+		if (get_num(e, "vrid", &num) == 0 && num < 0)
+			vi->vrid = -1;
+		vi->transitions = get_u64(e, "transitions", vi->transitions);
+		if (get_num(e, "last_change", &num) == 0)
+			vi->last_change = num;
+	}
+	v->changes++;
+	return 0;
+}

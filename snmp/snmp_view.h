@@ -92,6 +92,11 @@ int snmp_view_set_status(struct snmp_view *v, json_object *status);
 /* apply one event; live = 0 for a replayed one (state only, no counting). Returns 1 when
  * the view changed, 0 when the event means nothing to it. */
 int snmp_view_event(struct snmp_view *v, json_object *ev, int live);
+/* the state learnt from events (VRRP instances) as JSON, and back: the parent sends its
+ * view's part with each replaying feed.state, so a restarted child does not depend on the
+ * ring still holding the last transition of every instance */
+json_object *snmp_view_events_json(const struct snmp_view *v);
+int snmp_view_load_events(struct snmp_view *v, json_object *o);
 /* the VRRP instance with this name, or NULL */
 const struct snmp_view_vrrp *snmp_view_vrrp_find(const struct snmp_view *v, const char *name);
 

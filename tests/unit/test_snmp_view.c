@@ -159,6 +159,49 @@ static void test_prom(void **state)
 	snmp_view_free(&v);
 }
 
+static void test_events_snapshot(void **state)
+{
+	struct snmp_view a, b;
+	json_object *o;
+	const struct snmp_view_vrrp *vi;
+
+	snmp_view_init(&a);
+	snmp_view_init(&b);
+	apply(&a, "{\"seq\":1,\"type\":\"vrrp.state\",\"instance\":\"VI_1\",\"vrid\":51,"
+	      "\"to\":\"BACKUP\",\"prio\":100,\"reason\":\"startup\","
+	      "\"ts\":\"2026-11-28T07:00:01.000000Z\"}", 1, 1);
+	apply(&a, "{\"seq\":2,\"type\":\"vrrp.state\",\"instance\":\"VI_1\",\"to\":\"MASTER\","
+	      "\"reason\":\"master_down\",\"group\":\"G\",\"ts\":\"2026-11-28T07:00:04.500000Z\"}",
+	      1, 1);
+	apply(&a, "{\"seq\":3,\"type\":\"vrrp.state\",\"instance\":\"VI_0\",\"to\":\"FAULT\"}",
+	      1, 1);
+	o = snmp_view_events_json(&a);
+	apply(&b, "{\"seq\":1,\"type\":\"vrrp.state\",\"instance\":\"old\",\"to\":\"MASTER\"}",
+	      0, 1);
+	assert_int_equal(snmp_view_load_events(&b, o), 0);
+	json_object_put(o);
+	assert_int_equal(b.nvrrp, 2);
+	assert_null(snmp_view_vrrp_find(&b, "old"));
+	vi = snmp_view_vrrp_find(&b, "VI_1");
+	assert_non_null(vi);
+	assert_int_equal(vi->state, SNMP_VRRP_MASTER);
+	assert_int_equal(vi->priority, 100);
+	assert_int_equal(vi->vrid, 51);
+	assert_int_equal(vi->transitions, 2);
+	assert_string_equal(vi->reason, "master_down");
+	assert_string_equal(vi->group, "G");
+	assert_true(vi->last_change == 1795849204.5);
+	vi = snmp_view_vrrp_find(&b, "VI_0");
+	assert_int_equal(vi->priority, -1);
+	assert_int_equal(vi->vrid, -1);
+	assert_int_equal(vi->state, SNMP_VRRP_FAULT);
+	o = json_object_new_object();
+	assert_int_equal(snmp_view_load_events(&b, o), -1);
+	json_object_put(o);
+	snmp_view_free(&a);
+	snmp_view_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_many_types),
 		cmocka_unit_test(test_prom),
+		cmocka_unit_test(test_events_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
