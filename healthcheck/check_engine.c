@@ -61,6 +61,10 @@ static const struct chk_ops *ops_of(enum check_kind k)
 	case CHECK_HTTP:
 	case CHECK_SSL:
 		return &chk_http_ops;
+	case CHECK_UDP:
+		return &chk_udp_ops;
+	case CHECK_SMTP:
+		return &chk_smtp_ops;
 	default:
 		return NULL;
 	}

@@ -80,6 +80,8 @@ void **chk_kctx(const struct chk_inst *c);
 
 extern const struct chk_ops chk_tcp_ops;
 extern const struct chk_ops chk_http_ops;       /* HTTP_GET and SSL_GET */
+extern const struct chk_ops chk_udp_ops;
+extern const struct chk_ops chk_smtp_ops;
 
 /* non-blocking socket of the target's family, bound as the spec says; -1 with why */
 int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);

@@ -1,0 +1,90 @@
+"""UDP_CHECK and SMTP_CHECK through tandemd in namespace "d" against responders in namespace
+"s" (checks_responders.py): a UDP reply that matches the require_reply pattern passes, garbage
+fails with the byte that differs, a closed port fails with the ICMP error; an SMTP server passes
+with banner and HELO, a 554 banner, garbage and a silent server fail with their reasons, and the
+states come back when the server does."""
+
+import time
+
+import pytest
+
+from tandem import *
+from test_checks_tcp_http import Lab, S_ADDR, PY, HERE, checks, lab, rs_ev  # noqa: F401
+
+RESP = HERE / "checks_responders.py"
+
+
+def start(lab, kind, port, mode):
+    lab.set_mode(port, mode)
+    p = lab.s.popen([PY, RESP, kind, S_ADDR, port, lab.control(port)])
+    lab.servers[port] = p
+    flag = "-lunH" if kind == "udp" else "-ltnH"
+    wait_until(lambda: lab.s.exec("ss", flag, f"sport = :{port}").stdout.strip(), timeout=10,
+               what=f"{kind} responder on {port}")
+
+
+def vs(addr, port, proto, checker):
+    return f"""
+virtual_server {addr} {port} {{
+    protocol {proto}
+    delay_loop 0.3
+    alpha
+    real_server {S_ADDR} {port} {{
+        {checker}
+    }}
+}}
+"""
+
+
+def state_of(d, port):
+    for c in checks(d)["checks"]:
+        if c["target"] == f"{S_ADDR}:{port}":
+            return c
+    return None
+
+
+def test_udp_check(lab, tandemd):
+    start(lab, "udp", 5353, "reply")
+    udp = ("UDP_CHECK {\n payload 01 02 03\n require_reply 1x 02\n min_reply_length 2\n"
+           " connect_timeout 1\n retry 0\n }")
+    closed = "UDP_CHECK {\n payload 01\n connect_timeout 1\n retry 0\n }"
+    d = tandemd(vs("10.231.2.1", 5353, "UDP", udp) + vs("10.231.2.2", 5354, "UDP", closed),
+                ns=lab.d)
+    rs = f"udp 10.231.2.1:5353/{S_ADDR}:5353"
+    up = d.wait_event(rs_ev(True, rs), timeout=10)
+    assert "reply of 7 bytes" in up["reason"], up
+    wait_until(lambda: (state_of(d, 5354) or {}).get("total", 0) >= 1, timeout=10,
+               what="closed-port check ran")
+    c = state_of(d, 5354)
+    assert c["state"] == "down" and "port unreachable" in c["last"], c
+    with d.events(type="rs.") as stream:
+        lab.set_mode(5353, "garbage")
+        down = stream.wait_event(rs_ev(False, rs), timeout=10)
+        assert "reply byte 0 is ff, expected 10" in down["reason"], down
+        lab.set_mode(5353, "silent")
+        wait_until(lambda: "no reply within 1 s" in state_of(d, 5353)["last"], timeout=10,
+                   what="silent UDP server noticed")
+        lab.set_mode(5353, "reply")
+        stream.wait_event(rs_ev(True, rs), timeout=10)
+
+
+@pytest.mark.parametrize("mode,reason", [
+    ("busy", "banner 554"),
+    ("garbage", "not an SMTP reply"),
+    ("silent", "no banner in time"),
+])
+def test_smtp_check(lab, tandemd, mode, reason):
+    start(lab, "smtp", 2525, "ok")
+    smtp = "SMTP_CHECK {\n helo_name director.test\n connect_timeout 1\n retry 0\n }"
+    d = tandemd(vs("10.231.3.1", 2525, "TCP", smtp), ns=lab.d)
+    rs = f"tcp 10.231.3.1:2525/{S_ADDR}:2525"
+    up = d.wait_event(rs_ev(True, rs), timeout=10)
+    assert "banner 220, HELO 250" in up["reason"], up
+    with d.events(type="rs.") as stream:
+        t0 = time.monotonic()
+        lab.set_mode(2525, mode)
+        down = stream.wait_event(rs_ev(False, rs), timeout=10)
+        assert reason in down["reason"], down
+        assert time.monotonic() - t0 < 4
+        lab.set_mode(2525, "ok")
+        stream.wait_event(rs_ev(True, rs), timeout=10)
