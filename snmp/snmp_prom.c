@@ -119,23 +119,23 @@ static void vrrp_metrics(FILE *f, const struct snmp_view *v)
 	       "VRRP instance state (1 for the current state), from vrrp.state events.");
 	for (size_t i = 0; i < v->nvrrp; i++)
 		for (int s = SNMP_VRRP_INIT; s <= SNMP_VRRP_STOP; s++)
-			sample2(f, "tandem_vrrp_instance_state", "instance", v->vrrp[i].name, "state",
+			sample2(f, "tandem_vrrp_instance_state", "vrrp_instance", v->vrrp[i].name, "state",
 			        snmp_vrrp_state_name(s), v->vrrp[i].state == s);
 	family(f, "tandem_vrrp_instance_priority", "gauge",
 	       "Effective VRRP priority of the instance as last reported.");
 	for (size_t i = 0; i < v->nvrrp; i++)
 		if (v->vrrp[i].priority >= 0)
-			sample1(f, "tandem_vrrp_instance_priority", "instance", v->vrrp[i].name,
+			sample1(f, "tandem_vrrp_instance_priority", "vrrp_instance", v->vrrp[i].name,
 			        v->vrrp[i].priority);
 	family(f, "tandem_vrrp_instance_transitions_total", "counter",
 	       "VRRP state changes of the instance seen since the daemon started.");
 	for (size_t i = 0; i < v->nvrrp; i++)
-		sample1(f, "tandem_vrrp_instance_transitions_total", "instance", v->vrrp[i].name,
+		sample1(f, "tandem_vrrp_instance_transitions_total", "vrrp_instance", v->vrrp[i].name,
 		        (double)v->vrrp[i].transitions);
 	family(f, "tandem_vrrp_instance_last_change_timestamp_seconds", "gauge",
 	       "Time of the instance's last state event since the Unix epoch.");
 	for (size_t i = 0; i < v->nvrrp; i++)
-		sample1(f, "tandem_vrrp_instance_last_change_timestamp_seconds", "instance",
+		sample1(f, "tandem_vrrp_instance_last_change_timestamp_seconds", "vrrp_instance",
 		        v->vrrp[i].name, v->vrrp[i].last_change);
 }
 

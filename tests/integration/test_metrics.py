@@ -109,9 +109,9 @@ def test_metrics_parse_and_follow_the_daemon(tandemd, netns):
     assert sample(f, "tandem_child_state", child="vrrp", state="running") == 1
     assert sample(f, "tandem_child_state", child="vrrp", state="stopped") == 0
     assert sample(f, "tandem_events", type="daemon.start") == 1
-    assert sample(f, "tandem_vrrp_instance_state", instance="VI_m", state="BACKUP") == 1
-    assert sample(f, "tandem_vrrp_instance_state", instance="VI_m", state="MASTER") == 0
-    assert sample(f, "tandem_vrrp_instance_priority", instance="VI_m") == 100
+    assert sample(f, "tandem_vrrp_instance_state", vrrp_instance="VI_m", state="BACKUP") == 1
+    assert sample(f, "tandem_vrrp_instance_state", vrrp_instance="VI_m", state="MASTER") == 0
+    assert sample(f, "tandem_vrrp_instance_priority", vrrp_instance="VI_m") == 100
     assert abs(sample(f, "tandem_start_time_seconds") - time.time()) < 60
 
     # a good reload, a refused one

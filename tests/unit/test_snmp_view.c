@@ -150,7 +150,7 @@ static void test_prom(void **state)
 	assert_non_null(strstr(text, "tandem_child_restarts_total{child=\"vrrp\"} 2\n"));
 	assert_non_null(strstr(text, "tandem_child_state{child=\"snmp\",state=\"restarting\"} 1\n"));
 	assert_non_null(strstr(text, "tandem_last_reload_success 0\n"));
-	assert_non_null(strstr(text, "tandem_vrrp_instance_state{instance=\"a\\\"b\\\\c\","
+	assert_non_null(strstr(text, "tandem_vrrp_instance_state{vrrp_instance=\"a\\\"b\\\\c\","
 	                       "state=\"MASTER\"} 1\n"));
 	assert_non_null(strstr(text, "tandem_events_total{type=\"vrrp.state\"} 1\n"));
 	assert_non_null(strstr(text, "tandem_start_time_seconds 1795849200.5\n"));
