@@ -600,7 +600,7 @@ int tdm_conf_resolve(const char *path, const struct tdm_conf_opts *opts, struct 
 	fd = tdm_rsv_open(path, &st);
 	if (fd < 0) {
 		tdm_rsv_diag(&r, TDM_SEV_FATAL, 0, 0, 0, "cannot read configuration file: %s",
-		      strerror(errno));
+		      errno == EINVAL ? "not a regular file" : strerror(errno));
 		return rsv_finish(&r, out, 1);
 	}
 	eof = tdm_rsv_run_file(&r, 0, path, fd, &st);

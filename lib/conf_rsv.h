@@ -75,7 +75,7 @@ int tdm_rsv_next_raw(struct rsv *r, struct lsrc *s, const char **line, size_t *n
 long tdm_rsv_trailing_backslash(const char *s, size_t n);
 /* directory of the innermost file source (relative includes, ${_PWD}); NULL = cwd */
 const char *tdm_rsv_src_dir(const struct lsrc *s);
-/* open a config file (not a directory); fd or -1 with errno */
+/* open a config file (regular files only); fd or -1 with errno (EINVAL: not a regular file) */
 int tdm_rsv_open(const char *path, struct stat *st);
 /* read a whole file as a source; returns its last line number */
 uint32_t tdm_rsv_run_file(struct rsv *r, uint32_t fidx, const char *path, int fd,

@@ -126,13 +126,18 @@ const char *tdm_rsv_src_dir(const struct lsrc *s)
 /* open a config file for reading: a regular file (or anything but a directory) */
 int tdm_rsv_open(const char *path, struct stat *st)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0 || S_ISDIR(st->st_mode)) {
-		if (S_ISDIR(st->st_mode))
-			errno = EISDIR;
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		/* directories, FIFOs, devices (/dev/zero would never end) */
+		errno = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
 		close(fd);
 		return -1;
 	}
@@ -235,7 +240,8 @@ void tdm_rsv_include(struct rsv *r, struct lsrc *s, uint32_t line)
 			if (e == ENOENT && has_wildcard(path) && !strict_wild)
 				continue;   /* a pattern that matched nothing */
 			tdm_rsv_diag(r, TDM_SEV_ERROR, s->file, line, t->v[1].col,
-			      "cannot read include file '%s': %s", path, strerror(e));
+			      "cannot read include file '%s': %s", path,
+			      e == EINVAL ? "not a regular file" : strerror(e));
 			continue;
 		}
 		for (up = r->top; up; up = up->up)

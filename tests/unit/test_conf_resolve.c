@@ -438,6 +438,23 @@ static void test_include_errors(void **state)
 	assert_non_null(strstr(r.d.v[0].msg, "disabled"));
 	done(&r);
 
+	/* devices and FIFOs are refused, never read (or waited on) */
+	put("dev.conf", "a\ninclude /dev/zero\n");
+	resolve_file(&r, "dev.conf", NULL);
+	assert_int_equal(r.d.nerr, 1);
+	assert_non_null(strstr(r.d.v[0].msg, "not a regular file"));
+	done(&r);
+	{
+		char fifo[256];
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo.conf", tmpdir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		resolve_file(&r, "fifo.conf", NULL);
+		assert_int_equal(r.rc, -1);
+		assert_non_null(strstr(r.d.v[0].msg, "not a regular file"));
+		done(&r);
+	}
+
 	resolve_file(&r, "does-not-exist.conf", NULL);
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.d.nfatal, 1);
