@@ -25,6 +25,7 @@ struct eng_rs {
 	char *id;
 	struct eng_vs *vs;
 	struct rs_conf rc;
+	int base_weight;            /* configured weight (rc.weight may be a check's dynamic one) */
 	struct rs_state st;
 	struct chk_inst **chk;
 	size_t nchk;
@@ -65,6 +66,8 @@ static const struct chk_ops *ops_of(enum check_kind k)
 		return &chk_udp_ops;
 	case CHECK_SMTP:
 		return &chk_smtp_ops;
+	case CHECK_MISC:
+		return &chk_misc_ops;
 	default:
 		return NULL;
 	}
@@ -167,6 +170,10 @@ static void rs_eval(struct check_engine *e, struct eng_rs *r, const char *reason
 	int changed;
 	char buf[256];
 
+	r->rc.weight = r->base_weight;
+	for (size_t i = 0; i < r->nchk; i++)
+		if (r->chk[i]->dyn_weight >= 0)
+			r->rc.weight = r->chk[i]->dyn_weight;
 	if (!r->reported) {         /* first state: no slowstart ramp at start */
 		rs_init(&r->st, &r->rc, rs_healthy(r), now_us(e));
 		changed = 1;
@@ -220,7 +227,13 @@ static void result_event(struct chk_inst *c, int ok, const char *what)
 
 void chk_done(struct chk_inst *c, int ok, const char *reason)
 {
+	chk_done_weight(c, ok, -1, reason);
+}
+
+void chk_done_weight(struct chk_inst *c, int ok, int weight, const char *reason)
+{
 	struct check_engine *e = c->eng;
+	int wchange = ok && weight != c->dyn_weight && (weight >= 0 || c->dyn_weight >= 0);
 	enum rs_chk_change ch;
 	int64_t next;
 	char what[192], why[256];
@@ -241,6 +254,8 @@ void chk_done(struct chk_inst *c, int ok, const char *reason)
 	c->have_result = 1;
 	c->last_ok = ok;
 	snprintf(c->last, sizeof(c->last), "%s", what);
+	if (ok)
+		c->dyn_weight = weight;
 	ch = rs_chk_result(&c->fs, &c->fc, ok, &next);
 	if (!ok && c->fs.up)
 		tdm_log_debug("check %s: %s, fall %d/%d, retrying", c->id, what, c->fs.fail_run, c->fc.fall);
@@ -249,6 +264,10 @@ void chk_done(struct chk_inst *c, int ok, const char *reason)
 			snprintf(why, sizeof(why), "%s, fall %d/%d", what, c->fs.fail_run, c->fc.fall);
 		else
 			snprintf(why, sizeof(why), "%s, rise %d/%d", what, c->fs.ok_run, c->fc.rise);
+		for (size_t i = 0; i < c->nrefs; i++)
+			rs_eval(e, c->refs[i], why);
+	} else if (wchange) {
+		snprintf(why, sizeof(why), "%s, weight %d", what, weight);
 		for (size_t i = 0; i < c->nrefs; i++)
 			rs_eval(e, c->refs[i], why);
 	}
@@ -263,7 +282,8 @@ static void attempt_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	if (c->running) {           /* the deadline passed */
 		char msg[96];
 		c->ops->stop(c);
-		snprintf(msg, sizeof(msg), "no answer within %.3g s", (double)c->spec.connect_timeout_us / 1e6);
+		snprintf(msg, sizeof(msg), "no answer within %.3g s", (double)(c->ops->deadline_us ?
+		         c->ops->deadline_us(c) : c->spec.connect_timeout_us) / 1e6);
 		chk_done(c, 0, msg);
 		return;
 	}
@@ -284,7 +304,10 @@ static void attempt_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		if ((c->spec.kind == CHECK_HTTP || c->spec.kind == CHECK_SSL) &&
 		    c->spec.conf->u.http.nurls > 1)
 			n = c->spec.conf->u.http.nurls;
-		schedule(c, (double)c->spec.connect_timeout_us / 1e6 * (double)n + 0.5);
+		if (c->ops->deadline_us)
+			schedule(c, (double)c->ops->deadline_us(c) / 1e6 + 0.5);
+		else
+			schedule(c, (double)c->spec.connect_timeout_us / 1e6 * (double)n + 0.5);
 	}
 }
 
@@ -439,6 +462,7 @@ static int build(struct check_engine *e, const struct tdm_config *cfg, struct ge
 			}
 			r->vs = v;
 			check_rs_params(vc, rsc, &r->rc);
+			r->base_weight = r->rc.weight;
 			if (!(e->rs = grow_arr(e->rs, e->nrs, &capr, sizeof(*e->rs))) || !r->id) {
 				rs_free(e, r);
 				goto cleanup;
@@ -485,6 +509,7 @@ static int build(struct check_engine *e, const struct tdm_config *cfg, struct ge
 						c->fc.delay_loop_us = sp.delay_loop_us;
 						c->fc.retry_delay_us = sp.retry_delay_us;
 						c->fc.alpha = sp.alpha;
+						c->dyn_weight = -1;
 						rs_chk_init(&c->fs, &c->fc);
 						if (!c->ops) {
 							c->fs.up = 1;

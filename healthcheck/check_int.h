@@ -52,6 +52,7 @@ struct chk_inst {
 	uint64_t n_ok, n_fail, n_total;
 	double last_ms;
 	int last_ok, have_result;
+	int dyn_weight;                     /* weight set by the check (misc_dynamic), -1 = none */
 	char last[192];                     /* last result text */
 	struct eng_rs **refs;
 	size_t nrefs, caprefs;
@@ -70,10 +71,14 @@ struct chk_ops {
 	void (*free)(struct chk_inst *c);
 	/* free the type's per-engine state (*kctx) at engine free */
 	void (*fini)(void **kctx);
+	/* optional: the attempt's own bound when it is not connect_timeout (MISC_CHECK) */
+	int64_t (*deadline_us)(const struct chk_inst *c);
 };
 
 /* end of an attempt (exactly once per successful start) */
 void chk_done(struct chk_inst *c, int ok, const char *reason);
+/* the same with a weight for the real server (>= 0; -1 = the configured weight) */
+void chk_done_weight(struct chk_inst *c, int ok, int weight, const char *reason);
 struct ev_loop *chk_loop(const struct chk_inst *c);
 /* the type's per-engine state slot (NULL until the type sets it) */
 void **chk_kctx(const struct chk_inst *c);
@@ -82,6 +87,7 @@ extern const struct chk_ops chk_tcp_ops;
 extern const struct chk_ops chk_http_ops;       /* HTTP_GET and SSL_GET */
 extern const struct chk_ops chk_udp_ops;
 extern const struct chk_ops chk_smtp_ops;
+extern const struct chk_ops chk_misc_ops;
 
 /* non-blocking socket of the target's family, bound as the spec says; -1 with why */
 int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);

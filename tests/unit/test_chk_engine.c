@@ -482,6 +482,111 @@ static void test_slowstart_callbacks(void **st)
 	ev_loop_destroy(loop);
 }
 
+static int last_weight_is(void *p)
+{
+	void **a = p;
+	struct rec *r = a[0];
+
+	return r->n > 0 && r->weight[r->n - 1] == (int)(intptr_t)a[1];
+}
+
+static int proc_dead(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+/* MISC_CHECK on a non-default loop (pidfd): exit codes, misc_dynamic weights, the timeout
+ * killing the script's whole process group */
+static void test_misc(void **st)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct rec r = { 0 };
+	struct kt t;
+	struct check_engine *e;
+	char dir[] = "/tmp/tdm-misc-XXXXXX", mode[128], pidf[128], conf[2048];
+	FILE *f;
+	int fds = count_fds();
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(mode, sizeof(mode), "%s/mode", dir);
+	snprintf(pidf, sizeof(pidf), "%s/pid", dir);
+	f = fopen(mode, "w");
+	fputs("0", f);
+	fclose(f);
+	/* the script: "sleep" starts a grandchild and hangs, otherwise exits with the mode */
+	snprintf(conf, sizeof(conf),
+	         "virtual_server 127.0.0.1 80 {\n protocol TCP\n delay_loop 0.1\n alpha\n"
+	         " real_server 127.0.0.1 80 {\n weight 5\n MISC_CHECK {\n"
+	         " misc_path \"m=$(cat %s); if [ $m = sleep ]; then sleep 30 & echo $! > %s; wait; fi;"
+	         " exit $m\"\n misc_timeout 1\n misc_dynamic\n }\n }\n}\n", mode, pidf);
+	kt_parse(&t, conf);
+	if (!t.cfg)
+		kt_dump(&t);
+	assert_non_null(t.cfg);
+	e = check_engine_new(loop, t.cfg, on_rs, &r);
+	check_engine_set_emit(e, on_emit, &r);
+	struct want up = { &r, 0, 1 };
+	assert_true(run_until(loop, has_state, &up, 5));
+	assert_int_equal(r.weight[r.n - 1], 5);
+	/* exit 12 with misc_dynamic: weight 10 */
+	f = fopen(mode, "w");
+	fputs("12", f);
+	fclose(f);
+	void *w10[2] = { &r, (void *)(intptr_t)10 };
+	assert_true(run_until(loop, last_weight_is, w10, 5));
+	assert_non_null(strstr(r.reason[r.n - 1], "exit 12"));
+	/* exit 0 keeps the dynamic weight; exit 1 fails */
+	f = fopen(mode, "w");
+	fputs("1", f);
+	fclose(f);
+	struct want down = { &r, r.n, 0 };
+	assert_true(run_until(loop, has_state, &down, 5));
+	assert_non_null(strstr(r.reason[r.n - 1], "exit 1"));
+	/* a hanging script: killed at misc_timeout with its background child */
+	f = fopen(mode, "w");
+	fputs("sleep", f);
+	fclose(f);
+	struct res_wait rw = { &r, r.nres + 1 };
+	(void)rw;
+	double t0 = ev_time();
+	int seen = 0;
+	while (ev_time() - t0 < 5 && !(seen = strstr(r.last_res, "timeout after 1 s") != NULL))
+		ev_run(loop, EVRUN_ONCE);
+	assert_true(seen);
+	{
+		long gpid = 0;
+		FILE *pf = fopen(pidf, "r");
+		assert_non_null(pf);
+		assert_int_equal(fscanf(pf, "%ld", &gpid), 1);
+		fclose(pf);
+		/* the grandchild is dead (killed with the group): gone, or a zombie waiting for
+		 * whoever reaps orphans here */
+		int dead = 0;
+		for (int i = 0; i < 100 && !(dead = proc_dead((pid_t)gpid)); i++)
+			usleep(10000);
+		assert_true(dead);
+	}
+	check_engine_free(e);
+	kt_free(&t);
+	assert_int_equal(count_fds(), fds);
+	ev_loop_destroy(loop);
+	unlink(mode);
+	unlink(pidf);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_http_verdicts),
 		cmocka_unit_test(test_dedup_and_reload),
 		cmocka_unit_test(test_slowstart_callbacks),
+		cmocka_unit_test(test_misc),
 	};
 
 	tdm_log_open("test", 0);

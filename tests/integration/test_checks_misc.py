@@ -1,0 +1,57 @@
+"""MISC_CHECK through tandemd (the check child's default loop watches the script with
+ev_child): exit 0 passes, 1 fails, misc_dynamic sets the weight from the exit status, and a
+hanging script is killed at misc_timeout with the reason."""
+
+import time
+
+from tandem import *
+from test_checks_tcp_http import checks, rs_ev
+
+
+def test_misc_check(netns, tandemd, workdir):
+    ns = netns("d")
+    mode = workdir / "misc.mode"
+    mode.write_text("0\n")
+    conf = f"""
+virtual_server 10.231.4.1 80 {{
+    protocol TCP
+    delay_loop 0.2
+    alpha
+    real_server 10.231.4.2 80 {{
+        weight 5
+        MISC_CHECK {{
+            misc_path "m=$(cat {mode}); [ $m = hang ] && exec sleep 30; exit $m"
+            misc_timeout 1
+            misc_dynamic
+        }}
+    }}
+}}
+"""
+    d = tandemd(conf, ns=ns)
+    rs = "tcp 10.231.4.1:80/10.231.4.2:80"
+    up = d.wait_event(rs_ev(True, rs), timeout=10)
+    assert up["weight"] == 5 and "exit 0" in up["reason"], up
+    with d.events(type="rs.") as stream:
+        mode.write_text("22\n")
+        ev = stream.wait_event(lambda e: e.get("rs") == rs and e.get("weight") == 20, timeout=10)
+        assert ev["up"] and "exit 22" in ev["reason"]
+        mode.write_text("1\n")
+        down = stream.wait_event(rs_ev(False, rs), timeout=10)
+        assert "exit 1" in down["reason"]
+        mode.write_text("0\n")
+        up = stream.wait_event(rs_ev(True, rs), timeout=10)
+        assert up["weight"] == 20                   # exit 0 keeps the dynamic weight
+        t0 = time.monotonic()
+        mode.write_text("hang\n")
+        down = stream.wait_event(rs_ev(False, rs), timeout=10)
+        assert "timeout after 1 s, killed" in down["reason"], down
+        assert time.monotonic() - t0 < 4
+    c = checks(d)["checks"][0]
+    assert c["kind"] == "MISC_CHECK" and c["state"] == "down"
+    # once the script stops hanging, the attempt in progress is killed at its timeout and
+    # no hanging script is left behind
+    mode.write_text("1\n")
+    wait_until(lambda: "exit 1" in checks(d)["checks"][0]["last"], timeout=10,
+               what="a run after the hanging ones")
+    sleeps = run(["pgrep", "-f", "^sleep 30"], check=False).stdout.split()
+    assert not sleeps, sleeps
