@@ -17,6 +17,7 @@
 #include "director/ctl_server.h"
 #include "director/evbus.h"
 #include "director/evfeed.h"
+#include "director/metrics_http.h"
 #include "director/notify_fifo.h"
 #include "lib/log.h"
 #include "lib/mono.h"
@@ -64,6 +65,7 @@ static void cleanup(struct dir_daemon *d, int owner)
 	else if (d->pid_fd >= 0)
 		close(d->pid_fd);
 	d->pid_fd = -1;
+	dir_metrics_http_close(d, d->is_child);
 	dir_feed_free(d);
 	dir_evbus_free(d->bus);
 	d->bus = NULL;
@@ -243,6 +245,7 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	s = dir_global_str(cfg, "notify_fifo");
 	if (s)
 		d->fifo = dir_fifo_open(s, d->bus);
+	dir_metrics_http_apply(d, dir_global_str(cfg, "metrics_listen"));
 
 	sig_init(d, &d->sig_hup, SIGHUP);
 	sig_init(d, &d->sig_term, SIGTERM);

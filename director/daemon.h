@@ -108,6 +108,7 @@ struct dir_daemon {
 	uint64_t fwd_next_id;
 	int is_child;               /* set in a forked child before it frees the parent state */
 	struct dir_feed *feed;      /* event feed to children + the metrics view (evfeed.c) */
+	struct dir_metrics_http *metrics_http;  /* metrics_listen endpoint (metrics_http.c) */
 };
 
 /* tandemd_main.c helpers live there; the rest: */

@@ -11,6 +11,7 @@
 #include <systemd/sd-daemon.h>
 #include "director/child_parts.h"
 #include "director/evbus.h"
+#include "director/metrics_http.h"
 #include "director/notify_fifo.h"
 #include "lib/log.h"
 #include "lib/mono.h"
@@ -150,6 +151,7 @@ int dir_reload(struct dir_daemon *d, const char *source, json_object **diags_jso
 		dir_fifo_close(d->fifo, d->bus);
 		d->fifo = s ? dir_fifo_open(s, d->bus) : NULL;
 	}
+	dir_metrics_http_apply(d, dir_global_str(cfg, "metrics_listen"));
 
 	tdm_canon_free(&d->canon);
 	tdm_config_free(d->cfg);

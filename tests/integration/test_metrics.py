@@ -151,3 +151,42 @@ def test_metrics_output_file(tandemd, netns, workdir):
     assert rc == 1 and "cannot write" in err
     rc, _, err = d.tandemctl("metrics", "extra")
     assert rc == 2
+
+
+FETCH = """
+import sys, urllib.request, urllib.error
+req = urllib.request.Request(sys.argv[1], method=sys.argv[2])
+try:
+    with urllib.request.urlopen(req, timeout=5) as r:
+        print(r.status); print(r.headers.get("Content-Type")); sys.stdout.write(r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code); print(e.headers.get("Content-Type"))
+"""
+
+
+def http(ns, url, method="GET"):
+    """(status, content type, body) of a request made inside the namespace"""
+    p = ns.exec("/usr/bin/python3", "-c", FETCH, url, method, check=True, timeout=15)
+    status, ctype, *rest = p.stdout.split("\n", 2) + [""]
+    return int(status), ctype, rest[0] if rest else ""
+
+
+def test_metrics_listen_http(tandemd, netns):
+    ns = netns("http")
+    conf = CONF.format(name="VI_h").replace("router_id metrics-test",
+                                             "router_id metrics-test\n    metrics_listen 127.0.0.1:9163")
+    d = tandemd(conf, ns=ns)
+    status, ctype, body = http(ns, "http://127.0.0.1:9163/metrics")
+    assert status == 200 and ctype.startswith("text/plain; version=0.0.4")
+    check_format(body)
+    assert sample(families(body), "tandem_config_generation") == 1
+    assert http(ns, "http://127.0.0.1:9163/other")[0] == 404
+    assert http(ns, "http://127.0.0.1:9163/metrics", "POST")[0] == 405
+    # a reload moves the endpoint; the old port closes
+    d.write_config(conf.replace("9163", "9164"))
+    assert d.reload()["ok"]
+    status, _, body = http(ns, "http://127.0.0.1:9164/metrics")
+    assert status == 200 and sample(families(body), "tandem_config_generation") == 2
+    p = ns.exec("/usr/bin/python3", "-c", FETCH, "http://127.0.0.1:9163/metrics", "GET",
+                check=False, timeout=15)
+    assert p.returncode != 0 and "Connection refused" in p.stderr
