@@ -68,6 +68,8 @@ static const struct chk_ops *ops_of(enum check_kind k)
 		return &chk_smtp_ops;
 	case CHECK_MISC:
 		return &chk_misc_ops;
+	case CHECK_PING:
+		return &chk_ping_ops;
 	default:
 		return NULL;
 	}

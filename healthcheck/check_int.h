@@ -88,6 +88,7 @@ extern const struct chk_ops chk_http_ops;       /* HTTP_GET and SSL_GET */
 extern const struct chk_ops chk_udp_ops;
 extern const struct chk_ops chk_smtp_ops;
 extern const struct chk_ops chk_misc_ops;
+extern const struct chk_ops chk_ping_ops;
 
 /* non-blocking socket of the target's family, bound as the spec says; -1 with why */
 int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);

@@ -109,3 +109,58 @@ int chk_smtp_reply(const char *buf, size_t len, int *code)
 		return (int)(pos + ll + 1);
 	}
 }
+
+static uint16_t csum16(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)(p[n - 1] << 8);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+int chk_icmp_echo_build(uint8_t *buf, size_t len, int v6, uint16_t id, uint16_t seq)
+{
+	uint16_t c;
+
+	if (len < 8)
+		return -1;
+	memset(buf, 0, len);
+	buf[0] = v6 ? 128 : 8;      /* echo request */
+	buf[4] = (uint8_t)(id >> 8);
+	buf[5] = (uint8_t)id;
+	buf[6] = (uint8_t)(seq >> 8);
+	buf[7] = (uint8_t)seq;
+	for (size_t i = 8; i < len; i++)
+		buf[i] = (uint8_t)("tandem-check"[(i - 8) % 12]);
+	if (!v6) {
+		c = csum16(buf, len);
+		buf[2] = (uint8_t)(c >> 8);
+		buf[3] = (uint8_t)c;
+	}
+	return (int)len;
+}
+
+int chk_icmp_echo_match(const uint8_t *buf, size_t len, int v6, int ip_hdr, uint16_t id,
+                        int id_any, uint16_t seq)
+{
+	if (ip_hdr && !v6) {
+		size_t hl;
+		if (len < 20 || (buf[0] >> 4) != 4)
+			return 0;
+		hl = (size_t)(buf[0] & 0x0f) * 4;
+		if (hl < 20 || len < hl)
+			return 0;
+		buf += hl;
+		len -= hl;
+	}
+	if (len < 8 || buf[0] != (v6 ? 129 : 0) || buf[1] != 0)
+		return 0;
+	if (!id_any && (uint16_t)(buf[4] << 8 | buf[5]) != id)
+		return 0;
+	return (uint16_t)(buf[6] << 8 | buf[7]) == seq;
+}

@@ -23,4 +23,12 @@ int chk_udp_reply_ok(const uint8_t *reply, size_t len, const uint8_t *want, cons
  * needed, -1 when it is not an SMTP reply (mixed codes, no digits, a line over 1000 bytes). */
 int chk_smtp_reply(const char *buf, size_t len, int *code);
 
+/* ICMP / ICMPv6 echo request of len bytes (>= 8) into buf: id, seq, a payload pattern; the
+ * IPv4 checksum is computed (the kernel does ICMPv6's). Returns len or -1. */
+int chk_icmp_echo_build(uint8_t *buf, size_t len, int v6, uint16_t id, uint16_t seq);
+/* 1 when buf (an IPv4 packet with its header when ip_hdr, else the ICMP message) is the echo
+ * reply to id/seq (id_any: the kernel rewrote the id, as ping sockets do), 0 otherwise */
+int chk_icmp_echo_match(const uint8_t *buf, size_t len, int v6, int ip_hdr, uint16_t id,
+                        int id_any, uint16_t seq);
+
 #endif

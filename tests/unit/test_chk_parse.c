@@ -79,12 +79,49 @@ static void test_smtp(void **st)
 	}
 }
 
+static void test_icmp(void **st)
+{
+	uint8_t req[32], rep[20 + 32];
+	uint32_t sum = 0;
+
+	assert_int_equal(chk_icmp_echo_build(req, sizeof(req), 0, 0x1234, 7), (int)sizeof(req));
+	assert_int_equal(req[0], 8);
+	/* the checksum makes the one's complement sum all ones */
+	for (size_t i = 0; i < sizeof(req); i += 2)
+		sum += (uint32_t)(req[i] << 8 | req[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	assert_int_equal(sum, 0xffff);
+	assert_int_equal(chk_icmp_echo_build(req, 4, 0, 1, 1), -1);
+	/* a reply with an IPv4 header (raw socket) */
+	memset(rep, 0, sizeof(rep));
+	rep[0] = 0x45;
+	memcpy(rep + 20, req, sizeof(req));
+	rep[20] = 0;                                    /* echo reply */
+	assert_int_equal(chk_icmp_echo_match(rep, sizeof(rep), 0, 1, 0x1234, 0, 7), 1);
+	assert_int_equal(chk_icmp_echo_match(rep, sizeof(rep), 0, 1, 0x1234, 0, 8), 0);
+	assert_int_equal(chk_icmp_echo_match(rep, sizeof(rep), 0, 1, 0x9999, 0, 7), 0);
+	assert_int_equal(chk_icmp_echo_match(rep, sizeof(rep), 0, 1, 0x9999, 1, 7), 1);
+	assert_int_equal(chk_icmp_echo_match(rep + 20, sizeof(req), 0, 0, 0x1234, 0, 7), 1);
+	assert_int_equal(chk_icmp_echo_match(rep, 10, 0, 1, 0x1234, 0, 7), 0);     /* short */
+	rep[20] = 8;                                    /* our own request looped back */
+	assert_int_equal(chk_icmp_echo_match(rep, sizeof(rep), 0, 1, 0x1234, 0, 7), 0);
+	/* ICMPv6 */
+	assert_int_equal(chk_icmp_echo_build(req, sizeof(req), 1, 5, 6), (int)sizeof(req));
+	assert_int_equal(req[0], 128);
+	req[0] = 129;
+	assert_int_equal(chk_icmp_echo_match(req, sizeof(req), 1, 0, 5, 0, 6), 1);
+	req[1] = 1;
+	assert_int_equal(chk_icmp_echo_match(req, sizeof(req), 1, 0, 5, 0, 6), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_udp_reply),
 		cmocka_unit_test(test_smtp),
+		cmocka_unit_test(test_icmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
