@@ -90,6 +90,8 @@ def test_tandemctl_vrrp_drills(netns, bridge, tandemd):
     rc, out, err = db.tandemctl("vrrp")
     assert rc == 0, err
     assert "VI" in out and "BACKUP" in out and "10.9.0.1" in out
+    rc, out, err = db.tandemctl("vrrp", "VI", "--json")
+    assert rc == 0 and json.loads(out)["instances"][0]["state"] == "BACKUP", err
     rc, out, err = da.tandemctl("vrrp", "garp", "VI")
     assert rc == 0, err
     rc, out, err = da.tandemctl("vrrp", "demote", "VI")
@@ -131,3 +133,26 @@ def test_startup_delay(netns, bridge, tandemd):
     assert backup["mono_ns"] - start["mono_ns"] >= 500_000_000
     wait_state(da, "MASTER")
     assert has_vip(a, "10.9.0.100")
+
+
+def test_interface_comes_and_goes(netns, veth, tandemd):
+    """An instance whose interface does not exist yet waits in FAULT; the interface appears
+    (rtnetlink): it starts and becomes master; the interface goes: FAULT again; it comes back
+    with another index: the socket follows and it is master again."""
+    a, peer = netns("a"), netns("p")
+    da = tandemd(vrrp_conf(prio=200, iface="eth1"), ns=a, name="a")
+    assert wait_state(da, "FAULT")["reason"] == "fault"
+    link = veth(a, peer, "eth1", "eth0", "10.9.0.1/24", "10.9.0.9/24")
+    ev = wait_state(da, "MASTER")
+    assert has_vip(a, "10.9.0.100", "eth1")
+    link.delete()
+    wait_state(da, "FAULT", since=ev["seq"])
+    link = veth(a, peer, "eth1", "eth0", "10.9.0.1/24", "10.9.0.9/24")
+    ev = wait_state(da, "MASTER", since=ev["seq"])
+    assert has_vip(a, "10.9.0.100", "eth1")
+    st = inst_status(da)
+    assert st["counters"]["tx"] > 0
+    # adverts really go out on the new link
+    out = peer.exec("timeout", "3", "tcpdump", "-c", "2", "-n", "-i", "eth0", "ip proto 112",
+                    check=False).stdout
+    assert out.count("VRRPv3") >= 2, out
