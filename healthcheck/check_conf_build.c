@@ -496,8 +496,14 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 	return k;
 }
 
-static enum check_kind kind_of(const char *kw)
+/* the checker kind of a real_server statement; only blocks can be checkers, and this runs for
+ * every statement of 100,000 real servers, so plain keywords leave at once */
+static enum check_kind kind_of(const struct tdm_cnode *c)
 {
+	const char *kw = c->kw;
+
+	if (!(c->def->flags & TDM_KW_BLOCK))
+		return CHECK__N;
 	for (int i = 0; i < CHECK__N; i++)
 		if (!strcmp(kw, check_kind_names[i]))
 			return (enum check_kind)i;
@@ -523,15 +529,21 @@ struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct
 	if (n->argc >= 2)
 		rs->port = (int)n->vals[1].i;
 	TDM_CNODE_FOREACH(c, n)
-		if (USABLE(c) && kind_of(c->kw) != CHECK__N)
+		if (USABLE(c) && kind_of(c) != CHECK__N)
 			nk++;
 	rs->checkers = nk ? tdm_conf_alloc(ctx, nk * sizeof(*rs->checkers)) : NULL;
 	TDM_CNODE_FOREACH(c, n) {
 		const char *w = c->kw;
 		enum check_kind kk;
-		if (!USABLE(c) || timing_kw(c, &rs->t))
+		if (!USABLE(c))
 			continue;
-		kk = kind_of(w);
+		if (!strcmp(w, "weight")) {     /* the most frequent statement: tested first */
+			rs->weight = (int)c->vals[0].i;
+			continue;
+		}
+		if (timing_kw(c, &rs->t))
+			continue;
+		kk = kind_of(c);
 		if (kk != CHECK__N) {
 			rs->checkers[rs->ncheckers++] = build_checker(ctx, c, kk, idx[kk]++);
 		} else if (!strcmp(w, "weight"))

@@ -61,14 +61,17 @@ static struct chunk *new_chunk(size_t size)
 
 	if (size >= HUGE_MIN) {
 		mapped = (sizeof(*c) + size + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
-		c = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		/* MAP_POPULATE: the chunk is filled soon anyway; faulting it in with one call is
+		 * much cheaper than a page fault per 4 KiB page on first touch */
+		c = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (c == MAP_FAILED) {
 			c = NULL;
 			mapped = 0;
 		}
 	}
 	if (!c)
-		c = malloc(sizeof(*c) + size);
+		c = calloc(1, sizeof(*c) + size);   /* every chunk starts zeroed (see alloc) */
 	if (!c) {
 		fputs("tandem: out of memory in config arena\n", stderr);
 		abort();
@@ -128,12 +131,11 @@ void *tdm_arena_alloc_aligned(struct tdm_arena *a, size_t size, size_t align)
 	return c->data;
 }
 
+/* Chunks start zeroed (fresh mappings, or calloc) and memory is never handed out twice, so
+ * a zeroed allocation needs no memset. */
 void *tdm_arena_alloc(struct tdm_arena *a, size_t size)
 {
-	void *p = tdm_arena_alloc_raw(a, size);
-
-	memset(p, 0, size);
-	return p;
+	return tdm_arena_alloc_raw(a, size);
 }
 
 char *tdm_arena_strndup(struct tdm_arena *a, const char *s, size_t n)

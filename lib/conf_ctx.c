@@ -150,7 +150,7 @@ struct tdm_config *tdm_conf_parse_with(const struct tdm_block *top, const char *
 	ctx.cfg = cfg;
 	ctx.nfatal0 = diags->nfatal;
 	/* about 8 bytes of tree per byte of text: big texts get big (huge-page) chunks */
-	cfg->arena = ctx.arena = tdm_arena_new(len > (4u << 20) ? (32u << 20) : (256u << 10));
+	cfg->arena = ctx.arena = tdm_arena_new(len > (4u << 20) ? (8u << 20) : (256u << 10));
 	if (!ctx.arena)
 		tdm_conf_oom();
 	if (!text)
