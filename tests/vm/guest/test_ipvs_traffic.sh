@@ -6,8 +6,9 @@
 #   DR   cl, dir, rs3 10.0.5.11, rs4 10.0.5.12 on one bridge         VIP 10.0.5.100:80
 #        (the real servers hold the VIP on lo with arp_ignore=1, arp_announce=2)
 # rr splits the requests evenly; `tandemctl rs drain` sends everything to the other real
-# server; a real server whose httpd dies is taken out by its TCP_CHECK and the traffic goes
-# to the one left.
+# server; a real server removed by a reload while a connection to it is established stays
+# at weight 0 and that connection completes, then it is deleted; a real server whose httpd
+# dies is taken out by its TCP_CHECK and the traffic goes to the one left.
 . tests/vm/guest/lib.sh
 need_tandemd
 [ -x "$TANDEMCTL" ] || skip "$TANDEMCTL not built"
@@ -106,6 +107,56 @@ out=$(fetch_n http://10.0.1.100/ 3); echo "$out"
 C rs enable 10.0.1.100:80 10.0.2.2 || fail "rs enable"
 out=$(fetch_n http://10.0.1.100/ 4); echo "$out"
 [ "$out" = "$(printf '2 rs1\n2 rs2')" ] || fail "rr after enable did not split 2/2"
+
+log "an established connection survives the drain of its real server"
+rm -f /tmp/tit-held /tmp/tit-go
+ip netns exec tit-cl /usr/bin/python3 - <<'PY' &
+import os, socket, time
+s = socket.create_connection(("10.0.1.100", 80), timeout=20)
+open("/tmp/tit-held", "w").write("connected\n")
+for _ in range(300):
+    if os.path.exists("/tmp/tit-go"):
+        break
+    time.sleep(0.1)
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+data = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    data += b
+open("/tmp/tit-held", "w").write(data.decode().split("\r\n\r\n", 1)[-1])
+PY
+held=$!
+wait_for 15 grep -q connected /tmp/tit-held || fail "held connection not made"
+rsip=$(ip netns exec tit-dir ipvsadm -Lnc | awk '/ESTABLISHED/ && /10.0.1.100:80/ {print $NF}' | cut -d: -f1 | head -1)
+[ -n "$rsip" ] || { ip netns exec tit-dir ipvsadm -Lnc; fail "no established connection"; }
+name=rs1; [ "$rsip" = 10.0.3.2 ] && name=rs2
+log "held connection on $name ($rsip): removing it from the config"
+cp "$conf" "$conf.orig"
+python3 - "$conf" "$rsip" <<'PY'
+import re, sys
+p, ip = sys.argv[1], sys.argv[2]
+t = open(p).read()
+t = re.sub(r"    real_server %s 80 \{\n(        .*\n|            .*\n)*?    \}\n" % re.escape(ip), "", t, count=1)
+open(p, "w").write(t)
+PY
+grep -q "$rsip" "$conf" && fail "could not remove $rsip from the config"
+C reload || fail "reload without $name"
+wait_for 10 sh -c "ip netns exec tit-dir ipvsadm -Ln | grep -q '$rsip:80 *Masq *0 *1'" ||
+	{ ip netns exec tit-dir ipvsadm -Ln; fail "$name not drained with its connection active"; }
+sleep 2.5   # past the first drain polls: still there while the connection is established
+ip netns exec tit-dir ipvsadm -Ln | grep -q "$rsip:80 *Masq *0 *1" ||
+	{ ip netns exec tit-dir ipvsadm -Ln; fail "$name deleted while its connection was active"; }
+touch /tmp/tit-go
+wait_exit "$held" 15 || fail "held client failed"
+[ "$(cat /tmp/tit-held)" = "$name" ] || fail "held connection got '$(cat /tmp/tit-held)', not $name"
+wait_for 10 sh -c "! ip netns exec tit-dir ipvsadm -Ln | grep -q '$rsip:80'" ||
+	{ ip netns exec tit-dir ipvsadm -Ln; fail "$name not deleted after its connection ended"; }
+cp "$conf.orig" "$conf"
+C reload || fail "reload with $name back"
+wait_for 10 sh -c "ip netns exec tit-dir ipvsadm -Ln | grep -q '$rsip:80 *Masq *1'" ||
+	{ ip netns exec tit-dir ipvsadm -Ln; fail "$name not back"; }
 
 log "rs2's httpd dies: its TCP_CHECK takes it out"
 ip netns pids tit-rs2 | xargs -r kill
