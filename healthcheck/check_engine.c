@@ -70,6 +70,8 @@ static const struct chk_ops *ops_of(enum check_kind k)
 		return &chk_misc_ops;
 	case CHECK_PING:
 		return &chk_ping_ops;
+	case CHECK_DNS:
+		return &chk_dns_ops;
 	default:
 		return NULL;
 	}

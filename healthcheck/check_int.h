@@ -89,6 +89,7 @@ extern const struct chk_ops chk_udp_ops;
 extern const struct chk_ops chk_smtp_ops;
 extern const struct chk_ops chk_misc_ops;
 extern const struct chk_ops chk_ping_ops;
+extern const struct chk_ops chk_dns_ops;
 
 /* non-blocking socket of the target's family, bound as the spec says; -1 with why */
 int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);

@@ -164,3 +164,12 @@ int chk_icmp_echo_match(const uint8_t *buf, size_t len, int v6, int ip_hdr, uint
 		return 0;
 	return (uint16_t)(buf[6] << 8 | buf[7]) == seq;
 }
+
+int chk_dns_reply(const uint8_t *buf, size_t len, int *rcode, int *ancount)
+{
+	if (len < 12 || !(buf[2] & 0x80))
+		return -1;
+	*rcode = buf[3] & 0x0f;
+	*ancount = buf[6] << 8 | buf[7];
+	return 0;
+}

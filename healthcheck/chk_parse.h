@@ -31,4 +31,7 @@ int chk_icmp_echo_build(uint8_t *buf, size_t len, int v6, uint16_t id, uint16_t 
 int chk_icmp_echo_match(const uint8_t *buf, size_t len, int v6, int ip_hdr, uint16_t id,
                         int id_any, uint16_t seq);
 
+/* DNS reply header: RCODE and ANCOUNT; 0, or -1 when shorter than a header or not a response */
+int chk_dns_reply(const uint8_t *buf, size_t len, int *rcode, int *ancount);
+
 #endif

@@ -11,7 +11,7 @@ set -euo pipefail
 PKGS=(
 	# build
 	build-essential pkg-config make gcc clang libclang-rt-14-dev
-	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libcurl4-openssl-dev
+	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libcurl4-openssl-dev libc-ares-dev
 	libsnmp-dev libev-dev libjson-c-dev libsystemd-dev libcmocka-dev libmicrohttpd-dev
 	# run
 	iproute2 procps psmisc util-linux snmpd snmp

@@ -1,9 +1,11 @@
 """UDP and SMTP responders for the checker tests (started inside a test namespace).
 
-Usage: checks_responders.py udp|smtp ADDR PORT MODE_FILE
+Usage: checks_responders.py udp|smtp|dns ADDR PORT MODE_FILE
 udp modes:  reply (answers 10 02 "hello"), garbage (answers ff ff), silent (no answer)
 smtp modes: ok (220 banner, 250 to HELO), busy (554 banner), garbage (an HTTP answer),
             silent (accepts, never speaks)
+dns modes:  ok (one A record whatever the type), nxdomain, empty (NOERROR, no answer),
+            garbage (bytes that are no reply to the query), silent
 The mode file is read for every datagram / connection.
 """
 import socket
@@ -69,4 +71,29 @@ def smtp():
         threading.Thread(target=smtp_conn, args=(c,), daemon=True).start()
 
 
-udp() if KIND == "udp" else smtp()
+def dns():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((ADDR, PORT))
+    while True:
+        q, peer = s.recvfrom(65536)
+        if len(q) < 12:
+            continue
+        m = mode() or "ok"
+        if m == "silent":
+            continue
+        if m == "garbage":
+            s.sendto(b"\x00" * 3, peer)
+            continue
+        # the question: from byte 12 to the end of QNAME + QTYPE + QCLASS
+        i = 12
+        while i < len(q) and q[i] != 0:
+            i += q[i] + 1
+        question = q[12:i + 5]
+        rcode = 3 if m == "nxdomain" else 0
+        an = 1 if m == "ok" else 0
+        head = q[0:2] + bytes([0x81, 0x80 | rcode]) + b"\x00\x01" + bytes([0, an]) + b"\x00\x00\x00\x00"
+        ans = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x0a\x00\x00\x01" if an else b""
+        s.sendto(head + question + ans, peer)
+
+
+{"udp": udp, "smtp": smtp, "dns": dns}[KIND]()

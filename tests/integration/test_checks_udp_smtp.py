@@ -18,7 +18,7 @@ def start(lab, kind, port, mode):
     lab.set_mode(port, mode)
     p = lab.s.popen([PY, RESP, kind, S_ADDR, port, lab.control(port)])
     lab.servers[port] = p
-    flag = "-lunH" if kind == "udp" else "-ltnH"
+    flag = "-lunH" if kind in ("udp", "dns") else "-ltnH"
     wait_until(lambda: lab.s.exec("ss", flag, f"sport = :{port}").stdout.strip(), timeout=10,
                what=f"{kind} responder on {port}")
 
@@ -87,4 +87,25 @@ def test_smtp_check(lab, tandemd, mode, reason):
         assert reason in down["reason"], down
         assert time.monotonic() - t0 < 4
         lab.set_mode(2525, "ok")
+        stream.wait_event(rs_ev(True, rs), timeout=10)
+
+
+@pytest.mark.parametrize("mode,reason", [
+    ("nxdomain", "Domain name not found"),
+    ("empty", "DNS server returned answer with no data"),
+    ("garbage", "Timeout while contacting DNS servers"),
+    ("silent", "Timeout while contacting DNS servers"),
+])
+def test_dns_check(lab, tandemd, mode, reason):
+    start(lab, "dns", 5300, "ok")
+    dns = "DNS_CHECK {\n type A\n name www.test\n connect_timeout 1\n retry 0\n }"
+    d = tandemd(vs("10.231.6.1", 5300, "UDP", dns), ns=lab.d)
+    rs = f"udp 10.231.6.1:5300/{S_ADDR}:5300"
+    up = d.wait_event(rs_ev(True, rs), timeout=10)
+    assert "rcode 0, 1 answer(s)" in up["reason"], up
+    with d.events(type="rs.") as stream:
+        lab.set_mode(5300, mode)
+        down = stream.wait_event(rs_ev(False, rs), timeout=10)
+        assert reason in down["reason"], down
+        lab.set_mode(5300, "ok")
         stream.wait_event(rs_ev(True, rs), timeout=10)

@@ -115,6 +115,19 @@ static void test_icmp(void **st)
 	assert_int_equal(chk_icmp_echo_match(req, sizeof(req), 1, 0, 5, 0, 6), 0);
 }
 
+static void test_dns(void **st)
+{
+	uint8_t r[12] = { 0x12, 0x34, 0x81, 0x83, 0, 1, 0, 2, 0, 0, 0, 0 };
+	int rcode = -1, an = -1;
+
+	assert_int_equal(chk_dns_reply(r, sizeof(r), &rcode, &an), 0);
+	assert_int_equal(rcode, 3);
+	assert_int_equal(an, 2);
+	assert_int_equal(chk_dns_reply(r, 11, &rcode, &an), -1);      /* shorter than a header */
+	r[2] = 0x01;                                                   /* a query, not a reply */
+	assert_int_equal(chk_dns_reply(r, sizeof(r), &rcode, &an), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_udp_reply),
 		cmocka_unit_test(test_smtp),
 		cmocka_unit_test(test_icmp),
+		cmocka_unit_test(test_dns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
