@@ -45,6 +45,8 @@ void tdm_diags_print(const struct tdm_diags *d, FILE *out);
 char *tdm_diags_json(const struct tdm_diags *d);
 /* exit status for -t: 0 ok (warnings allowed), 4 errors but could run, 3 cannot run */
 int tdm_diags_status(const struct tdm_diags *d);
+/* put diagnostics in source order (file of first appearance, line, column); stable */
+void tdm_diags_sort(struct tdm_diags *d);
 
 /* ---- options ---- */
 struct tdm_conf_opts {

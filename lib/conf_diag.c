@@ -113,6 +113,46 @@ char *tdm_diags_json(const struct tdm_diags *d)
 	return res;
 }
 
+/* Source order: by file (in order of first appearance), line, column; diagnostics without a
+ * position keep their place after the positioned ones of the same file. Stable. */
+static size_t file_rank(const struct tdm_diags *d, const char *file)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].file && file && !strcmp(d->v[i].file, file))
+			return i;
+	return d->n;
+}
+
+void tdm_diags_sort(struct tdm_diags *d)
+{
+	/* insertion sort keyed by (file rank, line, col): diagnostics are few, and it is stable */
+	size_t *rank;
+
+	if (d->n < 2)
+		return;
+	rank = malloc(d->n * sizeof(*rank));
+	if (!rank)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		rank[i] = file_rank(d, d->v[i].file);
+	for (size_t i = 1; i < d->n; i++) {
+		struct tdm_diag x = d->v[i];
+		size_t xr = rank[i], j = i;
+
+		while (j > 0 && (rank[j - 1] > xr ||
+		                 (rank[j - 1] == xr && x.line &&
+		                  (d->v[j - 1].line > x.line ||
+		                   (d->v[j - 1].line == x.line && d->v[j - 1].col > x.col))))) {
+			d->v[j] = d->v[j - 1];
+			rank[j] = rank[j - 1];
+			j--;
+		}
+		d->v[j] = x;
+		rank[j] = xr;
+	}
+	free(rank);
+}
+
 int tdm_diags_status(const struct tdm_diags *d)
 {
 	if (d->nfatal)

@@ -15,5 +15,6 @@ int tdm_conf_load(const char *path, const struct tdm_conf_opts *opts, struct tdm
 	*cfg = NULL;
 	if (tdm_conf_resolve(path, opts, canon, diags) == 0)
 		*cfg = tdm_conf_parse(canon->text, canon->len, canon, opts, diags);
+	tdm_diags_sort(diags);
 	return tdm_diags_status(diags);
 }
