@@ -331,6 +331,16 @@ static int vips_same(const struct vrrp_vips *a, const struct vrrp_vips *b)
 	return 1;
 }
 
+static int lines_same(const struct vrrp_lines *a, const struct vrrp_lines *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!vrrp_inst_line_same(a->v[i], b->v[i]))
+			return 0;
+	return 1;
+}
+
 static const struct vrrp_instance_conf *find_conf(const struct tdm_config *cfg, const char *name)
 {
 	if (!cfg->vrrp)
@@ -354,8 +364,11 @@ static int vrrp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 
 		if (nc && identity_same(ci->vi.conf, nc)) {
 			if (!vips_same(&ci->vi.conf->vips, &nc->vips) ||
-			    !vips_same(&ci->vi.conf->evips, &nc->evips)) {
-				tdm_log_info("vrrp_instance %s: addresses changed", nc->name);
+			    !vips_same(&ci->vi.conf->evips, &nc->evips) ||
+			    !lines_same(&ci->vi.conf->routes, &nc->routes) ||
+			    !lines_same(&ci->vi.conf->rules, &nc->rules)) {
+				tdm_log_info("vrrp_instance %s: addresses, routes or rules changed",
+				             nc->name);
 				vrrp_inst_update_vips(&ci->vi, nc);
 			}
 			ci->vi.conf = nc;           /* the old config is freed after this */

@@ -187,14 +187,32 @@ static int vip_ifindex(const struct vrrp_inst *vi)
 	return vi->ifindex;
 }
 
+static void routes_apply(struct vrrp_inst *vi, int add)
+{
+	/* rules after routes when adding, before them when removing */
+	for (int k = 0; k < 2; k++) {
+		int is_rule = add ? k : !k;
+		const struct vrrp_lines *ls = is_rule ? &vi->conf->rules : &vi->conf->routes;
+
+		for (size_t i = 0; i < ls->n; i++)
+			if (vi->os->route(vi->os->arg, vi, add, ls->v[i], is_rule) < 0)
+				vi->c.route_err++;
+	}
+}
+
+/* VIPs, then routes and rules (which may use them); removal in the reverse order */
 static void vips_apply(struct vrrp_inst *vi, int add)
 {
 	const struct vrrp_vips *lists[2] = { &vi->conf->vips, &vi->conf->evips };
 
+	if (!add)
+		routes_apply(vi, 0);
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < lists[l]->n; i++)
 			if (vi->os->vip(vi->os->arg, vi, add, &lists[l]->v[i], vip_ifindex(vi)) < 0)
 				vi->c.vip_err++;
+	if (add)
+		routes_apply(vi, 1);
 	vi->vips_on = (uint8_t)add;
 }
 
@@ -396,12 +414,38 @@ static int vip_in(const struct vrrp_vip *v, const struct vrrp_instance_conf *c)
 	return 0;
 }
 
+int vrrp_inst_line_same(const struct tdm_cnode *a, const struct tdm_cnode *b)
+{
+	if (strcmp(a->kw, b->kw) || a->argc != b->argc)
+		return 0;
+	for (uint32_t i = 0; i < a->argc; i++)
+		if (strcmp(a->argv[i], b->argv[i]))
+			return 0;
+	return 1;
+}
+
+static int line_in(const struct tdm_cnode *a, const struct vrrp_lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (vrrp_inst_line_same(a, ls->v[i]))
+			return 1;
+	return 0;
+}
+
 void vrrp_inst_update_vips(struct vrrp_inst *vi, const struct vrrp_instance_conf *nc)
 {
 	const struct vrrp_instance_conf *oc = vi->conf;
 	const struct vrrp_vips *lists[2] = { &oc->vips, &oc->evips };
 	size_t n = 0;
 
+	if (vi->vips_on) {
+		for (size_t i = 0; i < oc->rules.n; i++)
+			if (!line_in(oc->rules.v[i], &nc->rules))
+				vi->os->route(vi->os->arg, vi, 0, oc->rules.v[i], 1);
+		for (size_t i = 0; i < oc->routes.n; i++)
+			if (!line_in(oc->routes.v[i], &nc->routes))
+				vi->os->route(vi->os->arg, vi, 0, oc->routes.v[i], 0);
+	}
 	if (vi->vips_on)
 		for (int l = 0; l < 2; l++)
 			for (size_t i = 0; i < lists[l]->n; i++)

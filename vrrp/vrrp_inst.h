@@ -34,6 +34,7 @@ typedef void (*vrrp_inst_trans_fn)(void *arg, struct vrrp_inst *vi, enum vrrp_fs
 
 struct vrrp_inst_counters {
 	uint64_t rx, rx_other_vrid, rx_own, tx, tx_err, vip_err, garp, garp_err, learn_interval;
+	uint64_t route_err;         /* virtual_routes / virtual_rules lines that failed */
 	uint64_t not_peer;          /* unicast: source not a configured peer (check_unicast_src) */
 	uint64_t peer_ttl;          /* unicast: TTL outside the peer's min_ttl..max_ttl */
 	uint64_t drops[VRRP_DROP__COUNT];
@@ -108,8 +109,11 @@ int vrrp_inst_garp_now(struct vrrp_inst *vi);
 void vrrp_inst_set_prio_delta(struct vrrp_inst *vi, int delta, uint64_t now);
 /* reload: a new configured priority, applied in place (PRIO_CHANGE) */
 void vrrp_inst_set_priority(struct vrrp_inst *vi, int priority, uint64_t now);
-/* reload: the VIP list changed; a master removes what went and adds what came */
+/* reload: the VIP, route or rule list changed; a master removes what went and adds what
+ * came (what stayed is not touched: adding it again is a no-op) */
 void vrrp_inst_update_vips(struct vrrp_inst *vi, const struct vrrp_instance_conf *new_conf);
+/* two config lines (routes, rules) say the same */
+int vrrp_inst_line_same(const struct tdm_cnode *a, const struct tdm_cnode *b);
 /* the effective priority the instance would run with */
 uint8_t vrrp_inst_eff_prio(const struct vrrp_inst *vi);
 

@@ -13,6 +13,7 @@
 #include "vrrp/vrrp_conf.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_inst.h"
+#include "vrrp/vrrp_route.h"
 #include "vrrp/vrrp_sock.h"
 
 /* ---- real ---- */
@@ -36,6 +37,15 @@ static int sys_vip(void *arg, struct vrrp_inst *vi, int add, const struct vrrp_v
 }
 
 static int sys_ifinfo(void *arg, const char *ifname, struct vrrp_os_ifinfo *info);
+
+static int sys_route(void *arg, struct vrrp_inst *vi, int add, const struct tdm_cnode *line,
+                     int is_rule)
+{
+	struct vrrp_os_sys *s = arg;
+
+	return is_rule ? vrrp_rule_apply(s->nl, add, line, vi->family)
+	               : vrrp_route_apply(s->nl, add, line, vi->family, vi->ifindex);
+}
 
 static int sys_garp(void *arg, struct vrrp_inst *vi, const struct vrrp_vip *v, int ifindex)
 {
@@ -133,7 +143,8 @@ int vrrp_os_sys_open(struct vrrp_os_sys *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->arp_fd = s->na_fd = -1;
-	s->ops = (struct vrrp_os){ .arg = s, .send = sys_send, .vip = sys_vip, .garp = sys_garp,
+	s->ops = (struct vrrp_os){ .arg = s, .send = sys_send, .vip = sys_vip, .route = sys_route,
+	                           .garp = sys_garp,
 	                           .arm = sys_arm, .arm_garp = sys_arm_garp,
 	                           .ifinfo = sys_ifinfo };
 	s->nl = vrrp_addr_open();
@@ -186,6 +197,17 @@ static int fake_vip(void *arg, struct vrrp_inst *vi, int add, const struct vrrp_
 	return 0;
 }
 
+static int fake_route(void *arg, struct vrrp_inst *vi, int add, const struct tdm_cnode *line,
+                      int is_rule)
+{
+	struct vrrp_os_fake *f = arg;
+	struct vrrp_os_rec *r = rec(f, add ? VRRP_OS_ROUTE_ADD : VRRP_OS_ROUTE_DEL);
+
+	r->line = line;
+	r->at = (uint64_t)is_rule;
+	return f->fail_vip ? -1 : 0;
+}
+
 static int fake_garp(void *arg, struct vrrp_inst *vi, const struct vrrp_vip *v, int ifindex)
 {
 	struct vrrp_os_rec *r = rec(arg, VRRP_OS_GARP);
@@ -221,7 +243,7 @@ static int fake_ifinfo(void *arg, const char *ifname, struct vrrp_os_ifinfo *inf
 void vrrp_os_fake_init(struct vrrp_os_fake *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->ops = (struct vrrp_os){ .arg = f, .send = fake_send, .vip = fake_vip,
+	f->ops = (struct vrrp_os){ .arg = f, .send = fake_send, .vip = fake_vip, .route = fake_route,
 	                           .garp = fake_garp, .arm = fake_arm, .arm_garp = fake_arm_garp,
 	                           .ifinfo = fake_ifinfo };
 	f->armed_at = UINT64_MAX;

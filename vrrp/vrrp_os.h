@@ -2,7 +2,8 @@
  * sending adverts, installing/removing VIPs, gratuitous ARP / unsolicited NA, arming the
  * per-instance FSM timer and reading interface facts. vrrp_os_real() uses the socket, netlink
  * and packet code (vrrp_sock, vrrp_addr, vrrp_garp); vrrp_os_fake() records every call so the
- * unit tests can drive vrrp_inst with injected time and no privileges. */
+ * unit tests can drive vrrp_inst with injected time and no privileges. Virtual routes and
+ * rules go through it too (vrrp_route). */
 #ifndef VRRP_OS_H
 #define VRRP_OS_H
 
@@ -12,6 +13,7 @@
 
 struct vrrp_inst;
 struct vrrp_vip;
+struct tdm_cnode;
 
 /* what an instance needs to know about its interface */
 struct vrrp_os_ifinfo {
@@ -31,6 +33,9 @@ struct vrrp_os {
 	/* install (add=1) or remove one VIP on ifindex; 0 ok (already there / already gone
 	 * count as ok), -1 error */
 	int (*vip)(void *arg, struct vrrp_inst *vi, int add, const struct vrrp_vip *v, int ifindex);
+	/* add or remove one virtual_routes (is_rule 0) or virtual_rules (is_rule 1) line */
+	int (*route)(void *arg, struct vrrp_inst *vi, int add, const struct tdm_cnode *line,
+	             int is_rule);
 	/* one gratuitous ARP (IPv4) or unsolicited NA (IPv6) for the VIP, on its own dev when
 	 * it has one, else on ifindex (the instance's interface) */
 	int (*garp)(void *arg, struct vrrp_inst *vi, const struct vrrp_vip *v, int ifindex);
@@ -58,11 +63,12 @@ void vrrp_os_sys_close(struct vrrp_os_sys *s);
 
 /* ---- recording fake for unit tests ---- */
 enum vrrp_os_call { VRRP_OS_SEND = 1, VRRP_OS_VIP_ADD, VRRP_OS_VIP_DEL, VRRP_OS_GARP,
-                    VRRP_OS_ARM, VRRP_OS_ARM_GARP };
+                    VRRP_OS_ARM, VRRP_OS_ARM_GARP, VRRP_OS_ROUTE_ADD, VRRP_OS_ROUTE_DEL };
 
 struct vrrp_os_rec {
 	enum vrrp_os_call call;
-	uint64_t at;                /* ARM: deadline; ARM_GARP: delay */
+	uint64_t at;                /* ARM: deadline; ARM_GARP: delay; ROUTE_*: 1 for a rule */
+	const struct tdm_cnode *line;   /* ROUTE_*: the config line */
 	union vrrp_pkt_ip addr;     /* SEND: dst; VIP_*: the VIP; GARP: the address */
 	uint8_t pkt[VRRP_PKT_MAX_LEN];
 	size_t len;                 /* SEND: packet length */

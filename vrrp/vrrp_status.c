@@ -100,6 +100,7 @@ json_object *vrrp_inst_json(const struct vrrp_inst *vi, uint64_t now)
 	json_object_object_add(cnt, "tx_errors", json_object_new_uint64(vi->c.tx_err));
 	json_object_object_add(cnt, "rx_other_vrid", json_object_new_uint64(vi->c.rx_other_vrid));
 	json_object_object_add(cnt, "vip_errors", json_object_new_uint64(vi->c.vip_err));
+	json_object_object_add(cnt, "route_errors", json_object_new_uint64(vi->c.route_err));
 	json_object_object_add(cnt, "garp", json_object_new_uint64(vi->c.garp));
 	json_object_object_add(cnt, "garp_errors", json_object_new_uint64(vi->c.garp_err));
 	json_object_object_add(cnt, "not_peer", json_object_new_uint64(vi->c.not_peer));

@@ -126,3 +126,35 @@ def test_takeover_at_master_down_from_last_advert(netns, bridge, tandemd):
           f"(Master_Down {mdi / 1e6:.5f} ms, late by {late / 1e3:.1f} us)")
     assert ev["reason"] == "master_down"
     assert 0 <= late < 20_000_000
+
+
+def test_virtual_routes_and_rules(netns, bridge, tandemd):
+    extra = ("    virtual_routes {\n"
+             "        192.168.77.0/24 via 10.9.0.254 dev eth0 metric 7\n"
+             "        default via 10.9.0.254 table 100\n"
+             "        blackhole 192.168.78.0/24\n"
+             "    }\n"
+             "    virtual_rules {\n"
+             "        from 10.9.0.100 table 100 priority 1000\n"
+             "    }")
+    a, b, da, db = start_pair(netns, bridge, tandemd, extra_a=extra, extra_b=extra)
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+
+    def routes(ns):
+        return (ns.ip("route", "show").stdout +
+                ns.ip("route", "show", "table", "100", check=False).stdout +
+                ns.ip("rule", "show").stdout)
+
+    r = routes(a)
+    assert "192.168.77.0/24 via 10.9.0.254 dev eth0" in r and "metric 7" in r
+    assert "default via 10.9.0.254" in r and "blackhole 192.168.78.0/24" in r
+    assert "1000:\tfrom 10.9.0.100 lookup 100" in r
+    assert "192.168.77.0/24" not in routes(b) and "from 10.9.0.100" not in routes(b)
+    assert inst_status(da)["counters"]["route_errors"] == 0
+    da.stop()                                   # clean stop: nothing left behind
+    wait_state(db, "MASTER")
+    r = routes(a)
+    assert "192.168.77.0/24" not in r and "blackhole" not in r and "from 10.9.0.100" not in r
+    r = routes(b)
+    assert "192.168.77.0/24 via 10.9.0.254" in r and "1000:\tfrom 10.9.0.100 lookup 100" in r

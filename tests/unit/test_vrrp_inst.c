@@ -438,6 +438,46 @@ static void test_ipv6_source(void **state)
 	assert_int_equal(vrrp_os_fake_count(&x->f, VRRP_OS_GARP, 0), 5);
 }
 
+static void test_routes_follow_vips(void **state)
+{
+	struct fx *x = new_fx(3, 100, 1000000);
+	char *rargv[] = { "via", "10.0.0.254" }, *uargv[] = { "table", "100" };
+	struct tdm_cnode route = { .kw = "192.168.5.0/24", .argv = rargv, .argc = 2 };
+	struct tdm_cnode rule = { .kw = "from", .argv = uargv, .argc = 2 };
+	const struct tdm_cnode *routes[] = { &route }, *rules[] = { &rule };
+	size_t mark, first_route = 0, last_vip = 0;
+
+	x->c.routes.v = routes;
+	x->c.routes.n = 1;
+	x->c.rules.v = rules;
+	x->c.rules.n = 1;
+	mark = x->f.n;
+	become_master(x);
+	assert_int_equal(vrrp_os_fake_count(&x->f, VRRP_OS_ROUTE_ADD, mark), 2);
+	/* routes and rules after the addresses */
+	for (size_t i = mark; i < x->f.n; i++) {
+		if (x->f.rec[i].call == VRRP_OS_VIP_ADD)
+			last_vip = i;
+		if (x->f.rec[i].call == VRRP_OS_ROUTE_ADD && !first_route)
+			first_route = i;
+	}
+	assert_true(first_route > last_vip);
+	assert_ptr_equal(vrrp_os_fake_last(&x->f, VRRP_OS_ROUTE_ADD)->line, &rule);
+	mark = x->f.n;
+	vrrp_inst_stop(&x->vi, T0 + 10 * S);
+	assert_int_equal(vrrp_os_fake_count(&x->f, VRRP_OS_ROUTE_DEL, mark), 2);
+	/* the rule goes first, then the route, then the addresses */
+	for (size_t i = mark; i < x->f.n; i++)
+		if (x->f.rec[i].call == VRRP_OS_ROUTE_DEL) {
+			assert_ptr_equal(x->f.rec[i].line, &rule);
+			assert_ptr_equal(x->f.rec[i + 1].line, &route);
+			assert_int_equal(x->f.rec[i + 2].call, VRRP_OS_VIP_DEL);
+			break;
+		}
+	assert_true(vrrp_inst_line_same(&route, &route));
+	assert_false(vrrp_inst_line_same(&route, &rule));
+}
+
 static void test_fault_and_admin(void **state)
 {
 	struct fx *x = new_fx(3, 100, 100000);
@@ -474,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_unicast_and_ah),
 		cmocka_unit_test(test_unicast_peer_checks),
 		cmocka_unit_test(test_ipv6_source),
+		cmocka_unit_test(test_routes_follow_vips),
 		cmocka_unit_test(test_fault_and_admin),
 	};
 
