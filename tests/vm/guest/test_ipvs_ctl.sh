@@ -4,7 +4,7 @@
 #  - a matching service and a foreign one are there before the start (ipvsadm): the first is
 #    adopted without being re-created (its connection counters survive), the second is left;
 #  - `ipvsadm -Ln` shows exactly the configured schedulers, flags, methods, persistence and
-#    weights;
+#    weights, and `ipvsadm -L --timeout` the lvs_timeouts;
 #  - a reload that changes one weight changes only that in ipvsadm, with one netlink message;
 #  - `tandemctl rs drain` sets weight 0, `rs weight` sets it, `rs enable` restores it, and the
 #    override survives a reload that does not touch that real server;
@@ -28,6 +28,7 @@ write_conf() { # weight of 10.1.0.1, weight of 10.1.0.2, extra real server (0/1)
 	cat > "$conf" <<EOF
 global_defs {
     ipvs_drain_time 3
+    lvs_timeouts tcp 901 tcpfin 121 udp 301
 }
 virtual_server 10.0.0.1 80 {
     lb_algo wrr
@@ -110,10 +111,12 @@ has "TCP [2001:db8::1]:443 mh (mh-fallback,mh-port)"
 has "-> [2001:db8::10]:443 Route 5 0 0"
 has "TCP 192.0.2.1:443 rr"
 has "-> 10.9.9.9:443 Masq 1 0 0"
+D ipvsadm -L --timeout | grep -qF "Timeout (tcp tcpfin udp): 901 121 301" ||
+	{ D ipvsadm -L --timeout; fail "lvs_timeouts not applied"; }
 # adopted, not re-created: 4 services + 5 destinations were missing; the NAT service and its
-# first destination were there (9 messages, not 11)
+# first destination were there (9 messages, not 11), plus one SET_CONFIG for the timeouts
 m=$(msgs); echo "netlink messages at start: $m"
-[ "$m" = 9 ] || fail "expected 9 messages at start, got $m"
+[ "$m" = 10 ] || fail "expected 10 messages at start, got $m"
 C ipvs || fail "tandemctl ipvs"
 C ipvs | grep -q "(not tandem's)" || fail "tandemctl ipvs does not mark the foreign service"
 
