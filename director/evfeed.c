@@ -116,7 +116,9 @@ static void q_flush(struct feed_q *q)
 				ev_io_start(f->d->loop, &q->wio);
 				return;
 			}
-			tdm_log_warn("event feed to %s: %s", q->ch->ops->name, strerror(errno));
+			/* EPIPE/ECONNRESET: the child is going away; its exit is reported */
+			tdm_log(errno == EPIPE || errno == ECONNRESET ? TDM_LOG_DEBUG : TDM_LOG_WARN,
+			        "event feed to %s: %s", q->ch->ops->name, strerror(errno));
 			q_close(q);
 			return;
 		}

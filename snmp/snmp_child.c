@@ -1,6 +1,7 @@
 /* snmp/snmp_child.c - the snmp part (snmp_part_ops): an AgentX subagent serving TANDEM-MIB
  * from a monitoring view that it builds only from the parent's event feed (status snapshots
- * and events), and notifications for failed reloads and VRRP state changes. A crash here
+ * and events), and notifications for failed reloads, VRRP state changes, real servers going
+ * up or down and virtual servers gaining or losing quorum. A crash here
  * costs nothing but this child: the parent restarts it and the feed's snapshot and replay
  * rebuild the view. See docs/monitoring.md. */
 #include "snmp/snmp_child.h"
@@ -31,7 +32,8 @@ struct snmp_child {
 	int built;
 };
 
-static const char *const snmp_event_types[] = { "config.", "vrrp.", NULL };
+static const char *const snmp_event_types[] = { "config.", "vrrp.", "rs.state", "vs.quorum",
+                                                 NULL };
 
 static const struct snmp_conf *conf_of(const struct tdm_config *cfg)
 {
@@ -186,6 +188,50 @@ static void trap_vrrp_state(struct snmp_child *sc, json_object *ev)
 	snmp_trap_send(sc->agent, t);
 }
 
+static void trap_rs_state(struct snmp_child *sc, json_object *ev)
+{
+	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
+	                            SNMP_TANDEM_TRAP_RS_STATE };
+	const char *name = str_of(ev, "rs");
+	const struct snmp_view_rs *r = name ? snmp_view_rs_find(&sc->view, name) : NULL;
+	snmp_subid o[SNMP_OID_MAX];
+	struct snmp_trap *t;
+	size_t n, rl;
+
+	if (!r)
+		return;
+	rl = strlen(r->reason) > 255 ? 255 : strlen(r->reason);
+	t = snmp_trap_new(trap, sizeof(trap) / sizeof(trap[0]));
+	if ((n = snmp_tandem_row_oid(o, SNMP_TANDEM_RS_TABLE, SNMP_TANDEM_RS_STATE, name)))
+		snmp_trap_add_int(t, o, n, r->up ? SNMP_UP : SNMP_DOWN);
+	if ((n = snmp_tandem_row_oid(o, SNMP_TANDEM_RS_TABLE, SNMP_TANDEM_RS_WEIGHT, name)))
+		snmp_trap_add_int(t, o, n, r->weight);
+	if ((n = snmp_tandem_row_oid(o, SNMP_TANDEM_RS_TABLE, SNMP_TANDEM_RS_REASON, name)))
+		snmp_trap_add_str(t, o, n, r->reason, rl);
+	snmp_trap_send(sc->agent, t);
+}
+
+static void trap_quorum(struct snmp_child *sc, json_object *ev)
+{
+	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
+	                            SNMP_TANDEM_TRAP_QUORUM };
+	const char *name = str_of(ev, "vs");
+	const struct snmp_view_vs *q = name ? snmp_view_vs_find(&sc->view, name) : NULL;
+	snmp_subid o[SNMP_OID_MAX];
+	struct snmp_trap *t;
+	size_t n;
+
+	if (!q)
+		return;
+	t = snmp_trap_new(trap, sizeof(trap) / sizeof(trap[0]));
+	if ((n = snmp_tandem_row_oid(o, SNMP_TANDEM_VS_TABLE, SNMP_TANDEM_VS_QUORUM, name)))
+		snmp_trap_add_int(t, o, n, q->quorum_up ? SNMP_UP : SNMP_DOWN);
+	if ((n = snmp_tandem_row_oid(o, SNMP_TANDEM_VS_TABLE, SNMP_TANDEM_VS_LIVE_WEIGHT, name)))
+		snmp_trap_add_uns(t, o, n, SNMP_T_GAUGE32,
+		                  q->live_weight > 0 ? (unsigned long)q->live_weight : 0);
+	snmp_trap_send(sc->agent, t);
+}
+
 static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 {
 	struct snmp_child *sc = ctx->priv;
@@ -223,6 +269,10 @@ static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 		trap_reload_failed(sc, ev);
 	else if (!strcmp(type, "vrrp.state"))
 		trap_vrrp_state(sc, ev);
+	else if (!strcmp(type, "rs.state"))
+		trap_rs_state(sc, ev);
+	else if (!strcmp(type, "vs.quorum"))
+		trap_quorum(sc, ev);
 }
 
 const struct dir_part_ops snmp_part_ops = {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static double when(double t);
+
 static void family(FILE *f, const char *name, const char *type, const char *help)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
@@ -136,7 +138,60 @@ static void vrrp_metrics(FILE *f, const struct snmp_view *v)
 	       "Time of the instance's last state event since the Unix epoch.");
 	for (size_t i = 0; i < v->nvrrp; i++)
 		sample1(f, "tandem_vrrp_instance_last_change_timestamp_seconds", "vrrp_instance",
-		        v->vrrp[i].name, v->vrrp[i].last_change);
+		        v->vrrp[i].name, when(v->vrrp[i].last_change));
+}
+
+static double when(double t)
+{
+	return t > 0 ? t : 0;
+}
+
+static void lvs_metrics(FILE *f, const struct snmp_view *v)
+{
+	if (v->nrs) {
+		family(f, "tandem_real_server_up", "gauge",
+		       "1 if the real server passes its checks, from rs.state events.");
+		for (size_t i = 0; i < v->nrs; i++)
+			sample2(f, "tandem_real_server_up", "vs", v->rs[i].vs, "rs", v->rs[i].name,
+			        v->rs[i].up);
+		family(f, "tandem_real_server_weight", "gauge",
+		       "Effective weight of the real server as last reported (-1: none).");
+		for (size_t i = 0; i < v->nrs; i++)
+			sample2(f, "tandem_real_server_weight", "vs", v->rs[i].vs, "rs", v->rs[i].name,
+			        v->rs[i].weight);
+		family(f, "tandem_real_server_transitions_total", "counter",
+		       "Up/down changes of the real server seen since the daemon started.");
+		for (size_t i = 0; i < v->nrs; i++)
+			sample2(f, "tandem_real_server_transitions_total", "vs", v->rs[i].vs, "rs",
+			        v->rs[i].name, (double)v->rs[i].transitions);
+		family(f, "tandem_real_server_last_change_timestamp_seconds", "gauge",
+		       "Time of the real server's last state event since the Unix epoch.");
+		for (size_t i = 0; i < v->nrs; i++)
+			sample2(f, "tandem_real_server_last_change_timestamp_seconds", "vs",
+			        v->rs[i].vs, "rs", v->rs[i].name, when(v->rs[i].last_change));
+	}
+	if (v->nvs) {
+		family(f, "tandem_virtual_server_quorum_up", "gauge",
+		       "1 if the virtual server has quorum, from vs.quorum events.");
+		for (size_t i = 0; i < v->nvs; i++)
+			sample1(f, "tandem_virtual_server_quorum_up", "vs", v->vs[i].name,
+			        v->vs[i].quorum_up);
+		family(f, "tandem_virtual_server_live_weight", "gauge",
+		       "Sum of the weights of the live real servers of the virtual server.");
+		for (size_t i = 0; i < v->nvs; i++)
+			sample1(f, "tandem_virtual_server_live_weight", "vs", v->vs[i].name,
+			        (double)v->vs[i].live_weight);
+		family(f, "tandem_virtual_server_sorry_active", "gauge",
+		       "1 while the virtual server's sorry server is in use.");
+		for (size_t i = 0; i < v->nvs; i++)
+			sample1(f, "tandem_virtual_server_sorry_active", "vs", v->vs[i].name,
+			        v->vs[i].sorry);
+		family(f, "tandem_virtual_server_quorum_transitions_total", "counter",
+		       "Quorum gained/lost changes of the virtual server seen since start.");
+		for (size_t i = 0; i < v->nvs; i++)
+			sample1(f, "tandem_virtual_server_quorum_transitions_total", "vs",
+			        v->vs[i].name, (double)v->vs[i].transitions);
+	}
 }
 
 char *snmp_prom_render(const struct snmp_view *v, size_t *len)
@@ -150,6 +205,7 @@ char *snmp_prom_render(const struct snmp_view *v, size_t *len)
 	daemon_metrics(f, v);
 	child_metrics(f, v);
 	vrrp_metrics(f, v);
+	lvs_metrics(f, v);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

@@ -1,5 +1,6 @@
 /* snmp/snmp_tandem_mib.c - the TANDEM-MIB subtree computed from the monitoring view: daemon
- * scalars, the children table and the VRRP instance table, as a sorted OID table. */
+ * scalars, the children table, the VRRP instance, real server and virtual server tables, as
+ * a sorted OID table. */
 #include "snmp/snmp_tandem_mib.h"
 
 #include <string.h>
@@ -110,8 +111,13 @@ static int build_children(struct snmp_oidtab *t, const struct snmp_view *v, doub
 
 size_t snmp_tandem_vrrp_oid(snmp_subid *out, int column, const char *name)
 {
+	return snmp_tandem_row_oid(out, SNMP_TANDEM_VRRP_TABLE, column, name);
+}
+
+size_t snmp_tandem_row_oid(snmp_subid *out, int table, int column, const char *name)
+{
 	const snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS,
-	                            SNMP_TANDEM_VRRP_TABLE, 1 };
+	                            (snmp_subid)table, 1 };
 	size_t bl = sizeof(base) / sizeof(base[0]), nl = strlen(name);
 
 	if (!nl || bl + 2 + nl > SNMP_OID_MAX)
@@ -161,6 +167,80 @@ static int build_vrrp(struct snmp_oidtab *t, const struct snmp_view *v)
 	return rc;
 }
 
+/* idx = length + octets of name; its length in subids, 0 if the name cannot be an index */
+static size_t name_index(snmp_subid *idx, const char *name)
+{
+	size_t nl = strlen(name);
+
+	if (!nl || nl > SNMP_VIEW_SRV_NAME)
+		return 0;
+	idx[0] = nl;
+	for (size_t k = 0; k < nl; k++)
+		idx[k + 1] = (unsigned char)name[k];
+	return nl + 1;
+}
+
+static int build_rs(struct snmp_oidtab *t, const struct snmp_view *v)
+{
+	snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_RS_TABLE, 1,
+	                      0 /* column */ };
+	const size_t bl = sizeof(base) / sizeof(base[0]);
+	snmp_subid idx[SNMP_VIEW_SRV_NAME + 1];
+	unsigned char dt[11];
+	int rc = 0;
+
+	for (size_t i = 0; i < v->nrs; i++) {
+		const struct snmp_view_rs *r = &v->rs[i];
+		size_t il = name_index(idx, r->name);
+
+		if (!il || bl + il > SNMP_OID_MAX)
+			continue;
+#define COL(c) (base[bl - 1] = (c), base), bl, idx, il
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_VS), r->vs, strlen(r->vs)));
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_RS_STATE), r->up ? SNMP_UP : SNMP_DOWN));
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_RS_WEIGHT), r->weight));
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_REASON), r->reason,
+		                            strlen(r->reason) > 255 ? 255 : strlen(r->reason)));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_TRANSITIONS), SNMP_T_COUNTER32,
+		                            r->transitions));
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_LAST_CHANGE), dt,
+		                            snmp_date_and_time(r->last_change, dt)));
+#undef COL
+	}
+	return rc;
+}
+
+static int build_vs(struct snmp_oidtab *t, const struct snmp_view *v)
+{
+	snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_VS_TABLE, 1,
+	                      0 /* column */ };
+	const size_t bl = sizeof(base) / sizeof(base[0]);
+	snmp_subid idx[SNMP_VIEW_SRV_NAME + 1];
+	unsigned char dt[11];
+	int rc = 0;
+
+	for (size_t i = 0; i < v->nvs; i++) {
+		const struct snmp_view_vs *q = &v->vs[i];
+		size_t il = name_index(idx, q->name);
+
+		if (!il || bl + il > SNMP_OID_MAX)
+			continue;
+#define COL(c) (base[bl - 1] = (c), base), bl, idx, il
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VS_QUORUM),
+		                            q->quorum_up ? SNMP_UP : SNMP_DOWN));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_LIVE_WEIGHT), SNMP_T_GAUGE32,
+		                            q->live_weight > 0 ? (uint64_t)q->live_weight : 0));
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VS_SORRY),
+		                            q->sorry ? SNMP_TRUE : SNMP_FALSE));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_TRANSITIONS), SNMP_T_COUNTER32,
+		                            q->transitions));
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VS_LAST_CHANGE), dt,
+		                            snmp_date_and_time(q->last_change, dt)));
+#undef COL
+	}
+	return rc;
+}
+
 int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double age_s)
 {
 	int rc = 0;
@@ -171,6 +251,8 @@ int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double a
 		ADD(rc, build_children(t, v, age_s));
 	}
 	ADD(rc, build_vrrp(t, v));
+	ADD(rc, build_rs(t, v));
+	ADD(rc, build_vs(t, v));
 	snmp_oidtab_sort(t);
 	return rc;
 }

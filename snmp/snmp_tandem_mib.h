@@ -26,6 +26,8 @@ enum {
 	SNMP_TANDEM_DAEMON = 1,         /* scalars */
 	SNMP_TANDEM_CHILD_TABLE = 2,
 	SNMP_TANDEM_VRRP_TABLE = 3,
+	SNMP_TANDEM_RS_TABLE = 4,
+	SNMP_TANDEM_VS_TABLE = 5,
 };
 /* tandemDaemon scalars */
 enum {
@@ -58,11 +60,35 @@ enum {
 	SNMP_TANDEM_VRRP_REASON = 7,
 	SNMP_TANDEM_VRRP_SYNC_GROUP = 8,
 };
+/* tandemRealServerEntry columns (index: tandemRealServerName, length-prefixed) */
+enum {
+	SNMP_TANDEM_RS_VS = 2,
+	SNMP_TANDEM_RS_STATE = 3,
+	SNMP_TANDEM_RS_WEIGHT = 4,
+	SNMP_TANDEM_RS_REASON = 5,
+	SNMP_TANDEM_RS_TRANSITIONS = 6,
+	SNMP_TANDEM_RS_LAST_CHANGE = 7,
+};
+/* tandemVirtualServerEntry columns (index: tandemVirtualServerName, length-prefixed) */
+enum {
+	SNMP_TANDEM_VS_QUORUM = 2,
+	SNMP_TANDEM_VS_LIVE_WEIGHT = 3,
+	SNMP_TANDEM_VS_SORRY = 4,
+	SNMP_TANDEM_VS_TRANSITIONS = 5,
+	SNMP_TANDEM_VS_LAST_CHANGE = 6,
+};
 /* notifications (under tandemNotifications) */
 enum {
 	SNMP_TANDEM_TRAP_RELOAD_FAILED = 1,
 	SNMP_TANDEM_TRAP_VRRP_STATE = 2,
+	SNMP_TANDEM_TRAP_RS_STATE = 3,
+	SNMP_TANDEM_TRAP_QUORUM = 4,
 };
+
+#define SNMP_UP 1                   /* tandemRealServerState, tandemVirtualServerQuorum */
+#define SNMP_DOWN 2
+#define SNMP_TRUE 1                 /* TruthValue */
+#define SNMP_FALSE 2
 
 #define SNMP_RELOAD_OK 1
 #define SNMP_RELOAD_FAILED 2
@@ -77,5 +103,7 @@ int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double a
 /* the OID of one column of a VRRP instance row, into out (SNMP_OID_MAX); its length, 0 if
  * the name does not fit */
 size_t snmp_tandem_vrrp_oid(snmp_subid *out, int column, const char *name);
+/* the same for a row of another table indexed by a name (SNMP_TANDEM_RS_TABLE, ...) */
+size_t snmp_tandem_row_oid(snmp_subid *out, int table, int column, const char *name);
 
 #endif

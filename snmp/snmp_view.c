@@ -1,6 +1,7 @@
 /* snmp/snmp_view.c - builds the monitoring view from the parent's status object and events
  * (daemon, children, reloads, event counts, VRRP instances from "vrrp.state"). */
 #include "snmp/snmp_view.h"
+#include "snmp/snmp_view_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,19 +88,22 @@ void snmp_view_init(struct snmp_view *v)
 void snmp_view_free(struct snmp_view *v)
 {
 	free(v->vrrp);
+	free(v->rs);
+	free(v->vs);
 	memset(v, 0, sizeof(*v));
 }
 
 void snmp_view_reset_events(struct snmp_view *v)
 {
 	v->nvrrp = 0;
+	v->nrs = v->nvs = 0;
 	v->reloads_ok = v->reloads_failed = 0;
 	v->nevtypes = 0;
 	v->events_other = 0;
 	v->changes++;
 }
 
-static json_object *get(json_object *o, const char *key)
+json_object *snmp_view_get(json_object *o, const char *key)
 {
 	json_object *v = NULL;
 
@@ -109,16 +113,16 @@ static json_object *get(json_object *o, const char *key)
 	return v;
 }
 
-static const char *get_str(json_object *o, const char *key)
+const char *snmp_view_get_str(json_object *o, const char *key)
 {
-	json_object *v = get(o, key);
+	json_object *v = snmp_view_get(o, key);
 
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-static int get_num(json_object *o, const char *key, double *out)
+int snmp_view_get_num(json_object *o, const char *key, double *out)
 {
-	json_object *v = get(o, key);
+	json_object *v = snmp_view_get(o, key);
 
 	if (!v || !(json_object_is_type(v, json_type_int) ||
 	            json_object_is_type(v, json_type_double)))
@@ -127,13 +131,68 @@ static int get_num(json_object *o, const char *key, double *out)
 	return 0;
 }
 
-static uint64_t get_u64(json_object *o, const char *key, uint64_t dflt)
+uint64_t snmp_view_get_u64(json_object *o, const char *key, uint64_t dflt)
 {
-	json_object *v = get(o, key);
+	json_object *v = snmp_view_get(o, key);
 
 	if (!v || !json_object_is_type(v, json_type_int))
 		return dflt;
 	return json_object_get_uint64(v);
+}
+
+#define get snmp_view_get
+#define get_str snmp_view_get_str
+#define get_num snmp_view_get_num
+#define get_u64 snmp_view_get_u64
+
+void *snmp_sorted_find(void *arr, size_t n, size_t esz, const char *name, size_t *pos)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp((const char *)arr + mid * esz, name);
+
+		if (!c) {
+			if (pos)
+				*pos = mid;
+			return (char *)arr + mid * esz;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (pos)
+		*pos = lo;
+	return NULL;
+}
+
+void *snmp_sorted_get(void **arr, size_t *n, size_t *cap, size_t esz, const char *name,
+                      size_t name_cap, size_t max)
+{
+	size_t pos;
+	char *e = snmp_sorted_find(*arr, *n, esz, name, &pos);
+
+	if (e)
+		return e;
+	if (!*name || strlen(name) >= name_cap || *n >= max)
+		return NULL;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *na = realloc(*arr, ncap * esz);
+
+		if (!na)
+			return NULL;
+		*arr = na;
+		*cap = ncap;
+	}
+	e = (char *)*arr + pos * esz;
+	memmove(e + esz, e, (*n - pos) * esz);
+	memset(e, 0, esz);
+	memcpy(e, name, strlen(name) + 1);
+	(*n)++;
+	return e;
 }
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -319,6 +378,10 @@ int snmp_view_event(struct snmp_view *v, json_object *ev, int live)
 			v->reloads_failed++;
 	} else if (!strcmp(type, "vrrp.state")) {
 		changed |= vrrp_event(v, ev);
+	} else if (!strcmp(type, "rs.state")) {
+		changed |= snmp_view_rs_event(v, ev);
+	} else if (!strcmp(type, "vs.quorum")) {
+		changed |= snmp_view_vs_event(v, ev);
 	}
 	if (changed)
 		v->changes++;
@@ -346,6 +409,7 @@ json_object *snmp_view_events_json(const struct snmp_view *v)
 		json_object_array_add(arr, e);
 	}
 	json_object_object_add(o, "vrrp", arr);
+	snmp_view_lvs_json(v, o);
 	return o;
 }
 
@@ -374,6 +438,7 @@ int snmp_view_load_events(struct snmp_view *v, json_object *o)
 		if (get_num(e, "last_change", &num) == 0)
 			vi->last_change = num;
 	}
+	snmp_view_lvs_load(v, o);
 	v->changes++;
 	return 0;
 }

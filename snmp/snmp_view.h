@@ -52,6 +52,30 @@ struct snmp_view_vrrp {
 	double last_change;         /* unix time of the last state event, 0 none */
 };
 
+#define SNMP_VIEW_SRV_MAX   65536   /* real and virtual servers tracked, each */
+#define SNMP_VIEW_SRV_NAME  112     /* "tcp 192.0.2.10:80/198.51.100.11:80" */
+
+/* a real server, from "rs.state" events of the check part */
+struct snmp_view_rs {
+	char name[SNMP_VIEW_SRV_NAME];      /* first member: the sorted-table key */
+	char vs[SNMP_VIEW_SRV_NAME];
+	int up;
+	int weight;                 /* effective weight as reported (-1: none) */
+	char reason[128];
+	uint64_t transitions;       /* up/down changes seen */
+	double last_change;         /* unix time of the last event, 0 none */
+};
+
+/* a virtual server's quorum, from "vs.quorum" events */
+struct snmp_view_vs {
+	char name[SNMP_VIEW_SRV_NAME];      /* first member: the sorted-table key */
+	int quorum_up;
+	int64_t live_weight;
+	int sorry;                  /* sorry server in use */
+	uint64_t transitions;
+	double last_change;
+};
+
 struct snmp_view_evtype {
 	char type[48];
 	uint64_t count;
@@ -80,6 +104,10 @@ struct snmp_view {
 	/* state from events (live or replayed), sorted by name */
 	struct snmp_view_vrrp *vrrp;
 	size_t nvrrp, vrrp_cap;
+	struct snmp_view_rs *rs;    /* sorted by name (snmp_view_lvs.c) */
+	size_t nrs, rs_cap;
+	struct snmp_view_vs *vs;
+	size_t nvs, vs_cap;
 	uint64_t changes;           /* bumped whenever anything above changes */
 };
 
@@ -97,6 +125,9 @@ int snmp_view_event(struct snmp_view *v, json_object *ev, int live);
  * ring still holding the last transition of every instance */
 json_object *snmp_view_events_json(const struct snmp_view *v);
 int snmp_view_load_events(struct snmp_view *v, json_object *o);
+/* the real / virtual server with this name, or NULL */
+const struct snmp_view_rs *snmp_view_rs_find(const struct snmp_view *v, const char *name);
+const struct snmp_view_vs *snmp_view_vs_find(const struct snmp_view *v, const char *name);
 /* the VRRP instance with this name, or NULL */
 const struct snmp_view_vrrp *snmp_view_vrrp_find(const struct snmp_view *v, const char *name);
 

@@ -26,8 +26,12 @@ TANDEM_MIB = "1.3.6.1.4.1.32473.17"
 DAEMON = TANDEM_MIB + ".1.1"
 CHILDREN = TANDEM_MIB + ".1.2.1"
 VRRP = TANDEM_MIB + ".1.3.1"
+RS = TANDEM_MIB + ".1.4.1"
+VS = TANDEM_MIB + ".1.5.1"
 TRAP_RELOAD_FAILED = TANDEM_MIB + ".0.1"
 TRAP_VRRP_STATE = TANDEM_MIB + ".0.2"
+TRAP_RS_STATE = TANDEM_MIB + ".0.3"
+TRAP_QUORUM = TANDEM_MIB + ".0.4"
 CHILD_INDEX = {"vrrp": 1, "check": 2, "sync": 3, "snmp": 4}
 
 # the net-snmp tools and daemons load no MIB files (numeric OIDs only) and keep their

@@ -30,6 +30,18 @@ vrrp_instance {name} {{
         192.0.2.61/32
     }}
 }}
+virtual_server 192.0.2.61 80 {{
+    delay_loop 5
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 198.51.100.61 80 {{
+        weight 2
+        TCP_CHECK {{
+            connect_timeout 3
+        }}
+    }}
+}}
 """
 
 NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
@@ -113,6 +125,13 @@ def test_metrics_parse_and_follow_the_daemon(tandemd, netns):
     assert sample(f, "tandem_vrrp_instance_state", vrrp_instance="VI_m", state="MASTER") == 0
     assert sample(f, "tandem_vrrp_instance_priority", vrrp_instance="VI_m") == 100
     assert abs(sample(f, "tandem_start_time_seconds") - time.time()) < 60
+    # the real server (its check cannot connect) as the check part reported it
+    rs = "tcp 192.0.2.61:80/198.51.100.61:80"
+    f = wait_until(lambda: (lambda f: f if "tandem_real_server_up" in f and sample(
+        f, "tandem_real_server_up", rs=rs) == 0 else None)(families(metrics_text(d))),
+        timeout=10, what="real server down in the metrics")
+    assert sample(f, "tandem_real_server_up", vs="tcp 192.0.2.61:80", rs=rs) == 0
+    assert sample(f, "tandem_real_server_transitions", rs=rs) == 1
 
     # a good reload, a refused one
     d.write_config(CONF.format(name="VI_m").replace("priority 100", "priority 110"))

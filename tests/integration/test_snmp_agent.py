@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-from snmp_env import (CHILD_INDEX, CHILDREN, DAEMON, TRAP_RELOAD_FAILED, TRAP_VRRP_STATE,
-                      VRRP, Snmpd, Snmptrapd, instance_suffix, require_snmp_tools)
+from snmp_env import (CHILD_INDEX, CHILDREN, DAEMON, RS, TRAP_RELOAD_FAILED, TRAP_RS_STATE,
+                      TRAP_VRRP_STATE, VRRP, Snmpd, Snmptrapd, instance_suffix,
+                      require_snmp_tools)
 from tandem import wait_until
 
 CONF = """
@@ -123,6 +124,13 @@ def test_walk_daemon_group_children_and_vrrp(snmp, tandemd):
     assert val(w, VRRP + ".4" + sfx) == 100
     assert val(w, VRRP + ".5" + sfx) >= 2                    # INIT->BACKUP->MASTER
     assert val(w, VRRP + ".7" + sfx) == "master_down"
+    # the real server (unreachable: its TCP check fails) and its virtual server
+    rs = "tcp 192.0.2.10:80/198.51.100.11:80"
+    w = wait_walk(snmpd, lambda w: val(w, RS + ".3" + instance_suffix(rs)) == 2,
+                  what="real server down")
+    assert val(w, RS + ".2" + instance_suffix(rs)) == "tcp 192.0.2.10:80"
+    assert "198.51.100.11" in val(w, RS + ".5" + instance_suffix(rs))
+    assert val(w, RS + ".6" + instance_suffix(rs)) == 1      # up at start, then down
     # every object lies in TANDEM-MIB and the walk is in OID order
     oids = list(w)
     key = [tuple(int(x) for x in o.strip(".").split(".")) for o in oids]
@@ -163,6 +171,14 @@ def test_vrrp_state_trap(snmp, tandemd):
     start_tandemd(tandemd, ns, snmpd)
     trap = trapd.wait_trap(TRAP_VRRP_STATE, timeout=15)
     assert VRRP + ".3" + instance_suffix("VI_1") in trap
+
+
+def test_real_server_trap(snmp, tandemd):
+    ns, snmpd, trapd = snmp
+    start_tandemd(tandemd, ns, snmpd)
+    trap = trapd.wait_trap(TRAP_RS_STATE, timeout=15)
+    rs = "tcp 192.0.2.10:80/198.51.100.11:80"
+    assert RS + ".3" + instance_suffix(rs) in trap
 
 
 def test_snmpd_restart_walks_again_within_5s(snmp, tandemd):

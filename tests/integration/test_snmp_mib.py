@@ -56,6 +56,10 @@ def test_mib_oids_match_the_code():
     assert byname["tandemConfigGeneration"] == TANDEM_MIB + ".1.1.5"
     assert byname["tandemChildEntry"] == TANDEM_MIB + ".1.2.1"
     assert byname["tandemVrrpInstanceEntry"] == TANDEM_MIB + ".1.3.1"
+    assert byname["tandemRealServerEntry"] == TANDEM_MIB + ".1.4.1"
+    assert byname["tandemVirtualServerEntry"] == TANDEM_MIB + ".1.5.1"
+    assert byname["tandemRealServerStateChange"] == TANDEM_MIB + ".0.3"
+    assert byname["tandemQuorumChange"] == TANDEM_MIB + ".0.4"
 
 
 CONF = """
@@ -73,6 +77,18 @@ vrrp_instance VI_1 {{
         192.0.2.7/32
     }}
 }}
+virtual_server 192.0.2.7 80 {{
+    delay_loop 5
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 198.51.100.7 80 {{
+        weight 1
+        TCP_CHECK {{
+            connect_timeout 3
+        }}
+    }}
+}}
 """
 
 
@@ -84,8 +100,9 @@ def test_walked_objects_are_defined(netns, workdir, tandemd):
     snmpd = Snmpd(ns, workdir).start()
     try:
         tandemd(CONF.format(agentx=snmpd.agentx), ns=ns)
-        w = wait_until(lambda: (lambda w: w if any(".1.3.1." in o for o in w) else None)(
-            snmpd.walk()), timeout=10, interval=0.2, what="walk with a VRRP row")
+        w = wait_until(lambda: (lambda w: w if any(".1.3.1." in o for o in w) and
+                                any(".1.4.1." in o for o in w) else None)(snmpd.walk()),
+                       timeout=10, interval=0.2, what="walk with VRRP and real server rows")
         for oid in w:
             o = oid.strip(".")
             # a scalar instance (.0) or a column followed by an index

@@ -202,6 +202,63 @@ static void test_events_snapshot(void **state)
 	snmp_view_free(&b);
 }
 
+static void test_lvs(void **state)
+{
+	struct snmp_view v, w;
+	const struct snmp_view_rs *r;
+	const struct snmp_view_vs *q;
+	json_object *o;
+	char *text;
+
+	snmp_view_init(&v);
+	snmp_view_init(&w);
+	apply(&v, "{\"type\":\"rs.state\",\"vs\":\"tcp 192.0.2.1:80\",\"rs\":\"tcp 192.0.2.1:80/"
+	      "10.0.0.2:80\",\"up\":true,\"weight\":3,\"reason\":\"start\","
+	      "\"ts\":\"2026-11-28T07:00:01.000000Z\"}", 1, 1);
+	apply(&v, "{\"type\":\"rs.state\",\"vs\":\"tcp 192.0.2.1:80\",\"rs\":\"tcp 192.0.2.1:80/"
+	      "10.0.0.1:80\",\"up\":true,\"weight\":1,\"reason\":\"start\"}", 1, 1);
+	apply(&v, "{\"type\":\"rs.state\",\"vs\":\"tcp 192.0.2.1:80\",\"rs\":\"tcp 192.0.2.1:80/"
+	      "10.0.0.1:80\",\"up\":false,\"weight\":-1,\"reason\":\"refused\"}", 1, 1);
+	apply(&v, "{\"type\":\"rs.state\",\"rs\":\"x\"}", 1, 1);         /* no up: ignored */
+	apply(&v, "{\"type\":\"vs.quorum\",\"vs\":\"tcp 192.0.2.1:80\",\"up\":false,"
+	      "\"live_weight\":3,\"sorry\":true}", 1, 1);
+	assert_int_equal(v.nrs, 2);
+	assert_string_equal(v.rs[0].name, "tcp 192.0.2.1:80/10.0.0.1:80");   /* sorted */
+	r = snmp_view_rs_find(&v, "tcp 192.0.2.1:80/10.0.0.1:80");
+	assert_int_equal(r->up, 0);
+	assert_int_equal(r->weight, -1);
+	assert_int_equal(r->transitions, 1);
+	assert_string_equal(r->reason, "refused");
+	assert_string_equal(r->vs, "tcp 192.0.2.1:80");
+	q = snmp_view_vs_find(&v, "tcp 192.0.2.1:80");
+	assert_int_equal(q->quorum_up, 0);
+	assert_int_equal(q->live_weight, 3);
+	assert_int_equal(q->sorry, 1);
+	text = snmp_prom_render(&v, NULL);
+	assert_non_null(strstr(text, "tandem_real_server_up{vs=\"tcp 192.0.2.1:80\","
+	                       "rs=\"tcp 192.0.2.1:80/10.0.0.1:80\"} 0\n"));
+	assert_non_null(strstr(text, "tandem_real_server_weight{vs=\"tcp 192.0.2.1:80\","
+	                       "rs=\"tcp 192.0.2.1:80/10.0.0.2:80\"} 3\n"));
+	assert_non_null(strstr(text, "tandem_virtual_server_quorum_up{vs=\"tcp 192.0.2.1:80\"} 0\n"));
+	assert_non_null(strstr(text, "tandem_virtual_server_sorry_active{vs=\"tcp 192.0.2.1:80\"} 1\n"));
+	free(text);
+	/* through the snapshot */
+	o = snmp_view_events_json(&v);
+	assert_int_equal(snmp_view_load_events(&w, o), 0);
+	json_object_put(o);
+	assert_int_equal(w.nrs, 2);
+	r = snmp_view_rs_find(&w, "tcp 192.0.2.1:80/10.0.0.1:80");
+	assert_int_equal(r->transitions, 1);
+	assert_int_equal(r->up, 0);
+	r = snmp_view_rs_find(&w, "tcp 192.0.2.1:80/10.0.0.2:80");
+	assert_true(r->last_change == 1795849201.0);
+	assert_int_equal(snmp_view_vs_find(&w, "tcp 192.0.2.1:80")->sorry, 1);
+	snmp_view_reset_events(&w);
+	assert_int_equal(w.nrs + w.nvs, 0);
+	snmp_view_free(&v);
+	snmp_view_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_many_types),
 		cmocka_unit_test(test_prom),
 		cmocka_unit_test(test_events_snapshot),
+		cmocka_unit_test(test_lvs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

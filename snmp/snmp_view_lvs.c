@@ -1,0 +1,150 @@
+/* snmp/snmp_view_lvs.c - the LVS side of the monitoring view: real servers from "rs.state"
+ * ({vs, rs, up, weight, reason}) and virtual-server quorum from "vs.quorum" ({vs, up,
+ * live_weight, sorry}) events of the check part, and their part of the view snapshot. */
+#include "snmp/snmp_view_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static int get_bool(json_object *ev, const char *key, int *out)
+{
+	json_object *b = snmp_view_get(ev, key);
+
+	if (!b || !json_object_is_type(b, json_type_boolean))
+		return -1;
+	*out = json_object_get_boolean(b);
+	return 0;
+}
+
+static double event_time(json_object *ev)
+{
+	double t = snmp_iso_to_unix(snmp_view_get_str(ev, "ts")), num;
+
+	if (t <= 0 && snmp_view_get_num(ev, "last_change", &num) == 0)
+		t = num;
+	return t > 0 ? t : 0;
+}
+
+int snmp_view_rs_event(struct snmp_view *v, json_object *ev)
+{
+	const char *name = snmp_view_get_str(ev, "rs"), *s;
+	struct snmp_view_rs *r;
+	double num;
+	int up;
+
+	if (!name || get_bool(ev, "up", &up) < 0)
+		return 0;
+	r = snmp_sorted_get((void **)&v->rs, &v->nrs, &v->rs_cap, sizeof(*r), name,
+	                    sizeof(r->name), SNMP_VIEW_SRV_MAX);
+	if (!r)
+		return 0;
+	if (r->last_change != 0 && r->up != up)
+		r->transitions++;
+	r->up = up;
+	r->weight = snmp_view_get_num(ev, "weight", &num) == 0 ? (int)num : -1;
+	if ((s = snmp_view_get_str(ev, "vs")))
+		copy(r->vs, sizeof(r->vs), s);
+	copy(r->reason, sizeof(r->reason), snmp_view_get_str(ev, "reason"));
+	r->last_change = event_time(ev);
+	if (!r->last_change)
+		r->last_change = -1;    /* seen, time unknown */
+	return 1;
+}
+
+int snmp_view_vs_event(struct snmp_view *v, json_object *ev)
+{
+	const char *name = snmp_view_get_str(ev, "vs");
+	struct snmp_view_vs *q;
+	double num;
+	int up, sorry = 0;
+
+	if (!name || get_bool(ev, "up", &up) < 0)
+		return 0;
+	q = snmp_sorted_get((void **)&v->vs, &v->nvs, &v->vs_cap, sizeof(*q), name,
+	                    sizeof(q->name), SNMP_VIEW_SRV_MAX);
+	if (!q)
+		return 0;
+	if (q->last_change != 0 && q->quorum_up != up)
+		q->transitions++;
+	q->quorum_up = up;
+	q->live_weight = snmp_view_get_num(ev, "live_weight", &num) == 0 ? (int64_t)num : 0;
+	get_bool(ev, "sorry", &sorry);
+	q->sorry = sorry;
+	q->last_change = event_time(ev);
+	if (!q->last_change)
+		q->last_change = -1;
+	return 1;
+}
+
+const struct snmp_view_rs *snmp_view_rs_find(const struct snmp_view *v, const char *name)
+{
+	return snmp_sorted_find(v->rs, v->nrs, sizeof(*v->rs), name, NULL);
+}
+
+const struct snmp_view_vs *snmp_view_vs_find(const struct snmp_view *v, const char *name)
+{
+	return snmp_sorted_find(v->vs, v->nvs, sizeof(*v->vs), name, NULL);
+}
+
+void snmp_view_lvs_json(const struct snmp_view *v, json_object *o)
+{
+	json_object *rs = json_object_new_array(), *vs = json_object_new_array();
+
+	for (size_t i = 0; i < v->nrs; i++) {
+		const struct snmp_view_rs *r = &v->rs[i];
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "rs", json_object_new_string(r->name));
+		json_object_object_add(e, "vs", json_object_new_string(r->vs));
+		json_object_object_add(e, "up", json_object_new_boolean(r->up));
+		json_object_object_add(e, "weight", json_object_new_int(r->weight));
+		json_object_object_add(e, "reason", json_object_new_string(r->reason));
+		json_object_object_add(e, "transitions", json_object_new_uint64(r->transitions));
+		json_object_object_add(e, "last_change", json_object_new_double(r->last_change));
+		json_object_array_add(rs, e);
+	}
+	for (size_t i = 0; i < v->nvs; i++) {
+		const struct snmp_view_vs *q = &v->vs[i];
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "vs", json_object_new_string(q->name));
+		json_object_object_add(e, "up", json_object_new_boolean(q->quorum_up));
+		json_object_object_add(e, "live_weight", json_object_new_int64(q->live_weight));
+		json_object_object_add(e, "sorry", json_object_new_boolean(q->sorry));
+		json_object_object_add(e, "transitions", json_object_new_uint64(q->transitions));
+		json_object_object_add(e, "last_change", json_object_new_double(q->last_change));
+		json_object_array_add(vs, e);
+	}
+	json_object_object_add(o, "rs", rs);
+	json_object_object_add(o, "vs", vs);
+}
+
+void snmp_view_lvs_load(struct snmp_view *v, json_object *o)
+{
+	json_object *rs = snmp_view_get(o, "rs"), *vs = snmp_view_get(o, "vs");
+
+	v->nrs = v->nvs = 0;
+	for (size_t i = 0; rs && json_object_is_type(rs, json_type_array) &&
+	     i < json_object_array_length(rs); i++) {
+		json_object *e = json_object_array_get_idx(rs, i);
+		struct snmp_view_rs *r;
+
+		if (snmp_view_rs_event(v, e) &&
+		    (r = (struct snmp_view_rs *)snmp_view_rs_find(v, snmp_view_get_str(e, "rs"))))
+			r->transitions = snmp_view_get_u64(e, "transitions", 0);
+	}
+	for (size_t i = 0; vs && json_object_is_type(vs, json_type_array) &&
+	     i < json_object_array_length(vs); i++) {
+		json_object *e = json_object_array_get_idx(vs, i);
+		struct snmp_view_vs *q;
+
+		if (snmp_view_vs_event(v, e) &&
+		    (q = (struct snmp_view_vs *)snmp_view_vs_find(v, snmp_view_get_str(e, "vs"))))
+			q->transitions = snmp_view_get_u64(e, "transitions", 0);
+	}
+}
