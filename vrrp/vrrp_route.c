@@ -1,11 +1,13 @@
 /* vrrp/vrrp_route.c - virtual_routes / virtual_rules through libnl-route-3.
  * Routes: [to] DEST|default [type] via|gw ADDR, dev|oif IF, src ADDR, table T, metric|
  * priority|preference N, scope S, protocol|proto P, onlink, inet|inet6, no_track,
- * track_group G (the last two are for tracking and ignored here). Types: blackhole,
+ * track_group G (the last two are for tracking and ignored here), append (else the route is
+ * prepended, the kernel's default). Types: blackhole,
  * unreachable, prohibit, throw, local, unicast (before or after the destination).
  * Rules: from ADDR, to ADDR, table|lookup T, priority|preference|pref|order N, fwmark M[/MASK],
  * iif|dev IF, oif IF, tos|dsfield N, goto N, protocol P, blackhole|prohibit|unreachable|nop,
- * inet|inet6, no_track, track_group G. */
+ * inet|inet6, no_track, track_group G. A line that could be either family is IPv4 unless it
+ * says inet6 (keepalived's rule). */
 #include "vrrp/vrrp_route.h"
 
 #include <errno.h>
@@ -88,7 +90,7 @@ int vrrp_route_apply(struct nl_sock *sk, int add, const struct tdm_cnode *line, 
 	struct nl_addr *dst = NULL, *via = NULL, *src = NULL;
 	unsigned long v, table = RT_TABLE_MAIN, metric = 0;
 	int fam = 0, type = RTN_UNICAST, scope = -1, proto = RTPROT_BOOT, ifindex = 0;
-	int onlink = 0, has_metric = 0, rc = -1, err;
+	int onlink = 0, append = 0, has_metric = 0, rc = -1, err;
 	const char *dst_s = NULL;
 
 	(void)family;
@@ -104,6 +106,10 @@ int vrrp_route_apply(struct nl_sock *sk, int add, const struct tdm_cnode *line, 
 		}
 		if (!strcmp(w, "onlink")) {
 			onlink = 1;
+			continue;
+		}
+		if (!strcmp(w, "append")) {
+			append = 1;
 			continue;
 		}
 		if (strcmp(w, "local") && strcmp(w, "nat") && (rtype = nl_str2rtntype(w)) >= 0) {
@@ -182,8 +188,8 @@ int vrrp_route_apply(struct nl_sock *sk, int add, const struct tdm_cnode *line, 
 		bad(line, "no destination", NULL);
 		goto out;
 	}
-	if (!fam)
-		fam = family;
+	if (!fam && !strcmp(dst_s, "default"))
+		fam = AF_INET;          /* either family: IPv4 unless inet6 (keepalived's rule) */
 	if (addr(dst_s, &fam, &dst) < 0) {
 		bad(line, "bad destination", dst_s);
 		goto out;
@@ -216,8 +222,11 @@ int vrrp_route_apply(struct nl_sock *sk, int add, const struct tdm_cnode *line, 
 			rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
 		rtnl_route_add_nexthop(r, nh);      /* the route owns it now */
 	}
-	err = add ? rtnl_route_add(sk, r, NLM_F_CREATE | NLM_F_REPLACE)
+	/* prepend by default (the kernel's default, as keepalived), or append */
+	err = add ? rtnl_route_add(sk, r, NLM_F_CREATE | (append ? NLM_F_APPEND : 0))
 	          : rtnl_route_delete(sk, r, 0);
+	if (add && err == -NLE_EXIST)
+		err = 0;
 	if (!add && (err == -NLE_OBJ_NOTFOUND || err == -NLE_NODEV))
 		err = 0;
 	if (err < 0) {
@@ -335,7 +344,7 @@ int vrrp_rule_apply(struct nl_sock *sk, int add, const struct tdm_cnode *line, i
 		i++;
 	}
 	if (!fam)
-		fam = family;
+		fam = AF_INET;          /* either family: IPv4 unless inet6 (keepalived's rule) */
 	rtnl_rule_set_family(r, fam);
 	if (from)
 		rtnl_rule_set_src(r, from);

@@ -9,8 +9,8 @@
 
 struct nl_sock;
 
-/* add (add=1) or remove one virtual_routes line; family = the instance's (unless the line
- * says inet/inet6 or its addresses tell); dflt_ifindex for a route with neither dev nor via.
+/* add (add=1) or remove one virtual_routes line; its family comes from its addresses, else
+ * inet/inet6, else IPv4 (family, the instance's, is not used for that); dflt_ifindex for a route with neither dev nor via.
  * "Already there" on add / "not there" on remove count as success. 0 ok, -1 error (logged). */
 int vrrp_route_apply(struct nl_sock *sk, int add, const struct tdm_cnode *line, int family,
                      int dflt_ifindex);
