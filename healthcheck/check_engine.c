@@ -72,6 +72,8 @@ static const struct chk_ops *ops_of(enum check_kind k)
 		return &chk_ping_ops;
 	case CHECK_DNS:
 		return &chk_dns_ops;
+	case CHECK_FILE:
+		return &chk_file_ops;
 	default:
 		return NULL;
 	}
@@ -276,6 +278,12 @@ void chk_done_weight(struct chk_inst *c, int ok, int weight, const char *reason)
 			rs_eval(e, c->refs[i], why);
 	}
 	schedule(c, (double)next / 1e6);
+}
+
+void chk_kick(struct chk_inst *c)
+{
+	if (!c->running)
+		schedule(c, 0.);
 }
 
 static void attempt_cb(struct ev_loop *loop, ev_timer *w, int revents)

@@ -30,6 +30,9 @@ struct chk_spec {
 	/* tandem's TLS keywords (SSL_GET), global SSL block as defaults */
 	int verify_peer;
 	const char *ca_file, *ca_path, *sni_name, *client_cert, *client_key;
+	/* FILE_CHECK: the track_file's file, and the real server's configured weight */
+	const char *file_path;
+	int base_weight;
 	const struct check_checker_conf *conf;  /* in the current config */
 };
 
@@ -80,6 +83,8 @@ void chk_done(struct chk_inst *c, int ok, const char *reason);
 /* the same with a weight for the real server (>= 0; -1 = the configured weight) */
 void chk_done_weight(struct chk_inst *c, int ok, int weight, const char *reason);
 struct ev_loop *chk_loop(const struct chk_inst *c);
+/* start an attempt now (not while one runs): a FILE_CHECK's file changed */
+void chk_kick(struct chk_inst *c);
 /* the type's per-engine state slot (NULL until the type sets it) */
 void **chk_kctx(const struct chk_inst *c);
 
@@ -90,6 +95,7 @@ extern const struct chk_ops chk_smtp_ops;
 extern const struct chk_ops chk_misc_ops;
 extern const struct chk_ops chk_ping_ops;
 extern const struct chk_ops chk_dns_ops;
+extern const struct chk_ops chk_file_ops;
 
 /* non-blocking socket of the target's family, bound as the spec says; -1 with why */
 int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);

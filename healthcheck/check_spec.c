@@ -10,6 +10,7 @@
 #include <string.h>
 #include "healthcheck/check_int.h"
 #include "healthcheck/check_spec.h"
+#include "vrrp/vrrp_conf.h"
 
 #define DEF_CONNECT_TIMEOUT_US 5000000
 #define DEF_DELAY_LOOP_US      60000000
@@ -175,6 +176,16 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 		if (!s->client_key && g)
 			s->client_key = g->key;
 	}
+	if (k->kind == CHECK_FILE) {
+		const struct vrrp_named *t = cfg->vrrp ? cfg->vrrp->track_files : NULL;
+		for (; t && k->u.file.track_file; t = t->next)
+			if (t->name && !strcmp(t->name, k->u.file.track_file)) {
+				const struct tdm_cnode *fn = tdm_cnode_find(t->node, "file");
+				s->file_path = fn && fn->argc ? fn->argv[0] : NULL;
+				break;
+			}
+		s->base_weight = rs->weight;
+	}
 	span(ti, k->node ? k->node->line : 0, k->node ? k->node->end_line : 0, &txt, &tlen);
 	f = open_memstream(&buf, &sz);
 	if (!f)
@@ -186,6 +197,8 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 	        s->virtualhost ? s->virtualhost : "", s->verify_peer, s->ca_file ? s->ca_file : "",
 	        s->ca_path ? s->ca_path : "", s->sni_name ? s->sni_name : "",
 	        s->client_cert ? s->client_cert : "", s->client_key ? s->client_key : "");
+	if (k->kind == CHECK_FILE)
+		fprintf(f, "file=%s,w=%d|", s->file_path ? s->file_path : "", s->base_weight);
 	fwrite(txt, 1, tlen, f);
 	if (fclose(f) || !buf) {
 		free(buf);

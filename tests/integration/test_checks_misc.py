@@ -55,3 +55,56 @@ virtual_server 10.231.4.1 80 {{
                what="a run after the hanging ones")
     sleeps = run(["pgrep", "-f", "^sleep 30"], check=False).stdout.split()
     assert not sleeps, sleeps
+
+
+def test_file_check(netns, tandemd, workdir):
+    ns = netns("d")
+    f1, f2 = workdir / "down.flag", workdir / "load.val"
+    f1.write_text("0\n")
+    f2.write_text("3\n")
+    conf = f"""
+track_file downflag {{
+    file "{f1}"
+}}
+track_file load {{
+    file "{f2}"
+}}
+virtual_server 10.231.7.1 80 {{
+    protocol TCP
+    delay_loop 30
+    real_server 10.231.7.2 80 {{
+        FILE_CHECK {{
+            track_file downflag
+        }}
+    }}
+    real_server 10.231.7.3 80 {{
+        weight 4
+        FILE_CHECK {{
+            track_file load
+            weight 2
+            dynamic
+        }}
+    }}
+}}
+"""
+    d = tandemd(conf, ns=ns)
+    rs1, rs2 = "tcp 10.231.7.1:80/10.231.7.2:80", "tcp 10.231.7.1:80/10.231.7.3:80"
+    # dynamic: configured 4 + 3 x 2
+    ev = d.wait_event(lambda e: e.get("rs") == rs2 and e.get("weight") == 10, timeout=10)
+    assert ev["up"]
+    with d.events(type="rs.") as stream:
+        # delay_loop is 30 s: only inotify can make these changes show within seconds
+        t0 = time.monotonic()
+        f1.write_text("1\n")
+        down = stream.wait_event(rs_ev(False, rs1), timeout=5)
+        assert "FILE" in down["reason"] and ": 1" in down["reason"], down
+        assert time.monotonic() - t0 < 3
+        f1.write_text("0\n")
+        stream.wait_event(rs_ev(True, rs1), timeout=5)
+        f2.write_text("-2\n")                       # 4 - 4 = 0: down
+        stream.wait_event(rs_ev(False, rs2), timeout=5)
+        tmp = workdir / "load.tmp"                  # replaced by rename, as tools do
+        tmp.write_text("1\n")
+        tmp.rename(f2)
+        up = stream.wait_event(rs_ev(True, rs2), timeout=5)
+        assert up["weight"] == 6, up
