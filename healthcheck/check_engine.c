@@ -7,6 +7,7 @@
 #include <string.h>
 #include "healthcheck/check_int.h"
 #include "healthcheck/check_map.h"
+#include "healthcheck/check_script.h"
 #include "healthcheck/check_spec.h"
 #include "lib/log.h"
 
@@ -24,6 +25,7 @@ struct eng_vs {
 struct eng_rs {
 	char *id;
 	struct eng_vs *vs;
+	const struct check_rs_conf *conf;   /* in the current config */
 	struct rs_conf rc;
 	int base_weight;            /* configured weight (rc.weight may be a check's dynamic one) */
 	struct rs_state st;
@@ -135,6 +137,8 @@ static void vs_eval(struct check_engine *e, struct eng_vs *v)
 	v->live = live;
 	if (!vs_quorum_update(&v->q, v->quorum, v->hyst, live) && v->reported)
 		return;
+	if (v->reported)            /* a change, not the first evaluation */
+		check_script_run(v->q.up ? v->conf->quorum_up : v->conf->quorum_down);
 	v->reported = 1;
 	if (!v->watched)
 		return;
@@ -184,7 +188,10 @@ static void rs_eval(struct check_engine *e, struct eng_rs *r, const char *reason
 		rs_init(&r->st, &r->rc, rs_healthy(r), now_us(e));
 		changed = 1;
 	} else {
+		int was_up = r->st.up;
 		changed = rs_update(&r->st, &r->rc, rs_healthy(r), now_us(e));
+		if (was_up != r->st.up && r->conf)
+			check_script_run(r->st.up ? r->conf->notify_up : r->conf->notify_down);
 	}
 
 	if (changed || !r->reported) {
@@ -193,7 +200,8 @@ static void rs_eval(struct check_engine *e, struct eng_rs *r, const char *reason
 			reason = buf;
 		}
 		report_rs(e, r, reason);
-		vs_eval(e, r->vs);
+		if (r->vs->reported)    /* the first evaluation waits for all its servers (kick) */
+			vs_eval(e, r->vs);
 	}
 	ramp_arm(e, r);
 }
@@ -473,6 +481,7 @@ static int build(struct check_engine *e, const struct tdm_config *cfg, struct ge
 				r->id = strdup(rid);
 			}
 			r->vs = v;
+			r->conf = rsc;
 			check_rs_params(vc, rsc, &r->rc);
 			r->base_weight = r->rc.weight;
 			if (!(e->rs = grow_arr(e->rs, e->nrs, &capr, sizeof(*e->rs))) || !r->id) {
@@ -711,6 +720,17 @@ void check_engine_free(struct check_engine *e)
 {
 	if (!e)
 		return;
+	/* omega: at shutdown the live servers' notify_down and the quorum_down run */
+	for (size_t i = 0; i < e->nvs; i++) {
+		struct eng_vs *v = e->vs[i];
+		if (!v->conf || !v->conf->omega)
+			continue;
+		for (size_t k = 0; k < v->nrs; k++)
+			if (v->rs[k]->st.up && v->rs[k]->conf)
+				check_script_run(v->rs[k]->conf->notify_down);
+		if (v->q.up)
+			check_script_run(v->conf->quorum_down);
+	}
 	ev_timer_stop(e->loop, &e->kick);
 	for (size_t i = 0; i < e->nchk; i++)
 		inst_free(e, e->chk[i]);

@@ -108,3 +108,54 @@ virtual_server 10.231.7.1 80 {{
         tmp.rename(f2)
         up = stream.wait_event(rs_ev(True, rs2), timeout=5)
         assert up["weight"] == 6, up
+
+
+def test_notify_and_quorum_scripts(netns, tandemd, workdir):
+    ns = netns("d")
+    fa, fb, log = workdir / "a.flag", workdir / "b.flag", workdir / "scripts.log"
+    fa.write_text("0\n")
+    fb.write_text("0\n")
+    conf = f"""
+track_file fa {{
+    file "{fa}"
+}}
+track_file fb {{
+    file "{fb}"
+}}
+virtual_server 10.231.8.1 80 {{
+    protocol TCP
+    delay_loop 30
+    quorum 2
+    quorum_up "echo quorum_up >> {log}"
+    quorum_down "echo quorum_down >> {log}"
+    sorry_server 10.231.8.9 80
+    real_server 10.231.8.2 80 {{
+        notify_up "echo a_up >> {log}"
+        notify_down "echo a_down >> {log}"
+        FILE_CHECK {{
+            track_file fa
+        }}
+    }}
+    real_server 10.231.8.3 80 {{
+        FILE_CHECK {{
+            track_file fb
+        }}
+    }}
+}}
+"""
+    d = tandemd(conf, ns=ns)
+    q = d.wait_event(lambda e: e.get("type") == "vs.quorum", timeout=10)
+    assert q["up"] is True and q["live_weight"] == 2 and q["sorry"] is False
+    lines = lambda: log.read_text().split() if log.exists() else []
+    with d.events() as stream:
+        fa.write_text("1\n")
+        q = stream.wait_event(lambda e: e.get("type") == "vs.quorum", timeout=5)
+        assert q["up"] is False and q["live_weight"] == 1 and q["sorry"] is True
+        wait_until(lambda: {"a_down", "quorum_down"} <= set(lines()), timeout=5,
+                   what="notify_down and quorum_down ran")
+        fa.write_text("0\n")
+        q = stream.wait_event(lambda e: e.get("type") == "vs.quorum", timeout=5)
+        assert q["up"] is True
+        wait_until(lambda: {"a_up", "quorum_up"} <= set(lines()), timeout=5,
+                   what="notify_up and quorum_up ran")
+    assert lines().count("a_down") == 1 and lines().count("quorum_down") == 1
