@@ -15,6 +15,9 @@
 #include "lib/log.h"
 #include "snmp/snmp_prom.h"
 
+/* a forked child's copy of the parent's MHD daemon, kept reachable (see close) */
+static struct MHD_Daemon *volatile dropped_in_child;
+
 struct dir_metrics_http {
 	struct dir_daemon *d;
 	struct MHD_Daemon *mhd;
@@ -194,8 +197,14 @@ void dir_metrics_http_close(struct dir_daemon *d, int in_child)
 	if (!h)
 		return;
 	d->metrics_http = NULL;
-	if (in_child)
-		return;                 /* close_range() drops the descriptors; no shutdown() */
+	if (in_child) {
+		/* close_range() drops the descriptors; MHD_stop_daemon() would shutdown() the
+		 * parent's connections. Its memory stays reachable (no leak report). */
+		dropped_in_child = h->mhd;
+		free(h->listen);
+		free(h);
+		return;
+	}
 	if (d->loop) {
 		ev_io_stop(d->loop, &h->io);
 		ev_timer_stop(d->loop, &h->timer);
