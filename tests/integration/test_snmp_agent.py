@@ -219,3 +219,22 @@ def test_snmp_child_crash_restarted_others_unaffected(snmp, tandemd):
                   val(w, CHILDREN + ".3.4") == after["snmp"]["pid"],
                   what="restarted subagent serving")
     assert val(w, VRRP + ".3" + instance_suffix("VI_1")) in (2, 3)
+
+
+def test_reload_to_another_master_restarts_the_subagent(snmp, tandemd, workdir):
+    ns, snmpd, _ = snmp
+    d = start_tandemd(tandemd, ns, snmpd)
+    wait_walk(snmpd, lambda w: val(w, DAEMON + ".5.0") == 1, what="subagent on snmpd 1")
+    old_pid = children(d)["snmp"]["pid"]
+    other_dir = workdir / "snmpd2"
+    other_dir.mkdir()
+    other = Snmpd(ns, other_dir, port=16171, trap_port=16172).start()
+    try:
+        d.write_config(CONF.format(agentx=other.agentx, prio=100))
+        assert d.reload()["ok"]
+        # net-snmp cannot be re-initialised in a process: a new snmp child serves snmpd 2
+        w = wait_walk(other, lambda w: val(w, DAEMON + ".5.0") == 2, what="subagent on snmpd 2")
+        assert val(w, CHILDREN + ".3.4") != old_pid
+        assert children(d)["vrrp"]["restarts"] == 0
+    finally:
+        other.close()
