@@ -51,8 +51,8 @@ static const struct tdm_kw top_kws[] = {
 	LST("static_routes", N | M, vrrp_conf_item_route, "routes configured permanently"),
 	LST("static_rules", N | M, vrrp_conf_item_rule, "rules configured permanently"),
 	/* LVS */
-	BLK("virtual_server_group", N | M, 1, check_conf_vsg_block, "addresses, ranges and fwmarks sharing one set of real servers"),
-	{ .name = "virtual_server", .flags = N | M | TDM_KW_BLOCK, .min_args = 1, .max_args = 2,
+	BLK("virtual_server_group", M, 1, check_conf_vsg_block, "addresses, ranges and fwmarks sharing one set of real servers"),
+	{ .name = "virtual_server", .flags = M | TDM_KW_BLOCK, .min_args = 1, .max_args = 2,
 	  .args = a_vs, .nargs = 2, .sub = &check_conf_vs_block, .check = check_conf_vs_args,
 	  .help = "a virtual service: <address> [<port>] | fwmark <n> | group <name>" },
 	BLK("SSL", N, 0, check_conf_ssl_block, "client TLS settings of SSL_GET checkers"),
