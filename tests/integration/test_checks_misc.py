@@ -20,7 +20,7 @@ virtual_server 10.231.4.1 80 {{
     real_server 10.231.4.2 80 {{
         weight 5
         MISC_CHECK {{
-            misc_path "m=$(cat {mode}); [ $m = hang ] && exec sleep 30; exit $m"
+            misc_path "m=$(cat {mode}); [ $m = hang ] && exec sleep 31.7; exit $m"
             misc_timeout 1
             misc_dynamic
         }}
@@ -53,7 +53,7 @@ virtual_server 10.231.4.1 80 {{
     mode.write_text("1\n")
     wait_until(lambda: "exit 1" in checks(d)["checks"][0]["last"], timeout=10,
                what="a run after the hanging ones")
-    sleeps = run(["pgrep", "-f", "^sleep 30"], check=False).stdout.split()
+    sleeps = run(["pgrep", "-f", "^sleep 31.7"], check=False).stdout.split()
     assert not sleeps, sleeps
 
 
