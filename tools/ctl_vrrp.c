@@ -68,7 +68,7 @@ static void print_inst(json_object *in)
 	if (!m)
 		snprintf(master, sizeof(master), "-");
 	else if (json_object_get_boolean(ctl_get(m, "self")))
-		snprintf(master, sizeof(master), "self");
+		snprintf(master, sizeof(master), "self (%s)", ctl_get_str(m, "address", "?"));
 	else
 		snprintf(master, sizeof(master), "%s prio %lld, %.2fs ago",
 		         ctl_get_str(m, "address", "?"), geti(m, "priority"),

@@ -145,6 +145,11 @@ json_object *vrrp_child_command(struct vrrp_child *vc, json_object *req, uint64_
 			if (!name || !strcmp(name, ci->vi.conf->name))
 				json_object_array_add(a, vrrp_inst_json(&ci->vi, now));
 		json_object_object_add(r, "instances", a);
+		if (name && json_object_array_length(a) == 0) {
+			json_object_put(r);
+			snprintf(msg, sizeof(msg), "vrrp: no instance '%.100s'", name);
+			return err(msg);
+		}
 		return r;
 	}
 	if (strcmp(op, "demote") && strcmp(op, "promote") && strcmp(op, "garp")) {

@@ -103,6 +103,8 @@ def test_tandemctl_vrrp_drills(netns, bridge, tandemd):
     assert rc == 0, err
     wait_state(db, "BACKUP", since=ev["seq"])
     assert has_vip(a, "10.9.0.100") and not has_vip(b, "10.9.0.100")
+    rc, out, err = da.tandemctl("vrrp", "NOPE")
+    assert rc != 0 and "NOPE" in (out + err)
     rc, out, err = da.tandemctl("vrrp", "demote", "NOPE")
     assert rc != 0 and "NOPE" in (out + err)
 
