@@ -158,3 +158,27 @@ def test_virtual_routes_and_rules(netns, bridge, tandemd):
     assert "192.168.77.0/24" not in r and "blackhole" not in r and "from 10.9.0.100" not in r
     r = routes(b)
     assert "192.168.77.0/24 via 10.9.0.254" in r and "1000:\tfrom 10.9.0.100 lookup 100" in r
+
+
+def test_gratuitous_arp_moves_clients(netns, bridge, tandemd):
+    """A client that talked to the VIP on a has b's MAC for it after the failover, from b's
+    gratuitous ARP (the client sends nothing meanwhile)."""
+    a, b, x = lan(netns, bridge, names=("a", "b", "x"))
+    da = tandemd(vrrp_conf(prio=200, router_id="a"), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, router_id="b"), ns=b, name="b")
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+
+    def mac(ns):
+        return ns.ip("-o", "link", "show", "eth0").stdout.split("link/ether ")[1].split()[0]
+
+    def vip_mac():
+        out = x.ip("neigh", "show", "10.9.0.100").stdout.split()
+        return out[out.index("lladdr") + 1] if "lladdr" in out else None
+
+    wait_until(lambda: x.exec("ping", "-c", "1", "-W", "1", "10.9.0.100",
+                              check=False).returncode == 0, timeout=5, what="VIP answering")
+    assert vip_mac() == mac(a)
+    da.kill()
+    wait_state(db, "MASTER")
+    wait_until(lambda: vip_mac() == mac(b), timeout=5, what="client's ARP entry moved to b")
