@@ -4,6 +4,7 @@
  * (then it prints the CPU time used). For the checker integration tests and the benchmark.
  * Build: make BUILD=b && cc -I. ... check_run.c b/libtandem.a (see run.sh). */
 #include <ev.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,12 +108,15 @@ int main(int argc, char **argv)
 	}
 	tdm_log_open("check_run", getenv("CHECK_RUN_LOG") ? TDM_LOGF_CONSOLE : 0);
 	signal(SIGPIPE, SIG_IGN);
+	size_t h0 = mallinfo2().uordblks, h1, h2;
 	cfg = load();
 	if (!cfg)
 		return 1;
+	h1 = mallinfo2().uordblks;
 	eng = check_engine_new(loop, cfg, NULL, NULL);
 	if (!eng)
 		return 1;
+	h2 = mallinfo2().uordblks;
 	check_engine_set_emit(eng, emit, NULL);
 	ev_signal_init(&hup, hup_cb, SIGHUP);
 	ev_signal_init(&usr1, usr1_cb, SIGUSR1);
@@ -127,7 +131,7 @@ int main(int argc, char **argv)
 		ev_timer_init(&t, timer_cb, secs, 0.);
 		ev_timer_start(loop, &t);
 	}
-	printf("{\"type\":\"started\"}\n");
+	printf("{\"type\":\"started\",\"heap_config\":%zu,\"heap_engine\":%zu}\n", h1 - h0, h2 - h1);
 	fflush(stdout);
 	ev_run(loop, 0);
 	if (quiet)

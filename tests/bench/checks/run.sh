@@ -13,10 +13,13 @@ NH=${2:-10000}
 SECS=${3:-20}
 make --no-print-directory -s BUILD="$BUILD" "$BUILD/libtandem.a"
 mkdir -p "$BUILD/bench"
-PK="json-c libnl-3.0 libnl-genl-3.0 libnl-route-3.0 libsystemd openssl libcurl"
-# shellcheck disable=SC2046
-cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags $PK) -o "$BUILD/bench/check_run" \
-	"$HERE/check_run.c" "$BUILD/libtandem.a" $(pkg-config --libs $PK) -lev
+# the same compile and link flags as the Makefile's (its PKG_CFLAGS / PKG_LIBS)
+MKV=$(make --no-print-directory -s -p -n BUILD="$BUILD" nothing 2>/dev/null || true)
+PCF=$(sed -n 's/^PKG_CFLAGS := //p' <<<"$MKV" | head -1)
+PLIBS=$(sed -n 's/^PKG_LIBS := //p' <<<"$MKV" | head -1)
+# shellcheck disable=SC2086
+cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I. $PCF -o "$BUILD/bench/check_run" \
+	"$HERE/check_run.c" "$BUILD/libtandem.a" $PLIBS
 cc -O2 -g -std=gnu11 -D_GNU_SOURCE -o "$BUILD/bench/bench_srv" "$HERE/bench_srv.c"
 TMP=$(mktemp -d)
 NS="tdm-bench-$$"
@@ -42,6 +45,7 @@ lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 secs, nt, nh = float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 st = [l for l in lines if l.get("type") == "status"][-1]
 ex = [l for l in lines if l.get("type") == "exit"][-1]
+sta = [l for l in lines if l.get("type") == "started"][0]
 tot = {"TCP_CHECK": [0, 0], "HTTP_GET": [0, 0]}
 up = 0
 for c in st["checks"]:
@@ -59,6 +63,8 @@ print(f"engine CPU {ex['cpu_s']:.2f} s in {secs:.0f} s = {100 * ex['cpu_s'] / se
       f"{1e6 * ex['cpu_s'] / max(allc, 1):.1f} ms CPU per 1,000 checks")
 for w, n in why.most_common(3):
     print(f"  last failure x{n}: {w}")
+print(f"heap: config {sta['heap_config'] / max(nt + nh, 1):.0f} bytes per check, engine at start "
+      f"{sta['heap_engine'] / max(nt + nh, 1):.0f} bytes per check")
 print(f"max RSS {ex['maxrss_kb'] / 1024:.1f} MiB = {1024 * ex['maxrss_kb'] / max(nt + nh, 1):.0f} bytes per check "
       f"(includes the parsed config and libcurl)")
 PY
