@@ -82,20 +82,33 @@ static void on_rx(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-static void refresh_if(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t now)
-{
-	struct vrrp_os_ifinfo info;
-	int fault;
+static int inst_open_socket(struct vrrp_child *vc, struct vrrp_child_inst *ci);
 
-	if (!ci->vi.conf->interface)
-		return;
-	if (vc->sys.ops.ifinfo(vc->sys.ops.arg, ci->vi.conf->interface, &info) < 0)
-		return;
-	vrrp_inst_set_if(&ci->vi, &info);
-	fault = !info.ifindex || (!info.up && !ci->vi.conf->dont_track_primary);
+/* Interface facts -> source/index; the socket follows the interface (opened when it appears,
+ * reopened when it comes back with another index); FAULT while the interface is missing or
+ * down (unless dont_track_primary) or the instance has no socket: a router that cannot hear
+ * its peers must not take over. */
+static void update_if(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t now)
+{
+	const struct vrrp_instance_conf *c = ci->vi.conf;
+	struct vrrp_os_ifinfo info;
+	int fault = 0;
+
+	if (c->interface) {
+		if (vc->sys.ops.ifinfo(vc->sys.ops.arg, c->interface, &info) < 0)
+			return;
+		vrrp_inst_set_if(&ci->vi, &info);
+		if (info.ifindex && (info.ifindex != ci->sock_ifindex || ci->vi.fd < 0))
+			inst_open_socket(vc, ci);
+		fault = !info.ifindex || (!info.up && !c->dont_track_primary);
+	} else if (ci->vi.fd < 0) {
+		inst_open_socket(vc, ci);
+	}
+	fault = fault || ci->vi.fd < 0;
 	if (fault != ci->vi.st.fault) {
-		tdm_log_notice("vrrp_instance %s: interface %s %s", ci->vi.conf->name,
-		               ci->vi.conf->interface, fault ? "down" : "up");
+		tdm_log_notice("vrrp_instance %s: %s", c->name,
+		               !fault ? "interface up" : ci->vi.fd < 0 && (!c->interface ||
+		               info.ifindex) ? "no socket" : "interface down or missing");
 		vrrp_inst_event(&ci->vi, fault ? VRRP_FSM_EV_FAULT_ON : VRRP_FSM_EV_FAULT_OFF, now);
 	}
 }
@@ -175,15 +188,7 @@ static struct vrrp_child_inst *inst_create(struct vrrp_child *vc,
 	ev_io_start(vc->ctx->loop, &ci->garp_w);
 
 	now = tdm_mono_ns();
-	if (c->interface) {
-		struct vrrp_os_ifinfo info;
-
-		vc->sys.ops.ifinfo(vc->sys.ops.arg, c->interface, &info);
-		vrrp_inst_set_if(&ci->vi, &info);
-		if (!info.ifindex || (!info.up && !c->dont_track_primary))
-			vrrp_inst_event(&ci->vi, VRRP_FSM_EV_FAULT_ON, now);
-	}
-	inst_open_socket(vc, ci);
+	update_if(vc, ci, now);         /* in INIT a fault is only remembered */
 	if (!vc->startup_pending)
 		vrrp_inst_start(&ci->vi, now);
 	ci->next = vc->head;
@@ -213,12 +218,8 @@ static void on_link(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (!any)
 		return;
-	for (struct vrrp_child_inst *ci = vc->head; ci; ci = ci->next) {
-		refresh_if(vc, ci, tdm_mono_ns());
-		/* the interface came back with another index: the socket follows it */
-		if (ci->vi.ifindex && ci->vi.ifindex != ci->sock_ifindex)
-			inst_open_socket(vc, ci);
-	}
+	for (struct vrrp_child_inst *ci = vc->head; ci; ci = ci->next)
+		update_if(vc, ci, tdm_mono_ns());
 }
 
 static void link_open(struct vrrp_child *vc)
