@@ -1,5 +1,5 @@
 """tandemd and Debian's keepalived 2.2.7 on one bridge, same VRID: for v2 without auth, v2
-PASS, v2 AH, v3 IPv4, v3 IPv6 and unicast they elect one master and fail over both ways
+PASS, v2 AH, v3 IPv4, v3 IPv6, v3 unicast and v2 AH over unicast they elect one master and fail over both ways
 (tandem -> keepalived on SIGTERM, keepalived -> tandem by preemption, tandem -> keepalived on
 kill -9), keepalived logs none of its packet receive errors, tandem's drop counters stay 0."""
 
@@ -21,6 +21,9 @@ K_ERRORS = re.compile(
 AUTH_PASS = "    authentication {\n        auth_type PASS\n        auth_pass tandem1\n    }"
 AUTH_AH = "    authentication {\n        auth_type AH\n        auth_pass tandem1\n    }"
 
+UNI_T = "    unicast_src_ip 10.9.0.1\n    unicast_peer {\n        10.9.0.2\n    }"
+UNI_K = "    unicast_src_ip 10.9.0.2\n    unicast_peer {\n        10.9.0.1\n    }"
+
 MODES = {
     #  name: (version, advert_int, vip, extra for tandem (t) / keepalived (k), v6)
     "v2_none": (2, "1", "10.9.0.100/24", "", "", False),
@@ -28,10 +31,10 @@ MODES = {
     "v2_ah": (2, "1", "10.9.0.100/24", AUTH_AH, AUTH_AH, False),
     "v3_ipv4": (3, "0.1", "10.9.0.100/24", "", "", False),
     "v3_ipv6": (3, "0.1", "fd00:9::100/64", "", "", True),
-    "v3_unicast": (3, "0.1", "10.9.0.100/24",
-                   "    unicast_src_ip 10.9.0.1\n    unicast_peer {\n        10.9.0.2\n    }",
-                   "    unicast_src_ip 10.9.0.2\n    unicast_peer {\n        10.9.0.1\n    }",
-                   False),
+    "v3_unicast": (3, "0.1", "10.9.0.100/24", UNI_T, UNI_K, False),
+    # AH over unicast: the ICV is computed with TTL 0 (keepalived's unicast rule)
+    "v2_ah_unicast": (2, "1", "10.9.0.100/24", UNI_T + "\n" + AUTH_AH, UNI_K + "\n" + AUTH_AH,
+                      False),
 }
 
 
