@@ -331,11 +331,14 @@ static void run_actions(struct vrrp_inst *vi, const struct vrrp_fsm_actions *out
 static int step(struct vrrp_inst *vi, const struct vrrp_fsm_event *ev, uint64_t now)
 {
 	struct vrrp_fsm_actions out;
+	enum vrrp_fsm_state from = vi->st.state;
 	int rc = vrrp_fsm_step(&vi->p, &vi->st, ev, now, &out);
 
 	if (rc >= 0)
 		run_actions(vi, &out, now);
 	vi->os->arm(vi->os->arg, vi, vrrp_fsm_next_deadline(&vi->st));
+	if (rc >= 0 && vi->on_step)
+		vi->on_step(vi->cb_arg, vi, from);
 	return rc;
 }
 

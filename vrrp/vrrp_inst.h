@@ -32,6 +32,10 @@ struct vrrp_inst;
 typedef void (*vrrp_inst_trans_fn)(void *arg, struct vrrp_inst *vi, enum vrrp_fsm_state from,
                                    enum vrrp_fsm_state to, enum vrrp_fsm_reason reason);
 
+/* called after every event fed to the FSM (sync groups need it: fault flags change without
+ * transitions); from = the state before the event */
+typedef void (*vrrp_inst_step_fn)(void *arg, struct vrrp_inst *vi, enum vrrp_fsm_state from);
+
 struct vrrp_inst_counters {
 	uint64_t rx, rx_other_vrid, rx_own, tx, tx_err, vip_err, garp, garp_err, learn_interval;
 	uint64_t route_err;         /* virtual_routes / virtual_rules lines that failed */
@@ -72,6 +76,7 @@ struct vrrp_inst {
 	int prio_delta;
 	const char *group;          /* sync group name (hook; groups are driven later) */
 	vrrp_inst_trans_fn on_trans;
+	vrrp_inst_step_fn on_step;  /* hook for the sync-group driver (NULL: none) */
 	void *cb_arg;
 	struct vrrp_inst_counters c;
 	struct vrrp_inst_peer peers[VRRP_INST_MAX_PEERS];

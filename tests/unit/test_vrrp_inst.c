@@ -21,10 +21,18 @@ struct fx {
 	struct vrrp_vip vips[3];
 	struct vrrp_peer peers[2];
 	struct vrrp_inst vi;
-	int ntrans;
-	enum vrrp_fsm_state last_to;
+	int ntrans, nsteps;
+	enum vrrp_fsm_state last_to, step_from;
 	enum vrrp_fsm_reason last_reason;
 };
+
+static void on_step(void *arg, struct vrrp_inst *vi, enum vrrp_fsm_state from)
+{
+	struct fx *x = arg;
+
+	x->nsteps++;
+	x->step_from = from;
+}
 
 static void on_trans(void *arg, struct vrrp_inst *vi, enum vrrp_fsm_state from,
                      enum vrrp_fsm_state to, enum vrrp_fsm_reason reason)
@@ -72,6 +80,7 @@ static void init_inst(struct fx *x)
 	vrrp_os_fake_init(&x->f);
 	assert_int_equal(vrrp_inst_init(&x->vi, &x->c, &x->f.ops, NULL, 0), 0);
 	x->vi.on_trans = on_trans;
+	x->vi.on_step = on_step;
 	x->vi.cb_arg = x;
 	vrrp_inst_set_if(&x->vi, &x->f.ifinfo);
 }
@@ -499,6 +508,12 @@ static void test_fault_and_admin(void **state)
 	vrrp_inst_event(&x->vi, VRRP_FSM_EV_FAULT_OFF, T0 + 4 * S);
 	assert_int_equal(x->vi.st.state, VRRP_FSM_BACKUP);
 	assert_int_equal(x->last_reason, VRRP_FSM_R_FAULT_CLEARED);
+	/* the step hook sees every event, transitions or not */
+	x->nsteps = 0;
+	vrrp_inst_event(&x->vi, VRRP_FSM_EV_DEMOTE, T0 + 5 * S);
+	assert_int_equal(x->nsteps, 1);
+	assert_int_equal(x->step_from, VRRP_FSM_BACKUP);
+	assert_int_equal(x->vi.st.state, VRRP_FSM_BACKUP);
 }
 
 int main(void)
