@@ -1,7 +1,8 @@
 /* healthcheck/check_child.c - the check part's child: runs the health-check engine and the
  * IPVS reconcile engine on one libev loop, feeds checker verdicts into the desired IPVS
  * table, and answers the control commands "ipvs" (the kernel's table with stats and
- * tandem's view), "rs" (drain|enable|weight VS RS [N]) and "checks" (the engine's status).
+ * tandem's view), "rs" (drain|enable|weight VS RS [N]), "checks" (the engine's status) and
+ * "doctor" (director sysctls and real-server setup for the configured methods).
  * A kernel without IPVS is reported (log, event, `tandemctl ipvs`) and the child keeps
  * running its checks. */
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include "director/child_parts.h"
 #include "director/ipvs_ctl.h"
+#include "director/ipvs_doctor.h"
 #include "director/ipvs_nl.h"
 #include "healthcheck/check_engine.h"
 #include "lib/log.h"
@@ -292,7 +294,12 @@ static int check_command(struct dir_part_ctx *ctx, json_object *req, json_object
 		*reply = cmd_ipvs(cc, req);
 	else if (!strcmp(cmd, "rs"))
 		*reply = cmd_rs(cc, req);
-	else if (!strcmp(cmd, "checks"))
+	else if (!strcmp(cmd, "doctor")) {
+		struct dir_doctor_env env;
+
+		dir_doctor_env_system(&env);
+		*reply = dir_ipvs_doctor(cc->cfg, &env);
+	} else if (!strcmp(cmd, "checks"))
 		*reply = cc->eng ? check_engine_status(cc->eng) :
 			 error_reply("the health-check engine is not running");
 	else
@@ -300,7 +307,7 @@ static int check_command(struct dir_part_ctx *ctx, json_object *req, json_object
 	return 0;
 }
 
-static const char *const check_commands[] = { "ipvs", "rs", "checks", NULL };
+static const char *const check_commands[] = { "ipvs", "rs", "checks", "doctor", NULL };
 
 const struct dir_part_ops check_part_ops = {
 	.name = "check", .part = TDM_PART_CHECK,

@@ -18,6 +18,7 @@
 	X(ctl_cmd_vrrp) \
 	X(ctl_cmd_ipvs) \
 	X(ctl_cmd_rs) \
+	X(ctl_cmd_doctor) \
 	X(ctl_cmd_checks) \
 	X(ctl_cmd_test_echo)
 

@@ -2,7 +2,10 @@
  *   ipvs [--limit N]                 the kernel's table with stats, like ipvsadm -Ln --stats,
  *                                    plus tandem's view (config object, overrides, draining,
  *                                    foreign entries) and the last apply errors
- *   rs drain|enable|weight VS RS [N] runtime override of one real server */
+ *   rs drain|enable|weight VS RS [N] runtime override of one real server
+ *   doctor                           the director's sysctls for the configured methods and
+ *                                    what each DR/TUN/NAT real server needs (exit 1 when a
+ *                                    director check fails) */
 #include "tools/ctl_cmds_table.h"
 
 #include <getopt.h>
@@ -201,4 +204,55 @@ const struct ctl_cmd ctl_cmd_rs = {
 	.name = "rs", .args = "drain|enable|weight VS RS [N]",
 	.help = "drain, re-enable or re-weight one real server at runtime",
 	.build = build_rs, .print = print_rs,
+};
+
+static int build_doctor(struct ctl_call *call, int argc, char **argv)
+{
+	int rc = ctl_args_none(argc, argv);
+
+	if (rc == CTL_EXIT_OK)
+		call->req = ctl_req_new("doctor");
+	return rc;
+}
+
+static int print_doctor(struct ctl_call *call, json_object *reply)
+{
+	json_object *checks = ctl_get(reply, "checks"), *rs = ctl_get(reply, "real_servers");
+
+	printf("director:\n");
+	for (size_t i = 0; checks && i < json_object_array_length(checks); i++) {
+		json_object *c = json_object_array_get_idx(checks, i);
+		int ok = json_object_get_boolean(ctl_get(c, "ok"));
+
+		printf("  [%s] %s: %s%s%s\n", ok ? " ok " : "FAIL", ctl_get_str(c, "check", "?"),
+		       ctl_get_str(c, "value", "(missing)"), ctl_get(c, "want") ? ", want " : "",
+		       ctl_get(c, "want") ? ctl_get_str(c, "want", "") : "");
+		if (!ok)
+			printf("         %s\n         fix: %s\n", ctl_get_str(c, "why", ""),
+			       ctl_get_str(c, "fix", ""));
+	}
+	for (size_t i = 0; rs && i < json_object_array_length(rs); i++) {
+		json_object *o = json_object_array_get_idx(rs, i), *v;
+
+		printf("\nreal servers of %s (%s):", ctl_get_str(o, "service", "?"),
+		       ctl_get_str(o, "method", "?"));
+		v = ctl_get(o, "servers");
+		for (size_t j = 0; v && j < json_object_array_length(v); j++)
+			printf(" %s", json_object_get_string(json_object_array_get_idx(v, j)));
+		printf("\n  VIP:");
+		v = ctl_get(o, "vips");
+		for (size_t j = 0; v && j < json_object_array_length(v); j++)
+			printf(" %s", json_object_get_string(json_object_array_get_idx(v, j)));
+		printf("\n");
+		v = ctl_get(o, "steps");
+		for (size_t j = 0; v && j < json_object_array_length(v); j++)
+			printf("  - %s\n", json_object_get_string(json_object_array_get_idx(v, j)));
+	}
+	return json_object_get_int(ctl_get(reply, "problems")) ? CTL_EXIT_ERROR : CTL_EXIT_OK;
+}
+
+const struct ctl_cmd ctl_cmd_doctor = {
+	.name = "doctor", .args = "",
+	.help = "director sysctls for the configured IPVS methods, real-server setup",
+	.build = build_doctor, .print = print_doctor,
 };

@@ -9,7 +9,8 @@
 #  - `tandemctl rs drain` sets weight 0, `rs weight` sets it, `rs enable` restores it, and the
 #    override survives a reload that does not touch that real server;
 #  - a real server removed by a reload is drained (weight 0) then deleted;
-#  - `tandemctl ipvs` lists the table; stop removes tandem's entries only.
+#  - `tandemctl ipvs` lists the table, `tandemctl doctor` sees IPVS and the missing forwarding;
+#  - stop removes tandem's entries only.
 . tests/vm/guest/lib.sh
 need_tandemd
 [ -x "$TANDEMCTL" ] || skip "$TANDEMCTL not built"
@@ -119,6 +120,12 @@ m=$(msgs); echo "netlink messages at start: $m"
 [ "$m" = 10 ] || fail "expected 10 messages at start, got $m"
 C ipvs || fail "tandemctl ipvs"
 C ipvs | grep -q "(not tandem's)" || fail "tandemctl ipvs does not mark the foreign service"
+# doctor: IPVS is there, the fresh netns does not forward (the NAT service needs it)
+C --json doctor | python3 -c 'import json, sys
+r = json.load(sys.stdin); c = {x["check"]: x for x in r["checks"]}
+assert c["IPVS in the kernel"]["ok"] and not c["IPv4 forwarding (NAT)"]["ok"], r' ||
+	fail "tandemctl doctor"
+C doctor; [ $? = 1 ] || fail "tandemctl doctor should exit 1 with a failed check"
 
 log "reload: one weight"
 write_conf 7 1 0
