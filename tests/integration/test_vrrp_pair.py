@@ -182,3 +182,22 @@ def test_gratuitous_arp_moves_clients(netns, bridge, tandemd):
     da.kill()
     wait_state(db, "MASTER")
     wait_until(lambda: vip_mac() == mac(b), timeout=5, what="client's ARP entry moved to b")
+
+
+def test_split_brain_equal_priority(netns, bridge, tandemd):
+    """Two masters (the LAN cut while both start), same priority: when the LAN joins, the
+    one with the lower address gives way (equal_priority_higher_address), VIP on one only."""
+    a, b = netns("a"), netns("b")
+    br = bridge(a, b, addrs=["10.9.0.1/24", "10.9.0.2/24"])
+    br.ns.ip("link", "set", "br0", "down")          # ports keep carrier: no FAULT
+    da = tandemd(vrrp_conf(prio=100, router_id="a"), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, router_id="b"), ns=b, name="b")
+    wait_state(da, "MASTER")
+    wait_state(db, "MASTER")
+    assert has_vip(a, VIP) and has_vip(b, VIP)
+    br.ns.ip("link", "set", "br0", "up")
+    ev = wait_state(da, "BACKUP", since=wait_state(da, "MASTER")["seq"])
+    assert ev["reason"] == "equal_priority_higher_address"
+    assert not has_vip(a, VIP) and has_vip(b, VIP)
+    assert inst_status(db)["state"] == "MASTER"
+    assert inst_status(db)["counters"]["transitions"] == 2      # b never moved
