@@ -173,4 +173,5 @@ D ipvsadm -Ln
 has "TCP 192.0.2.1:443 rr"
 has "-> 10.9.9.9:443 Masq 1 0 0"
 grep -E 'ipvs|error' /tmp/tic.log | head -20
+grep -E "Sanitizer|runtime error|exited [1-9]|killed by" /tmp/tic.log && { cat /tmp/tic.log; fail "sanitizer report or a child failure in the log"; }
 log "ok"

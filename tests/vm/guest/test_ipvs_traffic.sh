@@ -172,4 +172,5 @@ rc=0; wait_exit "$pid" 15 || rc=$?
 trap - EXIT
 [ $rc -eq 0 ] || { cat /tmp/tit.log; fail "tandemd exited $rc"; }
 [ -z "$(ip netns exec tit-dir ipvsadm -Ln | grep -E '^(TCP|UDP)')" ] || fail "stop left services"
+grep -E "Sanitizer|runtime error|exited [1-9]|killed by" /tmp/tit.log && { cat /tmp/tit.log; fail "sanitizer report or a child failure in the log"; }
 log "ok"
