@@ -26,7 +26,7 @@ struct fake_kernel {
 	struct dir_ipvs_io_stats st;
 };
 
-static int fake_dump(void *arg, struct dir_ipvs_table *out)
+static inline int fake_dump(void *arg, struct dir_ipvs_table *out)
 {
 	struct fake_kernel *f = arg;
 
@@ -36,7 +36,7 @@ static int fake_dump(void *arg, struct dir_ipvs_table *out)
 	return dir_ipvs_table_copy(out, &f->k) < 0 ? -ENOMEM : 0;
 }
 
-static int fake_apply(void *arg, const struct dir_ipvs_op *ops, size_t n, int *errs)
+static inline int fake_apply(void *arg, const struct dir_ipvs_op *ops, size_t n, int *errs)
 {
 	struct fake_kernel *f = arg;
 	int rc = 0;
@@ -89,7 +89,7 @@ static int fake_apply(void *arg, const struct dir_ipvs_op *ops, size_t n, int *e
 	return rc;
 }
 
-static void fake_init(struct fake_kernel *f, struct dir_ipvs_io *io)
+static inline void fake_init(struct fake_kernel *f, struct dir_ipvs_io *io)
 {
 	memset(f, 0, sizeof(*f));
 	dir_ipvs_table_init(&f->k);
@@ -100,7 +100,7 @@ static void fake_init(struct fake_kernel *f, struct dir_ipvs_io *io)
 	io->stats = &f->st;
 }
 
-static void fake_free(struct fake_kernel *f)
+static inline void fake_free(struct fake_kernel *f)
 {
 	dir_ipvs_table_free(&f->k);
 }
@@ -111,7 +111,7 @@ struct test_cfg {
 	struct tdm_config *cfg;
 };
 
-static int test_cfg_load(struct test_cfg *t, const char *name, const char *text)
+static inline int test_cfg_load(struct test_cfg *t, const char *name, const char *text)
 {
 	struct tdm_conf_opts o = { .conf_id = "test" };
 	struct tdm_diags d;
@@ -131,7 +131,7 @@ bad:
 	return -1;
 }
 
-static void test_cfg_free(struct test_cfg *t)
+static inline void test_cfg_free(struct test_cfg *t)
 {
 	tdm_config_free(t->cfg);
 	tdm_canon_free(&t->canon);
@@ -139,7 +139,7 @@ static void test_cfg_free(struct test_cfg *t)
 }
 
 /* ipvs_ctl's where callback over a canon: "file:line" */
-static void canon_where(void *arg, uint32_t line, char *buf, size_t len)
+static inline void canon_where(void *arg, uint32_t line, char *buf, size_t len)
 {
 	const struct tdm_canon *c = arg;
 
