@@ -26,6 +26,7 @@ static const char *const e_family[] = { "inet", "inet6", NULL };
 static const char *const e_http[] = { "1.0", "1.0C", "1.1", NULL };
 static const char *const e_dns[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", NULL };
 static const char *const e_reverse[] = { "reverse", NULL };
+static const char *const e_tls[] = { "1.0", "1.1", "1.2", "1.3", NULL };
 
 static const struct tdm_arg a_bool[] = { { "bool", TDM_A_BOOL, 0, 0, NULL } };
 static const struct tdm_arg a_str[] = { { "string", TDM_A_STR, 0, 0, NULL } };
@@ -44,6 +45,8 @@ static const struct tdm_arg a_proto[] = { { "protocol", TDM_A_ENUM, 0, 0, e_prot
 static const struct tdm_arg a_family[] = { { "family", TDM_A_ENUM, 0, 0, e_family } };
 static const struct tdm_arg a_http[] = { { "version", TDM_A_ENUM, 0, 0, e_http } };
 static const struct tdm_arg a_dns[] = { { "type", TDM_A_ENUM, 0, 0, e_dns } };
+static const struct tdm_arg a_tls[] = { { "version", TDM_A_ENUM, 0, 0, e_tls } };
+static const struct tdm_arg a_method[] = { { "method", TDM_A_STR, 1, 32, NULL } };
 static const struct tdm_arg a_script[] = {
 	{ "script", TDM_A_PATH, 0, 0, NULL }, { "user", TDM_A_STR, 0, 0, NULL },
 	{ "group", TDM_A_STR, 0, 0, NULL } };
@@ -112,6 +115,27 @@ static int chk_granularity(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 		return 0;
 	tdm_conf_err(ctx, n, 0, "expected <netmask> (IPv4 dotted) or a prefix length 1..128, got '%s'", s);
 	return -1;
+}
+
+static int chk_method(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	for (const char *p = n->argv[0]; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '_')) {
+			tdm_conf_err(ctx, n, 0, "expected an upper-case method name (GET, HEAD, POST...), got '%s'", n->argv[0]);
+			return -1;
+		}
+	return 0;
+}
+
+static int chk_header(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	const char *c = strchr(n->argv[0], ':');
+
+	if (!c || c == n->argv[0] || strpbrk(n->argv[0], "\r\n")) {
+		tdm_conf_err(ctx, n, 0, "expected 'header \"Name: value\"', got '%s'", n->argv[0]);
+		return -1;
+	}
+	return 0;
 }
 
 static int chk_status_code(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
@@ -219,6 +243,7 @@ static const struct tdm_kw url_kws[] = {
 	KWA("regex_stack", N, 2, 2, a_stack, "JIT stack <start> <max> bytes"),
 	KWA("regex_min_offset", N, 1, 1, a_stack, "start matching at this offset"),
 	KWA("regex_max_offset", N, 1, 1, a_stack, "latest offset of a match start"),
+	KWA("expect_body", 0, 1, 1, a_str, "tandem: text the body must contain (overrides the checker's)"),
 };
 static const struct tdm_block url_block = { "url", url_kws, TDM_NELEM(url_kws), NULL, 0, 0, NULL };
 
@@ -235,6 +260,12 @@ static const struct tdm_kw http_kws[] = {
 	KWA("sni_name", 0, 1, 1, a_str, "tandem: TLS server name sent and verified (default: virtualhost with enable_sni)"),
 	KWA("client_cert", 0, 1, 1, a_path, "tandem: client certificate (PEM)"),
 	KWA("client_key", 0, 1, 1, a_path, "tandem: client key (PEM)"),
+	KWA("tls_min_version", 0, 1, 1, a_tls, "tandem: lowest TLS version accepted (1.0, 1.1, 1.2, 1.3; SSL_GET)"),
+	KWA("tls_max_version", 0, 1, 1, a_tls, "tandem: highest TLS version offered (1.0, 1.1, 1.2, 1.3; SSL_GET)"),
+	KWK("method", 0, 1, 1, a_method, chk_method, "tandem: request method (default GET; POST when a body is given)"),
+	KWC("header", M, 1, chk_header, "tandem: request header 'Name: value' (repeatable)"),
+	KWA("body", 0, 1, 1, a_str, "tandem: request body"),
+	KWA("expect_body", 0, 1, 1, a_str, "tandem: text the response body of every URL must contain"),
 	KWB("url", N | TDM_KW_REQUIRED, url_block, "a URL to check (repeatable)"),
 };
 static const struct tdm_block http_block = {

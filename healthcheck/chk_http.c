@@ -2,7 +2,9 @@
  * engine's libev loop (curl_multi_socket_action): each url { path, digest, status_code, regex,
  * regex_no_match, virtualhost } is fetched in turn on a fresh connection and all must pass.
  * Body and headers are bounded in size, the whole exchange by connect_timeout. SSL_GET verifies
- * the peer only when asked (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key). */
+ * the peer only when asked (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key) and
+ * can limit the TLS versions (tls_min_version/tls_max_version). tandem's request keywords:
+ * method, header (repeatable), body, and expect_body (text the response body must contain). */
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -35,7 +37,7 @@ struct http_priv {
 	struct http_glob *g;
 	size_t url;                 /* index of the URL in progress */
 	EVP_MD_CTX *md5;
-	char *body;                 /* kept only when the URL has a regex */
+	char *body;                 /* kept only when the URL has a regex or expect_body */
 	size_t body_len, body_cap, total, hdr_bytes;
 	char abort_why[96];
 	char err[CURL_ERROR_SIZE];
@@ -198,6 +200,60 @@ static void http_fini(void **kctx)
 
 /* ---- one URL ---- */
 
+static const char *kw_str(const struct tdm_cnode *blk, const char *kw)
+{
+	const struct tdm_cnode *n = blk ? tdm_cnode_find(blk, kw) : NULL;
+
+	return n && n->argc ? n->argv[0] : NULL;
+}
+
+/* the i-th url block of the checker */
+static const struct tdm_cnode *url_node(const struct check_checker_conf *k, size_t i)
+{
+	for (const struct tdm_cnode *n = k->node ? k->node->child : NULL; n; n = n->next)
+		if (!strcmp(n->kw, "url") && i-- == 0)
+			return n;
+	return NULL;
+}
+
+/* expect_body of URL i (the url's own, else the checker's) */
+static const char *expect_body(const struct check_checker_conf *k, size_t i)
+{
+	const char *e = kw_str(url_node(k, i), "expect_body");
+
+	return e ? e : kw_str(k->node, "expect_body");
+}
+
+/* tls_min_version / tls_max_version -> CURLOPT_SSLVERSION (0 = libcurl's default) */
+static long tls_versions(const struct check_checker_conf *k)
+{
+	static const long lo[] = { CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_TLSv1_1,
+	                           CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_TLSv1_3 };
+	static const long hi[] = { CURL_SSLVERSION_MAX_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_1,
+	                           CURL_SSLVERSION_MAX_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_3 };
+	const struct tdm_cnode *a = k->node ? tdm_cnode_find(k->node, "tls_min_version") : NULL;
+	const struct tdm_cnode *b = k->node ? tdm_cnode_find(k->node, "tls_max_version") : NULL;
+	long v = 0;
+
+	if (a && a->argc && a->vals[0].i >= 0 && a->vals[0].i < 4)
+		v |= lo[a->vals[0].i];
+	else if (b)
+		v |= CURL_SSLVERSION_TLSv1;
+	if (b && b->argc && b->vals[0].i >= 0 && b->vals[0].i < 4)
+		v |= hi[b->vals[0].i];
+	return v;
+}
+
+/* "tls 1.2-1.3" text of the limits, "" without */
+static void tls_text(const struct check_checker_conf *k, char *buf, size_t len)
+{
+	const char *a = kw_str(k->node, "tls_min_version"), *b = kw_str(k->node, "tls_max_version");
+
+	buf[0] = '\0';
+	if (a || b)
+		snprintf(buf, len, " (TLS %s to %s required)", a ? a : "1.0", b ? b : "1.3");
+}
+
 static void easy_end(struct chk_inst *c)
 {
 	struct http_priv *p = c->priv;
@@ -234,7 +290,7 @@ static size_t write_cb(char *data, size_t sz, size_t n, void *arg)
 	}
 	if (p->md5)
 		EVP_DigestUpdate(p->md5, data, len);
-	if (u->regex) {
+	if (u->regex || expect_body(c->spec.conf, p->url)) {
 		if (p->body_len + len + 1 > p->body_cap) {
 			size_t cap = p->body_cap ? p->body_cap : 4096;
 			while (cap < p->body_len + len + 1)
@@ -315,11 +371,33 @@ static int url_start(struct chk_inst *c, char *why, size_t len)
 	}
 	if (proto && !strcmp(proto, "1.0C"))
 		p->hdrs = curl_slist_append(p->hdrs, "Connection: close");
+	for (const struct tdm_cnode *h = s->conf->node ? s->conf->node->child : NULL; h; h = h->next) {
+		char line[1024];
+		size_t o = 0;
+		if (strcmp(h->kw, "header"))
+			continue;
+		line[0] = '\0';
+		for (uint32_t i = 0; i < h->argc && o < sizeof(line) - 1; i++)
+			o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s", i ? " " : "", h->argv[i]);
+		p->hdrs = curl_slist_append(p->hdrs, line);
+	}
 	if (p->hdrs)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->hdrs);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, proto && !strcmp(proto, "1.1") ?
 	                 CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_1_0);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "tandem-check");
+	{
+		const char *method = kw_str(s->conf->node, "method");
+		const char *body = kw_str(s->conf->node, "body");
+		if (body) {
+			curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+			curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+		}
+		if (method && !strcmp(method, "HEAD"))
+			curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+		else if (method && strcmp(method, body ? "POST" : "GET"))
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->err);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -359,6 +437,8 @@ static int url_start(struct chk_inst *c, char *why, size_t len)
 			curl_easy_setopt(e, CURLOPT_SSLCERT, s->client_cert);
 		if (s->client_key)
 			curl_easy_setopt(e, CURLOPT_SSLKEY, s->client_key);
+		if (tls_versions(s->conf))
+			curl_easy_setopt(e, CURLOPT_SSLVERSION, tls_versions(s->conf));
 	}
 	if (u->digest) {
 		p->md5 = EVP_MD_CTX_new();
@@ -384,12 +464,20 @@ static int url_verdict(struct chk_inst *c, CURLcode res, char *why, size_t len)
 	const struct check_url *u = &s->conf->u.http.urls[p->url];
 	const char *kind = s->kind == CHECK_SSL ? "HTTPS" : "HTTP";
 	const char *path = u->path ? u->path : "/";
+	const char *method = kw_str(s->conf->node, "method");
+	const char *want = expect_body(s->conf, p->url);
 	long code = 0;
 	int ok = 0;
 
+	if (!method)
+		method = kw_str(s->conf->node, "body") ? "POST" : "GET";
 	if (res != CURLE_OK) {
-		say(why, len, "%s GET %s from %s: %s", kind, path, s->target,
-		         p->abort_why[0] ? p->abort_why : p->err[0] ? p->err : curl_easy_strerror(res));
+		char tls[64] = "";
+		if (s->kind == CHECK_SSL && (res == CURLE_SSL_CONNECT_ERROR || res == CURLE_RECV_ERROR ||
+		                             res == CURLE_SEND_ERROR))
+			tls_text(s->conf, tls, sizeof(tls));
+		say(why, len, "%s %s %s from %s: %s%s", kind, method, path, s->target,
+		         p->abort_why[0] ? p->abort_why : p->err[0] ? p->err : curl_easy_strerror(res), tls);
 		return 0;
 	}
 	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &code);
@@ -430,6 +518,10 @@ static int url_verdict(struct chk_inst *c, CURLcode res, char *why, size_t len)
 			         s->target, path, m ? "matches" : "does not match", u->regex);
 			return 0;
 		}
+	}
+	if (want && !(p->body && memmem(p->body, p->body_len, want, strlen(want)))) {
+		say(why, len, "%s %ld from %s for %s: body lacks '%s'", kind, code, s->target, path, want);
+		return 0;
 	}
 	say(why, len, "%s %ld from %s for %s", kind, code, s->target, path);
 	return 1;
