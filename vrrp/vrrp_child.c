@@ -50,12 +50,32 @@ static void drain_tfd(int fd)
 		;
 }
 
+static void on_rx(struct ev_loop *loop, ev_io *w, int revents);
+
+/* vrrp_rt_io: adverts queued in the socket are read before an expired deadline is acted on */
+static int rt_pending(void *arg, struct vrrp_inst *vi)
+{
+	return vrrp_rt_sock_pending(vi->fd);
+}
+
+static void rt_drain(void *arg, struct vrrp_inst *vi)
+{
+	struct vrrp_child_inst *ci = vi->user;
+
+	for (int i = 0; i < 64 && vrrp_rt_sock_pending(vi->fd) > 0; i++)
+		on_rx(ci->vc->ctx->loop, &ci->rx_w, EV_READ);
+}
+
 static void on_fsm_timer(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct vrrp_child_inst *ci = w->data;
+	struct vrrp_rt_io io = { .pending = rt_pending, .drain = rt_drain, .arg = ci };
+	enum vrrp_fsm_state before = ci->vi.st.state;
+	uint64_t late = 0;
 
 	drain_tfd(ci->vi.tfd);
-	vrrp_inst_timer(&ci->vi, tdm_mono_ns());
+	if (vrrp_rt_timer(&ci->vi, &ci->stalls, &io, tdm_mono_ns(), &late))
+		vrrp_rt_emit_stall(ci->vc->ctx, &ci->vi, &ci->stalls, before, late);
 }
 
 static void on_garp_timer(struct ev_loop *loop, ev_io *w, int revents)
@@ -266,6 +286,7 @@ static int vrrp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 	vc->cfg = cfg;
 	vc->link_fd = -1;
 	ctx->priv = vc;
+	vrrp_rt_setup(cfg->global, &vc->rt);
 	if (vrrp_os_sys_open(&vc->sys) < 0)
 		tdm_log_err("no rtnetlink socket: VIPs cannot be installed");
 	link_open(vc);

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include "director/child_parts.h"
 #include "vrrp/vrrp_inst.h"
+#include "vrrp/vrrp_rt.h"
 
 struct vrrp_child;
 
@@ -14,6 +15,7 @@ struct vrrp_child_inst {
 	struct vrrp_inst vi;
 	ev_io rx_w, tmr_w, garp_w;
 	int sock_ifindex;           /* the interface index the socket was opened for */
+	struct vrrp_rt_stalls stalls;   /* late wake-ups of this instance's timer (vrrp_rt.h) */
 	struct vrrp_child *vc;
 	struct vrrp_child_inst *next;
 };
@@ -27,6 +29,7 @@ struct vrrp_child {
 	ev_io link_w;
 	ev_timer startup_w;         /* global vrrp_startup_delay: instances wait in INIT */
 	int startup_pending;
+	struct vrrp_rt_info rt;     /* real-time priority and memory lock in force */
 };
 
 extern const struct dir_part_ops vrrp_part_ops;
@@ -34,6 +37,8 @@ extern const struct dir_part_ops vrrp_part_ops;
 /* answer one {"cmd":"vrrp",...} request: "op" status (default) | demote | promote | garp,
  * "instance" NAME for the last three. Returns the reply (NULL on allocation failure). */
 json_object *vrrp_child_command(struct vrrp_child *vc, json_object *req, uint64_t now);
+/* add the timing figures (stalls, real-time priority, memory lock) to a status reply */
+void vrrp_child_rt_json(const struct vrrp_child *vc, json_object *r);
 /* one instance's status object */
 json_object *vrrp_inst_json(const struct vrrp_inst *vi, uint64_t now);
 

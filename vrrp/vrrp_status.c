@@ -124,6 +124,36 @@ static json_object *err(const char *msg)
 	return r;
 }
 
+/* timing (vrrp_rt.h): per instance counters.stalls / stall_worst_ms, and for the child the
+ * total "stalls", "rt_priority" and "memory_locked" */
+void vrrp_child_rt_json(const struct vrrp_child *vc, json_object *r)
+{
+	uint64_t total = 0;
+	json_object *a = NULL, *cnt, *nm;
+
+	for (const struct vrrp_child_inst *ci = vc->head; ci; ci = ci->next)
+		total += ci->stalls.count;
+	if (json_object_object_get_ex(r, "instances", &a))
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			json_object *o = json_object_array_get_idx(a, i);
+			const struct vrrp_child_inst *ci = vc->head;
+
+			if (!json_object_object_get_ex(o, "name", &nm) ||
+			    !json_object_object_get_ex(o, "counters", &cnt))
+				continue;
+			while (ci && strcmp(ci->vi.conf->name, json_object_get_string(nm)))
+				ci = ci->next;
+			if (!ci)
+				continue;
+			json_object_object_add(cnt, "stalls", json_object_new_uint64(ci->stalls.count));
+			json_object_object_add(cnt, "stall_worst_ms",
+			                       json_object_new_double((double)ci->stalls.worst_ns / 1e6));
+		}
+	json_object_object_add(r, "stalls", json_object_new_uint64(total));
+	json_object_object_add(r, "rt_priority", json_object_new_int(vc->rt.rt_prio));
+	json_object_object_add(r, "memory_locked", json_object_new_boolean(vc->rt.locked));
+}
+
 json_object *vrrp_child_command(struct vrrp_child *vc, json_object *req, uint64_t now)
 {
 	json_object *v, *r, *a;
@@ -145,6 +175,7 @@ json_object *vrrp_child_command(struct vrrp_child *vc, json_object *req, uint64_
 			if (!name || !strcmp(name, ci->vi.conf->name))
 				json_object_array_add(a, vrrp_inst_json(&ci->vi, now));
 		json_object_object_add(r, "instances", a);
+		vrrp_child_rt_json(vc, r);
 		if (name && json_object_array_length(a) == 0) {
 			json_object_put(r);
 			snprintf(msg, sizeof(msg), "vrrp: no instance '%.100s'", name);
