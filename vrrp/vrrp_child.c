@@ -50,7 +50,7 @@ static void drain_tfd(int fd)
 		;
 }
 
-static void on_rx(struct ev_loop *loop, ev_io *w, int revents);
+static void rx_read(struct vrrp_child_inst *ci);
 
 /* vrrp_rt_io: adverts queued in the socket are read before an expired deadline is acted on */
 static int rt_pending(void *arg, struct vrrp_inst *vi)
@@ -63,7 +63,7 @@ static void rt_drain(void *arg, struct vrrp_inst *vi)
 	struct vrrp_child_inst *ci = vi->user;
 
 	for (int i = 0; i < 64 && vrrp_rt_sock_pending(vi->fd) > 0; i++)
-		on_rx(ci->vc->ctx->loop, &ci->rx_w, EV_READ);
+		rx_read(ci);
 }
 
 static void on_fsm_timer(struct ev_loop *loop, ev_io *w, int revents)
@@ -86,9 +86,9 @@ static void on_garp_timer(struct ev_loop *loop, ev_io *w, int revents)
 	vrrp_inst_garp_timer(&ci->vi, tdm_mono_ns());
 }
 
-static void on_rx(struct ev_loop *loop, ev_io *w, int revents)
+/* read up to 64 queued packets */
+static void rx_read(struct vrrp_child_inst *ci)
 {
-	struct vrrp_child_inst *ci = w->data;
 	static uint8_t buf[65536];
 
 	for (int i = 0; i < 64; i++) {
@@ -100,6 +100,18 @@ static void on_rx(struct ev_loop *loop, ev_io *w, int revents)
 			return;
 		vrrp_inst_rx(&ci->vi, &rx, at);
 	}
+}
+
+static void on_rx(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vrrp_child_inst *ci = w->data;
+	enum vrrp_fsm_state before = ci->vi.st.state;
+	uint64_t late = 0;
+
+	/* a packet woke a loop that missed the FSM deadline (vrrp_rt.h) */
+	if (vrrp_rt_wakeup(&ci->vi, &ci->stalls, tdm_mono_ns(), &late))
+		vrrp_rt_emit_stall(ci->vc->ctx, &ci->vi, &ci->stalls, before, late);
+	rx_read(ci);
 }
 
 static int inst_open_socket(struct vrrp_child *vc, struct vrrp_child_inst *ci);

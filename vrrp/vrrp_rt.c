@@ -84,8 +84,9 @@ int vrrp_rt_check(struct vrrp_rt_stalls *s, uint64_t deadline, uint64_t now, uin
 
 	if (late_ns)
 		*late_ns = late;
-	if (late <= limit)
+	if (late <= limit || deadline == s->deadline)
 		return 0;
+	s->deadline = deadline;
 	s->count++;
 	s->last_ns = late;
 	s->last_at = now;
@@ -94,8 +95,8 @@ int vrrp_rt_check(struct vrrp_rt_stalls *s, uint64_t deadline, uint64_t now, uin
 	return 1;
 }
 
-int vrrp_rt_timer(struct vrrp_inst *vi, struct vrrp_rt_stalls *s, const struct vrrp_rt_io *io,
-                  uint64_t now, uint64_t *late_ns)
+int vrrp_rt_wakeup(struct vrrp_inst *vi, struct vrrp_rt_stalls *s, uint64_t now,
+                   uint64_t *late_ns)
 {
 	uint64_t deadline = vrrp_fsm_next_deadline(&vi->st);
 	uint64_t late = 0;
@@ -105,14 +106,23 @@ int vrrp_rt_timer(struct vrrp_inst *vi, struct vrrp_rt_stalls *s, const struct v
 		tdm_log_warn("vrrp_instance %s: stall: woke %.3f ms after its deadline (%s)",
 		             vi->conf->name, (double)late / 1e6,
 		             vrrp_fsm_state_name(vi->st.state));
+	if (late_ns)
+		*late_ns = late;
+	return stalled;
+}
+
+int vrrp_rt_timer(struct vrrp_inst *vi, struct vrrp_rt_stalls *s, const struct vrrp_rt_io *io,
+                  uint64_t now, uint64_t *late_ns)
+{
+	uint64_t deadline = vrrp_fsm_next_deadline(&vi->st);
+	int stalled = vrrp_rt_wakeup(vi, s, now, late_ns);
+
 	/* adverts the kernel queued while we did not run go first: their receive times, not
 	 * our late wake-up, decide whether the master went silent */
 	if (deadline != VRRP_FSM_NEVER && now >= deadline && io && io->pending &&
 	    io->pending(io->arg, vi) > 0)
 		io->drain(io->arg, vi);
 	vrrp_inst_timer(vi, now);
-	if (late_ns)
-		*late_ns = late;
 	return stalled;
 }
 

@@ -21,6 +21,7 @@ struct vrrp_rt_stalls {
 	uint64_t worst_ns;          /* largest lateness seen */
 	uint64_t last_ns;           /* lateness of the last stall */
 	uint64_t last_at;           /* when the last stall was seen (CLOCK_MONOTONIC ns) */
+	uint64_t deadline;          /* the deadline of the last stall (one count per deadline) */
 };
 
 /* what vrrp_rt_setup did, for the log and the status */
@@ -41,9 +42,14 @@ void vrrp_rt_setup(const struct tdm_global_conf *g, struct vrrp_rt_info *info);
 uint64_t vrrp_rt_stall_limit(const struct vrrp_inst *vi);
 
 /* How late a wake-up at now is for the deadline it was armed for (0 if not late); a stall
- * (lateness > limit) is counted in *s and 1 returned. */
+ * (lateness > limit) is counted in *s and 1 returned, once per deadline. */
 int vrrp_rt_check(struct vrrp_rt_stalls *s, uint64_t deadline, uint64_t now, uint64_t limit,
                   uint64_t *late_ns);
+
+/* Any wake-up of the instance (its timer, a packet): the stall rule against its earliest FSM
+ * deadline, logged when it is a stall; returns 1 then (*late_ns: the lateness). */
+int vrrp_rt_wakeup(struct vrrp_inst *vi, struct vrrp_rt_stalls *s, uint64_t now,
+                   uint64_t *late_ns);
 
 /* callbacks of vrrp_rt_timer: is a packet waiting on the instance's socket (poll with a zero
  * timeout), and read what is queued (feeding vrrp_inst_rx with kernel receive times) */
