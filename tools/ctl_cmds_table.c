@@ -20,6 +20,7 @@
 	X(ctl_cmd_rs) \
 	X(ctl_cmd_doctor) \
 	X(ctl_cmd_checks) \
+	X(ctl_cmd_sync) \
 	X(ctl_cmd_test_echo)
 
 #define CTL_DECLARE(sym) extern const struct ctl_cmd sym;
