@@ -14,6 +14,7 @@
 #include "director/ipvs_doctor.h"
 #include "director/ipvs_nl.h"
 #include "healthcheck/check_engine.h"
+#include "healthcheck/check_role.h"
 #include "lib/log.h"
 #include "lib/mono.h"
 
@@ -32,6 +33,8 @@ struct check_child {
 	ev_timer drain_timer;
 	ev_timer open_timer;        /* retries opening IPVS */
 	int pending;
+	struct check_role role;     /* checks_follow_vrrp (check_role.c) */
+	int held;                   /* an IPVS sync waits for the role to become active */
 };
 
 static void emit_ev(void *arg, json_object *ev)
@@ -67,6 +70,10 @@ static void on_sync(struct ev_loop *loop, ev_timer *w, int revents)
 	struct check_child *cc = w->data;
 
 	cc->pending = 0;
+	if (!cc->role.active) {
+		cc->held = 1;
+		return;
+	}
 	if (cc->ctl) {
 		dir_ipvs_ctl_sync(cc->ctl, "rs", tdm_mono_ns());
 		arm_drain(cc);
@@ -160,13 +167,37 @@ static int check_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 		ev_timer_start(ctx->loop, &cc->open_timer);
 	}
 	cc->eng = check_engine_new(ctx->loop, cfg, on_rs, cc);
+	check_role_config(&cc->role, cfg);
 	if (cc->eng) {
 		check_engine_set_emit(cc->eng, emit_ev, cc);
 		check_engine_set_vs_cb(cc->eng, on_vs, cc);
+		check_engine_pause(cc->eng, !cc->role.active);
 	} else {
 		tdm_log_err("the health-check engine did not start");
 	}
 	return 0;
+}
+
+/* the role-aware option: pause or resume the checks and release a held IPVS sync */
+static void check_role_apply(struct check_child *cc)
+{
+	if (cc->eng && check_engine_paused(cc->eng) != !cc->role.active) {
+		tdm_log_info("checks %s (vrrp_instance %s is %s)", cc->role.active ? "resumed" : "paused",
+			     cc->role.instance, cc->role.state[0] ? cc->role.state : "unknown");
+		check_engine_pause(cc->eng, !cc->role.active);
+	}
+	if (cc->role.active && cc->held) {
+		cc->held = 0;
+		schedule_sync(cc);
+	}
+}
+
+static void check_on_event(struct dir_part_ctx *ctx, json_object *ev)
+{
+	struct check_child *cc = ctx->priv;
+
+	if (cc && check_role_event(&cc->role, ev))
+		check_role_apply(cc);
 }
 
 static int check_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cfg,
@@ -179,6 +210,8 @@ static int check_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_c
 	cc->cfg = new_cfg;
 	if (cc->eng)
 		check_engine_reload(cc->eng, old_cfg, new_cfg);
+	check_role_config(&cc->role, new_cfg);
+	check_role_apply(cc);
 	if (cc->ctl) {
 		dir_ipvs_ctl_reload(cc->ctl, new_cfg, tdm_mono_ns());
 		arm_drain(cc);
@@ -299,15 +332,20 @@ static int check_command(struct dir_part_ctx *ctx, json_object *req, json_object
 
 		dir_doctor_env_system(&env);
 		*reply = dir_ipvs_doctor(cc->cfg, &env);
-	} else if (!strcmp(cmd, "checks"))
+	} else if (!strcmp(cmd, "checks")) {
 		*reply = cc->eng ? check_engine_status(cc->eng) :
 			 error_reply("the health-check engine is not running");
+		json_object *role = cc->eng ? check_role_json(&cc->role) : NULL;
+		if (role)
+			json_object_object_add(*reply, "role", role);
+	}
 	else
 		return -1;
 	return 0;
 }
 
 static const char *const check_commands[] = { "ipvs", "rs", "checks", "doctor", NULL };
+static const char *const check_event_types[] = { "vrrp.state", NULL };
 
 const struct dir_part_ops check_part_ops = {
 	.name = "check", .part = TDM_PART_CHECK,
@@ -315,4 +353,5 @@ const struct dir_part_ops check_part_ops = {
 	         K(TDM_OBJ_CHECKER),
 	.start = check_start, .reload = check_reload, .stop = check_stop,
 	.commands = check_commands, .command = check_command,
+	.event_types = check_event_types, .on_event = check_on_event,
 };

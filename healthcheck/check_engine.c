@@ -764,7 +764,26 @@ void check_engine_set_vs_cb(struct check_engine *e, check_vs_cb cb, void *arg)
 
 void check_engine_pause(struct check_engine *e, int paused)
 {
+	int was = e->paused;
+
 	e->paused = paused ? 1 : 0;
+	if (was && !e->paused) {
+		/* resume: every idle check runs again soon, spread over min(delay_loop, 1 s) */
+		for (size_t i = 0; i < e->nchk; i++) {
+			struct chk_inst *c = e->chk[i];
+			double spread = (double)c->fc.delay_loop_us / 1e6;
+			if (!c->ops || c->running)
+				continue;
+			if (spread > 1.)
+				spread = 1.;
+			schedule(c, spread * (double)i / (double)e->nchk);
+		}
+	}
+}
+
+int check_engine_paused(const struct check_engine *e)
+{
+	return e->paused;
 }
 
 /* ---- status ---- */
@@ -775,6 +794,7 @@ json_object *check_engine_status(struct check_engine *e)
 	json_object *ra = json_object_new_array(), *va = json_object_new_array();
 
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "paused", json_object_new_boolean(e->paused));
 	for (size_t i = 0; i < e->nchk; i++) {
 		struct chk_inst *c = e->chk[i];
 		json_object *j = json_object_new_object(), *refs = json_object_new_array();

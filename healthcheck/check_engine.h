@@ -50,7 +50,9 @@ void check_engine_set_vs_cb(struct check_engine *e, check_vs_cb cb, void *arg);
  *  "rs":[{rs,vs,up,weight,reason}], "vs":[{vs,quorum_up,live_weight}]}; caller puts it */
 json_object *check_engine_status(struct check_engine *e);
 
-/* Role-aware checks (off by default): while paused no check runs and states are kept. */
+/* Role-aware checks (off by default): while paused no check runs and states are kept; on
+ * resume every idle check runs again within min(delay_loop, 1 s). The status has "paused". */
 void check_engine_pause(struct check_engine *e, int paused);
+int check_engine_paused(const struct check_engine *e);
 
 #endif

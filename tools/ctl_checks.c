@@ -71,6 +71,15 @@ static int print_checks(struct ctl_call *call, json_object *reply)
 		       num(c, "merged"), ctl_get_str(c, "last", ""));
 	}
 	printf("%zu check(s), %zu up\n", shown, up);
+	{
+		json_object *role = ctl_get(reply, "role"), *pz = ctl_get(reply, "paused");
+		int paused = pz && json_object_get_boolean(pz);
+		if (role)
+			printf("checks %s: following vrrp_instance %s (%s)\n", paused ? "paused" : "running",
+			       ctl_get_str(role, "follow", "?"), ctl_get_str(role, "vrrp_state", "?"));
+		else if (paused)
+			printf("checks paused\n");
+	}
 	if (nr)
 		printf("\n%-44s %-5s %7s  %s\n", "REAL SERVER", "STATE", "WEIGHT", "REASON");
 	for (size_t i = 0; i < nr; i++) {
