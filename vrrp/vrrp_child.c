@@ -17,6 +17,7 @@
 #include "director/global_conf.h"
 #include "lib/log.h"
 #include "lib/mono.h"
+#include "vrrp/vrrp_hooks.h"
 #include "vrrp/vrrp_sock.h"
 
 #define K(kind) (1u << (kind))
@@ -40,6 +41,7 @@ static void on_trans(void *arg, struct vrrp_inst *vi, enum vrrp_fsm_state from,
 	if (vi->group)
 		json_object_object_add(ev, "group", json_object_new_string(vi->group));
 	dir_part_emit(vc->ctx, ev);
+	vrrp_hooks_trans(vc, vi, from, to, reason);     /* notify scripts, FIFO */
 }
 
 static void drain_tfd(int fd)
@@ -137,6 +139,8 @@ static void update_if(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_
 		inst_open_socket(vc, ci);
 	}
 	fault = fault || ci->vi.fd < 0;
+	ci->if_fault = (uint8_t)fault;
+	fault = fault || ci->track_fault;   /* tracking's own FAULT input (vrrp_track.c) */
 	if (fault != ci->vi.st.fault) {
 		tdm_log_notice("vrrp_instance %s: %s", c->name,
 		               !fault ? "interface up" : ci->vi.fd < 0 && (!c->interface ||
@@ -150,6 +154,7 @@ static void inst_free(struct vrrp_child *vc, struct vrrp_child_inst *ci)
 	ev_io_stop(vc->ctx->loop, &ci->rx_w);
 	ev_io_stop(vc->ctx->loop, &ci->tmr_w);
 	ev_io_stop(vc->ctx->loop, &ci->garp_w);
+	vrrp_hooks_inst_free(vc, ci);
 	if (ci->vi.fd >= 0)
 		close(ci->vi.fd);
 	if (ci->vi.tfd >= 0)
@@ -220,11 +225,12 @@ static struct vrrp_child_inst *inst_create(struct vrrp_child *vc,
 	ev_io_start(vc->ctx->loop, &ci->garp_w);
 
 	now = tdm_mono_ns();
+	ci->next = vc->head;            /* listed first: a sync group sees it from its start */
+	vc->head = ci;
 	update_if(vc, ci, now);         /* in INIT a fault is only remembered */
+	vrrp_hooks_inst_init(vc, ci, now);  /* tracking, sync group, notify queue */
 	if (!vc->startup_pending)
 		vrrp_inst_start(&ci->vi, now);
-	ci->next = vc->head;
-	vc->head = ci;
 	return ci;
 }
 
@@ -252,6 +258,7 @@ static void on_link(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	for (struct vrrp_child_inst *ci = vc->head; ci; ci = ci->next)
 		update_if(vc, ci, tdm_mono_ns());
+	vrrp_hooks_reeval(vc, tdm_mono_ns());  /* track_interface */
 }
 
 static void link_open(struct vrrp_child *vc)
@@ -302,6 +309,7 @@ static int vrrp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 	if (vrrp_os_sys_open(&vc->sys) < 0)
 		tdm_log_err("no rtnetlink socket: VIPs cannot be installed");
 	link_open(vc);
+	vrrp_hooks_start(vc);
 	if (cfg->global && cfg->global->vrrp_startup_delay_us) {
 		vc->startup_pending = 1;
 		ev_timer_init(&vc->startup_w, on_startup_delay,
@@ -393,6 +401,7 @@ static int vrrp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 	uint64_t now = tdm_mono_ns();
 
 	vc->cfg = new_cfg;
+	vrrp_hooks_reload(vc);
 	while ((ci = *pp)) {
 		const struct vrrp_instance_conf *nc = find_conf(new_cfg, ci->vi.conf->name);
 
@@ -445,6 +454,7 @@ static int vrrp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 			if (!found && !inst_create(vc, nc))
 				tdm_log_err("vrrp_instance %s not started", nc->name);
 		}
+	vrrp_hooks_reeval(vc, tdm_mono_ns());
 	return 0;
 }
 
@@ -461,6 +471,7 @@ static void vrrp_stop(struct dir_part_ctx *ctx)
 		vc->head = ci->next;
 		inst_free(vc, ci);
 	}
+	vrrp_hooks_stop(vc);
 	if (vc->startup_pending)
 		ev_timer_stop(ctx->loop, &vc->startup_w);
 	if (vc->link_fd >= 0) {

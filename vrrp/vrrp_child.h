@@ -10,6 +10,8 @@
 #include "vrrp/vrrp_rt.h"
 
 struct vrrp_child;
+struct vrrp_hooks;
+struct vrrp_hooks_inst;
 
 struct vrrp_child_inst {
 	struct vrrp_inst vi;
@@ -18,6 +20,10 @@ struct vrrp_child_inst {
 	struct vrrp_rt_stalls stalls;   /* late wake-ups of this instance's timer (vrrp_rt.h) */
 	struct vrrp_child *vc;
 	struct vrrp_child_inst *next;
+	/* tracking / sync groups / notify (vrrp_hooks.h): the FAULT input is the OR of the
+	 * interface's fault and tracking's */
+	uint8_t if_fault, track_fault;
+	struct vrrp_hooks_inst *ext;
 };
 
 struct vrrp_child {
@@ -30,6 +36,7 @@ struct vrrp_child {
 	ev_timer startup_w;         /* global vrrp_startup_delay: instances wait in INIT */
 	int startup_pending;
 	struct vrrp_rt_info rt;     /* real-time priority and memory lock in force */
+	struct vrrp_hooks *ext;     /* tracking, sync groups, notify (vrrp_hooks.h) */
 };
 
 extern const struct dir_part_ops vrrp_part_ops;

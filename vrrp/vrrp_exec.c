@@ -1,0 +1,156 @@
+/* vrrp/vrrp_exec.c - one script run for the VRRP child: fork, own process group, scheduling
+ * and memory locks reset (the child may run real-time with locked memory), credentials
+ * dropped, /bin/sh -c; ev_child for the exit, an ev_timer for the timeout (SIGKILL to the
+ * whole group). See vrrp_exec.h. */
+#include "vrrp/vrrp_exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "lib/log.h"
+
+int vrrp_exec_cred(const char *user, const char *group, const char *g_user, const char *g_group,
+                   struct vrrp_exec_cred *out)
+{
+	struct passwd *pw;
+
+	if (!user) {
+		user = g_user;
+		group = g_group;
+	}
+	if (!user) {
+		group = NULL;
+		user = getpwnam("keepalived_script") ? "keepalived_script" : "nobody";
+	}
+	pw = getpwnam(user);
+	if (!pw) {
+		tdm_log_err("script user %s does not exist", user);
+		return -1;
+	}
+	out->uid = pw->pw_uid;
+	out->gid = pw->pw_gid;
+	out->user = user;
+	if (group) {
+		struct group *gr = getgrnam(group);
+
+		if (!gr) {
+			tdm_log_err("script group %s does not exist", group);
+			return -1;
+		}
+		out->gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+	struct vrrp_exec *x = w->data;
+
+	ev_child_stop(loop, w);
+	ev_timer_stop(loop, &x->to);
+	x->pid = 0;
+	if (x->done)
+		x->done(x->arg, x, w->rstatus, 0);
+}
+
+static void to_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrp_exec *x = w->data;
+
+	vrrp_exec_cancel(x, 1);
+	if (x->done)
+		x->done(x->arg, x, 0, 1);
+}
+
+void vrrp_exec_cancel(struct vrrp_exec *x, int kill_it)
+{
+	if (!x->pid)
+		return;
+	if (kill_it)
+		kill(-x->pid, SIGKILL);
+	ev_child_stop(x->loop, &x->cw);
+	ev_timer_stop(x->loop, &x->to);
+	/* libev's SIGCHLD handler on the default loop reaps it */
+	x->pid = 0;
+}
+
+static void child_exec(const char *cmdline, const char *const *args, int nargs,
+                       const struct vrrp_exec_cred *cred, const sigset_t *old)
+{
+	const char *argv[16];
+	struct sched_param sp = { .sched_priority = 0 };
+	int fd = open("/dev/null", O_RDWR), n = 0;
+
+	setpgid(0, 0);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	syscall(SYS_close_range, 3u, ~0u, 0u);
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	munlockall();
+	if (setgroups(0, NULL) || setgid(cred->gid) || setuid(cred->uid))
+		_exit(126);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = cmdline;
+	argv[n++] = "sh";
+	for (int i = 0; i < nargs && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	execv("/bin/sh", (char *const *)argv);
+	_exit(127);
+}
+
+int vrrp_exec_start(struct vrrp_exec *x, struct ev_loop *loop, const char *cmd,
+                    const char *const *args, int nargs, const struct vrrp_exec_cred *cred,
+                    uint64_t timeout_us, vrrp_exec_done_fn done, void *arg)
+{
+	sigset_t all, old;
+	char *cmdline;
+	size_t len = strlen(cmd) + 8;
+	pid_t pid;
+
+	cmdline = malloc(len);
+	if (!cmdline)
+		return -1;
+	/* the extra arguments follow the configured ones */
+	snprintf(cmdline, len, nargs ? "%s \"$@\"" : "%s", cmd);
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		child_exec(cmdline, args, nargs, cred, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(cmdline);
+	if (pid < 0) {
+		tdm_log_err("script %s: fork: %s", cmd, strerror(errno));
+		return -1;
+	}
+	setpgid(pid, pid);          /* also here: no race with a kill at timeout */
+	x->loop = loop;
+	x->pid = pid;
+	x->done = done;
+	x->arg = arg;
+	ev_child_init(&x->cw, child_cb, pid, 0);
+	x->cw.data = x;
+	ev_child_start(loop, &x->cw);
+	ev_timer_init(&x->to, to_cb, (double)timeout_us / 1e6, 0.);
+	x->to.data = x;
+	if (timeout_us)
+		ev_timer_start(loop, &x->to);
+	return 0;
+}
