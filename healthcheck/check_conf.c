@@ -1,8 +1,11 @@
 /* healthcheck/check_conf.c - keyword tables of the check part: virtual_server_group,
  * virtual_server, real_server, the checker blocks (TCP_CHECK, HTTP_GET, SSL_GET, SMTP_CHECK,
  * DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK, FILE_CHECK; BFD_CHECK refused) and SSL.
- * Names, argument counts and ranges follow keepalived 2.2.7; all TDM_KW_NOTYET until the check
- * issue implements them. Builders and cross checks are in check_conf_build.c. */
+ * Names, argument counts and ranges follow keepalived 2.2.7. The keywords the check engine
+ * implements carry no flag; those still TDM_KW_NOTYET: log_all_failures, the PCRE2 regex_*
+ * options, fast_recovery, SMTP_CHECK's host block, smtp_alert, snmp_name, ha_suspend, a virtual
+ * server's weight, sorry_server_inhibit and SSL's password. Builders and cross checks are in
+ * check_conf_build.c. */
 #include <stdlib.h>
 #include <string.h>
 #include "healthcheck/check_conf.h"
@@ -215,30 +218,30 @@ static int chk_vsg_any(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 /* ---- checker blocks ---- */
 
 #define CONN_KWS \
-	KWA("connect_ip", N, 1, 1, a_ip, "address to connect to (default: the real server's)"), \
-	KWA("connect_port", N, 1, 1, a_port, "port to connect to (default: the real server's)"), \
-	KWA("bindto", N, 1, 1, a_ip, "source address"), \
-	KWA("bind_port", N, 1, 1, a_port, "source port"), \
-	KWA("bind_if", N, 1, 1, a_if, "source interface (needed for IPv6 link-local)"), \
-	KWA("connect_timeout", N, 1, 1, a_timer1, "connect timeout, seconds (default 5)"), \
-	KWA("fwmark", N, 1, 1, a_fwmark, "mark the checker's packets")
+	KWA("connect_ip", 0, 1, 1, a_ip, "address to connect to (default: the real server's)"), \
+	KWA("connect_port", 0, 1, 1, a_port, "port to connect to (default: the real server's)"), \
+	KWA("bindto", 0, 1, 1, a_ip, "source address"), \
+	KWA("bind_port", 0, 1, 1, a_port, "source port"), \
+	KWA("bind_if", 0, 1, 1, a_if, "source interface (needed for IPv6 link-local)"), \
+	KWA("connect_timeout", 0, 1, 1, a_timer1, "connect timeout, seconds (default 5)"), \
+	KWA("fwmark", 0, 1, 1, a_fwmark, "mark the checker's packets")
 
 #define COMMON_KWS \
-	KWA("retry", N, 1, 1, a_uint, "retries before a failure counts (default 1; DNS 3; MISC 0)"), \
-	KWA("delay_before_retry", N, 1, 1, a_timer, "seconds between retries"), \
-	KWA("warmup", N, 1, 1, a_timer, "random delay before the first check, up to this many seconds"), \
-	KWA("delay_loop", N, 1, 1, a_timer1, "seconds between checks (default 60)"), \
-	KWA("alpha", N, 0, 1, a_bool, "start in the failed state"), \
+	KWA("retry", 0, 1, 1, a_uint, "retries before a failure counts (default 1; DNS 3; MISC 0)"), \
+	KWA("delay_before_retry", 0, 1, 1, a_timer, "seconds between retries"), \
+	KWA("warmup", 0, 1, 1, a_timer, "random delay before the first check, up to this many seconds"), \
+	KWA("delay_loop", 0, 1, 1, a_timer1, "seconds between checks (default 60)"), \
+	KWA("alpha", 0, 0, 1, a_bool, "start in the failed state"), \
 	KWA("log_all_failures", N, 0, 1, a_bool, "log every failed check"), \
 	KWA("rise", 0, 1, 1, a_uint1, "tandem: consecutive passes that bring a failed check up (default 1)")
 
 static const struct tdm_kw url_kws[] = {
-	KWA("path", N | TDM_KW_REQUIRED, 1, 1, a_str, "URL path to request"),
-	KWK("digest", N, 1, 1, a_digest, chk_digest, "MD5 of the expected body (genhash)"),
-	KWC("status_code", N, 1, chk_status_code, "accepted status codes/ranges (default 200-299)"),
-	KWA("virtualhost", N, 1, 1, a_str, "Host: header"),
-	KWA("regex", N, 1, 1, a_str, "regular expression the body must match"),
-	KW0("regex_no_match", N, "fail when the regex matches"),
+	KWA("path", TDM_KW_REQUIRED, 1, 1, a_str, "URL path to request"),
+	KWK("digest", 0, 1, 1, a_digest, chk_digest, "MD5 of the expected body (genhash)"),
+	KWC("status_code", 0, 1, chk_status_code, "accepted status codes/ranges (default 200-299)"),
+	KWA("virtualhost", 0, 1, 1, a_str, "Host: header"),
+	KWA("regex", 0, 1, 1, a_str, "regular expression the body must match"),
+	KW0("regex_no_match", 0, "fail when the regex matches"),
 	KWC("regex_options", N, 1, chk_regex_options, "PCRE2 options"),
 	KWA("regex_stack", N, 2, 2, a_stack, "JIT stack <start> <max> bytes"),
 	KWA("regex_min_offset", N, 1, 1, a_stack, "start matching at this offset"),
@@ -249,10 +252,10 @@ static const struct tdm_block url_block = { "url", url_kws, TDM_NELEM(url_kws), 
 
 static const struct tdm_kw http_kws[] = {
 	CONN_KWS, COMMON_KWS,
-	KWA("nb_get_retry", N | TDM_KW_DEPRECATED, 1, 1, a_uint, "old spelling of retry"),
-	KWA("virtualhost", N, 1, 1, a_str, "Host: header for all URLs"),
-	KWA("http_protocol", N, 1, 1, a_http, "1.0, 1.0C (with Connection: close) or 1.1"),
-	KW0("enable_sni", N, "send SNI in the TLS handshake"),
+	KWA("nb_get_retry", TDM_KW_DEPRECATED, 1, 1, a_uint, "old spelling of retry"),
+	KWA("virtualhost", 0, 1, 1, a_str, "Host: header for all URLs"),
+	KWA("http_protocol", 0, 1, 1, a_http, "1.0, 1.0C (with Connection: close) or 1.1"),
+	KW0("enable_sni", 0, "send SNI in the TLS handshake"),
 	KWA("fast_recovery", N, 0, 1, a_bool, "check all URLs at once on recovery"),
 	KWA("verify_peer", 0, 0, 1, a_bool, "tandem: verify the server certificate and host name (SSL_GET)"),
 	KWA("ca_file", 0, 1, 1, a_path, "tandem: CA certificates (PEM) for verify_peer"),
@@ -266,7 +269,7 @@ static const struct tdm_kw http_kws[] = {
 	KWC("header", M, 1, chk_header, "tandem: request header 'Name: value' (repeatable)"),
 	KWA("body", 0, 1, 1, a_str, "tandem: request body"),
 	KWA("expect_body", 0, 1, 1, a_str, "tandem: text the response body of every URL must contain"),
-	KWB("url", N | TDM_KW_REQUIRED, url_block, "a URL to check (repeatable)"),
+	KWB("url", TDM_KW_REQUIRED, url_block, "a URL to check (repeatable)"),
 };
 static const struct tdm_block http_block = {
 	"HTTP_GET", http_kws, TDM_NELEM(http_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
@@ -285,7 +288,7 @@ static const struct tdm_block smtp_host_block = {
 
 static const struct tdm_kw smtp_kws[] = {
 	CONN_KWS, COMMON_KWS,
-	KWA("helo_name", N, 1, 1, a_str, "name sent in HELO"),
+	KWA("helo_name", 0, 1, 1, a_str, "name sent in HELO"),
 	KWB("host", N | TDM_KW_DEPRECATED, smtp_host_block, "use one SMTP_CHECK per host"),
 };
 static const struct tdm_block smtp_block = {
@@ -293,36 +296,36 @@ static const struct tdm_block smtp_block = {
 
 static const struct tdm_kw dns_kws[] = {
 	CONN_KWS, COMMON_KWS,
-	KWA("type", N, 1, 1, a_dns, "query type (default SOA)"),
-	KWA("name", N, 1, 1, a_str, "name to query (default .)"),
+	KWA("type", 0, 1, 1, a_dns, "query type (default SOA)"),
+	KWA("name", 0, 1, 1, a_str, "name to query (default .)"),
 };
 static const struct tdm_block dns_block = {
 	"DNS_CHECK", dns_kws, TDM_NELEM(dns_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
 
 static const struct tdm_kw udp_kws[] = {
 	CONN_KWS, COMMON_KWS,
-	KWC("payload", N, 1, chk_hex, "datagram to send, hex (default random)"),
-	KWC("require_reply", N, 0, chk_hex, "a reply is required; optional expected hex (x = any digit)"),
-	KWA("min_reply_length", N, 1, 1, a_replylen, "shortest accepted reply, bytes"),
-	KWA("max_reply_length", N, 1, 1, a_replylen, "longest accepted reply, bytes (default 255)"),
+	KWC("payload", 0, 1, chk_hex, "datagram to send, hex (default random)"),
+	KWC("require_reply", 0, 0, chk_hex, "a reply is required; optional expected hex (x = any digit)"),
+	KWA("min_reply_length", 0, 1, 1, a_replylen, "shortest accepted reply, bytes"),
+	KWA("max_reply_length", 0, 1, 1, a_replylen, "longest accepted reply, bytes (default 255)"),
 };
 static const struct tdm_block udp_block = {
 	"UDP_CHECK", udp_kws, TDM_NELEM(udp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
 
 static const struct tdm_kw misc_kws[] = {
 	COMMON_KWS,
-	KWA("misc_path", N | TDM_KW_REQUIRED, 1, TDM_ARGS_MANY, a_path, "command to run (quote it with its arguments)"),
-	KWA("misc_timeout", N, 1, 1, a_misc_timeout, "seconds before the command counts as failed"),
-	KW0("misc_dynamic", N, "exit status 2..255 sets the weight"),
-	KWA("user", N, 1, 2, a_user, "run as <user> [group]"),
+	KWA("misc_path", TDM_KW_REQUIRED, 1, TDM_ARGS_MANY, a_path, "command to run (quote it with its arguments)"),
+	KWA("misc_timeout", 0, 1, 1, a_misc_timeout, "seconds before the command counts as failed"),
+	KW0("misc_dynamic", 0, "exit status 2..255 sets the weight"),
+	KWA("user", 0, 1, 2, a_user, "run as <user> [group]"),
 };
 static const struct tdm_block misc_block = {
 	"MISC_CHECK", misc_kws, TDM_NELEM(misc_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
 
 static const struct tdm_kw file_kws[] = {
-	KWA("track_file", N | TDM_KW_REQUIRED, 1, 1, a_name, "name of a track_file block"),
-	KW0("dynamic", N, "the file's value adjusts the weight"),
-	KWA("weight", N, 1, 2, a_file_weight, "multiplier [reverse]"),
+	KWA("track_file", TDM_KW_REQUIRED, 1, 1, a_name, "name of a track_file block"),
+	KW0("dynamic", 0, "the file's value adjusts the weight"),
+	KWA("weight", 0, 1, 2, a_file_weight, "multiplier [reverse]"),
 };
 static const struct tdm_block file_block = {
 	"FILE_CHECK", file_kws, TDM_NELEM(file_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
@@ -330,11 +333,11 @@ static const struct tdm_block file_block = {
 /* ---- real_server ---- */
 
 #define TIMING_KWS \
-	KWA("connect_timeout", N, 1, 1, a_timer1, "default connect timeout of the checkers, seconds"), \
-	KWA("retry", N, 1, 1, a_uint, "default retry of the checkers"), \
-	KWA("delay_before_retry", N, 1, 1, a_timer, "default delay_before_retry of the checkers"), \
-	KWA("warmup", N, 1, 1, a_timer, "default warmup of the checkers"), \
-	KWA("delay_loop", N, 1, 1, a_timer1, "default seconds between checks (60)"), \
+	KWA("connect_timeout", 0, 1, 1, a_timer1, "default connect timeout of the checkers, seconds"), \
+	KWA("retry", 0, 1, 1, a_uint, "default retry of the checkers"), \
+	KWA("delay_before_retry", 0, 1, 1, a_timer, "default delay_before_retry of the checkers"), \
+	KWA("warmup", 0, 1, 1, a_timer, "default warmup of the checkers"), \
+	KWA("delay_loop", 0, 1, 1, a_timer1, "default seconds between checks (60)"), \
 	KWA("rise", 0, 1, 1, a_uint1, "tandem: default rise of the checkers"), \
 	KWA("slowstart", 0, 1, 1, a_timer, "tandem: after recovery the weight ramps up linearly over this many seconds")
 
@@ -343,23 +346,23 @@ static const struct tdm_kw rs_kws[] = {
 	KWC("lvs_method", 0, 1, check_conf_fwd_check, "NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
 	KWA("uthreshold", 0, 1, 1, a_uint, "maximum connections"),
 	KWA("lthreshold", 0, 1, 1, a_uint, "connections below which the server is used again"),
-	KWA("inhibit_on_failure", N, 0, 1, a_bool, "on failure set the weight to 0 instead of removing"),
-	KWA("notify_up", N, 1, 3, a_script, "script run when the server comes up"),
-	KWA("notify_down", N, 1, 3, a_script, "script run when the server goes down"),
-	KWA("alpha", N, 0, 1, a_bool, "start in the failed state"),
+	KWA("inhibit_on_failure", 0, 0, 1, a_bool, "on failure set the weight to 0 instead of removing"),
+	KWA("notify_up", 0, 1, 3, a_script, "script run when the server comes up"),
+	KWA("notify_down", 0, 1, 3, a_script, "script run when the server goes down"),
+	KWA("alpha", 0, 0, 1, a_bool, "start in the failed state"),
 	TIMING_KWS,
 	KWA("smtp_alert", N, 0, 1, a_bool, "send mail on state changes"),
-	KWA("virtualhost", N, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
+	KWA("virtualhost", 0, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
 	KWA("snmp_name", N, 1, 1, a_str, "name shown over SNMP"),
-	KWB("TCP_CHECK", N, tcp_block, "TCP connect check"),
-	KWB("HTTP_GET", N, http_block, "HTTP GET check"),
-	KWB("SSL_GET", N, ssl_get_block, "HTTPS GET check"),
-	KWB("SMTP_CHECK", N, smtp_block, "SMTP banner/HELO check"),
-	KWB("DNS_CHECK", N, dns_block, "DNS query check"),
-	KWB("UDP_CHECK", N, udp_block, "UDP request/reply check"),
-	KWB("PING_CHECK", N, ping_block, "ICMP echo check"),
-	KWB("MISC_CHECK", N, misc_block, "external command check"),
-	KWB("FILE_CHECK", N, file_block, "weight from a track_file"),
+	KWB("TCP_CHECK", 0, tcp_block, "TCP connect check"),
+	KWB("HTTP_GET", 0, http_block, "HTTP GET check"),
+	KWB("SSL_GET", 0, ssl_get_block, "HTTPS GET check"),
+	KWB("SMTP_CHECK", 0, smtp_block, "SMTP banner/HELO check"),
+	KWB("DNS_CHECK", 0, dns_block, "DNS query check"),
+	KWB("UDP_CHECK", 0, udp_block, "UDP request/reply check"),
+	KWB("PING_CHECK", 0, ping_block, "ICMP echo check"),
+	KWB("MISC_CHECK", 0, misc_block, "external command check"),
+	KWB("FILE_CHECK", 0, file_block, "weight from a track_file"),
 	{ .name = "BFD_CHECK", .flags = TDM_KW_UNSUPPORTED | TDM_KW_BLOCK | M,
 	  .help = "tandem has no BFD; use PING_CHECK or TCP_CHECK" },
 };
@@ -371,7 +374,7 @@ static const struct tdm_block rs_block = {
 static const struct tdm_kw vs_kws[] = {
 	KWA("ip_family", 0, 1, 1, a_family, "family of a fwmark service: inet or inet6"),
 	TIMING_KWS,
-	KWA("inhibit_on_failure", N, 0, 1, a_bool, "default inhibit_on_failure of the real servers"),
+	KWA("inhibit_on_failure", 0, 0, 1, a_bool, "default inhibit_on_failure of the real servers"),
 	KWA("lvs_sched", 0, 1, 1, a_sched, "scheduler: rr|wrr|lc|wlc|lblc|sh|mh|dh|fo|ovf|lblcr|sed|nq|twos"),
 	KWA("lb_algo", 0, 1, 1, a_sched, "older name of lvs_sched"),
 	KW0("hashed", TDM_KW_IGNORED, "the kernel sets the hashed flag itself"),
@@ -391,14 +394,14 @@ static const struct tdm_kw vs_kws[] = {
 	KWA("protocol", 0, 1, 1, a_proto, "TCP, UDP or SCTP (default TCP)"),
 	KW0("ha_suspend", N, "suspend checks while the address is not configured"),
 	KWA("smtp_alert", N, 0, 1, a_bool, "send mail on quorum changes"),
-	KWA("virtualhost", N, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
+	KWA("virtualhost", 0, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
 	KWA("snmp_name", N, 1, 1, a_str, "name shown over SNMP"),
-	KWA("alpha", N, 0, 1, a_bool, "real servers start in the failed state"),
-	KW0("omega", N, "run quorum_down and notify_down at shutdown"),
-	KWA("quorum_up", N, 1, 3, a_script, "script run when the quorum is gained"),
-	KWA("quorum_down", N, 1, 3, a_script, "script run when the quorum is lost"),
-	KWA("quorum", N, 1, 1, a_uint1, "minimum total weight of live servers (default 1)"),
-	KWA("hysteresis", N, 1, 1, a_uint, "weight tolerance around the quorum"),
+	KWA("alpha", 0, 0, 1, a_bool, "real servers start in the failed state"),
+	KW0("omega", 0, "run quorum_down and notify_down at shutdown"),
+	KWA("quorum_up", 0, 1, 3, a_script, "script run when the quorum is gained"),
+	KWA("quorum_down", 0, 1, 3, a_script, "script run when the quorum is lost"),
+	KWA("quorum", 0, 1, 1, a_uint1, "minimum total weight of live servers (default 1)"),
+	KWA("hysteresis", 0, 1, 1, a_uint, "weight tolerance around the quorum"),
 	KWA("weight", N, 1, 1, a_vs_weight, "weight of this service"),
 	KWA("sorry_server", 0, 1, 2, a_server, "server used when the quorum is lost: <address> [<port>]"),
 	KW0("sorry_server_inhibit", N, "inhibit_on_failure for the sorry server"),
@@ -435,9 +438,9 @@ const struct tdm_block check_conf_vsg_block = {
 
 static const struct tdm_kw ssl_kws[] = {
 	KWA("password", N, 1, 1, a_str, "password of the key"),
-	KWA("ca", N, 1, 1, a_path, "CA file"),
-	KWA("certificate", N, 1, 1, a_path, "client certificate file"),
-	KWA("key", N, 1, 1, a_path, "client key file"),
+	KWA("ca", 0, 1, 1, a_path, "CA file"),
+	KWA("certificate", 0, 1, 1, a_path, "client certificate file"),
+	KWA("key", 0, 1, 1, a_path, "client key file"),
 };
 
 const struct tdm_block check_conf_ssl_block = {
