@@ -1,0 +1,124 @@
+"""VRRP notify scripts: run in event order (one queue per instance: a slow script delays the
+next one but never lets it overtake), unprivileged (nobody when no script_user), generic
+`notify` with INSTANCE NAME STATE PRIORITY, killed with their process group at notify_timeout,
+and the vrrp_notify_fifo lines."""
+
+import os
+import stat
+import time
+
+from tandem import wait_until
+from vrrp_util import lan, vrrp_conf, wait_state
+
+
+def script_dir(workdir):
+    """A directory the unprivileged script user can write to."""
+    os.chmod(workdir, 0o711)
+    d = workdir / "scripts"
+    d.mkdir()
+    os.chmod(d, 0o777)
+    return d
+
+
+def write_script(d, name, body):
+    p = d / name
+    p.write_text("#!/bin/sh\n" + body)
+    p.chmod(0o755)
+    return p
+
+
+def lines(p):
+    try:
+        return [l for l in p.read_text().splitlines() if l]
+    except FileNotFoundError:
+        return []
+
+
+def notify_extra(d, name):
+    return (f'    notify_master "{d}/n.sh {name} MASTER"\n'
+            f'    notify_backup "{d}/slow.sh {name} BACKUP"\n'
+            f'    notify_fault "{d}/n.sh {name} FAULT"\n'
+            f'    notify "{d}/gen.sh"\n')
+
+
+def test_notify_order_and_generic(netns, bridge, tandemd, workdir):
+    d = script_dir(workdir)
+    out, gen = d / "out", d / "gen"
+    write_script(d, "n.sh", f'echo "$1 $2 $(id -u)" >> {out}\n')
+    # slow: the next script (MASTER, due ~0.4 s later) must still come after it
+    write_script(d, "slow.sh", f'sleep 0.8\necho "$1 $2 $(id -u)" >> {out}\n')
+    write_script(d, "gen.sh", f'echo "$1 $2 $3 $4" >> {gen}\n')
+    a, b = lan(netns, bridge)
+    da = tandemd(vrrp_conf(prio=150, extra=notify_extra(d, "a")), ns=a, name="a")
+    m = wait_state(da, "MASTER")
+    seq = wait_until(lambda: (lambda l: l if len(l) >= 2 else None)(lines(out)), timeout=10,
+                     what="two notify lines")
+    nobody = "65534"
+    assert seq == [f"a BACKUP {nobody}", f"a MASTER {nobody}"]
+    # a higher priority router takes over, then dies: a goes BACKUP then MASTER again
+    db = tandemd(vrrp_conf(prio=250), ns=b, name="b")
+    bk = wait_state(da, "BACKUP", since=m["seq"] + 1)
+    db.kill()
+    wait_state(da, "MASTER", since=bk["seq"] + 1)
+    want = [f"a BACKUP {nobody}", f"a MASTER {nobody}"] * 2
+    wait_until(lambda: len(lines(out)) >= 4, timeout=10, what="four notify lines")
+    time.sleep(0.3)             # nothing more may come
+    assert lines(out) == want
+    assert lines(gen) == ["INSTANCE VI BACKUP 150", "INSTANCE VI MASTER 150"] * 2
+
+
+def test_notify_timeout_kills_and_continues(netns, bridge, tandemd, workdir):
+    d = script_dir(workdir)
+    out = d / "out"
+    marker = "31.4159"
+    # the BACKUP script hangs (a child of its own: the whole process group must die)
+    write_script(d, "hang.sh", f'sleep {marker} &\nsleep {marker}\necho late >> {out}\n')
+    write_script(d, "n.sh", f'echo "$1 $2" >> {out}\n')
+    a, _ = lan(netns, bridge)
+    extra = (f'    notify_backup "{d}/hang.sh"\n'
+             f'    notify_master "{d}/n.sh a MASTER"\n'
+             f'    notify_timeout 0.5\n')
+    t0 = time.monotonic()
+    da = tandemd(vrrp_conf(prio=150, extra=extra), ns=a, name="a")
+    wait_state(da, "MASTER")
+    wait_until(lambda: lines(out) == ["a MASTER"], timeout=10, what="the MASTER script")
+    assert time.monotonic() - t0 >= 0.5     # it waited for the hung one's timeout
+
+    def hung():
+        n = 0
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    n += marker in open(f"/proc/{pid}/cmdline").read()
+                except OSError:
+                    pass
+        return n
+    wait_until(lambda: hung() == 0, timeout=5, what="the hung script's group killed")
+    assert "late" not in lines(out)
+    assert "killed after its timeout" in da.log_text()
+
+
+def test_vrrp_notify_fifo(netns, bridge, tandemd, workdir):
+    fifo = workdir / "vrrp.fifo"
+    os.mkfifo(fifo, 0o600)
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        a, _ = lan(netns, bridge)
+        da = tandemd(vrrp_conf(prio=120, global_extra=f"    vrrp_notify_fifo {fifo}"),
+                     ns=a, name="a")
+        wait_state(da, "MASTER")
+        buf = b""
+
+        def got():
+            nonlocal buf
+            try:
+                buf += os.read(fd, 4096)
+            except BlockingIOError:
+                pass
+            return buf.count(b"\n") >= 2
+        wait_until(got, timeout=10, what="two FIFO lines")
+        assert buf.decode().splitlines()[:2] == ['INSTANCE "VI" BACKUP 120',
+                                                 'INSTANCE "VI" MASTER 120']
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    finally:
+        os.close(fd)
