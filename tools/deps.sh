@@ -19,6 +19,8 @@ PKGS=(
 	python3 python3-pytest python3-pytest-timeout keepalived ipvsadm iputils-ping
 	busybox\|busybox-static
 	tcpdump valgrind
+	# benchmarks: CPU hog of tests/bench/failover
+	stress-ng
 	# test: SNMP and metrics (tests/integration/test_snmp_*.py, test_metrics.py)
 	snmptrapd smitools python3-prometheus-client
 	# test: the IPVS VM (tests/vm/)
