@@ -1,0 +1,138 @@
+#!/bin/bash
+# lvs_sync_daemon in kernel-only mode (as keepalived does it): two directors run tandemd with
+# one VRRP instance and a NAT virtual service; the kernel's master sync thread runs on the
+# VRRP master, the backup thread on the backup, and they swap on every failover.
+#   LAN  tsdbr:  a eth0 10.0.7.1, b eth0 10.0.7.2, cl 10.0.7.10      VIP 10.0.7.100 (VRRP)
+#   RS   tsdbr2: a eth1 10.0.8.1, b eth1 10.0.8.2, rs 10.0.8.10      gateway VIP 10.0.8.254
+# Checks: `ipvsadm -L --daemon` shows master on the VRRP master only and backup on the backup
+# only; connections through the master's NAT service appear in the backup's `ipvsadm -Lnc`;
+# `tandemctl vrrp demote` on the master swaps the threads and the new master's connections
+# reach the old one; stopping the master's tandemd stops its threads and the survivor runs
+# the master thread; `tandemctl sync` reports it.
+. tests/vm/guest/lib.sh
+need_tandemd
+[ -x "$TANDEMCTL" ] || skip "$TANDEMCTL not built"
+command -v busybox >/dev/null || skip "no busybox"
+command -v ipvsadm >/dev/null || skip "no ipvsadm"
+
+C() { local n=$1; shift; "$TANDEMCTL" --control "/run/tsd-$n.sock" "$@"; }
+daemons() { ip netns exec "tsd-$1" ipvsadm -L --daemon 2>/dev/null; }
+# only NS STATE: exactly that thread runs ("none" = no thread)
+only() {
+	local out; out=$(daemons "$1")
+	case $2 in
+	master) echo "$out" | grep -q '^master sync daemon' && ! echo "$out" | grep -q '^backup sync daemon' ;;
+	backup) echo "$out" | grep -q '^backup sync daemon' && ! echo "$out" | grep -q '^master sync daemon' ;;
+	none)   [ -z "$(echo "$out" | grep 'sync daemon')" ] ;;
+	esac
+}
+conns() { ip netns exec "tsd-$1" ipvsadm -Lnc 2>/dev/null | grep -c '10.0.7.100:80'; }
+fetch() { # n: fetch through the VIP n times, each must be answered by rs
+	local i
+	for i in $(seq "$1"); do
+		ip netns exec tsd-cl timeout 5 busybox wget -q -O - http://10.0.7.100/ | grep -q rs ||
+			return 1
+	done
+}
+dump() {
+	local n
+	for n in a b; do
+		echo "--- $n: daemons"; daemons $n; echo "--- $n: conns"
+		ip netns exec tsd-$n ipvsadm -Lnc 2>/dev/null | head -20
+		echo "--- $n: tandemctl sync"; C $n sync 2>&1
+		echo "--- $n: log"; tail -40 /tmp/tsd-$n.log
+	done
+}
+die() { dump; fail "$*"; }
+
+pids=""
+trap 'for p in $pids; do kill $p 2>/dev/null; done' EXIT
+
+newns tsd-a tsd-b tsd-cl tsd-rs
+ip link add tsdbr type bridge && ip link set tsdbr up || fail "bridge"
+ip link add tsdbr2 type bridge && ip link set tsdbr2 up || fail "bridge2"
+veth tsd-a eth0 10.0.7.1/24 - ba -
+veth tsd-b eth0 10.0.7.2/24 - bb -
+veth tsd-cl eth0 10.0.7.10/24 - bcl -
+veth tsd-a eth1 10.0.8.1/24 - ca -
+veth tsd-b eth1 10.0.8.2/24 - cb -
+veth tsd-rs eth0 10.0.8.10/24 - crs -
+for p in ba bb bcl; do ip link set $p master tsdbr; done
+for p in ca cb crs; do ip link set $p master tsdbr2; done
+ip -n tsd-rs route add default via 10.0.8.254
+for n in a b; do ip netns exec tsd-$n sysctl -qw net.ipv4.ip_forward=1; done
+mkdir -p /tmp/tsd-www && echo rs > /tmp/tsd-www/index.html
+ip netns exec tsd-rs busybox httpd -p 80 -h /tmp/tsd-www || fail "httpd"
+
+for n in a b; do
+	prio=150; [ $n = b ] && prio=100
+	cat > /tmp/tsd-$n.conf <<CONF
+global_defs {
+    router_id tsd-$n
+    lvs_sync_daemon eth0 VI_1
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 61
+    priority $prio
+    version 3
+    advert_int 0.2
+    virtual_ipaddress {
+        10.0.7.100/24
+        10.0.8.254/24 dev eth1
+    }
+}
+virtual_server 10.0.7.100 80 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.0.8.10 80 {
+    }
+}
+CONF
+	ip netns exec tsd-$n "$TANDEMD" -n -l -f /tmp/tsd-$n.conf -p /run/tsd-$n.pid \
+		--control /run/tsd-$n.sock > /tmp/tsd-$n.log 2>&1 &
+	pids="$pids $!"
+	eval "pid_$n=$!"
+done
+wait_for 30 C a ping || die "tandemd a did not answer"
+wait_for 30 C b ping || die "tandemd b did not answer"
+
+log "a is VRRP master: master thread on a, backup thread on b"
+wait_for 20 sh -c "$TANDEMCTL --control /run/tsd-a.sock vrrp VI_1 | grep -q MASTER" || die "a not master"
+wait_for 20 only a master || die "a does not run the master thread only"
+wait_for 20 only b backup || die "b does not run the backup thread only"
+daemons a; daemons b
+C a sync | grep -q 'kernel: *master' || die "tandemctl sync on a does not say master"
+C b sync | grep -q 'kernel: *backup' || die "tandemctl sync on b does not say backup"
+"$TANDEMCTL" --control /run/tsd-a.sock --json sync | grep -q '"want": *"master"' ||
+	die "tandemctl --json sync on a"
+
+log "connections through a's NAT service reach b's table"
+wait_for 20 ip netns exec tsd-cl busybox wget -q -O /dev/null http://10.0.7.100/ || die "no answer through the VIP"
+fetch 4 || die "fetch through a"
+wait_for 15 sh -c "[ \$(ip netns exec tsd-b ipvsadm -Lnc | grep -c 10.0.7.100:80) -ge 5 ]" ||
+	die "b has not the synced connections"
+ip netns exec tsd-b ipvsadm -Lnc
+
+log "demote a: the threads swap"
+C a vrrp demote VI_1 >/dev/null || die "demote"
+wait_for 20 only b master || die "b does not run the master thread after the failover"
+wait_for 20 only a backup || die "a does not run the backup thread after the failover"
+daemons a; daemons b
+C b sync | grep -q 'last switch:.*master (vrrp VI_1 BACKUP->MASTER)' || die "b's last switch"
+before=$(conns a)
+wait_for 20 ip netns exec tsd-cl busybox wget -q -O /dev/null http://10.0.7.100/ || die "no answer through b"
+fetch 4 || die "fetch through b"
+wait_for 15 sh -c "[ \$(ip netns exec tsd-a ipvsadm -Lnc | grep -c 10.0.7.100:80) -ge $((before + 5)) ]" ||
+	die "a has not b's connections (before: $before)"
+
+log "stop b's tandemd: its threads stop, a takes over with the master thread"
+kill "$pid_b"
+wait_exit "$pid_b" 15 >/dev/null; rc=$?
+[ $rc = 124 ] && die "tandemd b did not stop"
+only b none || die "b's threads still run after its tandemd stopped"
+wait_for 20 only a master || die "a does not run the master thread after b stopped"
+daemons a
+log "ok"
