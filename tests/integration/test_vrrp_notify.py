@@ -57,9 +57,9 @@ def test_notify_order_and_generic(netns, bridge, tandemd, workdir):
     assert seq == [f"a BACKUP {nobody}", f"a MASTER {nobody}"]
     # a higher priority router takes over, then dies: a goes BACKUP then MASTER again
     db = tandemd(vrrp_conf(prio=250), ns=b, name="b")
-    bk = wait_state(da, "BACKUP", since=m["seq"] + 1)
+    bk = wait_state(da, "BACKUP", since=m["seq"])
     db.kill()
-    wait_state(da, "MASTER", since=bk["seq"] + 1)
+    wait_state(da, "MASTER", since=bk["seq"])
     want = [f"a BACKUP {nobody}", f"a MASTER {nobody}"] * 2
     wait_until(lambda: len(lines(out)) >= 4, timeout=10, what="four notify lines")
     time.sleep(0.3)             # nothing more may come

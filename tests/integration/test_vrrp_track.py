@@ -1,0 +1,132 @@
+"""VRRP tracking: track_interface (a second veth losing its carrier: FAULT without a weight,
+a lower priority with one), track_script (a vrrp_script whose exit code the test flips through
+a file; rise/fall counted), track_file (the number in the file x weight). Each change is a
+vrrp.track event and moves the VIP to the other router."""
+
+import os
+
+from tandem import wait_until
+from vrrp_util import has_vip, inst_status, lan, vrrp_conf, wait_state
+
+
+def script_dir(workdir):
+    """A directory the unprivileged script user can write to."""
+    os.chmod(workdir, 0o711)
+    d = workdir / "scripts"
+    d.mkdir()
+    os.chmod(d, 0o777)
+    return d
+
+
+def track_event(d, since, **want):
+    return d.wait_event(lambda e: e.get("type") == "vrrp.track" and
+                        all(e.get(k) == v for k, v in want.items()), since=since, timeout=10)
+
+
+def pair_with_link(netns, bridge, veth, extra_a):
+    a, b = lan(netns, bridge)
+    c = netns("c")
+    veth(a, c, if_a="eth1", if_b="eth1")
+    return a, b, c
+
+
+def test_track_interface_fault(netns, bridge, veth, tandemd):
+    a, b, c = pair_with_link(netns, bridge, veth, None)
+    extra = "    track_interface {\n        eth1\n    }"
+    da = tandemd(vrrp_conf(prio=200, extra=extra), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100), ns=b, name="b")
+    m = wait_state(da, "MASTER")
+    c.ip("link", "set", "eth1", "down")         # a's eth1 loses its carrier
+    ev = track_event(da, m["seq"], what="interface", name="eth1", ok=False)
+    assert ev["fault"] and ev["delta"] == 0
+    f = wait_state(da, "FAULT", since=m["seq"])
+    wait_state(db, "MASTER")
+    assert has_vip(b, "10.9.0.100") and not has_vip(a, "10.9.0.100")
+    c.ip("link", "set", "eth1", "up")
+    track_event(da, f["seq"], what="interface", name="eth1", ok=True)
+    wait_state(da, "MASTER", since=f["seq"])   # back, and preempts (higher priority)
+    assert has_vip(a, "10.9.0.100")
+
+
+def test_track_interface_weight(netns, bridge, veth, tandemd):
+    a, b, c = pair_with_link(netns, bridge, veth, None)
+    extra = "    track_interface {\n        eth1 weight -150\n    }"
+    da = tandemd(vrrp_conf(prio=200, extra=extra), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100), ns=b, name="b")
+    m = wait_state(da, "MASTER")
+    c.ip("link", "set", "eth1", "down")
+    ev = track_event(da, m["seq"], what="interface", name="eth1", ok=False)
+    assert ev["delta"] == -150 and not ev["fault"]
+    bk = wait_state(da, "BACKUP", since=m["seq"])
+    assert bk["reason"] == "higher_priority"
+    wait_state(db, "MASTER")
+    st = inst_status(da)
+    assert st["priority"] == 50 and st["priority_configured"] == 200
+    c.ip("link", "set", "eth1", "up")
+    wait_state(da, "MASTER", since=bk["seq"])
+    assert inst_status(da)["priority"] == 200
+
+
+def test_track_script_rise_fall(netns, bridge, tandemd, workdir):
+    d = script_dir(workdir)
+    rc, runs = d / "rc", d / "runs"
+    rc.write_text("0\n")
+    os.chmod(rc, 0o644)
+    chk = d / "chk.sh"
+    chk.write_text(f"#!/bin/sh\nr=$(cat {rc})\necho $r >> {runs}\nexit $r\n")
+    chk.chmod(0o755)
+    a, b = lan(netns, bridge)
+    scripts = (f"vrrp_script chk {{\n    script \"{chk}\"\n    interval 0.2\n"
+               f"    weight -150\n    rise 3\n    fall 2\n}}\n")
+    extra = "    track_script {\n        chk\n    }"
+    da = tandemd(scripts + vrrp_conf(prio=200, extra=extra), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100), ns=b, name="b")
+    m = wait_state(da, "MASTER")
+
+    def count(v):
+        try:
+            return runs.read_text().split().count(v)
+        except FileNotFoundError:
+            return 0
+    wait_until(lambda: count("0") >= 2, timeout=10, what="the script running")
+    rc.write_text("1\n")
+    ev = track_event(da, m["seq"], what="script", name="chk", ok=False)
+    n_fail = count("1")
+    assert ev["delta"] == -150
+    assert 2 <= n_fail <= 3, n_fail          # fall 2: the second failure, not the first
+    bk = wait_state(da, "BACKUP", since=m["seq"])
+    wait_state(db, "MASTER")
+    assert inst_status(da)["priority"] == 50
+    before_ok = count("0")
+    rc.write_text("0\n")
+    ev = track_event(da, bk["seq"], what="script", name="chk", ok=True)
+    n_ok = count("0") - before_ok
+    assert ev["delta"] == 0
+    assert 3 <= n_ok <= 4, n_ok              # rise 3
+    wait_state(da, "MASTER", since=bk["seq"])
+    # the script ran as nobody (the runs file was created by it)
+    assert os.stat(runs).st_uid == 65534
+
+
+def test_track_file(netns, bridge, tandemd, workdir):
+    f = workdir / "prio"
+    f.write_text("0\n")
+    a, b = lan(netns, bridge)
+    tf = f"track_file tf {{\n    file {f}\n    weight 2\n}}\n"
+    extra = "    track_file {\n        tf\n    }"
+    da = tandemd(tf + vrrp_conf(prio=200, extra=extra), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100), ns=b, name="b")
+    m = wait_state(da, "MASTER")
+    f.write_text("-60\n")                       # x2 = -120: 200 -> 80 < 100
+    ev = track_event(da, m["seq"], what="file", name="tf", delta=-120)
+    bk = wait_state(da, "BACKUP", since=m["seq"])
+    wait_state(db, "MASTER")
+    assert inst_status(da)["priority"] == 80
+    tmp = workdir / "prio.new"                  # replaced atomically (rename) this time
+    tmp.write_text("-200\n")                    # x2 = -400 < -253: FAULT
+    os.rename(tmp, f)
+    ev = track_event(da, ev["seq"], what="file", name="tf", fault=True)
+    fl = wait_state(da, "FAULT", since=bk["seq"])
+    f.write_text("0\n")
+    wait_state(da, "MASTER", since=fl["seq"])
+    assert inst_status(da)["priority"] == 200
