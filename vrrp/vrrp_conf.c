@@ -260,7 +260,7 @@ static const struct tdm_kw instance_kws[] = {
 	KWA("notify_timeout", 0, 1, 1, a_timer_any, "tandem: seconds a notify script may run before it is killed with its process group (default 10)"),
 	KWA("smtp_alert", N, 0, 1, a_bool, "send mail on transitions"),
 	KWA("notify_priority_changes", N, 0, 1, a_bool, "report priority changes on the notify FIFOs"),
-	KWK("lvs_sync_daemon_interface", N | TDM_KW_DEPRECATED, 1, 1, a_if, chk_interface, "use global_defs lvs_sync_daemon"),
+	KWK("lvs_sync_daemon_interface", TDM_KW_DEPRECATED, 1, 1, a_if, chk_interface, "use global_defs lvs_sync_daemon"),
 	KWA("garp_master_delay", N, 1, 1, a_secs, "seconds before the second GARP burst after becoming MASTER"),
 	KWA("garp_master_repeat", N, 1, 1, a_uint, "GARPs per burst"),
 	KWA("garp_master_refresh", N, 1, 1, a_uint, "seconds between GARP refreshes while MASTER (0 off)"),
