@@ -131,6 +131,8 @@ static void update_if(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_
 	if (c->interface) {
 		if (vc->sys.ops.ifinfo(vc->sys.ops.arg, c->interface, &info) < 0)
 			return;
+		if (c->use_vmac)            /* runs on its macvlan (vrrp_vmac.h) */
+			vrrp_vmac_ifinfo(&ci->vmac, &vc->sys.ops, vc->sys.nl, c, &info);
 		vrrp_inst_set_if(&ci->vi, &info);
 		if (info.ifindex && (info.ifindex != ci->sock_ifindex || ci->vi.fd < 0))
 			inst_open_socket(vc, ci);
@@ -157,6 +159,8 @@ static void inst_free(struct vrrp_child *vc, struct vrrp_child_inst *ci)
 	vrrp_hooks_inst_free(vc, ci);
 	if (ci->vi.fd >= 0)
 		close(ci->vi.fd);
+	if (ci->vmac.name[0])
+		vrrp_vmac_down(&ci->vmac, vc->sys.nl);
 	if (ci->vi.tfd >= 0)
 		close(ci->vi.tfd);
 	if (ci->vi.garp_tfd >= 0)
@@ -173,6 +177,8 @@ static int inst_open_socket(struct vrrp_child *vc, struct vrrp_child_inst *ci)
 
 	if (c->auth_type == VRRP_AUTH_AH && ci->vi.family == AF_INET && c->version == 2)
 		so.proto = VRRP_PKT_IPPROTO_AH;
+	if (c->use_vmac)
+		vrrp_vmac_sock_if(&ci->vmac, &so.ifname, &so.ifindex);
 	if (ci->vi.fd >= 0) {
 		ev_io_stop(vc->ctx->loop, &ci->rx_w);
 		close(ci->vi.fd);

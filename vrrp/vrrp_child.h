@@ -8,6 +8,7 @@
 #include "director/child_parts.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_rt.h"
+#include "vrrp/vrrp_vmac.h"
 
 struct vrrp_child;
 struct vrrp_hooks;
@@ -18,6 +19,7 @@ struct vrrp_child_inst {
 	ev_io rx_w, tmr_w, garp_w;
 	int sock_ifindex;           /* the interface index the socket was opened for */
 	struct vrrp_rt_stalls stalls;   /* late wake-ups of this instance's timer (vrrp_rt.h) */
+	struct vrrp_vmac vmac;      /* use_vmac: its macvlan (vrrp_vmac.h) */
 	struct vrrp_child *vc;
 	struct vrrp_child_inst *next;
 	/* tracking / sync groups / notify (vrrp_hooks.h): the FAULT input is the OR of the

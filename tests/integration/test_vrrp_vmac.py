@@ -1,0 +1,80 @@
+"""VRRP virtual MAC (use_vmac, vmac_xmit_base; vrrp/vrrp_vmac.c): each router makes a
+macvlan vrrp.51 with MAC 00:00:5e:00:01:33 on eth0 with its sysctls; the master's VIP is on
+it and answers ARP with the virtual MAC; after a failover the client's neighbour entry for
+the VIP keeps the same MAC; the macvlan is removed (and eth0's arp_ignore restored) on stop."""
+
+import signal
+
+from tandem import wait_until
+from vrrp_util import has_vip, lan, vrrp_conf, wait_state
+
+VIP = "10.9.0.100/24"
+VMAC = "00:00:5e:00:01:33"          # VRID 51
+
+
+def link_mac(ns, ifname):
+    out = ns.ip("-o", "link", "show", "dev", ifname, check=False)
+    if out.returncode != 0:
+        return None
+    words = out.stdout.split()
+    return words[words.index("link/ether") + 1] if "link/ether" in words else None
+
+
+def sysctl(ns, ifname, key):
+    return int(ns.exec("cat", f"/proc/sys/net/ipv4/conf/{ifname}/{key}").stdout.strip())
+
+
+def client_neigh(c, vip):
+    """the MAC the client has for the VIP (after a ping), or None"""
+    c.exec("ping", "-c", "1", "-W", "1", vip.split("/")[0], check=False)
+    out = c.ip("neigh", "show", vip.split("/")[0], "dev", "eth0").stdout.split()
+    return out[out.index("lladdr") + 1] if "lladdr" in out else None
+
+
+def pair(netns, bridge, tandemd, extra):
+    a, b, c = lan(netns, bridge, names=("a", "b", "c"))
+    da = tandemd(vrrp_conf(prio=200, extra=extra, router_id="a"), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, extra=extra, router_id="b"), ns=b, name="b")
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    return a, b, c, da, db
+
+
+def test_vmac_failover_keeps_client_mac(netns, bridge, tandemd):
+    a, b, c, da, db = pair(netns, bridge, tandemd, "    use_vmac")
+    for ns in (a, b):
+        assert link_mac(ns, "vrrp.51") == VMAC
+        assert sysctl(ns, "vrrp.51", "arp_ignore") == 1
+        assert sysctl(ns, "vrrp.51", "arp_filter") == 0
+        assert sysctl(ns, "vrrp.51", "rp_filter") == 0
+        assert sysctl(ns, "eth0", "arp_ignore") == 1
+        assert sysctl(ns, "eth0", "arp_announce") == 2
+    wait_until(lambda: has_vip(a, VIP, "vrrp.51"), what="VIP on a's vmac")
+    assert not has_vip(a, VIP) and not has_vip(b, VIP, "vrrp.51")
+    assert wait_until(lambda: client_neigh(c, VIP), what="client ARP for the VIP") == VMAC
+    # graceful failover: the same MAC now lives on b
+    da.signal(signal.SIGTERM)
+    wait_state(db, "MASTER", timeout=5)
+    da.proc.wait(10)
+    assert link_mac(a, "vrrp.51") is None            # removed on stop
+    assert sysctl(a, "eth0", "arp_ignore") == 0      # restored
+    assert sysctl(a, "eth0", "arp_announce") == 0
+    assert has_vip(b, VIP, "vrrp.51")
+    c.exec("ping", "-c", "1", "-W", "2", VIP.split("/")[0])
+    assert client_neigh(c, VIP) == VMAC
+    db.stop()
+    assert link_mac(b, "vrrp.51") is None
+
+
+def test_vmac_named_xmit_base(netns, bridge, tandemd):
+    a, b, c, da, db = pair(netns, bridge, tandemd, "    use_vmac vip51\n    vmac_xmit_base")
+    assert link_mac(a, "vip51") == VMAC and link_mac(b, "vip51") == VMAC
+    wait_until(lambda: has_vip(a, VIP, "vip51"), what="VIP on a's vmac")
+    assert wait_until(lambda: client_neigh(c, VIP), what="client ARP for the VIP") == VMAC
+    # adverts leave from eth0 (the base): b hears a with a's own address
+    st = db.ctl("vrrp")["instances"][0]
+    assert st["master"] and st["master"]["address"] == "10.9.0.1"
+    da.stop()
+    wait_state(db, "MASTER", timeout=5)
+    assert link_mac(a, "vip51") is None
+    assert client_neigh(c, VIP) == VMAC
