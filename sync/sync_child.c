@@ -352,7 +352,7 @@ static int sync_command(struct dir_part_ctx *ctx, json_object *req, json_object 
 	json_object *r = json_object_new_object(), *d, *k, *m;
 	struct dir_ipvs_daemon have[2];
 	size_t nhave = 0;
-	int rc;
+	int rc = 0;
 
 	(void)req;
 	json_object_object_add(r, "ok", json_object_new_boolean(1));
