@@ -84,9 +84,12 @@ static void on_child_io(struct ev_loop *loop, ev_io *w, int revents)
 			close(ipc_buf.fd);
 			ipc_buf.fd = -1;
 		}
+		/* any message proves the child's loop is running: a child that is busy sending a
+		 * burst of events (100,000 real servers starting) has its PONG queued behind them,
+		 * and must not be taken for wedged */
+		ch->last_pong_mono = tdm_mono_ns();
 		switch (ipc_buf.hdr.type) {
 		case TDM_IPC_PONG:
-			ch->last_pong_mono = tdm_mono_ns();
 			break;
 		case TDM_IPC_READY:
 			ch->last_pong_mono = tdm_mono_ns();

@@ -1,0 +1,42 @@
+"""A child that is busy sending a burst of events is alive: the parent counts any message
+from a child as a heartbeat answer. Before, 100,000 real servers starting up made the check
+child's PONG wait behind its events, and the parent killed and restarted it in a loop."""
+
+import time
+
+from tandem import wait_until
+
+HB = ["--heartbeat", "50"]
+
+
+def burst_config(nvs=100, nrs=200):
+    """nvs x nrs real servers with TCP_CHECKs to an unreachable network: every check fails at
+    once, so the check child sends a state event per real server right after it starts."""
+    out = []
+    for v in range(nvs):
+        out.append(f"virtual_server 192.0.2.{v + 1} 80 {{\n    delay_loop 60\n"
+                   f"    lb_algo rr\n    lb_kind NAT\n    protocol TCP")
+        for r in range(nrs):
+            out.append(f"    real_server 198.18.{v}.{r + 1} 80 {{\n        weight 1\n"
+                       f"        TCP_CHECK {{\n            connect_timeout 1\n        }}\n    }}")
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def test_event_burst_is_not_a_wedged_child(tandemd, netns):
+    d = tandemd(burst_config(), ns=netns("burst"), args=HB, timeout=30)
+    n_rs = 100 * 200
+
+    def check_child():
+        return [c for c in d.status()["children"] if c["name"] == "check"][0]
+
+    # every real server reports a state (rs.state) and a first result (check.result): at
+    # least 2 events each, sent as one burst right after the child starts
+    wait_until(lambda: d.status()["daemon"]["event_seq"] >= 2 * n_rs, timeout=60,
+               what="the check child's burst of state events")
+    assert check_child()["restarts"] == 0, check_child()
+    # the burst is over: it must still answer heartbeats; nothing to wait on for an absence,
+    # so give it ten heartbeat periods (3 missed at 50 ms = killed)
+    time.sleep(0.5)
+    c = check_child()
+    assert c["restarts"] == 0 and c["state"] == "running", c
