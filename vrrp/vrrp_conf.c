@@ -219,9 +219,9 @@ static const struct tdm_kw instance_kws[] = {
 	KWC("use_ipvlan", N, chk_use_ipvlan, "use an ipvlan interface: [<name>] [<address>] [bridge|private|vepa]"),
 	KW0("native_ipv6", N | TDM_KW_DEPRECATED, "the family follows the virtual addresses"),
 	KW0("dont_track_primary", N, "ignore faults of the instance's own interface"),
-	KWL("track_interface", N, vrrp_conf_item_track_if, "interfaces to track: <ifname> [weight -253..253 [reverse]]"),
-	KWL("track_script", N, vrrp_conf_item_track_ref, "vrrp_scripts to track: <name> [weight -253..253 [reverse|noreverse]]"),
-	KWL("track_file", N, vrrp_conf_item_track_ref254, "track_files to track: <name> [weight -254..254 [reverse|noreverse]]"),
+	KWL("track_interface", 0, vrrp_conf_item_track_if, "interfaces to track: <ifname> [weight -253..253 [reverse]]"),
+	KWL("track_script", 0, vrrp_conf_item_track_ref, "vrrp_scripts to track: <name> [weight -253..253 [reverse|noreverse]]"),
+	KWL("track_file", 0, vrrp_conf_item_track_ref254, "track_files to track: <name> [weight -254..254 [reverse|noreverse]]"),
 	KWL("track_process", N, vrrp_conf_item_track_ref254, "vrrp_track_processes to track: <name> [weight -254..254 [reverse|noreverse]]"),
 	{ .name = "track_bfd", .flags = TDM_KW_UNSUPPORTED | TDM_KW_LIST, .item = vrrp_conf_item_name,
 	  .help = "tandem has no BFD; track the peer with track_script or track_interface" },
@@ -250,12 +250,12 @@ static const struct tdm_kw instance_kws[] = {
 	KW0("nopreempt", N, "do not take over from a lower-priority master"),
 	KWA("preempt_delay", N, 1, 1, a_preempt_delay, "delay before preempting, 0..1000 s"),
 	KWA("debug", TDM_KW_IGNORED, 1, 1, a_debug, "accepted for compatibility; has no effect"),
-	KWA("notify_master", N, 1, 3, a_script, "script run on transition to MASTER: <cmd> [user [group]]"),
-	KWA("notify_backup", N, 1, 3, a_script, "script run on transition to BACKUP"),
-	KWA("notify_fault", N, 1, 3, a_script, "script run on transition to FAULT"),
-	KWA("notify_stop", N, 1, 3, a_script, "script run when the instance stops"),
+	KWA("notify_master", 0, 1, 3, a_script, "script run on transition to MASTER: <cmd> [user [group]]"),
+	KWA("notify_backup", 0, 1, 3, a_script, "script run on transition to BACKUP"),
+	KWA("notify_fault", 0, 1, 3, a_script, "script run on transition to FAULT"),
+	KWA("notify_stop", 0, 1, 3, a_script, "script run when the instance stops"),
 	KWA("notify_deleted", N, 0, 3, a_script, "report DELETED (and run the script) when removed by a reload"),
-	KWA("notify", N, 1, 3, a_script, "script run on any transition (4 extra arguments)"),
+	KWA("notify", 0, 1, 3, a_script, "script run on any transition (4 extra arguments)"),
 	KWA("notify_master_rx_lower_pri", N, 1, 3, a_script, "script run when MASTER hears a lower priority"),
 	KWA("notify_timeout", 0, 1, 1, a_timer_any, "tandem: seconds a notify script may run before it is killed with its process group (default 10)"),
 	KWA("smtp_alert", N, 0, 1, a_bool, "send mail on transitions"),
@@ -288,14 +288,14 @@ const struct tdm_block vrrp_conf_instance_block = {
 /* ---- vrrp_script ---- */
 
 static const struct tdm_kw script_kws[] = {
-	KWA("script", N, 1, TDM_ARGS_MANY, a_path, "command to run: <path> [args...] (quote it to keep it one token)"),
-	KWK("interval", N, 1, 1, a_timer_any, chk_vscript_interval, "seconds between runs (default 1)"),
-	KWK("timeout", N, 1, 1, a_timer_any, chk_vscript_interval, "seconds before a run counts as failed"),
-	KWA("weight", N, 1, 2, a_weight253, "priority change -253..253 [reverse] (default 0: FAULT on failure)"),
-	KWA("rise", N, 1, 1, a_rise, "successes needed for OK"),
-	KWA("fall", N, 1, 1, a_rise, "failures needed for KO"),
-	KWA("user", N, 1, 2, a_user, "run as <user> [group]"),
-	KW0("init_fail", N, "start in the failed state"),
+	KWA("script", 0, 1, TDM_ARGS_MANY, a_path, "command to run: <path> [args...] (quote it to keep it one token)"),
+	KWK("interval", 0, 1, 1, a_timer_any, chk_vscript_interval, "seconds between runs (default 1)"),
+	KWK("timeout", 0, 1, 1, a_timer_any, chk_vscript_interval, "seconds before a run counts as failed"),
+	KWA("weight", 0, 1, 2, a_weight253, "priority change -253..253 [reverse] (default 0: FAULT on failure)"),
+	KWA("rise", 0, 1, 1, a_rise, "successes needed for OK"),
+	KWA("fall", 0, 1, 1, a_rise, "failures needed for KO"),
+	KWA("user", 0, 1, 2, a_user, "run as <user> [group]"),
+	KW0("init_fail", 0, "start in the failed state"),
 };
 
 const struct tdm_block vrrp_conf_script_block = {
@@ -314,18 +314,18 @@ static int chk_stray_member(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 }
 
 static const struct tdm_kw sync_group_kws[] = {
-	KWL("group", N, vrrp_conf_item_name, "member vrrp_instances, one per line"),
-	KWL("track_interface", N, vrrp_conf_item_track_if, "interfaces tracked for all members"),
-	KWL("track_script", N, vrrp_conf_item_track_ref, "vrrp_scripts tracked for all members"),
-	KWL("track_file", N, vrrp_conf_item_track_ref254, "track_files tracked for all members"),
+	KWL("group", 0, vrrp_conf_item_name, "member vrrp_instances, one per line"),
+	KWL("track_interface", 0, vrrp_conf_item_track_if, "interfaces tracked for all members"),
+	KWL("track_script", 0, vrrp_conf_item_track_ref, "vrrp_scripts tracked for all members"),
+	KWL("track_file", 0, vrrp_conf_item_track_ref254, "track_files tracked for all members"),
 	KWL("track_process", N, vrrp_conf_item_track_ref254, "vrrp_track_processes tracked for all members"),
 	{ .name = "track_bfd", .flags = TDM_KW_UNSUPPORTED | TDM_KW_LIST, .item = vrrp_conf_item_name,
 	  .help = "tandem has no BFD; track the peer with track_script or track_interface" },
-	KWA("notify_master", N, 1, 3, a_script, "script run when the group becomes MASTER"),
-	KWA("notify_backup", N, 1, 3, a_script, "script run when the group becomes BACKUP"),
-	KWA("notify_fault", N, 1, 3, a_script, "script run when the group goes to FAULT"),
-	KWA("notify_stop", N, 1, 3, a_script, "script run when the group stops"),
-	KWA("notify", N, 1, 3, a_script, "script run on any transition"),
+	KWA("notify_master", 0, 1, 3, a_script, "script run when the group becomes MASTER"),
+	KWA("notify_backup", 0, 1, 3, a_script, "script run when the group becomes BACKUP"),
+	KWA("notify_fault", 0, 1, 3, a_script, "script run when the group goes to FAULT"),
+	KWA("notify_stop", 0, 1, 3, a_script, "script run when the group stops"),
+	KWA("notify", 0, 1, 3, a_script, "script run on any transition"),
 	KWA("notify_timeout", 0, 1, 1, a_timer_any, "tandem: seconds a group notify script may run before it is killed (default 10)"),
 	KWA("smtp_alert", N, 0, 1, a_bool, "send mail on transitions"),
 	KW0("global_tracking", N | TDM_KW_DEPRECATED, "use track_* on the sync group (same as sync_group_tracking_weight)"),
@@ -344,9 +344,9 @@ const struct tdm_block vrrp_conf_sync_group_block = {
 /* ---- track_file / vrrp_track_file ---- */
 
 static const struct tdm_kw track_file_kws[] = {
-	KWA("file", N | TDM_KW_REQUIRED, 1, 1, a_path, "file holding a number"),
-	KWA("weight", N, 1, 2, a_weight_file, "multiplier -2147483647..2147483647 [reverse] (default 1)"),
-	KWA("init_file", N, 0, 2, a_init_file, "create the file: [value] [overwrite]"),
+	KWA("file", TDM_KW_REQUIRED, 1, 1, a_path, "file holding a number"),
+	KWA("weight", 0, 1, 2, a_weight_file, "multiplier -2147483647..2147483647 [reverse] (default 1)"),
+	KWA("init_file", 0, 0, 2, a_init_file, "create the file: [value] [overwrite]"),
 };
 
 const struct tdm_block vrrp_conf_track_file_block = {

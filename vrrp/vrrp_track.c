@@ -285,7 +285,7 @@ static void files_build(struct vrrp_track *t)
 		f->path = strdup(fn->argv[0]);
 		f->dir = strdup(fn->argv[0]);
 		f->weight = wn && wn->argc ? wn->vals[0].i : 1;
-		f->reverse = wn && wn->argc > 1;
+		f->reverse = wn && wn->argc > 1 && !strcmp(wn->argv[1], "reverse");
 		f->wd = -1;
 		if (!f->name || !f->path || !f->dir) {
 			free(f->name);
