@@ -15,7 +15,7 @@
 #include "lib/log.h"
 #include "lib/mono.h"
 
-#define SYNC_ROUNDS 3
+#define SYNC_ROUNDS 8             /* re-dumps after lost acks or stale entries */
 #define DRAIN_POLL_NS 1000000000ull
 
 /* ---- string map of real server records ---- */

@@ -7,7 +7,7 @@
  * full (then recv() reports ENOBUFS once). So a batch is: pack up to `window` messages into
  * one datagram, send it, read the acks back, repeat. The window is sized so that the acks
  * of one datagram fit in the receive buffer; an overrun still ends the batch with -ENOBUFS
- * and the caller re-dumps. */
+ * and the caller re-dumps; each overrun halves the window. */
 #include "director/ipvs_nl.h"
 
 #include <errno.h>
@@ -61,7 +61,8 @@ static int sock_setup(struct nl_sock *sk, int rcvbuf)
 int dir_ipvs_nl_open(struct dir_ipvs_nl **out, char *msg, size_t msglen)
 {
 	struct dir_ipvs_nl *nl = calloc(1, sizeof(*nl));
-	int rc = -1, err, rcv = 0;
+	int rc = -1, err, rcv = 0, rcvbuf = RCVBUF;
+	const char *env;
 	socklen_t sl = sizeof(rcv);
 
 	*out = NULL;
@@ -91,14 +92,21 @@ int dir_ipvs_nl_open(struct dir_ipvs_nl **out, char *msg, size_t msglen)
 		}
 		goto fail;
 	}
+	/* test hooks: a small receive buffer and a window too large for it force overruns */
+	env = getenv("TANDEM_IPVS_RCVBUF");
+	if (env && atoi(env) > 0)
+		rcvbuf = atoi(env);
 	sock_setup(nl->dump, RCVBUF);
-	getsockopt(sock_setup(nl->cmd, RCVBUF), SOL_SOCKET, SO_RCVBUF, &rcv, &sl);
+	getsockopt(sock_setup(nl->cmd, rcvbuf), SOL_SOCKET, SO_RCVBUF, &rcv, &sl);
 	/* getsockopt reports twice what was set; keep a margin of one quarter */
 	nl->window = (size_t)rcv / 2 / ACK_TRUESIZE * 3 / 4;
 	if (nl->window < 16)
 		nl->window = 16;
 	if (nl->window > 4096)
 		nl->window = 4096;
+	env = getenv("TANDEM_IPVS_WINDOW");
+	if (env && atoi(env) > 0)
+		nl->window = (size_t)atoi(env);
 	nl->seq = 1;
 	*out = nl;
 	snprintf(msg, msglen, "ok");
@@ -263,6 +271,9 @@ int dir_ipvs_nl_batch(struct dir_ipvs_nl *nl, struct nl_msg *(*build)(void *arg,
 			if (got == -ENOBUFS) {
 				nl->st.overruns++;
 				rc = -ENOBUFS;
+				/* fewer in flight from now on */
+				if (nl->window > 16)
+					nl->window /= 2;
 				/* what is still queued belongs to this datagram: read it */
 				while ((got = recv_wait(fd, nl->rbuf, RECV_CAP, 0)) > 0)
 					dir_ipvs_reply_feed(&r, nl->family, nl->rbuf, (size_t)got,
