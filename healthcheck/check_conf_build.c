@@ -339,15 +339,20 @@ const char *check_conf_rs_ident(struct tdm_conf_ctx *ctx, const struct tdm_cnode
 
 const char *check_conf_checker_ident(struct tdm_conf_ctx *ctx, const struct tdm_cnode *n)
 {
-	char buf[64];
-	int idx = 0;
+	char buf[64], *p;
+	unsigned idx = 0;
+	size_t len = strnlen(n->kw, 40);
 	const struct tdm_cnode *s;
 
 	if (n->parent)
 		for (s = n->parent->child; s && s != n; s = s->next)
-			if (!strcmp(s->kw, n->kw))
+			if (s->kw == n->kw || !strcmp(s->kw, n->kw))
 				idx++;
-	snprintf(buf, sizeof(buf), "%.40s#%d", n->kw, idx);
+	/* "<KIND>#<index>", once per checker: formatted by hand (100,000 of them) */
+	memcpy(buf, n->kw, len);
+	buf[len] = '#';
+	p = put_uint(buf + len + 1, idx);
+	*p = '\0';
 	return tdm_conf_strdup(ctx, buf);
 }
 

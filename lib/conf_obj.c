@@ -256,7 +256,7 @@ static void collect(struct tdm_conf_ctx *ctx, struct objvec *ov, const struct td
 				memcpy(f + a + 1, id, b + 1);
 				full = f;
 			} else {
-				full = tdm_arena_strdup(ctx->arena, id);
+				full = id;      /* ident() and join_args() results live in the arena */
 			}
 			full = add_unique(ctx, ov, &sets[level], sub->obj_kind, full, n);
 			if (level + 1 <= TDM_CONF_MAX_DEPTH) {
