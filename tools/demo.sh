@@ -10,8 +10,9 @@
 # Both networks are bridges inside namespace tdm-demo-lan. tandemd runs in tdm-demo-dir1 and
 # tdm-demo-dir2 with etc/demo/dir1.conf and dir2.conf, each with its own control socket under
 # /run/tandem-demo/. The script waits until both answer, shows dir1's event stream and
-# `tandemctl status` of each, reloads dir1 (showing what each child found changed), then
-# stops both and removes everything (also on Ctrl-C or error, and the leftovers of an
+# VRRP electing dir1 as master with the VIP, the health checks of the two real servers (busybox
+# httpd), a failover to dir2 when dir1 stops (the client keeps reaching the VIP), `tandemctl
+# status`, then stops dir2 and removes everything (also on Ctrl-C or error, and the leftovers of an
 # interrupted earlier run). Non-interactive; needs root. BUILD selects the build dir (build).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -124,44 +125,75 @@ for d in "${DIRS[@]}"; do
 done
 echo "  both answer on their control sockets"
 
-say "3. The event stream so far (tandemctl events; dir2's looks alike)"
-# no --count: print what is there, stop after 1 s without new events
-"$TANDEMCTL" --control "$RUN/dir1.sock" --timeout 1 events --since 0
+# wait_vrrp DIR STATE: until DIR's VI_1 is in STATE (bounded: 10 s)
+wait_vrrp() {
+	for _ in $(seq 100); do
+		"$TANDEMCTL" --control "$RUN/$1.sock" --json vrrp VI_1 2>/dev/null |
+			grep -q "\"state\":\"$2\"" && return 0
+		sleep 0.1
+	done
+	die "$1: VI_1 did not become $2 within 10 s"
+}
+# vip_on DIR: the VIP is configured on DIR's eth0
+vip_on() { ip -n "$NS_PREFIX$1" -4 -o addr show dev eth0 | grep -q ' 10.100.0.10/'; }
 
-say "4. tandemctl status"
-for d in "${DIRS[@]}"; do
-	echo "--- $d: tandemctl --control $RUN/$d.sock status"
-	"$TANDEMCTL" --control "$RUN/$d.sock" status
+say "3. VRRP: dir1 (priority 150) becomes master and holds the VIP 10.100.0.10; dir2 is backup"
+wait_vrrp dir1 MASTER
+wait_vrrp dir2 BACKUP
+vip_on dir1 || die "the VIP is not on dir1"
+! vip_on dir2 || die "the VIP is on dir2 too"
+"$TANDEMCTL" --control "$RUN/dir1.sock" vrrp
+ip netns exec "${NS_PREFIX}client" ping -c 2 -i 0.2 -W 1 -q 10.100.0.10 | tail -2 ||
+	die "the client cannot reach the VIP"
+echo "  client's ARP entry for the VIP: $(ip -n "${NS_PREFIX}client" neigh show 10.100.0.10)"
+echo "  dir1 eth0 MAC: $(ip -n "${NS_PREFIX}dir1" -o link show eth0 | grep -o 'link/ether [^ ]*')"
+
+say "4. Health checks: each director checks rs1 and rs2 (TCP_CHECK on port 80, busybox httpd)"
+for r in rs1 rs2; do
+	ip netns exec "$NS_PREFIX$r" busybox httpd -f -p 80 -h "$RUN" </dev/null >/dev/null 2>&1 &
 done
+for _ in $(seq 100); do
+	[ "$("$TANDEMCTL" --control "$RUN/dir1.sock" --json checks 2>/dev/null | grep -o '"state":"up"' | wc -l)" -ge 2 ] && break
+	sleep 0.1
+done
+"$TANDEMCTL" --control "$RUN/dir1.sock" checks
+echo "  (this kernel has no IPVS: the check child keeps the real servers' states for the IPVS"
+echo "   table; 'make test-vm' runs the IPVS part with real traffic in a VM)"
+
+say "5. Failover: dir1's tandemd is stopped (SIGTERM: it sends priority 0 and drops the VIP)"
+seq=$("$TANDEMCTL" --control "$RUN/dir2.sock" --json status | sed -n 's/.*"event_seq":\([0-9]*\).*/\1/p')
+kill -TERM "${PID[dir1]}"
+wait_vrrp dir2 MASTER
+"$TANDEMCTL" --control "$RUN/dir2.sock" --timeout 2 events --since "${seq:-0}" --type vrrp.state --count 1
+vip_on dir2 || die "the VIP is not on dir2 after the failover"
+ip netns exec "${NS_PREFIX}client" ping -c 2 -i 0.2 -W 1 -q 10.100.0.10 | tail -2 ||
+	die "the client cannot reach the VIP after the failover"
+echo "  client's ARP entry for the VIP now: $(ip -n "${NS_PREFIX}client" neigh show 10.100.0.10)"
+echo "  dir2 eth0 MAC: $(ip -n "${NS_PREFIX}dir2" -o link show eth0 | grep -o 'link/ether [^ ]*')"
+for _ in $(seq 100); do exited "${PID[dir1]}" && break; sleep 0.1; done
+rc=0; wait "${PID[dir1]}" || rc=$?
+[ $rc -eq 0 ] || die "dir1 exited with status $rc"
+
+say "6. tandemctl status of dir2, the director now serving"
+"$TANDEMCTL" --control "$RUN/dir2.sock" status
 cat <<'EOF'
 
 What to look at:
-  - daemon: each director's own tandemd (its pid lives in that director's namespace), the
-    config file it read, and generation 1 (it grows by one with every successful reload;
-    `last reload` shows the result and, on failure, the file:line of the error).
-  - children: the parent forked one child per part its config uses. vrrp holds VI_1 (VIP
-    10.100.0.10, priority 150 on dir1 and 100 on dir2) and check holds the virtual server
-    with its two real servers. Each child shows its pid, state, uptime and restarts; a child
-    that dies or stops answering its heartbeat is restarted with back-off and counted here.
-  - events (step 3 and 5): every state change is one numbered event, in order, the same on
-    the control socket, in the log and to notify hooks; `tandemctl events` follows them.
-  - the two directors are independent processes with separate control sockets, as they would
-    be on two machines. (Electing a VIP master, programming IPVS and carrying traffic come
-    with the VRRP and IPVS parts.)
+  - vrrp (steps 3 and 5): one master holds the VIP; when it stops, the backup takes over
+    after its skew time (priority 0 from the leaving master) and sends gratuitous ARP, so the
+    client's ARP entry moves to the new master's MAC and the VIP keeps answering.
+  - checks (step 4): each director checks every real server itself, with rise/fall
+    counters, latency and last result; the states feed the director's IPVS table.
+  - status: the daemon's pid, config file and generation (it grows with each reload), and
+    one child per part of the config with its pid, uptime and restarts: a child that dies or
+    stops answering its heartbeat is restarted with back-off and counted.
+  - events: every state change is one numbered event, in order, the same on the control
+    socket, in the log and to notify hooks; `tandemctl events` follows them.
 EOF
 
-say "5. A reload on dir1 (tandemctl reload): parsed and validated again, then handed to the children"
-status=$("$TANDEMCTL" --control "$RUN/dir1.sock" --json status)
-seq=$(sed -n 's/.*"event_seq":\([0-9]*\).*/\1/p' <<<"$status")
-nchild=$(grep -o '"name":' <<<"$status" | wc -l)
-"$TANDEMCTL" --control "$RUN/dir1.sock" reload || die "reload of dir1 failed"
-# the reload event, then one child.config per child: what each found added/removed/changed
-"$TANDEMCTL" --control "$RUN/dir1.sock" --timeout 10 events --since "${seq:-0}" --count $((nchild + 1)) ||
-	die "dir1: the reload events did not arrive within 10 s"
-
-say "6. Stopping both directors (SIGTERM: children stop first, then the parent exits 0)"
-for d in "${DIRS[@]}"; do kill -TERM "${PID[$d]}"; done
-for d in "${DIRS[@]}"; do
+say "7. Stopping dir2 (SIGTERM: children stop first, then the parent exits 0)"
+kill -TERM "${PID[dir2]}"
+for d in dir2; do
 	for _ in $(seq 100); do exited "${PID[$d]}" && break; sleep 0.1; done
 	exited "${PID[$d]}" || die "$d (pid ${PID[$d]}) did not stop within 10 s"
 	rc=0; wait "${PID[$d]}" || rc=$?
