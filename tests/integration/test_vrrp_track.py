@@ -130,3 +130,27 @@ def test_track_file(netns, bridge, tandemd, workdir):
     f.write_text("0\n")
     wait_state(da, "MASTER", since=fl["seq"])
     assert inst_status(da)["priority"] == 200
+
+
+def test_track_reload(netns, bridge, tandemd, workdir):
+    """A reload keeps a script's verdict and applies the new weights; dropping the reference
+    gives the configured priority back."""
+    d = script_dir(workdir)
+    chk = d / "chk.sh"
+    chk.write_text("#!/bin/sh\nexit 1\n")
+    chk.chmod(0o755)
+    a, _ = lan(netns, bridge)
+
+    def conf(weight, track=True):
+        scripts = (f"vrrp_script chk {{\n    script \"{chk}\"\n    interval 0.2\n"
+                   f"    weight {weight}\n}}\n")
+        extra = "    track_script {\n        chk\n    }" if track else ""
+        return scripts + vrrp_conf(prio=200, extra=extra)
+    da = tandemd(conf(-150), ns=a, name="a")
+    wait_until(lambda: inst_status(da)["priority"] == 50, timeout=10, what="priority 50")
+    da.write_config(conf(-50))
+    da.reload()
+    wait_until(lambda: inst_status(da)["priority"] == 150, timeout=10, what="priority 150")
+    da.write_config(conf(-50, track=False))
+    da.reload()
+    wait_until(lambda: inst_status(da)["priority"] == 200, timeout=10, what="priority 200")
