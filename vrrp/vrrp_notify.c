@@ -54,6 +54,13 @@ uint64_t vrrp_notify_timeout(const struct tdm_cnode *block)
 	return VRRP_NOTIFY_TIMEOUT_US;
 }
 
+static void run_next(struct vrrp_notify_q *q);
+
+static void on_kick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	run_next(w->data);
+}
+
 void vrrp_notify_q_init(struct vrrp_notify_q *q, struct vrrp_notify_env *env, const char *what,
                         uint64_t timeout_us)
 {
@@ -61,9 +68,9 @@ void vrrp_notify_q_init(struct vrrp_notify_q *q, struct vrrp_notify_env *env, co
 	q->env = env;
 	q->what = what;
 	q->timeout_us = timeout_us;
+	ev_timer_init(&q->kick, on_kick, 0., 0.);
+	q->kick.data = q;
 }
-
-static void run_next(struct vrrp_notify_q *q);
 
 static void on_done(void *arg, struct vrrp_exec *x, int status, int timed_out)
 {
@@ -110,6 +117,7 @@ void vrrp_notify_q_free(struct vrrp_notify_q *q)
 {
 	struct vrrp_notify_item *it;
 
+	ev_timer_stop(q->env->loop, &q->kick);
 	if (q->running) {
 		vrrp_exec_cancel(&q->x, 0);
 		item_free(q->running);
@@ -210,5 +218,7 @@ void vrrp_notify_state(struct vrrp_notify_q *q, const char *kind, const char *na
 	enqueue(q, specific, NULL, 0);
 	enqueue(q, generic, args, prio >= 0 ? 4 : 3);
 	fifo_write(q->env, line, vrrp_notify_fifo_line(line, sizeof(line), kind, name, state, prio));
-	run_next(q);
+	/* fork later, from the loop: not in the middle of the transition's actions */
+	if (!q->running && q->head && !ev_is_active(&q->kick))
+		ev_timer_start(q->env->loop, &q->kick);
 }

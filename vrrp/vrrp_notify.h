@@ -33,6 +33,8 @@ struct vrrp_notify_q {
 	size_t n;
 	struct vrrp_exec x;         /* the running script (x.pid != 0) */
 	struct vrrp_notify_item *running;
+	ev_timer kick;              /* starts the queue from the loop, after the transition's
+	                             * time-critical work (and a sync group's moves) are done */
 	uint64_t runs, failures, timeouts, dropped;
 };
 
