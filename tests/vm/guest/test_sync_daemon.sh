@@ -8,7 +8,8 @@
 # only; connections through the master's NAT service appear in the backup's `ipvsadm -Lnc`;
 # `tandemctl vrrp demote` on the master swaps the threads and the new master's connections
 # reach the old one; stopping the master's tandemd stops its threads and the survivor runs
-# the master thread; `tandemctl sync` reports it.
+# the master thread; a reload changing the sync id restarts the thread with it; `tandemctl
+# sync` reports it all.
 . tests/vm/guest/lib.sh
 need_tandemd
 [ -x "$TANDEMCTL" ] || skip "$TANDEMCTL not built"
@@ -132,7 +133,24 @@ log "stop b's tandemd: its threads stop, a takes over with the master thread"
 kill "$pid_b"
 wait_exit "$pid_b" 15 >/dev/null; rc=$?
 [ $rc = 124 ] && die "tandemd b did not stop"
+[ $rc = 0 ] || die "tandemd b exited $rc"
 only b none || die "b's threads still run after its tandemd stopped"
 wait_for 20 only a master || die "a does not run the master thread after b stopped"
 daemons a
+
+log "a reload that changes the sync id restarts the master thread with it"
+sed -i 's/lvs_sync_daemon eth0 VI_1/lvs_sync_daemon eth0 VI_1 id 62 port 8850/' /tmp/tsd-a.conf
+C a reload >/dev/null || die "reload"
+wait_for 20 sh -c "ip netns exec tsd-a ipvsadm -L --daemon | grep -q '^master sync daemon.*syncid=62.*port=8850'" ||
+	die "the master thread was not restarted with sync id 62, port 8850"
+only a master || die "a runs more than the master thread after the reload"
+daemons a
+
+log "stop a's tandemd: no thread left"
+kill "$pid_a"
+wait_exit "$pid_a" 15 >/dev/null; rc=$?
+[ $rc = 0 ] || die "tandemd a exited $rc"
+only a none || die "a's threads still run after its tandemd stopped"
+grep -E "ERROR: (Address|Leak)Sanitizer|runtime error|child sync \(pid [0-9]+\) exited [1-9]" \
+	/tmp/tsd-a.log /tmp/tsd-b.log && die "sanitizer report or a failed sync child in a log"
 log "ok"
