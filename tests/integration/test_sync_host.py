@@ -78,3 +78,71 @@ def test_backup_role_and_no_instance(netns, bridge, tandemd):
         return r.get("ok") and r["want"] == x
     wait_until(lambda: wants("master+backup"), timeout=10, what="both threads wanted")
     assert d.ctl("sync")["role"] == "none"
+
+
+GROUP_CONF = """
+global_defs {
+    router_id g
+    lvs_sync_daemon eth0 G1
+}
+vrrp_sync_group G1 {
+    group {
+        VI_A
+        VI_B
+    }
+}
+vrrp_instance VI_A {
+    state BACKUP
+    interface eth0
+    virtual_router_id 41
+    priority 150
+    advert_int 0.1
+    version 3
+    virtual_ipaddress {
+        10.9.0.100/24
+    }
+}
+vrrp_instance VI_B {
+    state BACKUP
+    interface eth0
+    virtual_router_id 42
+    priority 150
+    advert_int 0.1
+    version 3
+    virtual_ipaddress {
+        10.9.0.101/24
+    }
+}
+"""
+
+
+def test_sync_group_role_and_reload(netns, bridge, tandemd):
+    if ipvs_available():
+        pytest.skip("this kernel has IPVS")
+    a, = lan(netns, bridge, names=("a",))
+    d = tandemd(GROUP_CONF, ns=a, name="a")
+
+    def group_master():
+        r = d.ctl("sync")
+        return r if r.get("ok") and r["role"] == "MASTER" else None
+    r = wait_until(group_master, timeout=10, what="sync group MASTER")
+    assert r["want"] == "master"
+    assert r["daemon"]["sync_group"] is True and r["daemon"]["instance"] == "G1"
+    assert r["daemon"]["syncid"] == 41                  # the first member's VRID
+    assert {m["instance"]: m["role"] for m in r["members"]} == {"VI_A": "MASTER",
+                                                               "VI_B": "MASTER"}
+    # the group went MASTER once: one switch to master after the initial backup decision
+    assert r["switches"] <= 2 and r["last_switch"]["state"] == "master"
+    assert "in group G1" in r["last_switch"]["reason"]
+    rc, out, err = d.tandemctl("sync", timeout=10)
+    assert rc == 0 and "sync group G1" in out and "member VI_A" in out
+
+    # a reload that follows nothing any more: both threads wanted
+    d.write_config(GROUP_CONF.replace("lvs_sync_daemon eth0 G1", "lvs_sync_daemon eth0"))
+    d.reload()
+
+    def both():
+        r = d.ctl("sync")
+        return r if r.get("ok") and r["want"] == "master+backup" else None
+    r = wait_until(both, timeout=10, what="master+backup after the reload")
+    assert r["last_switch"]["reason"] == "reload" and r["role"] == "none"
