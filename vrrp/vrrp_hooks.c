@@ -112,3 +112,22 @@ void vrrp_hooks_trans(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_fsm
 	vrrp_notify_state(&h->nq, "INSTANCE", c->name, vrrp_fsm_state_name(to), vi->st.eff_prio,
 	                  spec, &c->notify);
 }
+
+void vrrp_hooks_inst_json(const struct vrrp_inst *vi, json_object *o)
+{
+	const struct vrrp_child_inst *ci = vi->user;
+	const struct vrrp_hooks_inst *h = ci ? ci->ext : NULL;
+	json_object *n;
+
+	if (!h || !ci->vc)
+		return;
+	json_object_object_add(o, "tracking", vrrp_track_json(ci->vc, ci));
+	n = json_object_new_object();
+	json_object_object_add(n, "queued", json_object_new_uint64(h->nq.n));
+	json_object_object_add(n, "running", json_object_new_boolean(h->nq.running != NULL));
+	json_object_object_add(n, "runs", json_object_new_uint64(h->nq.runs));
+	json_object_object_add(n, "failures", json_object_new_uint64(h->nq.failures));
+	json_object_object_add(n, "timeouts", json_object_new_uint64(h->nq.timeouts));
+	json_object_object_add(n, "dropped", json_object_new_uint64(h->nq.dropped));
+	json_object_object_add(o, "notify", n);
+}

@@ -40,6 +40,9 @@ void vrrp_hooks_inst_free(struct vrrp_child *vc, struct vrrp_child_inst *ci);
 /* every transition (after the vrrp.state event) */
 void vrrp_hooks_trans(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_fsm_state from,
                       enum vrrp_fsm_state to, enum vrrp_fsm_reason reason);
+/* status of tracking and the notify queue, added to the instance's status object o as
+ * "tracking" and "notify" (nothing when vi is not one of the child's instances) */
+void vrrp_hooks_inst_json(const struct vrrp_inst *vi, json_object *o);
 /* the instance's FAULT input changed (if_fault / track_fault): feed FAULT_ON/OFF */
 void vrrp_hooks_apply_fault(struct vrrp_child_inst *ci, uint64_t now);
 

@@ -1,6 +1,7 @@
 /* vrrp/vrrp_status.c - the "vrrp" control command of the VRRP child: status of every
  * instance (state, priorities, the master followed, every peer heard, counters and drops by
  * reason) and the drills demote / promote / garp NAME. Reply format: docs/vrrp.md. */
+#include "vrrp/vrrp_hooks.h"
 #include "vrrp/vrrp_child.h"
 
 #include <string.h>
@@ -112,6 +113,7 @@ json_object *vrrp_inst_json(const struct vrrp_inst *vi, uint64_t now)
 		                       json_object_new_uint64(vi->c.drops[r]));
 	json_object_object_add(cnt, "drops", d);
 	json_object_object_add(o, "counters", cnt);
+	vrrp_hooks_inst_json(vi, o);    /* tracking and notify queue (vrrp_hooks.c) */
 	return o;
 }
 

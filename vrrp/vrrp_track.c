@@ -553,3 +553,35 @@ void vrrp_track_eval_all(struct vrrp_child *vc, uint64_t now)
 	for (struct vrrp_child_inst *ci = vc->head; ci; ci = ci->next)
 		vrrp_track_eval(vc, ci, now);
 }
+
+json_object *vrrp_track_json(const struct vrrp_child *vc, const struct vrrp_child_inst *ci)
+{
+	const struct vrrp_hooks_inst *h = ci->ext;
+	const struct vrrp_instance_conf *c = ci->vi.conf;
+	const struct vrrp_sync_group_conf *g = group_conf(vc, ci->vi.group);
+	const struct vrrp_track_refs *lists[6] = { &c->track_if, &c->track_script, &c->track_file,
+		g ? &g->track_if : NULL, g ? &g->track_script : NULL, g ? &g->track_file : NULL };
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	size_t k = 0;
+
+	json_object_object_add(o, "delta", json_object_new_int(h ? h->delta : 0));
+	json_object_object_add(o, "fault", json_object_new_boolean(ci->track_fault));
+	for (int l = 0; l < 6; l++) {
+		for (size_t i = 0; lists[l] && i < lists[l]->n; i++, k++) {
+			json_object *r = json_object_new_object();
+			int known = h && h->refs_for == c && k < h->nrefs && h->ref_ok[k] >= 0;
+
+			json_object_object_add(r, "what", json_object_new_string(what_name[l % 3]));
+			json_object_object_add(r, "name", json_object_new_string(lists[l]->v[i].name));
+			json_object_object_add(r, "ok", known ? json_object_new_boolean(h->ref_ok[k])
+			                                      : NULL);
+			json_object_object_add(r, "delta",
+			                       json_object_new_int(known ? h->ref_delta[k] : 0));
+			if (l >= 3)
+				json_object_object_add(r, "group", json_object_new_boolean(1));
+			json_object_array_add(a, r);
+		}
+	}
+	json_object_object_add(o, "refs", a);
+	return o;
+}

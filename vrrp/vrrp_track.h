@@ -26,5 +26,7 @@ void vrrp_track_rebuild(struct vrrp_track *t);
 /* evaluate one instance: delta, fault, vrrp.track events */
 void vrrp_track_eval(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t now);
 void vrrp_track_eval_all(struct vrrp_child *vc, uint64_t now);
+/* status: {"delta":N,"fault":B,"refs":[{"what","name","ok","delta"[,"group":true]}]} */
+json_object *vrrp_track_json(const struct vrrp_child *vc, const struct vrrp_child_inst *ci);
 
 #endif

@@ -62,6 +62,9 @@ def test_track_interface_weight(netns, bridge, veth, tandemd):
     wait_state(db, "MASTER")
     st = inst_status(da)
     assert st["priority"] == 50 and st["priority_configured"] == 200
+    assert st["tracking"]["delta"] == -150 and not st["tracking"]["fault"]
+    assert st["tracking"]["refs"] == [{"what": "interface", "name": "eth1", "ok": False,
+                                       "delta": -150}]
     c.ip("link", "set", "eth1", "up")
     wait_state(da, "MASTER", since=bk["seq"])
     assert inst_status(da)["priority"] == 200
