@@ -316,6 +316,25 @@ static json_object *cmd_rs(struct check_child *cc, json_object *req)
 	return r;
 }
 
+/* the engine's status, filtered, halved until it fits one reply */
+static json_object *cmd_checks(struct check_child *cc, json_object *req)
+{
+	json_object *v, *r;
+	size_t limit = 1000;
+
+	if (json_object_object_get_ex(req, "limit", &v) && json_object_get_int64(v) > 0)
+		limit = (size_t)json_object_get_int64(v);
+	for (int tries = 0; tries < 16; tries++) {
+		r = check_engine_status_sel(cc->eng, req_str(req, "filter"), limit);
+		if (strlen(json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN)) <=
+		    STATUS_MAX_BYTES - 512 || limit <= 1)
+			return r;
+		json_object_put(r);
+		limit /= 2;
+	}
+	return error_reply("the health checks do not fit one reply");
+}
+
 static int check_command(struct dir_part_ctx *ctx, json_object *req, json_object **reply)
 {
 	struct check_child *cc = ctx->priv;
@@ -333,7 +352,7 @@ static int check_command(struct dir_part_ctx *ctx, json_object *req, json_object
 		dir_doctor_env_system(&env);
 		*reply = dir_ipvs_doctor(cc->cfg, &env);
 	} else if (!strcmp(cmd, "checks")) {
-		*reply = cc->eng ? check_engine_status(cc->eng) :
+		*reply = cc->eng ? cmd_checks(cc, req) :
 			 error_reply("the health-check engine is not running");
 		json_object *role = cc->eng ? check_role_json(&cc->role) : NULL;
 		if (role)

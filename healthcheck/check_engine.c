@@ -790,15 +790,35 @@ int check_engine_paused(const struct check_engine *e)
 
 json_object *check_engine_status(struct check_engine *e)
 {
+	return check_engine_status_sel(e, NULL, (size_t)-1);
+}
+
+static int sel(const char *filter, const char *a, const char *b)
+{
+	return !filter || !filter[0] || (a && strstr(a, filter)) || (b && strstr(b, filter));
+}
+
+json_object *check_engine_status_sel(struct check_engine *e, const char *filter, size_t limit)
+{
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	json_object *ra = json_object_new_array(), *va = json_object_new_array();
+	size_t nc = 0, nr = 0, up = 0, shown_c = 0, shown_r = 0;
 
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
 	json_object_object_add(o, "paused", json_object_new_boolean(e->paused));
 	for (size_t i = 0; i < e->nchk; i++) {
 		struct chk_inst *c = e->chk[i];
-		json_object *j = json_object_new_object(), *refs = json_object_new_array();
+		json_object *j, *refs;
 		const char *state = !c->ops ? "unsupported" : c->fs.up ? "up" : "down";
+		if (!sel(filter, c->id, c->spec.target))
+			continue;
+		nc++;
+		up += c->ops && c->fs.up;
+		if (shown_c >= limit)
+			continue;
+		shown_c++;
+		j = json_object_new_object();
+		refs = json_object_new_array();
 		json_object_object_add(j, "id", json_object_new_string(c->id));
 		json_object_object_add(j, "kind", json_object_new_string(check_kind_names[c->spec.kind]));
 		json_object_object_add(j, "target", json_object_new_string(c->spec.target));
@@ -819,7 +839,14 @@ json_object *check_engine_status(struct check_engine *e)
 	}
 	for (size_t i = 0; i < e->nrs; i++) {
 		struct eng_rs *r = e->rs[i];
-		json_object *j = json_object_new_object();
+		json_object *j;
+		if (!sel(filter, r->id, NULL))
+			continue;
+		nr++;
+		if (shown_r >= limit)
+			continue;
+		shown_r++;
+		j = json_object_new_object();
 		json_object_object_add(j, "rs", json_object_new_string(r->id));
 		json_object_object_add(j, "vs", json_object_new_string(r->vs->id));
 		json_object_object_add(j, "up", json_object_new_boolean(r->st.up));
@@ -836,6 +863,10 @@ json_object *check_engine_status(struct check_engine *e)
 		json_object_array_add(va, j);
 	}
 	json_object_object_add(o, "checks", a);
+	json_object_object_add(o, "checks_total", json_object_new_int64((int64_t)nc));
+	json_object_object_add(o, "checks_up", json_object_new_int64((int64_t)up));
+	json_object_object_add(o, "rs_total", json_object_new_int64((int64_t)nr));
+	json_object_object_add(o, "truncated", json_object_new_boolean(shown_c < nc || shown_r < nr));
 	json_object_object_add(o, "rs", ra);
 	json_object_object_add(o, "vs", va);
 	return o;

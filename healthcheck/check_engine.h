@@ -49,6 +49,10 @@ void check_engine_set_vs_cb(struct check_engine *e, check_vs_cb cb, void *arg);
 /* {"ok":true,"checks":[{id,kind,target,state,last,latency_ms,ok,fail,total,merged,rs:[..]}],
  *  "rs":[{rs,vs,up,weight,reason}], "vs":[{vs,quorum_up,live_weight}]}; caller puts it */
 json_object *check_engine_status(struct check_engine *e);
+/* the same for the checks whose id or target, and the real servers whose id, contain filter
+ * (NULL or "" = all), at most limit of each; adds checks_total, checks_up, rs_total (matching)
+ * and truncated */
+json_object *check_engine_status_sel(struct check_engine *e, const char *filter, size_t limit);
 
 /* Role-aware checks (off by default): while paused no check runs and states are kept; on
  * resume every idle check runs again within min(delay_loop, 1 s). The status has "paused". */

@@ -1,7 +1,9 @@
-/* tools/ctl_checks.c - `tandemctl checks [--json] [FILTER]`: every running health check of
- * the check part (one line per distinct check: target, state, last result, latency, counters,
- * how many real servers share it), then the real servers with their state and weight. FILTER
- * keeps the checks and real servers whose id or target contains it. */
+/* tools/ctl_checks.c - `tandemctl checks [--json] [--limit N] [FILTER]`: every running health
+ * check of the check part (one line per distinct check: target, state, last result, latency,
+ * counters, how many real servers share it), then the real servers with their state and
+ * weight. FILTER (applied by the check child) keeps the checks and real servers whose id or
+ * target contains it; a reply shows at most N (default 1000, fewer when they do not fit one
+ * reply) and says how many matched. */
 #include "tools/ctl_cmds_table.h"
 
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 struct checks_priv {
 	const char *filter;
+	long long limit;
 };
 
 static int build_checks(struct ctl_call *call, int argc, char **argv)
@@ -16,9 +19,12 @@ static int build_checks(struct ctl_call *call, int argc, char **argv)
 	static struct checks_priv p;
 
 	p.filter = NULL;
+	p.limit = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			call->json = 1;
+		} else if (!strcmp(argv[i], "--limit") && i + 1 < argc && atoll(argv[i + 1]) > 0) {
+			p.limit = atoll(argv[++i]);
 		} else if (argv[i][0] == '-' || p.filter) {
 			fprintf(stderr, "tandemctl: checks: unexpected argument: %s\n", argv[i]);
 			return CTL_EXIT_USAGE;
@@ -28,6 +34,10 @@ static int build_checks(struct ctl_call *call, int argc, char **argv)
 	}
 	call->priv = &p;
 	call->req = ctl_req_new("checks");
+	if (p.filter)
+		json_object_object_add(call->req, "filter", json_object_new_string(p.filter));
+	if (p.limit > 0)
+		json_object_object_add(call->req, "limit", json_object_new_int64(p.limit));
 	return CTL_EXIT_OK;
 }
 
@@ -70,7 +80,11 @@ static int print_checks(struct ctl_call *call, json_object *reply)
 		       tg, st, lat ? json_object_get_double(lat) : 0., num(c, "ok"), num(c, "fail"),
 		       num(c, "merged"), ctl_get_str(c, "last", ""));
 	}
-	printf("%zu check(s), %zu up\n", shown, up);
+	if (ctl_get(reply, "checks_total") && (size_t)num(reply, "checks_total") > shown)
+		printf("%lld check(s), %lld up; showing %zu (narrow with FILTER or --limit)\n",
+		       num(reply, "checks_total"), num(reply, "checks_up"), shown);
+	else
+		printf("%zu check(s), %zu up\n", shown, up);
 	{
 		json_object *role = ctl_get(reply, "role"), *pz = ctl_get(reply, "paused");
 		int paused = pz && json_object_get_boolean(pz);
@@ -95,7 +109,7 @@ static int print_checks(struct ctl_call *call, json_object *reply)
 }
 
 const struct ctl_cmd ctl_cmd_checks = {
-	.name = "checks", .args = "[FILTER]",
+	.name = "checks", .args = "[--limit N] [FILTER]",
 	.help = "health checks: target, state, last result, latency, counters, sharing",
 	.build = build_checks, .print = print_checks,
 };

@@ -1,7 +1,8 @@
 /* tests/bench/checks/bench_srv.c - a minimal HTTP/1.0 responder for the checker benchmark: one
  * epoll loop on ADDR:PORT (0.0.0.0 answers every 127.x.y.z of a namespace's loopback), reads a
  * request head, answers "200 OK" with a short body and closes. Runs until killed, or for
- * --seconds N. */
+ * --seconds N. SIGUSR1 prints "accepted N answered M" (connections accepted, HTTP answers
+ * sent) on stdout: the checks a checker made, whoever the checker is. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -14,8 +15,17 @@
 #include <time.h>
 #include <unistd.h>
 
+static volatile sig_atomic_t report;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	report = 1;
+}
+
 int main(int argc, char **argv)
 {
+	unsigned long long accepted = 0, answered = 0;
 	static const char resp[] = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	struct epoll_event ev, evs[256];
@@ -29,6 +39,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, on_usr1);
 	inet_pton(AF_INET, argv[1], &a.sin_addr);
 	a.sin_port = htons((unsigned short)atoi(argv[2]));
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -44,6 +55,11 @@ int main(int argc, char **argv)
 	end = time(NULL) + (time_t)secs;
 	for (;;) {
 		int n = epoll_wait(ep, evs, 256, 1000);
+		if (report) {
+			report = 0;
+			printf("accepted %llu answered %llu\n", accepted, answered);
+			fflush(stdout);
+		}
 		if (secs > 0 && time(NULL) >= end)
 			break;
 		for (int i = 0; i < n; i++) {
@@ -51,6 +67,7 @@ int main(int argc, char **argv)
 			if (fd == lfd) {
 				int c;
 				while ((c = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+					accepted++;
 					ev.events = EPOLLIN;
 					ev.data.fd = c;
 					epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
@@ -62,6 +79,8 @@ int main(int argc, char **argv)
 				continue;       /* head not complete (checks send it in one segment) */
 			if (r > 0 && write(fd, resp, sizeof(resp) - 1) < 0)
 				r = -1;
+			else if (r > 0)
+				answered++;
 			close(fd);
 		}
 	}

@@ -13,8 +13,12 @@ be set by the same event in the check child).
 
 Usage (root): BUILD=build tests/bench/checks/detect.py [--trials N] [--delay-loop S]
               [--connect-timeout S] [--retry N] [--json]
-Timing used: delay_before_retry = delay_loop - connect_timeout, so a failure that takes the
-whole connect_timeout (PING) stays within the bound too.
+delay_before_retry defaults to 0.8 x (delay_loop - connect_timeout): the engine counts
+delay_loop and delay_before_retry from the end of an attempt, so a failure that takes the whole
+connect_timeout (PING: the echo reply just never comes) needs delay_loop + (fall - 1) x
+(delay_before_retry + connect_timeout) + connect_timeout, which stays under the bound only when
+delay_before_retry + connect_timeout <= delay_loop.
+A kill's time is taken when it is done (for PING, when `ip addr del` has returned).
 """
 import argparse
 import json
@@ -58,8 +62,8 @@ def rs_id(kind):
     return f"{proto.lower()} {vs}:{port}/{addr}:{port}"
 
 
-def config(delay_loop, ct, retry):
-    t = (f"connect_timeout {ct}\n retry {retry}\n delay_before_retry {delay_loop - ct:g}\n"
+def config(delay_loop, ct, retry, dbr):
+    t = (f"connect_timeout {ct}\n retry {retry}\n delay_before_retry {dbr:g}\n"
          f" delay_loop {delay_loop}")
     out = []
     for kind, (vs, proto, addr, port, body) in TYPES.items():
@@ -123,11 +127,15 @@ def main():
     ap.add_argument("--delay-loop", type=float, default=1.0)
     ap.add_argument("--connect-timeout", type=float, default=0.5)
     ap.add_argument("--retry", type=int, default=1)
+    ap.add_argument("--delay-before-retry", type=float, default=None)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     if a.connect_timeout >= a.delay_loop:
         ap.error("connect_timeout must be below delay_loop")
     fall = a.retry + 1
+    dbr = a.delay_before_retry
+    if dbr is None:
+        dbr = round(0.8 * (a.delay_loop - a.connect_timeout), 3)
     bound = a.delay_loop * fall + a.connect_timeout
     tag = f"det{os.getpid()}"
     work = Path(tempfile.mkdtemp(prefix="tdm-det-"))
@@ -141,7 +149,7 @@ def main():
         for k in TYPES:
             srv.start(k)
         time.sleep(0.3)
-        d = Tandemd(work, config(a.delay_loop, a.connect_timeout, a.retry), ns=nd)
+        d = Tandemd(work, config(a.delay_loop, a.connect_timeout, a.retry, dbr), ns=nd)
         d.start()
         ids = {k: rs_id(k) for k in TYPES}
         for trial in range(a.trials):
@@ -151,8 +159,8 @@ def main():
             with d.events(type="rs.state") as stream:
                 t0 = {}
                 for k in random.sample(list(TYPES), len(TYPES)):
-                    t0[k] = time.monotonic_ns()
                     srv.kill(k)
+                    t0[k] = time.monotonic_ns()
                 left = {ids[k]: k for k in TYPES}
                 end = time.monotonic() + bound * 3 + 5
                 while left and time.monotonic() < end:
@@ -186,10 +194,11 @@ def main():
                      "within": bool(got) and len(got) == len(v) and max(got) <= bound})
     if a.json:
         print(json.dumps({"delay_loop": a.delay_loop, "connect_timeout": a.connect_timeout,
+                          "delay_before_retry": dbr,
                           "fall": fall, "bound_s": bound, "rows": rows}))
     else:
         print(f"delay_loop {a.delay_loop:g} s, fall {fall} (retry {a.retry}), "
-              f"delay_before_retry {a.delay_loop - a.connect_timeout:g} s, "
+              f"delay_before_retry {dbr:g} s, "
               f"connect_timeout {a.connect_timeout:g} s, {a.trials} trials per type")
         print(f"{'TYPE':6} {'MIN(s)':>7} {'MEDIAN(s)':>9} {'MAX(s)':>7} {'BOUND(s)':>8}  RESULT")
         for r in rows:
