@@ -93,6 +93,61 @@ static void vs_kw(struct tdm_conf_ctx *ctx, struct check_vs_conf *vs, const stru
 		check_conf_parse_fwd(c, &vs->sorry_fwd);
 }
 
+struct rs_ref {
+	const struct check_rs_conf *r;
+	size_t idx;
+};
+
+static int rs_ref_cmp(const void *pa, const void *pb)
+{
+	const struct rs_ref *a = pa, *b = pb;
+	int c;
+
+	if (a->r->addr.family != b->r->addr.family)
+		return a->r->addr.family < b->r->addr.family ? -1 : 1;
+	c = memcmp(&a->r->addr.u, &b->r->addr.u, a->r->addr.family == AF_INET ? 4 : 16);
+	if (c)
+		return c;
+	if (a->r->port != b->r->port)
+		return a->r->port < b->r->port ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* every real server whose (address, port) appeared earlier in the same virtual server is an
+ * error naming the first one; O(n log n) */
+static int check_rs_dups(struct tdm_conf_ctx *ctx, const struct check_vs_conf *vs)
+{
+	struct rs_ref *v;
+	int rc = 0;
+
+	if (vs->nrs < 2)
+		return 0;
+	v = malloc(vs->nrs * sizeof(*v));
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < vs->nrs; i++) {
+		v[i].r = vs->rs[i];
+		v[i].idx = i;
+	}
+	qsort(v, vs->nrs, sizeof(*v), rs_ref_cmp);
+	for (size_t i = 1, first = 0; i < vs->nrs; i++) {
+		const struct check_rs_conf *r = v[i].r, *f = v[first].r;
+		char where[512];
+
+		if (!addr_eq(&f->addr, &r->addr) || f->port != r->port) {
+			first = i;
+			continue;
+		}
+		tdm_conf_where(ctx, f->node, where, sizeof(where));
+		tdm_conf_err(ctx, r->node, 0, "duplicate real_server %s%s%s in this virtual_server (first at %s)",
+		             r->node->argv[0], r->node->argc > 1 ? " " : "",
+		             r->node->argc > 1 ? r->node->argv[1] : "", where);
+		rc = -1;
+	}
+	free(v);
+	return rc;
+}
+
 int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 {
 	struct check_conf *cc = check_conf_get(ctx);
@@ -157,20 +212,13 @@ int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 		tdm_conf_err(ctx, tdm_cnode_find(node, "ip_family"), 0, "ip_family does not match the virtual server's address");
 		rc = -1;
 	}
-	/* real servers: unique (address, port) within one virtual server; family rules */
+	/* real servers: unique (address, port) within one virtual server (sorted, so that a
+	 * virtual server with 100,000 real servers stays fast); family rules */
+	if (check_rs_dups(ctx, vs) < 0)
+		rc = -1;
 	for (size_t i = 0; i < vs->nrs; i++) {
 		struct check_rs_conf *r = vs->rs[i];
-		for (size_t j = 0; j < i; j++) {
-			if (addr_eq(&vs->rs[j]->addr, &r->addr) && vs->rs[j]->port == r->port) {
-				char where[512];
-				tdm_conf_where(ctx, vs->rs[j]->node, where, sizeof(where));
-				tdm_conf_err(ctx, r->node, 0, "duplicate real_server %s%s%s in this virtual_server (first at %s)",
-				             r->node->argv[0], r->node->argc > 1 ? " " : "",
-				             r->node->argc > 1 ? r->node->argv[1] : "", where);
-				rc = -1;
-				break;
-			}
-		}
+
 		if (vs->type == CHECK_VS_ADDR && r->addr.family != vs->family &&
 		    r->fwd.method != CHECK_FWD_TUN &&
 		    !(r->fwd.method == CHECK_FWD_DEFAULT && vs->fwd.method == CHECK_FWD_TUN)) {
