@@ -122,6 +122,20 @@ int vrrp_rt_timer(struct vrrp_inst *vi, struct vrrp_rt_stalls *s, const struct v
 	if (deadline != VRRP_FSM_NEVER && now >= deadline && io && io->pending &&
 	    io->pending(io->arg, vi) > 0)
 		io->drain(io->arg, vi);
+	/* a backup that did not run on time cannot tell a silent master from a master that
+	 * did not run either: one more interval from now (see the header) */
+	if (vi->st.state == VRRP_FSM_BACKUP && vi->st.master_down_at != VRRP_FSM_NEVER &&
+	    vi->st.master_down_at <= now && now - vi->st.master_down_at > VRRP_RT_PUNCTUAL_NS) {
+		uint64_t grace = vrrp_rt_stall_limit(vi);
+
+		tdm_log_warn("vrrp_instance %s: Master_Down expired %.3f ms before this late "
+		             "wake-up: waiting %.1f ms more for the master", vi->conf->name,
+		             (double)(now - vi->st.master_down_at) / 1e6, (double)grace / 1e6);
+		vi->st.master_down_at = now + grace;
+		s->deferred++;
+		vi->os->arm(vi->os->arg, vi, vrrp_fsm_next_deadline(&vi->st));
+		return stalled;
+	}
 	vrrp_inst_timer(vi, now);
 	return stalled;
 }

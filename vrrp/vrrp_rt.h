@@ -5,7 +5,13 @@
  * child did not run for that long (CPU starvation, SIGSTOP, swap). Such a wake-up is counted
  * and reported, and before any expired deadline is acted upon the adverts already queued in the
  * instance's socket are read (their kernel receive times say whether the master really went
- * silent): a late wake-up alone never makes a backup take over. */
+ * silent): a late wake-up alone never makes a backup take over.
+ *
+ * Deferral: a backup whose Master_Down expired while it woke more than VRRP_RT_PUNCTUAL_NS
+ * late, with nothing queued, does not take over yet: whatever kept it from running (a frozen
+ * or starved machine) may have kept the master from sending too, so the master gets one more
+ * interval from now. A master that is really gone is replaced at most one interval later; a
+ * punctual wake-up (the normal case, with real-time scheduling) is never put off. */
 #ifndef VRRP_RT_H
 #define VRRP_RT_H
 
@@ -15,6 +21,7 @@
 struct tdm_global_conf;
 
 #define VRRP_RT_DEFAULT_PRIO 10    /* SCHED_RR priority when vrrp_rt_priority is not set */
+#define VRRP_RT_PUNCTUAL_NS 1000000ULL  /* a wake-up later than this is not punctual */
 
 struct vrrp_rt_stalls {
 	uint64_t count;             /* late wake-ups */
@@ -22,6 +29,7 @@ struct vrrp_rt_stalls {
 	uint64_t last_ns;           /* lateness of the last stall */
 	uint64_t last_at;           /* when the last stall was seen (CLOCK_MONOTONIC ns) */
 	uint64_t deadline;          /* the deadline of the last stall (one count per deadline) */
+	uint64_t deferred;          /* Master_Down expiries put off after a late wake-up */
 };
 
 /* what vrrp_rt_setup did, for the log and the status */

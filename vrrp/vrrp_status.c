@@ -148,6 +148,8 @@ void vrrp_child_rt_json(const struct vrrp_child *vc, json_object *r)
 			if (!ci)
 				continue;
 			json_object_object_add(cnt, "stalls", json_object_new_uint64(ci->stalls.count));
+			json_object_object_add(cnt, "stall_deferrals",
+			                       json_object_new_uint64(ci->stalls.deferred));
 			json_object_object_add(cnt, "stall_worst_ms",
 			                       json_object_new_double((double)ci->stalls.worst_ns / 1e6));
 		}

@@ -1,8 +1,9 @@
 /* tests/unit/test_vrrp_stall.c - the stall rule of vrrp_rt with the recording OS fake and
  * injected time: a late wake-up is counted; adverts queued while the child did not run are
  * read before an expired Master_Down is acted on, so the backup stays backup; with nothing
- * queued the late backup does take over (the master really is gone); a timer that fires on
- * time is no stall; a master's late advert timer is a stall too. */
+ * queued a late backup waits one more interval, then takes over (the master really is gone);
+ * a punctual expiry takes over at once; a timer that fires on time is no stall; a master's
+ * late advert timer is a stall too. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -155,7 +156,43 @@ static void test_late_wakeup_nothing_queued_takes_over(void **state)
 	assert_int_equal(vrrp_rt_timer(&x->vi, &x->st, &IO, now, NULL), 1);
 	assert_int_equal(x->polled, 1);
 	assert_int_equal(x->st.count, 1);
+	/* the master may not have run either: one more interval from now */
+	assert_int_equal(x->vi.st.state, VRRP_FSM_BACKUP);
+	assert_int_equal(x->st.deferred, 1);
+	assert_int_equal(x->f.armed_at, now + 10 * MS);
+	/* still silent at the punctual wake-up: take over */
+	assert_int_equal(vrrp_rt_timer(&x->vi, &x->st, &IO, now + 10 * MS + 50000, NULL), 0);
 	assert_int_equal(x->vi.st.state, VRRP_FSM_MASTER);
+	assert_int_equal(x->st.deferred, 1);
+}
+
+static void test_punctual_expiry_takes_over_at_once(void **state)
+{
+	struct fx *x = new_fx(100);
+
+	backup_following(x);
+	/* 0.5 ms late is punctual: the master is gone, no deferral */
+	assert_int_equal(vrrp_rt_timer(&x->vi, &x->st, &IO, x->f.armed_at + 500000, NULL), 0);
+	assert_int_equal(x->vi.st.state, VRRP_FSM_MASTER);
+	assert_int_equal(x->st.deferred, 0);
+	assert_int_equal(x->st.count, 0);
+}
+
+static void test_late_but_below_stall_limit_defers(void **state)
+{
+	struct fx *x = new_fx(100);
+	uint64_t at;
+
+	backup_following(x);
+	at = x->f.armed_at;
+	/* 4 ms late: no stall (limit 10 ms), but not punctual: deferred; an advert the master
+	 * sends when it runs again keeps the backup */
+	assert_int_equal(vrrp_rt_timer(&x->vi, &x->st, &IO, at + 4 * MS, NULL), 0);
+	assert_int_equal(x->vi.st.state, VRRP_FSM_BACKUP);
+	assert_int_equal(x->st.deferred, 1);
+	rx_at(x, at + 5 * MS);
+	assert_int_equal(vrrp_rt_timer(&x->vi, &x->st, &IO, at + 14 * MS, NULL), 0);
+	assert_int_equal(x->vi.st.state, VRRP_FSM_BACKUP);
 }
 
 static void test_on_time_is_no_stall(void **state)
@@ -203,6 +240,8 @@ int main(void)
 		cmocka_unit_test(test_late_wakeup_with_queued_adverts_stays_backup),
 		cmocka_unit_test(test_late_wakeup_nothing_queued_takes_over),
 		cmocka_unit_test(test_on_time_is_no_stall),
+		cmocka_unit_test(test_punctual_expiry_takes_over_at_once),
+		cmocka_unit_test(test_late_but_below_stall_limit_defers),
 		cmocka_unit_test(test_master_late_advert_is_stall),
 	};
 

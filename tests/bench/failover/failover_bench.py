@@ -501,6 +501,7 @@ def main():
     ap.add_argument("--hog-only", action="store_true")
     ap.add_argument("--hog-tool", default="stress-ng", choices=("stress-ng", "python"))
     ap.add_argument("--json", help="write the raw rows here")
+    ap.add_argument("--keep", action="store_true", help="keep the work dir (configs, logs)")
     ap.add_argument("--observer-rt", type=int, default=5,
                     help="SCHED_RR priority of this observer (0 = none); below tandem's vrrp "
                          "child (10) so it never delays it, above ordinary processes so the "
@@ -509,7 +510,8 @@ def main():
     if os.geteuid() != 0:
         sys.exit("needs root (namespaces)")
     if a.observer_rt:
-        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(a.observer_rt))
+        # SCHED_RESET_ON_FORK: the daemons and the CPU hog it starts run SCHED_OTHER
+        os.sched_setscheduler(0, os.SCHED_RR | 0x40000000, os.sched_param(a.observer_rt))
     if not Path(TANDEMD).exists():
         sys.exit(f"{TANDEMD} missing: build first (make BUILD=...)")
     tag = os.urandom(2).hex()
@@ -548,7 +550,10 @@ def main():
     finally:
         for p in pairs:
             p.close()
-        shutil.rmtree(work, ignore_errors=True)
+        if a.keep:
+            print(f"# work dir kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
