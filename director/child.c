@@ -21,6 +21,7 @@
 struct child_state {
 	struct dir_part_ctx ctx;
 	struct tdm_config *cfg;
+	struct tdm_canon origin;        /* origin map of cfg's canonical lines */
 	uint64_t generation;
 	int started;
 	int test_hooks;
@@ -66,8 +67,14 @@ int dir_part_emit(struct dir_part_ctx *ctx, json_object *ev)
 	return rc;
 }
 
+void dir_part_where(const struct dir_part_ctx *ctx, uint32_t line, char *buf, size_t cap)
+{
+	dir_origin_where(ctx->origin, line, buf, cap);
+}
+
 static void handle_config(struct child_state *cs, int fd)
 {
+	struct tdm_canon origin, old_origin;
 	struct tdm_conf_opts copts = { 0 };
 	struct tdm_diags diags;
 	struct tdm_config *cfg;
@@ -89,15 +96,15 @@ static void handle_config(struct child_state *cs, int fd)
 		copts.lenient = json_object_get_boolean(v);
 	json_object_put(meta);
 
-	if (dir_snapshot_map(fd, &text, &len) < 0) {
+	if (dir_snapshot_map(fd, &text, &len, &origin) < 0) {
 		close(fd);
 		cs->exit_code = 78;
 		ev_break(cs->ctx.loop, EVBREAK_ALL);
 		return;
 	}
 	tdm_diags_init(&diags);
-	cfg = tdm_conf_parse(text, len, NULL, &copts, &diags);
-	dir_snapshot_unmap(text, len);
+	cfg = tdm_conf_parse(text, len, origin.nlines ? &origin : NULL, &copts, &diags);
+	dir_snapshot_unmap(fd, text);
 	close(fd);
 	if (!cfg || diags.nerr || diags.nfatal) {
 		/* the parent validated this very text: failing here is a bug */
@@ -106,11 +113,17 @@ static void handle_config(struct child_state *cs, int fd)
 		dir_diags_log(&diags);
 		tdm_diags_free(&diags);
 		tdm_config_free(cfg);
+		dir_origin_free(&origin);
 		cs->exit_code = 78;
 		ev_break(cs->ctx.loop, EVBREAK_ALL);
 		return;
 	}
 	tdm_diags_free(&diags);
+	/* the parts see the new origin map from now on (their start/reload hooks name the new
+	 * config's lines); the old one goes with the old config */
+	old_origin = cs->origin;
+	cs->origin = origin;
+	cs->ctx.origin = &cs->origin;
 
 	if (!cs->started) {
 		cs->ctx.ops->start(&cs->ctx, cfg);
@@ -139,6 +152,7 @@ static void handle_config(struct child_state *cs, int fd)
 		dir_part_emit(&cs->ctx, ev);
 	}
 	tdm_config_free(cs->cfg);
+	dir_origin_free(&old_origin);
 	cs->cfg = cfg;
 	cs->generation = gen;
 	tdm_ipc_send(cs->ctx.sock, TDM_IPC_READY, gen, NULL, 0, -1, 0);
@@ -246,6 +260,7 @@ void dir_child_main(const struct dir_part_ops *ops, int sock, unsigned log_flags
 	if (cs.started)
 		ops->stop(&cs.ctx);
 	tdm_config_free(cs.cfg);
+	dir_origin_free(&cs.origin);
 	free(cs.msg);
 	ev_io_stop(loop, &cs.io);
 	ev_signal_stop(loop, &cs.sig_term);

@@ -51,7 +51,12 @@ struct dir_part_ctx {
 	const struct dir_part_ops *ops;
 	int sock;                   /* to the parent */
 	void *priv;                 /* the part's own state */
+	const struct tdm_canon *origin;  /* file:line of the current config's canonical lines
+	                                  * (from the snapshot; may be empty) */
 };
+
+/* "file:line" of canonical line `line` of the current config ("config line N" if unknown) */
+void dir_part_where(const struct dir_part_ctx *ctx, uint32_t line, char *buf, size_t cap);
 
 /* send an event to the parent (takes ownership of ev, which must have "type") */
 int dir_part_emit(struct dir_part_ctx *ctx, json_object *ev);

@@ -228,7 +228,7 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	d->started_mono_ns = tdm_mono_ns();
 	d->reload_t0_ns = d->started_mono_ns;
 	d->bus = dir_evbus_new(0);
-	d->snap_fd = dir_snapshot_create(d->canon.text, d->canon.len);
+	d->snap_fd = dir_snapshot_create(d->canon.text, d->canon.len, &d->canon);
 	if (!d->bus || d->snap_fd < 0)
 		goto fail;
 

@@ -131,9 +131,15 @@ int dir_pidfile_write(int fd);
 void dir_pidfile_remove(const char *path, int fd);
 
 /* snapshot.c: sealed memfd holding a NUL-terminated text (len + 1 bytes) */
-int dir_snapshot_create(const char *text, size_t len);
-int dir_snapshot_map(int fd, const char **text, size_t *len);  /* checks the seals */
-void dir_snapshot_unmap(const char *text, size_t len);
+/* canon (may be NULL): its origin map travels with the text */
+int dir_snapshot_create(const char *text, size_t len, const struct tdm_canon *canon);
+/* checks the seals; origin (may be NULL) gets the origin map if the snapshot has one
+ * (free with dir_origin_free) */
+int dir_snapshot_map(int fd, const char **text, size_t *len, struct tdm_canon *origin);
+void dir_snapshot_unmap(int fd, const char *text);
+void dir_origin_free(struct tdm_canon *o);
+/* "file:line" of a canonical line, or "config line N" without an origin map */
+void dir_origin_where(const struct tdm_canon *o, uint32_t line, char *buf, size_t cap);
 
 /* supervisor.c */
 void dir_sup_init(struct dir_daemon *d);

@@ -134,7 +134,7 @@ int dir_reload(struct dir_daemon *d, const char *source, json_object **diags_jso
 	dir_diags_log(&diags);
 	if (!cfg || !canon.text || diags.nerr || diags.nfatal)
 		goto refused;
-	snap = dir_snapshot_create(canon.text, canon.len);
+	snap = dir_snapshot_create(canon.text, canon.len, &canon);
 	if (snap < 0) {
 		tdm_diags_add(&diags, TDM_SEV_FATAL, NULL, 0, 0, "cannot create config snapshot");
 		goto refused;

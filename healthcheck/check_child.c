@@ -109,6 +109,14 @@ static void on_vs(void *arg, const char *vs_id, int quorum_up, long long live_we
 	schedule_sync(cc);
 }
 
+/* IPVS errors name the operator's file:line (the origin map came with the snapshot) */
+static void where_cb(void *arg, uint32_t line, char *buf, size_t len)
+{
+	struct check_child *cc = arg;
+
+	dir_part_where(cc->ctx, line, buf, len);
+}
+
 static int ipvs_open(struct check_child *cc)
 {
 	struct dir_ipvs_ctl_opts o;
@@ -130,6 +138,7 @@ static int ipvs_open(struct check_child *cc)
 		return -1;
 	}
 	dir_ipvs_ctl_set_emit(cc->ctl, emit_ev, cc);
+	dir_ipvs_ctl_set_where(cc->ctl, where_cb, cc);
 	dir_ipvs_ctl_start(cc->ctl, cc->cfg, tdm_mono_ns());
 	arm_drain(cc);
 	return 0;

@@ -160,29 +160,63 @@ static void test_snapshot_sealed(void **state)
 	const char *text = "global_defs {\nrouter_id a\n}\n";
 	const char *got;
 	size_t len;
-	int fd = dir_snapshot_create(text, strlen(text));
+	int fd = dir_snapshot_create(text, strlen(text), NULL);
 	int plain;
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "x", 1), -1);          /* F_SEAL_WRITE */
 	assert_int_equal(ftruncate(fd, 1), -1);           /* F_SEAL_SHRINK */
 	assert_int_equal(fcntl(fd, F_ADD_SEALS, 0), -1);  /* F_SEAL_SEAL */
-	assert_int_equal(dir_snapshot_map(fd, &got, &len), 0);
+	assert_int_equal(dir_snapshot_map(fd, &got, &len, NULL), 0);
 	assert_int_equal(len, strlen(text));
 	assert_memory_equal(got, text, len);
 	assert_int_equal(got[len], '\0');
-	dir_snapshot_unmap(got, len);
+	dir_snapshot_unmap(fd, got);
 	close(fd);
 
 	plain = memfd_create("unsealed", MFD_ALLOW_SEALING);
 	assert_int_equal(write(plain, "abc", 4), 4);
-	assert_int_equal(dir_snapshot_map(plain, &got, &len), -1);
+	assert_int_equal(dir_snapshot_map(plain, &got, &len, NULL), -1);
 	close(plain);
 
-	fd = dir_snapshot_create("", 0);                   /* empty config */
-	assert_int_equal(dir_snapshot_map(fd, &got, &len), 0);
+	fd = dir_snapshot_create("", 0, NULL);             /* empty config */
+	assert_int_equal(dir_snapshot_map(fd, &got, &len, NULL), 0);
 	assert_int_equal(len, 0);
-	dir_snapshot_unmap(got, len);
+	dir_snapshot_unmap(fd, got);
+	close(fd);
+}
+
+/* the origin map travels with the snapshot: a child names the operator's file:line */
+static void test_snapshot_origin(void **state)
+{
+	const char *text = "global_defs {\nrouter_id a\n}\n";
+	struct tdm_origin orig[3] = { { 0, 7, 1 }, { 1, 2, 5 }, { 0, 9, 1 } };
+	char *files[2] = { "/etc/tandem/tandem.conf", "/etc/tandem/inc.conf" };
+	struct tdm_canon c = { .origin = orig, .nlines = 3, .files = files, .nfiles = 2 };
+	struct tdm_canon got_o;
+	const char *got;
+	char where[128];
+	size_t len;
+	int fd;
+
+	(void)state;
+	fd = dir_snapshot_create(text, strlen(text), &c);
+	assert_true(fd >= 0);
+	assert_int_equal(dir_snapshot_map(fd, &got, &len, &got_o), 0);
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(got, text, len);
+	assert_int_equal(got_o.nlines, 3);
+	assert_int_equal(got_o.nfiles, 2);
+	dir_origin_where(&got_o, 2, where, sizeof(where));
+	assert_string_equal(where, "/etc/tandem/inc.conf:2");
+	dir_origin_where(&got_o, 3, where, sizeof(where));
+	assert_string_equal(where, "/etc/tandem/tandem.conf:9");
+	dir_origin_where(&got_o, 4, where, sizeof(where));      /* past the map */
+	assert_string_equal(where, "config line 4");
+	dir_origin_where(NULL, 2, where, sizeof(where));
+	assert_string_equal(where, "config line 2");
+	dir_origin_free(&got_o);
+	dir_snapshot_unmap(fd, got);
 	close(fd);
 }
 
@@ -194,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_event_fields),
 		cmocka_unit_test(test_ipc_roundtrip_with_fd),
 		cmocka_unit_test(test_snapshot_sealed),
+		cmocka_unit_test(test_snapshot_origin),
 	};
 
 	tdm_log_open("test", 0);
