@@ -30,22 +30,6 @@ struct check_conf *check_conf_get(struct tdm_conf_ctx *ctx)
 
 /* ---- addresses, ranges, ports ---- */
 
-static int parse_ip(const char *s, struct tdm_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, &a->u.v4) == 1) {
-		a->family = AF_INET;
-		a->plen = 32;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, &a->u.v6) == 1) {
-		a->family = AF_INET6;
-		a->plen = 128;
-		return 0;
-	}
-	return -1;
-}
-
 static int parse_port(const char *s)
 {
 	char *end;
@@ -72,7 +56,7 @@ int check_conf_parse_target(const char *addr, const char *port, struct check_vsg
 	if (sep) {
 		char c = *sep;
 		*sep = '\0';
-		if (parse_ip(buf, &e->lo))
+		if (tdm_addr_parse(buf, &e->lo))
 			return -1;
 		e->hi = e->lo;
 		if (c == '/') {
@@ -86,7 +70,7 @@ int check_conf_parse_target(const char *addr, const char *port, struct check_vsg
 				p[b / 8] |= (uint8_t)(0x80 >> (b % 8));
 			}
 		} else if (strchr(sep + 1, '.') || strchr(sep + 1, ':')) {
-			if (parse_ip(sep + 1, &e->hi) || e->hi.family != e->lo.family ||
+			if (tdm_addr_parse(sep + 1, &e->hi) || e->hi.family != e->lo.family ||
 			    memcmp(&e->hi.u, &e->lo.u, e->lo.family == AF_INET ? 4 : 16) < 0)
 				return -1;
 		} else {
@@ -108,7 +92,7 @@ int check_conf_parse_target(const char *addr, const char *port, struct check_vsg
 				p[15] = (uint8_t)last;
 			}
 		}
-	} else if (parse_ip(buf, &e->lo)) {
+	} else if (tdm_addr_parse(buf, &e->lo)) {
 		return -1;
 	} else {
 		e->hi = e->lo;
@@ -318,7 +302,7 @@ const char *check_conf_rs_ident(struct tdm_conf_ctx *ctx, const struct tdm_cnode
 		return NULL;
 	if (n->vals && n->vals[0].addr.family)
 		a = n->vals[0].addr;
-	else if (parse_ip(n->argv[0], &a))
+	else if (tdm_addr_parse(n->argv[0], &a))
 		return NULL;
 	if (a.family != AF_INET) {
 		fmt_addr(&a, port, n->argc > 1, buf, sizeof(buf));

@@ -184,6 +184,9 @@ typedef void (*tdm_diff_cb)(void *arg, enum tdm_diff_op op, const struct tdm_obj
 void tdm_conf_diff(const struct tdm_config *old_cfg, const struct tdm_config *new_cfg,
                    tdm_diff_cb cb, void *arg);
 
+/* An IPv4 or IPv6 address (no prefix) into *a (zeroed first; plen 32/128). 0 or -1. */
+int tdm_addr_parse(const char *s, struct tdm_addr *a);
+
 /* Helpers for part code reading the tree. */
 const struct tdm_cnode *tdm_cnode_find(const struct tdm_cnode *block, const char *kw);
 #define TDM_CNODE_FOREACH(n, block) for ((n) = (block)->child; (n); (n) = (n)->next)

@@ -189,6 +189,7 @@ static int parse_timer(const char *s, uint64_t *us)
 
 static int parse_addr(const char *s, int fam_ok, struct tdm_addr *a)
 {
+	memset(a, 0, sizeof(*a));
 	if ((fam_ok & 1) && inet_pton(AF_INET, s, &a->u.v4) == 1) {
 		a->family = AF_INET;
 		a->plen = 32;
@@ -200,6 +201,11 @@ static int parse_addr(const char *s, int fam_ok, struct tdm_addr *a)
 		return 0;
 	}
 	return -1;
+}
+
+int tdm_addr_parse(const char *s, struct tdm_addr *a)
+{
+	return parse_addr(s, 3, a);
 }
 
 static int parse_prefix(const char *s, struct tdm_addr *a)

@@ -40,22 +40,6 @@ static int num(const char *s, long long min, long long max, long long *v)
 	return (*end || *v < min || *v > max) ? -1 : 0;
 }
 
-static int parse_ip(const char *s, struct tdm_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, &a->u.v4) == 1) {
-		a->family = AF_INET;
-		a->plen = 32;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, &a->u.v6) == 1) {
-		a->family = AF_INET6;
-		a->plen = 128;
-		return 0;
-	}
-	return -1;
-}
-
 /* shared by check (ctx reports) and build (out filled) */
 static int lvs_parse(struct tdm_conf_ctx *ctx, const struct tdm_cnode *n, int report,
                      struct sync_lvs_daemon_conf *o)
@@ -100,7 +84,7 @@ static int lvs_parse(struct tdm_conf_ctx *ctx, const struct tdm_cnode *n, int re
 				o->ttl = (int)v;
 			i++;
 		} else if (!strcmp(w, "group")) {
-			if (!val || parse_ip(val, &o->group)) {
+			if (!val || tdm_addr_parse(val, &o->group)) {
 				if (report)
 					tdm_conf_err(ctx, n, (int)i + (val != NULL), "lvs_sync_daemon group: expected a multicast <address>");
 				return -1;
