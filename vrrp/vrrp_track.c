@@ -501,7 +501,8 @@ void vrrp_track_eval(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t
 		return;
 	for (int l = 0; l < 6; l++)
 		total += lists[l] ? lists[l]->n : 0;
-	if (h->refs_for != c || h->nrefs != total) {
+	/* a reload with as many references keeps their last state (no repeated events) */
+	if (!h->ref_ok || h->nrefs != total) {
 		free(h->ref_ok);
 		free(h->ref_delta);
 		h->ref_ok = calloc(total + 1, sizeof(*h->ref_ok));
@@ -516,9 +517,9 @@ void vrrp_track_eval(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t
 			return;
 		}
 		memset(h->ref_ok, -1, total + 1);
-		h->refs_for = c;
 		h->nrefs = total;
 	}
+	h->refs_for = c;
 	for (int l = 0; l < 6; l++) {
 		for (size_t i = 0; lists[l] && i < lists[l]->n; i++, k++) {
 			const struct vrrp_track_ref *r = &lists[l]->v[i];
