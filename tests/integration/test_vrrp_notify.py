@@ -122,3 +122,18 @@ def test_vrrp_notify_fifo(netns, bridge, tandemd, workdir):
         assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     finally:
         os.close(fd)
+
+
+def test_script_user_global_and_per_script(netns, bridge, tandemd, workdir):
+    """global_defs script_user sets the default; a script's own user wins over it."""
+    d = script_dir(workdir)
+    out = d / "out"
+    write_script(d, "n.sh", f'echo "$1 $(id -u)" >> {out}\n')
+    a, _ = lan(netns, bridge)
+    extra = (f'    notify_backup "{d}/n.sh backup"\n'
+             f'    notify_master "{d}/n.sh master" root\n')
+    da = tandemd(vrrp_conf(prio=150, extra=extra, global_extra="    script_user daemon"),
+                 ns=a, name="a")
+    wait_state(da, "MASTER")
+    wait_until(lambda: len(lines(out)) >= 2, timeout=10, what="two notify lines")
+    assert lines(out) == ["backup 1", "master 0"]
