@@ -24,13 +24,14 @@ W=$(mktemp -d)
 HZ=$(getconf CLK_TCK)
 : > "$OUT"
 
-ticks() {           # utime+stime of every process of the namespace but bench_srv
-	local t=0 p s
+ticks() {           # utime+stime of every process of the namespace but bench_srv, plus the
+	local t=0 p s   # daemon's reaped children (cutime+cstime of its top process)
 	for p in $(ip netns pids kb); do
 		[ "$p" = "$SRVPID" ] && continue
 		s=$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null) || continue
 		set -- $s
 		t=$((t + ${12} + ${13}))
+		[ "$p" = "$DPID" ] && t=$((t + ${14} + ${15}))
 	done
 	echo $t
 }
@@ -54,6 +55,7 @@ run_one() {         # NAME COMMAND... (runs in namespace kb)
 	ulimit -n 65536 2>/dev/null || true
 	ip netns exec kb "$@" > "$W/$name.log" 2>&1 &
 	local dpid=$!
+	DPID=$dpid
 	sleep "$WARM"
 	kill -0 "$dpid" 2>/dev/null || { tail -20 "$W/$name.log"; fail "$name exited"; }
 	local t0 a0 t1 a1
@@ -64,9 +66,11 @@ run_one() {         # NAME COMMAND... (runs in namespace kb)
 		"$TANDEMCTL" --control "$W/t.sock" --json checks 2>/dev/null | /usr/bin/python3 -c '
 import collections, json, sys
 r = json.load(sys.stdin)
+if not r.get("ok"):
+    print("tandemd checks: " + str(r.get("error"))); sys.exit(0)
 cs = r.get("checks", [])
 why = collections.Counter(c["last"][:90] for c in cs if c.get("last_ok") is False)
-print("tandemd checks: %d, total %d, failed %d, down %d; mean latency %.1f ms" % (len(cs),
+print("tandemd checks: %d of %d shown, total %d, failed %d, down %d; mean latency %.1f ms" % (len(cs), r.get("checks_total", 0),
       sum(c["total"] for c in cs), sum(c["fail"] for c in cs),
       sum(c["state"] != "up" for c in cs), sum(c["latency_ms"] for c in cs) / max(1, len(cs))))
 for w, n in why.most_common(3):
@@ -74,6 +78,9 @@ for w, n in why.most_common(3):
 	fi
 	kill -TERM "$dpid"
 	wait_exit "$dpid" 30 || true
+	# a child that died or was restarted during the run makes the figures meaningless: say so
+	grep -aiE "heartbeat|restart|killed|signal [0-9]+ received|exited with|FATAL" "$W/$name.log" |
+		grep -v "signal 15" | head -3 | sed "s/^/  $name log: /" | tee -a "$OUT"
 	kill -KILL "$SRVPID" 2>/dev/null; wait "$SRVPID" 2>/dev/null
 	ip netns del kb
 	ipvsadm -C 2>/dev/null
