@@ -8,7 +8,8 @@
 # only; connections through the master's NAT service appear in the backup's `ipvsadm -Lnc`;
 # `tandemctl vrrp demote` on the master swaps the threads and the new master's connections
 # reach the old one; stopping the master's tandemd stops its threads and the survivor runs
-# the master thread; a reload changing the sync id restarts the thread with it; `tandemctl
+# the master thread; a killed sync child's successor leaves the running master thread alone;
+# a reload changing the sync id restarts the thread with it; `tandemctl
 # sync` reports it all.
 . tests/vm/guest/lib.sh
 need_tandemd
@@ -116,6 +117,18 @@ fetch 4 || die "fetch through a"
 wait_for 15 sh -c "[ \$(ip netns exec tsd-b ipvsadm -Lnc | grep -c 10.0.7.100:80) -ge 5 ]" ||
 	die "b has not the synced connections"
 ip netns exec tsd-b ipvsadm -Lnc
+
+log "a's sync child killed: its successor keeps the running master thread (no flap)"
+mthread() { local p; for p in /proc/[0-9]*; do case $(cat "$p/comm" 2>/dev/null) in ipvs-m:*) echo "${p#/proc/}" ;; esac; done; }
+syncpid() { local p; for p in $(ip netns pids tsd-a); do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = tandemd-sync ] && echo "$p"; done; }
+new_sync() { local s; s=$(syncpid); [ -n "$s" ] && [ "$s" != "$1" ] && C a sync | grep -q 'last switch:.*(event feed snapshot)'; }
+m1=$(mthread); s1=$(syncpid)
+[ -n "$m1" ] && [ -n "$s1" ] || die "no master kernel thread ($m1) or sync child ($s1)"
+kill -9 "$s1"
+wait_for 20 new_sync "$s1" || die "the sync child was not restarted or did not decide from the snapshot"
+[ "$(mthread)" = "$m1" ] || die "the master thread was restarted (was $m1, now $(mthread))"
+only a master || die "a does not run the master thread only after its sync child restarted"
+only b backup || die "b does not run the backup thread only"
 
 log "demote a: the threads swap"
 C a vrrp demote VI_1 >/dev/null || die "demote"
