@@ -6,7 +6,7 @@ the VIP keeps the same MAC; the macvlan is removed (and eth0's arp_ignore restor
 import signal
 
 from tandem import wait_until
-from vrrp_util import has_vip, lan, vrrp_conf, wait_state
+from vrrp_util import has_vip, lan, vrrp_conf, wait_master_seen, wait_state
 
 VIP = "10.9.0.100/24"
 VMAC = "00:00:5e:00:01:33"          # VRID 51
@@ -72,8 +72,8 @@ def test_vmac_named_xmit_base(netns, bridge, tandemd):
     wait_until(lambda: has_vip(a, VIP, "vip51"), what="VIP on a's vmac")
     assert wait_until(lambda: client_neigh(c, VIP), what="client ARP for the VIP") == VMAC
     # adverts leave from eth0 (the base): b hears a with a's own address
-    st = db.ctl("vrrp")["instances"][0]
-    assert st["master"] and st["master"]["address"] == "10.9.0.1"
+    st = wait_master_seen(db)
+    assert st["master"]["address"] == "10.9.0.1"
     da.stop()
     wait_state(db, "MASTER", timeout=5)
     assert link_mac(a, "vip51") is None
