@@ -287,7 +287,9 @@ static void on_heartbeat(struct ev_loop *loop, ev_timer *w, int revents)
 
 		if (ch->pid <= 0 || ch->hb_killed)
 			continue;
-		if (now - ch->last_pong_mono > limit) {
+		/* last_pong_mono can be later than now (set by a message or a grace after now
+		 * was read): that is a fresh answer, never an unsigned underflow */
+		if (ch->last_pong_mono < now && now - ch->last_pong_mono > limit) {
 			json_object *ev;
 
 			tdm_log_err("child %s (pid %d): no heartbeat answer for %llu ms: killing it",
@@ -334,6 +336,7 @@ void dir_sup_init(struct dir_daemon *d)
 	if (dir_feed_init(d) < 0)
 		tdm_log_err("event feed: out of memory; children get no events");
 	ev_timer_init(&d->hb_timer, on_heartbeat, hb, hb);
+	d->last_hb_tick = tdm_mono_ns();    /* a stall before the first tick gets grace too */
 	d->hb_timer.data = d;
 	ev_timer_start(d->loop, &d->hb_timer);
 }

@@ -2,6 +2,7 @@
 from a child as a heartbeat answer. Before, 100,000 real servers starting up made the check
 child's PONG wait behind its events, and the parent killed and restarted it in a loop."""
 
+import signal
 import time
 
 from tandem import wait_until
@@ -40,3 +41,22 @@ def test_event_burst_is_not_a_wedged_child(tandemd, netns):
     time.sleep(2.5)
     c = check_child()
     assert c["restarts"] == 0 and c["state"] == "running", c
+
+
+def test_parent_paused_gives_children_grace(tandemd, netns):
+    """The parent itself not scheduled for a while (SIGSTOP here) proves nothing about its
+    children: the late heartbeat tick restarts their clocks. It used to compare against a
+    time taken before the grace and kill every healthy child (an unsigned underflow)."""
+    d = tandemd(burst_config(nvs=1, nrs=2), ns=netns("pause"), args=["--heartbeat", "100"])
+    before = {c["name"]: c["pid"] for c in d.status()["children"]}
+    time.sleep(0.35)              # a few normal ticks first
+    d.signal(signal.SIGSTOP)
+    try:
+        time.sleep(0.6)           # six heartbeat periods with the parent stopped
+    finally:
+        d.signal(signal.SIGCONT)
+    # the late tick and a few normal ones after it (3 missed at 100 ms would kill)
+    time.sleep(0.8)
+    after = {c["name"]: (c["pid"], c["restarts"]) for c in d.status()["children"]}
+    for name, pid in before.items():
+        assert after[name] == (pid, 0), (name, after)
