@@ -6,6 +6,7 @@
 #include "director/child_feed.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,43 @@ void dir_part_where(const struct dir_part_ctx *ctx, uint32_t line, char *buf, si
 	dir_origin_where(ctx->origin, line, buf, cap);
 }
 
+/* A real-time child (vrrp) handles a new snapshot at normal priority: parsing and diffing a
+ * big config runs for a long time without blocking, which RLIMIT_RTTIME would end with SIGXCPU
+ * and which must not starve the machine; the policy is restored afterwards. */
+struct rt_saved {
+	int policy;
+	struct sched_param param;
+};
+
+static void rt_pause(struct rt_saved *r)
+{
+	struct sched_param normal = { 0 };
+
+	r->policy = sched_getscheduler(0);
+	if (r->policy < 0 || !((r->policy & ~SCHED_RESET_ON_FORK) == SCHED_RR ||
+	                       (r->policy & ~SCHED_RESET_ON_FORK) == SCHED_FIFO) ||
+	    sched_getparam(0, &r->param) < 0 || sched_setscheduler(0, SCHED_OTHER, &normal) < 0)
+		r->policy = -1;
+}
+
+static void rt_resume(const struct rt_saved *r)
+{
+	if (r->policy >= 0 && sched_setscheduler(0, r->policy, &r->param) < 0)
+		tdm_log_warn("cannot restore real-time priority: %s", strerror(errno));
+}
+
+static void handle_config_inner(struct child_state *cs, int fd);
+
 static void handle_config(struct child_state *cs, int fd)
+{
+	struct rt_saved rt;
+
+	rt_pause(&rt);
+	handle_config_inner(cs, fd);
+	rt_resume(&rt);
+}
+
+static void handle_config_inner(struct child_state *cs, int fd)
 {
 	struct tdm_canon origin, old_origin;
 	struct tdm_conf_opts copts = { 0 };

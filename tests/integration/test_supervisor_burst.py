@@ -60,3 +60,45 @@ def test_parent_paused_gives_children_grace(tandemd, netns):
     after = {c["name"]: (c["pid"], c["restarts"]) for c in d.status()["children"]}
     for name, pid in before.items():
         assert after[name] == (pid, 0), (name, after)
+
+
+VRRP = """
+vrrp_instance VI_1 {
+    state BACKUP
+    interface lo
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.200/32
+    }
+}
+"""
+
+
+def test_realtime_child_parses_a_big_reload(tandemd, netns):
+    """The vrrp child runs SCHED_RR with an RLIMIT_RTTIME safety net; parsing a big new
+    snapshot runs long without blocking, so the child does it at normal priority. Here the
+    limit is cut to 20 ms and a reload brings 20,000 real servers: before, SIGXCPU."""
+    import shutil
+    import subprocess
+    if not shutil.which("prlimit"):
+        import pytest
+        pytest.skip("prlimit (util-linux) not installed")
+    d = tandemd(VRRP, ns=netns("rt"), args=["--heartbeat", "500"])
+    vrrp = [c for c in d.status()["children"] if c["name"] == "vrrp"][0]
+    policy = subprocess.run(["chrt", "-p", str(vrrp["pid"])], capture_output=True,
+                            text=True).stdout
+    if "SCHED_RR" not in policy:
+        import pytest
+        pytest.skip(f"vrrp child not real-time here: {policy.strip()}")
+    subprocess.run(["prlimit", f"--pid={vrrp['pid']}", "--rttime=20000:40000"], check=True)
+    d.write_config(VRRP + burst_config(nvs=100, nrs=200))
+    r = d.reload(timeout=60)
+    assert r.get("ok"), r
+    wait_until(lambda: [c for c in d.status()["children"] if c["name"] == "vrrp"][0]
+               ["generation"] == 2, timeout=60, what="vrrp child at generation 2")
+    after = [c for c in d.status()["children"] if c["name"] == "vrrp"][0]
+    assert (after["pid"], after["restarts"]) == (vrrp["pid"], 0), after
+    assert "SCHED_RR" in subprocess.run(["chrt", "-p", str(vrrp["pid"])], capture_output=True,
+                                        text=True).stdout
