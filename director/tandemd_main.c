@@ -161,6 +161,7 @@ int main(int argc, char **argv)
 	copts.conf_id = opts.conf_id;
 	copts.lenient = opts.lenient;
 	copts.check_interfaces = 1;
+	copts.no_objects = test;     /* a check only: no reload will ever diff this config */
 
 	if (test || dump)
 		tdm_log_open("tandemd", TDM_LOGF_CONSOLE | (opts.log_flags & TDM_LOGF_DETAIL));

@@ -56,6 +56,8 @@ struct tdm_conf_opts {
 	int max_include_depth;      /* 0 = 32 */
 	size_t max_line_len;        /* 0 = 64 KiB: longer source lines are errors */
 	int check_interfaces;       /* warn about interfaces that do not exist (parent only) */
+	int no_objects;             /* skip object identities and hashes (cfg->objs stays empty):
+	                             * only reload diffs use them, so `tandemd -t` does not */
 	int no_include;             /* refuse `include` (error): fuzzing, untrusted text */
 };
 

@@ -168,7 +168,8 @@ struct tdm_config *tdm_conf_parse_with(const struct tdm_block *top, const char *
 		goto out;
 	if (top)
 		tdm_conf_check_tree(&ctx, top);
-	tdm_conf_collect_objs(&ctx);
+	if (!ctx.opts.no_objects)
+		tdm_conf_collect_objs(&ctx);
 out:
 	tdm_conf_check_free(&ctx);
 	free(ctx.line_hash);
