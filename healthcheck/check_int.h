@@ -99,5 +99,10 @@ extern const struct chk_ops chk_file_ops;
 
 /* non-blocking socket of the target's family, bound as the spec says; -1 with why */
 int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);
+/* the common tail of a socket checker's start: watch fd for `events` with io_cb and arm the
+ * connect_timeout timer with to_cb, both carrying the check instance */
+void chk_watch(struct chk_inst *c, ev_io *io, void (*io_cb)(struct ev_loop *, ev_io *, int),
+               int fd, int events, ev_timer *to,
+               void (*to_cb)(struct ev_loop *, ev_timer *, int));
 
 #endif

@@ -41,3 +41,15 @@ fail:
 	close(fd);
 	return -1;
 }
+
+void chk_watch(struct chk_inst *c, ev_io *io, void (*io_cb)(struct ev_loop *, ev_io *, int),
+               int fd, int events, ev_timer *to,
+               void (*to_cb)(struct ev_loop *, ev_timer *, int))
+{
+	ev_io_init(io, io_cb, fd, events);
+	io->data = c;
+	ev_io_start(chk_loop(c), io);
+	ev_timer_init(to, to_cb, (double)c->spec.connect_timeout_us / 1e6, 0.);
+	to->data = c;
+	ev_timer_start(chk_loop(c), to);
+}

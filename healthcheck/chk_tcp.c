@@ -89,12 +89,7 @@ static int tcp_start(struct chk_inst *c, char *why, size_t len)
 		tcp_close(c);
 		return -1;
 	}
-	ev_io_init(&p->io, tcp_io_cb, p->fd, EV_WRITE);
-	p->io.data = c;
-	ev_io_start(chk_loop(c), &p->io);
-	ev_timer_init(&p->to, tcp_to_cb, (double)c->spec.connect_timeout_us / 1e6, 0.);
-	p->to.data = c;
-	ev_timer_start(chk_loop(c), &p->to);
+	chk_watch(c, &p->io, tcp_io_cb, p->fd, EV_WRITE, &p->to, tcp_to_cb);
 	return 0;
 }
 

@@ -128,12 +128,7 @@ static int udp_start(struct chk_inst *c, char *why, size_t len)
 		udp_close(c);
 		return -1;
 	}
-	ev_io_init(&p->io, udp_io_cb, p->fd, EV_READ);
-	p->io.data = c;
-	ev_io_start(chk_loop(c), &p->io);
-	ev_timer_init(&p->to, udp_to_cb, (double)c->spec.connect_timeout_us / 1e6, 0.);
-	p->to.data = c;
-	ev_timer_start(chk_loop(c), &p->to);
+	chk_watch(c, &p->io, udp_io_cb, p->fd, EV_READ, &p->to, udp_to_cb);
 	return 0;
 }
 
