@@ -7,6 +7,7 @@
 #include "director/global_conf.h"
 #include "snmp/snmp_conf.h"
 #include "sync/sync_conf.h"
+#include "vrrp/vrrp_conf.h"
 
 /* a statement whose arguments passed the engine's checks (count), usable by a builder */
 #define USABLE(n) ((n)->def && (n)->argc >= (n)->def->min_args && \
@@ -150,26 +151,6 @@ static int chk_include_check(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 	return 0;
 }
 
-static int chk_garp_extra_if(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
-{
-	long long v;
-	int have = 0;
-
-	for (uint32_t i = 0; i < n->argc; i++) {
-		if (!strcmp(n->argv[i], "all"))
-			continue;
-		if (have++ || parse_num(n->argv[i], 0, 86400, &v)) {
-			tdm_conf_err(ctx, n, (int)i, "expected [all] <seconds> 0..86400, got '%s'", n->argv[i]);
-			return -1;
-		}
-	}
-	if (!have) {
-		tdm_conf_err(ctx, n, -1, "%s: expected [all] <seconds> 0..86400", n->kw);
-		return -1;
-	}
-	return 0;
-}
-
 /* metrics_listen ADDR:PORT | [ADDR6]:PORT | PORT */
 static int chk_metrics_listen(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 {
@@ -268,8 +249,8 @@ static const struct tdm_kw global_kws[] = {
 	KWA("vrrp_garp_interval", N, 1, 1, a_timer, "seconds between gratuitous ARPs on one interface"),
 	KWA("vrrp_gna_interval", N, 1, 1, a_timer, "seconds between unsolicited NAs on one interface"),
 	KWA("vrrp_min_garp", N, 0, 1, a_bool, "send one GARP/NA only, no second burst"),
-	KWC("vrrp_garp_extra_if", N, chk_garp_extra_if, "periodic GARP/NA on other interfaces: [all] <seconds>"),
-	KWC("vrrp_vmac_garp_intvl", N | TDM_KW_DEPRECATED, chk_garp_extra_if, "old spelling of vrrp_garp_extra_if"),
+	KWC("vrrp_garp_extra_if", N, vrrp_conf_chk_garp_extra_if, "periodic GARP/NA on other interfaces: [all] <seconds>"),
+	KWC("vrrp_vmac_garp_intvl", N | TDM_KW_DEPRECATED, vrrp_conf_chk_garp_extra_if, "old spelling of vrrp_garp_extra_if"),
 	KWA("vrrp_down_timer_adverts", N, 1, 1, a_dta, "default down_timer_adverts, 1..100"),
 	KWA("vrrp_lower_prio_no_advert", N, 0, 1, a_bool, "default lower_prio_no_advert"),
 	KWA("vrrp_higher_prio_send_advert", N, 0, 1, a_bool, "default higher_prio_send_advert"),

@@ -164,7 +164,7 @@ bad:
 }
 
 /* garp_extra_if [all] SECONDS (0..86400) */
-static int chk_garp_extra_if(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
+int vrrp_conf_chk_garp_extra_if(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 {
 	int have = 0;
 
@@ -267,8 +267,8 @@ static const struct tdm_kw instance_kws[] = {
 	KWA("garp_master_refresh_repeat", N, 1, 1, a_uint, "GARPs per refresh"),
 	KWA("garp_lower_prio_delay", N, 1, 1, a_secs, "seconds before GARPs after a lower-priority advert"),
 	KWA("garp_lower_prio_repeat", N, 1, 1, a_int_pos, "GARPs after a lower-priority advert"),
-	KWC("garp_extra_if", N, chk_garp_extra_if, "periodic GARP/NA on other interfaces: [all] <seconds>"),
-	KWC("vmac_garp_intvl", N | TDM_KW_DEPRECATED, chk_garp_extra_if, "old spelling of garp_extra_if"),
+	KWC("garp_extra_if", N, vrrp_conf_chk_garp_extra_if, "periodic GARP/NA on other interfaces: [all] <seconds>"),
+	KWC("vmac_garp_intvl", N | TDM_KW_DEPRECATED, vrrp_conf_chk_garp_extra_if, "old spelling of garp_extra_if"),
 	KWA("down_timer_adverts", N, 1, 1, a_dta, "adverts missed before master down (default 3)"),
 	KWA("timer_expired_backup", N, 0, 1, a_prio254, "on master-down, stay BACKUP expecting a peer of this priority"),
 	KWA("lower_prio_no_advert", N, 0, 1, a_bool, "do not answer a lower-priority advert"),

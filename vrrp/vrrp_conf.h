@@ -145,6 +145,9 @@ struct vrrp_conf {
 	struct vrrp_named *track_files, *track_processes, *track_groups;
 };
 
+/* garp_extra_if [all] SECONDS (also global_defs' vrrp_garp_extra_if) */
+int vrrp_conf_chk_garp_extra_if(struct tdm_conf_ctx *ctx, struct tdm_cnode *node);
+
 /* blocks for director/conf_top.c */
 extern const struct tdm_block vrrp_conf_instance_block;
 extern const struct tdm_block vrrp_conf_script_block;
