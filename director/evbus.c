@@ -115,6 +115,7 @@ static void fan_out(struct dir_evbus *bus, json_object *src)
 	const char *line;
 	size_t len;
 	struct ring_ent *slot;
+	json_object *tv;
 
 	bus->seq++;
 	json_object_object_add(ev, "seq", json_object_new_uint64(bus->seq));
@@ -130,7 +131,11 @@ static void fan_out(struct dir_evbus *bus, json_object *src)
 
 	line = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(line);
-	tdm_log_info("event %s", line);
+	/* periodic statistics (vrrp.stats, ipvs.stats, ...) would flood the log at info */
+	if (json_object_object_get_ex(ev, "type", &tv) && strstr(json_object_get_string(tv), ".stats"))
+		tdm_log_debug("event %s", line);
+	else
+		tdm_log_info("event %s", line);
 
 	if (bus->count == bus->cap) {
 		slot = &bus->ring[bus->head];

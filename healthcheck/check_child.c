@@ -13,6 +13,7 @@
 #include "director/ipvs_ctl.h"
 #include "director/ipvs_doctor.h"
 #include "director/ipvs_nl.h"
+#include "director/ipvs_stats_ev.h"
 #include "healthcheck/check_engine.h"
 #include "healthcheck/check_role.h"
 #include "lib/log.h"
@@ -32,6 +33,8 @@ struct check_child {
 	ev_timer sync_timer;        /* coalesces the verdicts of one loop iteration */
 	ev_timer drain_timer;
 	ev_timer open_timer;        /* retries opening IPVS */
+	ev_timer stats_timer;       /* ipvs.stats events (director/ipvs_stats_ev.h) */
+	struct dir_ipvs_stats_ev *stats;
 	int pending;
 	struct check_role role;     /* checks_follow_vrrp (check_role.c) */
 	int held;                   /* an IPVS sync waits for the role to become active */
@@ -144,6 +147,14 @@ static int ipvs_open(struct check_child *cc)
 	return 0;
 }
 
+static void on_stats(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct check_child *cc = w->data;
+
+	if (cc->ctl)
+		dir_ipvs_stats_ev_publish(cc->stats, cc->ctl, emit_ev, cc);
+}
+
 static void on_open(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct check_child *cc = w->data;
@@ -167,6 +178,10 @@ static int check_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 	cc->drain_timer.data = cc;
 	ev_timer_init(&cc->open_timer, on_open, RETRY_OPEN_S, RETRY_OPEN_S);
 	cc->open_timer.data = cc;
+	cc->stats = dir_ipvs_stats_ev_new();
+	ev_timer_init(&cc->stats_timer, on_stats, DIR_IPVS_STATS_EV_S, DIR_IPVS_STATS_EV_S);
+	cc->stats_timer.data = cc;
+	ev_timer_start(ctx->loop, &cc->stats_timer);
 	if (ipvs_open(cc) < 0) {
 		json_object *ev = json_object_new_object();
 
@@ -237,6 +252,8 @@ static void check_stop(struct dir_part_ctx *ctx)
 	ev_timer_stop(ctx->loop, &cc->sync_timer);
 	ev_timer_stop(ctx->loop, &cc->drain_timer);
 	ev_timer_stop(ctx->loop, &cc->open_timer);
+	ev_timer_stop(ctx->loop, &cc->stats_timer);
+	dir_ipvs_stats_ev_free(cc->stats);
 	if (cc->eng)
 		check_engine_free(cc->eng);
 	if (cc->ctl) {

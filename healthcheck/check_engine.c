@@ -122,6 +122,7 @@ static void report_rs(struct check_engine *e, struct eng_rs *r, const char *reas
 	json_object_object_add(ev, "rs", json_object_new_string(r->id));
 	json_object_object_add(ev, "up", json_object_new_boolean(r->st.up));
 	json_object_object_add(ev, "weight", json_object_new_int(r->st.weight));
+	json_object_object_add(ev, "cfg_weight", json_object_new_int(r->base_weight));
 	json_object_object_add(ev, "reason", json_object_new_string(reason));
 	emit(e, ev);
 }

@@ -19,6 +19,7 @@
 #include "lib/mono.h"
 #include "vrrp/vrrp_hooks.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_stats_ev.h"
 
 #define K(kind) (1u << (kind))
 
@@ -316,6 +317,7 @@ static int vrrp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 		tdm_log_err("no rtnetlink socket: VIPs cannot be installed");
 	link_open(vc);
 	vrrp_hooks_start(vc);
+	vc->stats = vrrp_stats_ev_start(vc);
 	if (cfg->global && cfg->global->vrrp_startup_delay_us) {
 		vc->startup_pending = 1;
 		ev_timer_init(&vc->startup_w, on_startup_delay,
@@ -478,6 +480,7 @@ static void vrrp_stop(struct dir_part_ctx *ctx)
 		inst_free(vc, ci);
 	}
 	vrrp_hooks_stop(vc);
+	vrrp_stats_ev_stop(vc->stats);
 	if (vc->startup_pending)
 		ev_timer_stop(ctx->loop, &vc->startup_w);
 	if (vc->link_fd >= 0) {

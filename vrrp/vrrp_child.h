@@ -28,6 +28,8 @@ struct vrrp_child_inst {
 	struct vrrp_hooks_inst *ext;
 };
 
+struct vrrp_stats_ev;
+
 struct vrrp_child {
 	struct dir_part_ctx *ctx;
 	const struct tdm_config *cfg;
@@ -39,6 +41,7 @@ struct vrrp_child {
 	int startup_pending;
 	struct vrrp_rt_info rt;     /* real-time priority and memory lock in force */
 	struct vrrp_hooks *ext;     /* tracking, sync groups, notify (vrrp_hooks.h) */
+	struct vrrp_stats_ev *stats;    /* periodic vrrp.stats events (vrrp_stats_ev.h) */
 };
 
 extern const struct dir_part_ops vrrp_part_ops;
