@@ -17,6 +17,7 @@ struct tdm_bidx {
 	int32_t *slot;              /* index into b->kws, -1 = empty */
 	uint32_t *stamp;            /* per keyword: the block instance it was last seen in */
 	struct tdm_cnode **first;   /* per keyword: its first statement in that instance */
+	uint32_t *notyet;           /* per keyword: "not implemented" warnings given so far */
 	uint32_t *req;              /* indexes of REQUIRED keywords */
 	size_t nreq;
 };
@@ -45,7 +46,8 @@ static struct tdm_bidx *build_index(const struct tdm_block *b)
 	x->stamp = calloc(b->nkws + 1, sizeof(*x->stamp));
 	x->first = calloc(b->nkws + 1, sizeof(*x->first));
 	x->req = calloc(b->nkws + 1, sizeof(*x->req));
-	if (!x->slot || !x->stamp || !x->first || !x->req)
+	x->notyet = calloc(b->nkws + 1, sizeof(*x->notyet));
+	if (!x->slot || !x->stamp || !x->first || !x->req || !x->notyet)
 		tdm_conf_oom();
 	memset(x->slot, 0xff, cap * sizeof(*x->slot));
 	for (i = 0; i < b->nkws; i++) {
@@ -112,6 +114,7 @@ void tdm_conf_check_free(struct tdm_conf_ctx *ctx)
 		free(x->stamp);
 		free(x->first);
 		free(x->req);
+		free(x->notyet);
 		free(x);
 	}
 	free(ctx->bmap);
@@ -443,7 +446,29 @@ static int is_block(const struct tdm_cnode *n)
 	return n->end_line != n->line;
 }
 
-static void check_stmt(struct tdm_conf_ctx *ctx, struct tdm_cnode *n, int depth)
+/* A keyword whose feature tandem does not have (TDM_KW_NOTYET) is accepted, so that a
+ * keepalived config still loads, but the operator is told at file:line:col that it has no
+ * effect. The first TDM_CONF_NOTYET_MAX uses of each keyword of a block table are reported,
+ * then one line says the rest are not: a big config must not bury its errors under these. */
+static void warn_notyet(struct tdm_conf_ctx *ctx, struct tdm_bidx *x, struct tdm_cnode *n)
+{
+	size_t k = (size_t)(n->def - x->b->kws);
+	uint32_t c = x->notyet[k];
+
+	if (c > TDM_CONF_NOTYET_MAX)
+		return;
+	x->notyet[k] = c + 1;
+	if (c < TDM_CONF_NOTYET_MAX)
+		tdm_conf_warn(ctx, n, -1, "'%s' is accepted for compatibility but not implemented "
+		              "by tandem yet; it has no effect", n->kw);
+	else
+		tdm_conf_warn(ctx, n, -1, "'%s' is not implemented by tandem yet: further uses "
+		              "in %s blocks are not reported", n->kw,
+		              n->parent && n->parent->parent ? n->parent->kw : "top-level");
+}
+
+static void check_stmt(struct tdm_conf_ctx *ctx, struct tdm_bidx *x, struct tdm_cnode *n,
+                       int depth)
 {
 	const struct tdm_kw *d = n->def;
 	unsigned f = d->flags;
@@ -462,6 +487,8 @@ static void check_stmt(struct tdm_conf_ctx *ctx, struct tdm_cnode *n, int depth)
 	if (f & TDM_KW_DEPRECATED)
 		tdm_conf_warn(ctx, n, -1, "'%s' is deprecated%s%s", n->kw, d->help ? ": " : "",
 		              d->help ? d->help : "");
+	if (f & TDM_KW_NOTYET)
+		warn_notyet(ctx, x, n);
 	if (blk && !(f & (TDM_KW_BLOCK | TDM_KW_LIST | TDM_KW_OPTBLOCK))) {
 		tdm_conf_err(ctx, n, -1, "'%s' does not take a '{' block", n->kw);
 		return;
@@ -592,7 +619,7 @@ static void check_block(struct tdm_conf_ctx *ctx, const struct tdm_block *b,
 	/* pass 2: arguments, callbacks, nested blocks */
 	for (n = blk->child; n; n = n->next)
 		if (n->def)
-			check_stmt(ctx, n, depth);
+			check_stmt(ctx, x, n, depth);
 	if (b->finish)
 		b->finish(ctx, blk);
 }

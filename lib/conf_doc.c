@@ -1,6 +1,6 @@
 /* lib/conf_doc.c - writes the keyword reference (Markdown) by walking the keyword tables: one
  * section per block, one row per keyword with its arguments (types, ranges, optional ones in
- * brackets), whether it is implemented, parsed only (feature not there yet), deprecated,
+ * brackets), whether it is implemented, not implemented yet (accepted with a warning), deprecated,
  * ignored or refused, and its help line. Shared blocks are written once. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +183,7 @@ static const char *status(unsigned f)
 	if (f & TDM_KW_IGNORED)
 		return "ignored";
 	if (f & TDM_KW_NOTYET)
-		return (f & TDM_KW_DEPRECATED) ? "parsed only, deprecated" : "parsed only";
+		return (f & TDM_KW_DEPRECATED) ? "not implemented, deprecated" : "not implemented";
 	if (f & TDM_KW_DEPRECATED)
 		return "implemented, deprecated";
 	return "implemented";
@@ -294,8 +294,9 @@ void tdm_conf_doc_markdown_from(FILE *out, const struct tdm_block *top)
 	      "Generated from the keyword tables by `tandemd --keywords-md`; do not edit by hand.\n"
 	      "The grammar is keepalived's (see docs/config.md); every keyword of keepalived 2.2.7 is\n"
 	      "known, plus tandem's own (marked \"tandem:\").\n\n"
-	      "Status: **implemented**; **parsed only**: checked (types, ranges, references) but the\n"
-	      "feature arrives in a later release; **deprecated**: accepted with a warning;\n"
+	      "Status: **implemented**; **not implemented**: accepted for compatibility and checked\n"
+	      "(types, ranges, references), but it has no effect yet: every use gets a warning at its\n"
+	      "file:line:col; **deprecated**: accepted with a warning;\n"
 	      "**ignored**: accepted with a warning, no effect; **not supported**: an error.\n"
 	      "Arguments: `<name lo..hi>` ranges are inclusive, `[...]` is optional, `...` repeats,\n"
 	      "`s` are seconds with up to 6 decimals, `on|off` also takes true/false/yes/no.\n"

@@ -169,6 +169,7 @@ uint64_t tdm_conf_hash_bytes(const char *s, size_t n);
 #define TDM_CONF_DEF_MAX_LINES 10000000u
 #define TDM_CONF_DEF_MAX_INCLUDE 32
 #define TDM_CONF_DEF_MAX_LINE_LEN (64u * 1024u)
+#define TDM_CONF_NOTYET_MAX 20          /* "not implemented" warnings per keyword and table */
 
 void tdm_conf_opts_defaults(struct tdm_conf_opts *o, const struct tdm_conf_opts *in);
 

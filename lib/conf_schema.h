@@ -51,7 +51,7 @@ struct tdm_arg {
                                     * with def == NULL, checked by .item */
 #define TDM_KW_OPTBLOCK    0x0040u /* a block is allowed but optional (keyword alone also ok) */
 #define TDM_KW_NOTYET      0x0080u /* parsed and validated, feature not implemented yet:
-                                    * docs mark it; no diagnostic */
+                                    * docs mark it; each use gets a warning (no effect) */
 #define TDM_KW_IGNORED     0x0100u /* accepted and ignored on purpose (warning; .help says why) */
 #define TDM_KW_ANYARGS     0x0200u /* arguments are free-form; .check validates them */
 

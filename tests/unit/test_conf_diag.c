@@ -50,11 +50,21 @@ static void test_load_reports_in_source_order(void **state)
 	tdm_diags_init(&d);
 	assert_int_equal(tdm_conf_load(path, &opts, &canon, &cfg, &d), 4);
 	assert_int_equal(d.nerr, 2);
-	/* the range error (line 4) is found after the unknown keyword (line 5) but printed first */
-	assert_int_equal(d.v[0].line, 4);
-	assert_int_equal(d.v[0].col, 12);
-	assert_int_equal(d.v[1].line, 5);
-	assert_non_null(strstr(d.v[1].msg, "did you mean 'priority'"));
+	/* the range error (line 4) is found after the unknown keyword (line 5) but printed first
+	 * (warnings, e.g. for keywords not implemented yet, may sit between them) */
+	{
+		const struct tdm_diag *e[2] = { NULL, NULL };
+		size_t k = 0;
+
+		for (size_t i = 0; i < d.n && k < 2; i++)
+			if (d.v[i].sev == TDM_SEV_ERROR)
+				e[k++] = &d.v[i];
+		assert_int_equal(k, 2);
+		assert_int_equal(e[0]->line, 4);
+		assert_int_equal(e[0]->col, 12);
+		assert_int_equal(e[1]->line, 5);
+		assert_non_null(strstr(e[1]->msg, "did you mean 'priority'"));
+	}
 	tdm_config_free(cfg);
 	tdm_canon_free(&canon);
 	tdm_diags_free(&d);

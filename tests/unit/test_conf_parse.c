@@ -77,6 +77,7 @@ static const struct tdm_arg a_weight[] = { { "weight", TDM_A_INT, 0, 65535, NULL
 
 static const struct tdm_kw chk_kws[] = {
 	{ "connect_timeout", 0, 1, 1, a_timer, 1, NULL, NULL, NULL, NULL },
+	{ "later", TDM_KW_NOTYET | TDM_KW_MULTI, 0, 1, a_prio, 1, NULL, NULL, NULL, NULL },
 };
 static const struct tdm_block chk_blk = { "TCP_CHECK", chk_kws, TDM_NELEM(chk_kws), NULL,
                                           1, TDM_OBJ_CHECKER, NULL };
@@ -117,6 +118,9 @@ static const struct tdm_kw t_kws[] = {
 	{ "virtual_ipaddress", TDM_KW_LIST, 0, 0, NULL, 0, NULL, NULL, vip_item, NULL },
 	{ "old_thing", TDM_KW_DEPRECATED, 0, 1, NULL, 0, NULL, NULL, NULL, "use new_thing" },
 	{ "noop", TDM_KW_IGNORED, 0, TDM_ARGS_MANY, NULL, 0, NULL, NULL, NULL, "not needed" },
+	{ "later", TDM_KW_NOTYET | TDM_KW_MULTI, 0, 1, a_prio, 1, NULL, NULL, NULL, NULL },
+	{ "old_later", TDM_KW_NOTYET | TDM_KW_DEPRECATED, 0, 0, NULL, 0, NULL, NULL, NULL,
+	  "use later" },
 	{ "opt", TDM_KW_OPTBLOCK | TDM_KW_BLOCK, 0, 0, NULL, 0, &chk_blk, NULL, NULL, NULL },
 	{ "virtual_server", TDM_KW_BLOCK | TDM_KW_MULTI, 1, 3, NULL, 0, &vs_blk, NULL, NULL, NULL },
 	{ "bfd_instance", TDM_KW_UNSUPPORTED | TDM_KW_BLOCK, 0, 1, NULL, 0, NULL, NULL, NULL,
@@ -299,6 +303,55 @@ static void test_flags(void **state)
 	assert_int_equal(n_finish_rs, 1);
 	one_diag(IF "virtual_server 10.0.0.1 80 {\n real_server 10.9.9.9 80 {\n }\n}\n",
 	         TDM_SEV_ERROR, 3, 14, "real server 10.9.9.9 needs a weight");
+}
+
+#define NOTYET_MSG "' is accepted for compatibility but not implemented by tandem yet; " \
+	"it has no effect"
+
+/* keywords flagged TDM_KW_NOTYET: a warning at the keyword for each use, exit status 0, the
+ * value still checked; the count per keyword is bounded */
+static void test_notyet(void **state)
+{
+	struct res r;
+	char src[1024];
+	size_t i, len, nlater = 0, nfurther = 0;
+
+	(void)state;
+	one_diag(IF "   later 7\n", TDM_SEV_WARN, 2, 4, "'later" NOTYET_MSG);
+	one_diag(IF "plain {\n  connect_timeout 1\n    later\n}\n", TDM_SEV_WARN, 4, 5,
+	         "'later" NOTYET_MSG);
+	/* a bad value is still an error (and the warning comes too) */
+	load(&r, IF "later 300\n", 0);
+	assert_int_equal(r.d.nerr, 1);
+	assert_int_equal(r.d.nwarn, 1);
+	assert_int_equal(tdm_diags_status(&r.d), 4);
+	done(&r);
+	/* deprecated and not implemented: both said */
+	load(&r, IF "old_later\n", 0);
+	assert_int_equal(r.d.nwarn, 2);
+	assert_int_equal(tdm_diags_status(&r.d), 0);
+	assert_non_null(strstr(r.d.v[0].msg, "'old_later' is deprecated: use later"));
+	assert_non_null(strstr(r.d.v[1].msg, "'old_later" NOTYET_MSG));
+	done(&r);
+	/* 50 uses: the first 20 are reported, then one line says the rest are not */
+	len = (size_t)snprintf(src, sizeof(src), "%s", IF);
+	for (i = 0; i < 50; i++)
+		len += (size_t)snprintf(src + len, sizeof(src) - len, "later 1\n");
+	load(&r, src, 0);
+	for (i = 0; i < r.d.n; i++) {
+		if (strstr(r.d.v[i].msg, NOTYET_MSG)) {
+			assert_int_equal(r.d.v[i].line, (int)(2 + nlater));
+			nlater++;
+		} else if (strstr(r.d.v[i].msg, "further uses in top-level blocks are not reported")) {
+			assert_int_equal(r.d.v[i].line, 22);
+			nfurther++;
+		}
+	}
+	assert_int_equal(nlater, 20);
+	assert_int_equal(nfurther, 1);
+	assert_int_equal(r.d.n, 21);
+	assert_int_equal(tdm_diags_status(&r.d), 0);
+	done(&r);
 }
 
 static void test_lenient(void **state)
@@ -537,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_arg_counts),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_notyet),
 		cmocka_unit_test(test_lenient),
 		cmocka_unit_test(test_positions_without_canon),
 		cmocka_unit_test(test_bad_canonical_text),

@@ -82,7 +82,7 @@ static void test_build_and_identities(void **state)
 	kt_parse(&t, vs_text);
 	KT_EXPECT(&t, TDM_SEV_WARN, 23, 13, "'nb_get_retry' is deprecated");
 	assert_int_equal(t.d.nerr, 0);
-	assert_int_equal(t.d.nwarn, 1);
+	assert_int_equal(kt_nwarn(&t), 1);
 	assert_non_null(t.cfg);
 	cc = t.cfg->check;
 	assert_non_null(cc);

@@ -249,7 +249,8 @@ static void test_doc(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, "## global_defs"));
 	assert_non_null(strstr(buf, "## virtual_server > real_server > HTTP_GET > url"));
-	assert_non_null(strstr(buf, "| `priority` | `<priority 1..255>` | parsed only |"));
+	assert_non_null(strstr(buf, "| `priority` | `<priority 1..255>` | "));
+	assert_non_null(strstr(buf, "| `bfd_priority` | `<nice -20..19>` | ignored |"));
 	assert_non_null(strstr(buf, "| `bfd_instance` |"));
 	assert_non_null(strstr(buf, "not supported"));
 	assert_non_null(strstr(buf, "| `lb_algo` |"));

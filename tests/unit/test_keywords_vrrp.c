@@ -390,7 +390,7 @@ static void test_interfaces_warn(void **state)
 	KT_EXPECT(&t, TDM_SEV_WARN, 2, 15, "interface tdmnoif0 does not exist");
 	KT_EXPECT(&t, TDM_SEV_WARN, 6, 9, "tracked interface tdmnoif1 does not exist");
 	assert_int_equal(t.d.nerr, 0);
-	assert_int_equal(t.d.nwarn, 2);
+	assert_int_equal(kt_nwarn(&t), 2);
 	assert_int_equal(tdm_diags_status(&t.d), 0);
 	kt_free(&t);
 }
