@@ -222,7 +222,7 @@ static const struct tdm_kw instance_kws[] = {
 	KWL("track_interface", 0, vrrp_conf_item_track_if, "interfaces to track: <ifname> [weight -253..253 [reverse]]"),
 	KWL("track_script", 0, vrrp_conf_item_track_ref, "vrrp_scripts to track: <name> [weight -253..253 [reverse|noreverse]]"),
 	KWL("track_file", 0, vrrp_conf_item_track_ref254, "track_files to track: <name> [weight -254..254 [reverse|noreverse]]"),
-	KWL("track_process", N, vrrp_conf_item_track_ref254, "vrrp_track_processes to track: <name> [weight -254..254 [reverse|noreverse]]"),
+	KWL("track_process", 0, vrrp_conf_item_track_ref254, "vrrp_track_processes to track: <name> [weight -254..254 [reverse|noreverse]]"),
 	{ .name = "track_bfd", .flags = TDM_KW_UNSUPPORTED | TDM_KW_LIST, .item = vrrp_conf_item_name,
 	  .help = "tandem has no BFD; track the peer with track_script or track_interface" },
 	KWA("mcast_src_ip", N, 1, 1, a_ip, "source address of adverts"),
@@ -318,7 +318,7 @@ static const struct tdm_kw sync_group_kws[] = {
 	KWL("track_interface", 0, vrrp_conf_item_track_if, "interfaces tracked for all members"),
 	KWL("track_script", 0, vrrp_conf_item_track_ref, "vrrp_scripts tracked for all members"),
 	KWL("track_file", 0, vrrp_conf_item_track_ref254, "track_files tracked for all members"),
-	KWL("track_process", N, vrrp_conf_item_track_ref254, "vrrp_track_processes tracked for all members"),
+	KWL("track_process", 0, vrrp_conf_item_track_ref254, "vrrp_track_processes tracked for all members"),
 	{ .name = "track_bfd", .flags = TDM_KW_UNSUPPORTED | TDM_KW_LIST, .item = vrrp_conf_item_name,
 	  .help = "tandem has no BFD; track the peer with track_script or track_interface" },
 	KWA("notify_master", 0, 1, 3, a_script, "script run when the group becomes MASTER"),
@@ -356,15 +356,15 @@ const struct tdm_block vrrp_conf_track_file_block = {
 /* ---- vrrp_track_process ---- */
 
 static const struct tdm_kw track_process_kws[] = {
-	KWA("process", N | TDM_KW_REQUIRED, 1, TDM_ARGS_MANY, a_procs, "process name [parameters...]"),
-	KWA("param_match", N, 0, 1, a_match, "parameter match: exact (no argument), initial or partial"),
-	KWA("weight", N, 1, 2, a_weight254, "priority change -254..254 [reverse] (default 1)"),
-	KWA("quorum", N, 1, 1, a_quorum, "minimum number of processes, 1..65535"),
-	KWA("quorum_max", N, 1, 1, a_quorum_max, "maximum number of processes, 0..65535"),
-	KWA("delay", N, 1, 1, a_pdelay, "sets fork_delay and terminate_delay"),
-	KWA("terminate_delay", N, 1, 1, a_pdelay, "seconds before a lost quorum counts, 0.000001..3600"),
-	KWA("fork_delay", N, 1, 1, a_pdelay, "seconds before a gained quorum counts, 0.000001..3600"),
-	KW0("full_command", N, "match the full command line"),
+	KWA("process", TDM_KW_REQUIRED, 1, TDM_ARGS_MANY, a_procs, "process name [parameters...]"),
+	KWA("param_match", 0, 0, 1, a_match, "parameter match: exact (no argument), initial or partial"),
+	KWA("weight", 0, 1, 2, a_weight254, "priority change -254..254 [reverse] (default 1)"),
+	KWA("quorum", 0, 1, 1, a_quorum, "minimum number of processes, 1..65535"),
+	KWA("quorum_max", 0, 1, 1, a_quorum_max, "maximum number of processes, 0..65535"),
+	KWA("delay", 0, 1, 1, a_pdelay, "sets fork_delay and terminate_delay"),
+	KWA("terminate_delay", 0, 1, 1, a_pdelay, "seconds before a lost quorum counts, 0.000001..3600"),
+	KWA("fork_delay", 0, 1, 1, a_pdelay, "seconds before a gained quorum counts, 0.000001..3600"),
+	KW0("full_command", 0, "match the full command line"),
 };
 
 const struct tdm_block vrrp_conf_track_process_block = {

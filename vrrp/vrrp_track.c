@@ -1,5 +1,5 @@
-/* vrrp/vrrp_track.c - track_interface, track_script (vrrp_script), track_file for the VRRP
- * child (see vrrp_track.h). */
+/* vrrp/vrrp_track.c - track_interface, track_script (vrrp_script), track_file and
+ * track_process (through vrrp_procmon) for the VRRP child (see vrrp_track.h). */
 #include "vrrp/vrrp_track.h"
 
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include "lib/mono.h"
 #include "vrrp/vrrp_exec.h"
 #include "vrrp/vrrp_hooks.h"
+#include "vrrp/vrrp_procmon.h"
 
 struct trk_script {
 	char *name;
@@ -41,6 +42,7 @@ struct vrrp_track {
 	struct trk_file *files;
 	int ino_fd;
 	ev_io ino_w;
+	struct vrrp_procmon *pm;    /* track_process; NULL when no instance tracks a process */
 };
 
 /* ---- pure pieces ---- */
@@ -326,6 +328,61 @@ static void files_build(struct vrrp_track *t)
 	}
 }
 
+/* ---- processes ---- */
+
+static int refs_name(const struct vrrp_track_refs *r, const char *name);
+
+static int process_used(const struct vrrp_conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->ninstances; i++)
+		if (refs_name(&c->instances[i]->track_process, name))
+			return 1;
+	for (size_t i = 0; i < c->ngroups; i++)
+		if (refs_name(&c->groups[i]->track_process, name))
+			return 1;
+	return 0;
+}
+
+static void procs_changed(void *arg)
+{
+	struct vrrp_track *t = arg;
+
+	vrrp_track_eval_all(t->vc, tdm_mono_ns());
+}
+
+/* the trackers some instance or group uses go to the process monitor */
+static void procs_build(struct vrrp_track *t)
+{
+	const struct vrrp_conf *c = t->vc->cfg ? t->vc->cfg->vrrp : NULL;
+	struct vrrp_proc_spec *specs = NULL;
+	size_t n = 0, cap = 0;
+
+	for (const struct vrrp_named *nm = c ? c->track_processes : NULL; nm; nm = nm->next) {
+		if (!process_used(c, nm->name))
+			continue;
+		if (n == cap) {
+			struct vrrp_proc_spec *ns;
+
+			cap = cap ? cap * 2 : 8;
+			ns = realloc(specs, cap * sizeof(*ns));
+			if (!ns)
+				break;
+			specs = ns;
+		}
+		if (vrrp_proc_spec_from_conf(nm->name, nm->node, &specs[n]) == 0)
+			n++;
+	}
+	if (n && !t->pm)
+		t->pm = vrrp_procmon_new(t->vc->ctx->loop, &vrrp_procmon_real_ops, procs_changed, t);
+	if (t->pm && vrrp_procmon_set(t->pm, specs, n, tdm_mono_ns()) < 0)
+		tdm_log_err("track_process: out of memory");
+	if (t->pm && !n) {
+		vrrp_procmon_free(t->pm);
+		t->pm = NULL;
+	}
+	free(specs);
+}
+
 /* ---- registry ---- */
 
 static int refs_name(const struct vrrp_track_refs *r, const char *name)
@@ -385,11 +442,8 @@ void vrrp_track_rebuild(struct vrrp_track *t)
 		old = s->next;
 		script_free(t, s);
 	}
-	for (size_t i = 0; c && i < c->ninstances; i++)
-		if (c->instances[i]->track_process.n)
-			tdm_log_warn("vrrp_instance %s: track_process is not implemented: ignored",
-			             c->instances[i]->name);
 	files_build(t);
+	procs_build(t);
 }
 
 struct vrrp_track *vrrp_track_new(struct vrrp_child *vc)
@@ -415,13 +469,14 @@ void vrrp_track_free(struct vrrp_track *t)
 		script_free(t, s);
 	}
 	files_clear(t);
+	vrrp_procmon_free(t->pm);
 	free(t);
 }
 
 /* ---- evaluation ---- */
 
-enum { W_IF, W_SCRIPT, W_FILE };
-static const char *const what_name[] = { "interface", "script", "file" };
+enum { W_IF, W_SCRIPT, W_FILE, W_PROC, W__N };
+static const char *const what_name[] = { "interface", "script", "file", "process" };
 
 static const struct vrrp_sync_group_conf *group_conf(const struct vrrp_child *vc, const char *name)
 {
@@ -459,6 +514,15 @@ static int ref_eval(struct vrrp_child *vc, int what, const struct vrrp_track_ref
 		*delta = vrrp_track_weigh(r->has_weight ? r->weight : s->conf->weight,
 		                          r->has_weight ? r->reverse : s->conf->reverse, s->ok, fault);
 		return s->ok;
+	} else if (what == W_PROC) {
+		struct vrrp_proc_state st;
+		const struct vrrp_proc_spec *sp = vrrp_procmon_get(t->pm, r->name, &st);
+
+		if (!sp)
+			return -1;
+		*delta = vrrp_track_weigh(r->has_weight ? r->weight : sp->weight,
+		                          r->has_weight ? r->reverse : sp->reverse, st.ok, fault);
+		return st.ok;
 	} else {
 		struct trk_file *f = file_find(t, r->name);
 
@@ -492,14 +556,15 @@ void vrrp_track_eval(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t
 	struct vrrp_hooks_inst *h = ci->ext;
 	const struct vrrp_instance_conf *c = ci->vi.conf;
 	const struct vrrp_sync_group_conf *g = group_conf(vc, ci->vi.group);
-	const struct vrrp_track_refs *lists[6] = { &c->track_if, &c->track_script, &c->track_file,
-		g ? &g->track_if : NULL, g ? &g->track_script : NULL, g ? &g->track_file : NULL };
+	const struct vrrp_track_refs *lists[2 * W__N] = { &c->track_if, &c->track_script,
+		&c->track_file, &c->track_process, g ? &g->track_if : NULL,
+		g ? &g->track_script : NULL, g ? &g->track_file : NULL, g ? &g->track_process : NULL };
 	size_t total = 0, k = 0;
 	int delta = 0, fault = 0;
 
 	if (!h)
 		return;
-	for (int l = 0; l < 6; l++)
+	for (int l = 0; l < 2 * W__N; l++)
 		total += lists[l] ? lists[l]->n : 0;
 	/* a reload with as many references keeps their last state (no repeated events) */
 	if (!h->ref_ok || h->nrefs != total) {
@@ -520,10 +585,10 @@ void vrrp_track_eval(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t
 		h->nrefs = total;
 	}
 	h->refs_for = c;
-	for (int l = 0; l < 6; l++) {
+	for (int l = 0; l < 2 * W__N; l++) {
 		for (size_t i = 0; lists[l] && i < lists[l]->n; i++, k++) {
 			const struct vrrp_track_ref *r = &lists[l]->v[i];
-			int d, f, ok = ref_eval(vc, l % 3, r, &d, &f);
+			int d, f, ok = ref_eval(vc, l % W__N, r, &d, &f);
 
 			if (ok < 0)
 				continue;
@@ -531,7 +596,7 @@ void vrrp_track_eval(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t
 			fault |= f;
 			if (h->ref_ok[k] != ok || h->ref_delta[k] != d) {
 				if (h->ref_ok[k] >= 0 || !ok || d)
-					emit_track(vc, ci, l % 3, r, ok, d, f, l >= 3);
+					emit_track(vc, ci, l % W__N, r, ok, d, f, l >= W__N);
 				h->ref_ok[k] = (int8_t)ok;
 				h->ref_delta[k] = d;
 			}
@@ -560,25 +625,26 @@ json_object *vrrp_track_json(const struct vrrp_child *vc, const struct vrrp_chil
 	const struct vrrp_hooks_inst *h = ci->ext;
 	const struct vrrp_instance_conf *c = ci->vi.conf;
 	const struct vrrp_sync_group_conf *g = group_conf(vc, ci->vi.group);
-	const struct vrrp_track_refs *lists[6] = { &c->track_if, &c->track_script, &c->track_file,
-		g ? &g->track_if : NULL, g ? &g->track_script : NULL, g ? &g->track_file : NULL };
+	const struct vrrp_track_refs *lists[2 * W__N] = { &c->track_if, &c->track_script,
+		&c->track_file, &c->track_process, g ? &g->track_if : NULL,
+		g ? &g->track_script : NULL, g ? &g->track_file : NULL, g ? &g->track_process : NULL };
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	size_t k = 0;
 
 	json_object_object_add(o, "delta", json_object_new_int(h ? h->delta : 0));
 	json_object_object_add(o, "fault", json_object_new_boolean(ci->track_fault));
-	for (int l = 0; l < 6; l++) {
+	for (int l = 0; l < 2 * W__N; l++) {
 		for (size_t i = 0; lists[l] && i < lists[l]->n; i++, k++) {
 			json_object *r = json_object_new_object();
 			int known = h && h->refs_for == c && k < h->nrefs && h->ref_ok[k] >= 0;
 
-			json_object_object_add(r, "what", json_object_new_string(what_name[l % 3]));
+			json_object_object_add(r, "what", json_object_new_string(what_name[l % W__N]));
 			json_object_object_add(r, "name", json_object_new_string(lists[l]->v[i].name));
 			json_object_object_add(r, "ok", known ? json_object_new_boolean(h->ref_ok[k])
 			                                      : NULL);
 			json_object_object_add(r, "delta",
 			                       json_object_new_int(known ? h->ref_delta[k] : 0));
-			if (l >= 3)
+			if (l >= W__N)
 				json_object_object_add(r, "group", json_object_new_boolean(1));
 			json_object_array_add(a, r);
 		}

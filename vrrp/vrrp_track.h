@@ -2,7 +2,8 @@
  * child's interface facts), track_script (vrrp_script run periodically through vrrp_exec, with
  * rise/fall), track_file (inotify on the file's directory; the file's number x weight). Each
  * instance's references (its own and its sync group's) give an effective-priority delta and a
- * fault flag; a change of a reference is a "vrrp.track" event. track_process is not done. */
+ * fault flag; a change of a reference is a "vrrp.track" event. track_process: the process
+ * monitor (vrrp_procmon.h). */
 #ifndef VRRP_TRACK_H
 #define VRRP_TRACK_H
 
