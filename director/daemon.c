@@ -15,8 +15,10 @@
 #include "director/child_parts.h"
 #include "director/ctl_forward.h"
 #include "director/ctl_server.h"
+#include "director/dir_scripts.h"
 #include "director/evbus.h"
 #include "director/evfeed.h"
+#include "director/globals.h"
 #include "director/metrics_http.h"
 #include "director/notify_fifo.h"
 #include "lib/log.h"
@@ -60,8 +62,13 @@ static void cleanup(struct dir_daemon *d, int owner)
 	d->ctl = NULL;
 	dir_fifo_close(d->fifo, NULL);
 	d->fifo = NULL;
+	if (!d->is_child)
+		dir_scripts_free(d->scripts);
+	else
+		free(d->scripts);       /* a forked child: the scripts are the parent's to stop */
+	d->scripts = NULL;
 	if (owner)
-		dir_pidfile_remove(d->opts->pidfile, d->pid_fd);
+		dir_pidfile_remove(d->pidfile, d->pid_fd);
 	else if (d->pid_fd >= 0)
 		close(d->pid_fd);
 	d->pid_fd = -1;
@@ -76,6 +83,7 @@ static void cleanup(struct dir_daemon *d, int owner)
 		close(d->snap_fd);
 	free(d->last_reload.error);
 	free(d->control_path);
+	free(d->pidfile);
 	if (d->loop)
 		ev_loop_destroy(d->loop);
 	free(d);
@@ -104,8 +112,8 @@ static void on_stop_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 		struct dir_child *ch = &d->children[i];
 
 		if (ch->pid > 0) {
-			tdm_log_warn("child %s (pid %d) did not stop within %.0f s: SIGKILL",
-			             ch->ops->name, (int)ch->pid, DIR_STOP_TIMEOUT_S);
+			tdm_log_warn("child %s (pid %d) did not stop within %.0f s (child_wait_time): "
+			             "SIGKILL", ch->ops->name, (int)ch->pid, w->repeat);
 			kill(ch->pid, SIGKILL);
 		}
 	}
@@ -124,7 +132,11 @@ void dir_daemon_stop(struct dir_daemon *d)
 		ev_break(d->loop, EVBREAK_ALL);
 		return;
 	}
-	ev_timer_init(&d->stop_timer, on_stop_timeout, DIR_STOP_TIMEOUT_S, DIR_STOP_TIMEOUT_S);
+	{
+		double wait = dir_child_wait_time(d->cfg, DIR_STOP_TIMEOUT_S);
+
+		ev_timer_init(&d->stop_timer, on_stop_timeout, wait, wait);
+	}
 	d->stop_timer.data = d;
 	ev_timer_start(d->loop, &d->stop_timer);
 }
@@ -171,7 +183,6 @@ static int daemonize(void)
 		_exit(0);
 	if (chdir("/") < 0)
 		return -1;
-	umask(022);
 	fd = open("/dev/null", O_RDWR);
 	if (fd >= 0) {
 		dup2(fd, 0);
@@ -181,6 +192,38 @@ static int daemonize(void)
 			close(fd);
 	}
 	return 0;
+}
+
+static void startup_done(void *arg)
+{
+	struct dir_daemon *d = arg;
+
+	d->startup_pending = 0;
+	if (!d->stopping)
+		dir_sup_apply_parts(d, dir_daemon_parts(d, d->cfg));
+}
+
+static void apply_umask(const struct tdm_config *cfg)
+{
+	mode_t m = dir_umask_get(cfg);
+
+	if (umask(m) != m)
+		tdm_log_info("umask %03o", (unsigned)m);
+}
+
+void dir_daemon_reloaded(struct dir_daemon *d)
+{
+	apply_umask(d->cfg);
+	dir_scripts_fifos(d->scripts, d->cfg);
+	for (int i = 0; i < DIR_NPARTS; i++) {
+		struct dir_child *ch = &d->children[i];
+		struct dir_tune t;
+
+		if (ch->pid <= 0)
+			continue;
+		dir_tune_get(d->cfg, ch->ops->part, &t);
+		dir_tune_pid(ch->pid, &t, ch->ops->name);
+	}
 }
 
 static void sig_init(struct dir_daemon *d, ev_signal *w, int signum)
@@ -212,7 +255,15 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	d->pid_fd = -1;
 	d->generation = 1;
 
-	if (dir_pidfile_lock(opts->pidfile, &d->pid_fd) < 0) {
+	apply_umask(cfg);
+	d->pidfile = opts->pidfile ? strdup(opts->pidfile) : dir_default_run_path(cfg, "pid");
+	if (!d->pidfile) {
+		cleanup(d, 0);
+		return 1;
+	}
+	if (!opts->pidfile)
+		dir_make_parents(d->pidfile);
+	if (dir_pidfile_lock(d->pidfile, &d->pid_fd) < 0) {
 		cleanup(d, 0);
 		return 1;
 	}
@@ -235,8 +286,12 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	path = opts->control_path;
 	if (!path)
 		path = dir_global_str(cfg, "control_socket");
-	if (!path)
-		path = DIR_DEFAULT_CONTROL;
+	if (!path) {
+		/* the default, or named after `instance` */
+		d->control_path = dir_default_run_path(cfg, "sock");
+		path = d->control_path ? d->control_path : DIR_DEFAULT_CONTROL;
+		dir_make_parents(path);
+	}
 	d->ctl = dir_ctl_open(d, path, dir_global_str(cfg, "control_socket_group"));
 	if (!d->ctl) {
 		fprintf(stderr, "tandemd: cannot open the control socket %s (see the log)\n", path);
@@ -246,6 +301,8 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	if (s)
 		d->fifo = dir_fifo_open(s, d->bus);
 	dir_metrics_http_apply(d, dir_global_str(cfg, "metrics_listen"));
+	d->scripts = dir_scripts_new(d->loop);
+	dir_scripts_fifos(d->scripts, cfg);
 
 	sig_init(d, &d->sig_hup, SIGHUP);
 	sig_init(d, &d->sig_term, SIGTERM);
@@ -263,7 +320,10 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	json_object_object_add(ev, "pid", json_object_new_int(getpid()));
 	json_object_object_add(ev, "generation", json_object_new_uint64(d->generation));
 	dir_evbus_emit(d->bus, ev);
-	dir_sup_apply_parts(d, dir_daemon_parts(d, cfg));
+	/* startup_script runs before any child; the children start when it ended */
+	d->startup_pending = dir_scripts_startup(d->scripts, cfg, startup_done, d);
+	if (!d->startup_pending)
+		dir_sup_apply_parts(d, dir_daemon_parts(d, cfg));
 
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec) {
 		ev_timer_init(&d->wd_timer, on_watchdog, wd_usec / 2e6, wd_usec / 2e6);
@@ -274,6 +334,7 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 
 	ev_run(d->loop, 0);
 
+	dir_scripts_shutdown(d->scripts, d->cfg);
 	tdm_log_notice("stopped");
 	cleanup(d, 1);
 	return 0;

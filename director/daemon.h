@@ -24,7 +24,7 @@ struct dir_opts {
 	int foreground;             /* -n */
 	unsigned log_flags;         /* TDM_LOGF_* */
 	const char *conf_id;        /* -i */
-	const char *pidfile;        /* -p */
+	const char *pidfile;        /* -p; NULL = /run/tandem/tandemd[_INSTANCE].pid */
 	unsigned parts_mask;        /* -P / -C: TDM_PART_* allowed; 0 = all */
 	int lenient;                /* --compat=lenient */
 	const char *control_path;   /* --control; NULL = config or default */
@@ -109,6 +109,9 @@ struct dir_daemon {
 	int is_child;               /* set in a forked child before it frees the parent state */
 	struct dir_feed *feed;      /* event feed to children + the metrics view (evfeed.c) */
 	struct dir_metrics_http *metrics_http;  /* metrics_listen endpoint (metrics_http.c) */
+	struct dir_scripts *scripts;    /* startup/shutdown and FIFO reader scripts (dir_scripts.c) */
+	int startup_pending;            /* startup_script runs: children start after it */
+	char *pidfile;                  /* -p, else named after `instance` (globals.c) */
 };
 
 /* tandemd_main.c helpers live there; the rest: */
@@ -124,6 +127,9 @@ void dir_daemon_forget(struct dir_daemon *d);
 unsigned dir_daemon_parts(const struct dir_daemon *d, const struct tdm_config *cfg);
 /* log the daemon's state (SIGUSR1) */
 void dir_daemon_dump(struct dir_daemon *d);
+/* after a reload swapped in d->cfg: umask, FIFO reader scripts, running children's process
+ * settings (globals.h) */
+void dir_daemon_reloaded(struct dir_daemon *d);
 
 /* pidfile.c */
 int dir_pidfile_lock(const char *path, int *fd_out);   /* 0 ok, -1 error (message logged) */

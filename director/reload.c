@@ -11,6 +11,7 @@
 #include <systemd/sd-daemon.h>
 #include "director/child_parts.h"
 #include "director/evbus.h"
+#include "director/globals.h"
 #include "director/metrics_http.h"
 #include "director/notify_fifo.h"
 #include "lib/log.h"
@@ -132,6 +133,7 @@ int dir_reload(struct dir_daemon *d, const char *source, json_object **diags_jso
 	tdm_log_notice("reloading %s (%s)", d->conf_file, source);
 	tdm_conf_load(d->conf_file, &d->copts, &canon, &cfg, &diags);
 	dir_diags_log(&diags);
+	dir_reload_check_log(d->cfg, &diags, !cfg || !canon.text || diags.nerr || diags.nfatal);
 	if (!cfg || !canon.text || diags.nerr || diags.nfatal)
 		goto refused;
 	snap = dir_snapshot_create(canon.text, canon.len, &canon);
@@ -168,6 +170,7 @@ int dir_reload(struct dir_daemon *d, const char *source, json_object **diags_jso
 	               (unsigned long long)d->generation, cfg->nobjs,
 	               (tdm_mono_ns() - t0) / 1e6);
 	reload_event(d, source, 1, NULL);
+	dir_daemon_reloaded(d);
 
 	parts = dir_daemon_parts(d, cfg);
 	for (int i = 0; i < DIR_NPARTS; i++) {

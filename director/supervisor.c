@@ -14,6 +14,7 @@
 #include "director/ctl_forward.h"
 #include "director/evbus.h"
 #include "director/evfeed.h"
+#include "director/globals.h"
 #include "lib/ipc.h"
 #include "lib/log.h"
 #include "lib/mono.h"
@@ -156,8 +157,13 @@ int dir_sup_start(struct dir_child *ch)
 	if (pid == 0) {
 		int sock = sv[1];
 		sigset_t all;
+		struct dir_tune tune;
 
 		close(sv[0]);
+		/* nice, CPU affinity, real-time priority, RLIMIT_RTTIME, locked memory of this
+		 * part (global_defs), while the parent's config is still here */
+		dir_tune_get(d->cfg, ops->part, &tune);
+		dir_tune_self(&tune, ops->name);
 		dir_daemon_forget(d);
 		if (sock > 3)
 			close_range(3, (unsigned)sock - 1, 0);
@@ -354,6 +360,8 @@ static void stop_child(struct dir_child *ch)
 
 void dir_sup_apply_parts(struct dir_daemon *d, unsigned parts)
 {
+	if (d->startup_pending)
+		return;     /* startup_script runs: its end applies the config's parts */
 	for (int i = 0; i < DIR_NPARTS; i++) {
 		struct dir_child *ch = &d->children[i];
 		int want = (parts & ch->ops->part) != 0;

@@ -89,8 +89,7 @@ static const char *default_conf(void)
 int main(int argc, char **argv)
 {
 	struct dir_opts opts = {
-		.pidfile = DIR_DEFAULT_PIDFILE,
-		.heartbeat_ms = 1000,
+		.heartbeat_ms = 1000,   /* pidfile NULL: the default, named after `instance` */
 	};
 	struct tdm_conf_opts copts = { 0 };
 	struct tdm_canon canon;

@@ -87,6 +87,8 @@ struct tdm_params {
 };
 void tdm_params_init(struct tdm_params *p);
 void tdm_params_free(struct tdm_params *p);
+/* random_seed: restart the ${_RANDOM} sequence from this seed */
+void tdm_params_seed(struct tdm_params *p, uint64_t seed);
 /* val NULL = undefine */
 void tdm_params_set(struct tdm_params *p, const char *name, size_t nlen, const char *val,
                     size_t vlen);

@@ -35,6 +35,17 @@ void tdm_params_init(struct tdm_params *p)
 	p->rnd = 0x9e3779b97f4a7c15ull;
 }
 
+void tdm_params_seed(struct tdm_params *p, uint64_t seed)
+{
+	/* splitmix64 of the seed: nearby seeds give unrelated sequences; never 0 (xorshift) */
+	uint64_t z = seed + 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	p->rnd = z ? z : 0x9e3779b97f4a7c15ull;
+}
+
 void tdm_params_free(struct tdm_params *p)
 {
 	free(p->v);

@@ -138,6 +138,18 @@ static void emit_stmt(struct rsv *r, size_t from, size_t to, int open, uint32_t 
 		push_col(r, t->v[i].col);
 	}
 	copy_kw(&r->last, t->store.p + t->v[from].off, file, line, t->v[from].col);
+	/* random_seed N: the ${_RANDOM} values of the lines that follow depend on N only (the
+	 * keyword table checks N; here a bad one is just not used) */
+	if (to - from == 2 && !open && !strcmp(t->store.p + t->v[from].off, "random_seed")) {
+		const char *v = t->store.p + t->v[from + 1].off;
+		char *end;
+		unsigned long long seed;
+
+		errno = 0;
+		seed = strtoull(v, &end, 0);
+		if (*v >= '0' && *v <= '9' && !*end && !errno)
+			tdm_params_seed(&r->params, seed);
+	}
 	if (open) {
 		tdm_buf_put(&r->text, " {", 2);
 		push_col(r, bcol);

@@ -42,6 +42,7 @@ void vrrp_rt_setup(const struct tdm_global_conf *g, struct vrrp_rt_info *info)
 	int prio = g && g->vrrp_rt_priority > 0 ? g->vrrp_rt_priority : VRRP_RT_DEFAULT_PRIO;
 	struct sched_param sp = { .sched_priority = prio };
 	struct rlimit rl = { .rlim_cur = RTTIME_SOFT_US, .rlim_max = RTTIME_HARD_US };
+	struct rlimit cur;
 
 	memset(info, 0, sizeof(*info));
 	if (off && *off && strcmp(off, "0")) {
@@ -49,7 +50,11 @@ void vrrp_rt_setup(const struct tdm_global_conf *g, struct vrrp_rt_info *info)
 		             "(TANDEM_VRRP_NO_RT)");
 		return;
 	}
-	if (setrlimit(RLIMIT_RTTIME, &rl) < 0)
+	/* vrrp_rlimit_rttime: the supervisor set the limit at fork (director/globals.c) */
+	if (getrlimit(RLIMIT_RTTIME, &cur) == 0 && cur.rlim_cur != RLIM_INFINITY)
+		tdm_log_info("vrrp child: RLIMIT_RTTIME %llu us (vrrp_rlimit_rttime)",
+		             (unsigned long long)cur.rlim_cur);
+	else if (setrlimit(RLIMIT_RTTIME, &rl) < 0)
 		tdm_log_warn("vrrp child: RLIMIT_RTTIME: %s", strerror(errno));
 	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) < 0)
 		tdm_log_warn("vrrp child: SCHED_RR priority %d: %s (running unprioritised)", prio,

@@ -152,6 +152,52 @@ static void test_params(void **state)
 	expect("k ${_HASH} ${_BANG} ${_INSTANCE} ${_RANDOM 7 7}\n", "k \"#\" \"!\" main 7\n");
 }
 
+/* the canonical text of src (caller frees) */
+static char *canon_of(const char *src)
+{
+	struct res r;
+	char *s;
+
+	run(&r, src);
+	assert_int_equal(r.rc, 0);
+	s = strdup(r.c.text);
+	done(&r);
+	return s;
+}
+
+/* random_seed N: the ${_RANDOM} values after it depend on N only */
+static void test_random_seed(void **state)
+{
+	const char *body = "k ${_RANDOM} ${_RANDOM} ${_RANDOM}\n";
+	char src[256];
+	char *a1, *a2, *b, *none, *before;
+
+	(void)state;
+	snprintf(src, sizeof(src), "global_defs {\nrandom_seed 1\n}\n%s", body);
+	a1 = canon_of(src);
+	a2 = canon_of(src);
+	snprintf(src, sizeof(src), "global_defs {\nrandom_seed 2\n}\n%s", body);
+	b = canon_of(src);
+	snprintf(src, sizeof(src), "global_defs {\n}\n%s", body);
+	none = canon_of(src);
+	/* a seed only changes what follows it */
+	snprintf(src, sizeof(src), "%sglobal_defs {\nrandom_seed 2\n}\n", body);
+	before = canon_of(src);
+	assert_string_equal(a1, a2);
+	assert_string_not_equal(a1, b);
+	assert_string_not_equal(strstr(a1, "k "), strstr(none, "k "));
+	{
+		const char *k = strstr(none, "k ");
+
+		assert_memory_equal(before, k, strcspn(k, "\n") + 1);
+	}
+	free(a1);
+	free(a2);
+	free(b);
+	free(none);
+	free(before);
+}
+
 static void test_multiline_params(void **state)
 {
 	expect("$INSTANCE= \\\n"
@@ -519,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_origin_map),
 		cmocka_unit_test(test_conditionals),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_random_seed),
 		cmocka_unit_test(test_multiline_params),
 		cmocka_unit_test(test_continuation),
 		cmocka_unit_test(test_generators),
