@@ -14,6 +14,7 @@
 #include "snmp/snmp_conf.h"
 #include "snmp/snmp_oidtab.h"
 #include "snmp/snmp_tandem_mib.h"
+#include "snmp/snmp_tandem_trap.h"
 #include "snmp/snmp_view.h"
 
 #define REBUILD_AFTER_NS 1000000000ull     /* uptimes move: rebuild at most once a second */
@@ -33,6 +34,7 @@ struct snmp_child {
 };
 
 static const char *const snmp_event_types[] = { "config.", "vrrp.", "rs.state", "vs.quorum",
+                                                 "check.result", "ipvs.stats", "sync.",
                                                  NULL };
 
 static const struct snmp_conf *conf_of(const struct tdm_config *cfg)
@@ -273,6 +275,8 @@ static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 		trap_rs_state(sc, ev);
 	else if (!strcmp(type, "vs.quorum"))
 		trap_quorum(sc, ev);
+	else if (!strncmp(type, "sync.", 5))
+		snmp_tandem_trap_sync(sc->agent, &sc->view, ev);
 }
 
 const struct dir_part_ops snmp_part_ops = {

@@ -43,3 +43,17 @@ wait_exit() {
 	done
 	wait "$pid"
 }
+# ipvs_keys NS [PATTERN]: the IPVS connections of namespace NS, one sorted line each:
+# protocol, client, virtual and real address:port (hex, as /proc/net/ip_vs_conn shows them)
+ipvs_keys() {
+	ip netns exec "$1" cat /proc/net/ip_vs_conn |
+		awk 'NR > 1 { print $1, $2":"$3, $4":"$5, $6":"$7 }' | grep -- "${2:-.}" | sort -u
+}
+# ipvs_subset NS1 NS2 [PATTERN]: every connection of NS1 is in NS2 (the missing ones are
+# left in /tmp/ipvs-missing)
+ipvs_subset() {
+	ipvs_keys "$1" "${3:-.}" > /tmp/ipvs-keys-1
+	ipvs_keys "$2" "${3:-.}" > /tmp/ipvs-keys-2
+	comm -23 /tmp/ipvs-keys-1 /tmp/ipvs-keys-2 > /tmp/ipvs-missing
+	[ ! -s /tmp/ipvs-missing ]
+}

@@ -170,19 +170,10 @@ sy_crash() {
 	for l in eth0 eth1 eth2; do ip -n "sy-$n" link set "$l" down; done
 }
 
-# sy_keys NAME [PATTERN]: the director's IPVS connections, one sorted line per connection:
-# protocol, client, virtual and real address:port (hex, as /proc/net/ip_vs_conn shows them)
-sy_keys() {
-	sy_ns "$1" cat /proc/net/ip_vs_conn | awk 'NR > 1 { print $1, $2":"$3, $4":"$5, $6":"$7 }' |
-		grep -- "${2:-.}" | sort -u
-}
-# sy_missing FROM TO [PATTERN]: connections FROM has and TO lacks (printed), true if none
-sy_missing() {
-	sy_keys "$1" "${3:-.}" > /tmp/sy-keys-$1
-	sy_keys "$2" "${3:-.}" > /tmp/sy-keys-$2
-	comm -23 /tmp/sy-keys-$1 /tmp/sy-keys-$2 > /tmp/sy-missing
-	[ ! -s /tmp/sy-missing ]
-}
+# sy_keys NAME [PATTERN], sy_missing FROM TO [PATTERN] (true if TO has every connection FROM
+# has; the missing ones in /tmp/sy-missing): lib.sh's ipvs_keys / ipvs_subset for sy-NAME
+sy_keys() { ipvs_keys "sy-$1" "${2:-.}"; }
+sy_missing() { ipvs_subset "sy-$1" "sy-$2" "${3:-.}"; local rc=$?; cp /tmp/ipvs-missing /tmp/sy-missing; return $rc; }
 sy_count() { sy_keys "$1" "${2:-.}" | wc -l; }
 
 # sy_stream NS HOST PORT BYTES RATE TAG: start a sync_tool stream client; result /tmp/sy-TAG

@@ -5,7 +5,8 @@
 #   LAN  tsdbr:  a eth0 10.0.7.1, b eth0 10.0.7.2, cl 10.0.7.10      VIP 10.0.7.100 (VRRP)
 #   RS   tsdbr2: a eth1 10.0.8.1, b eth1 10.0.8.2, rs 10.0.8.10      gateway VIP 10.0.8.254
 # Checks: `ipvsadm -L --daemon` shows master on the VRRP master only and backup on the backup
-# only; connections through the master's NAT service appear in the backup's `ipvsadm -Lnc`;
+# only; every connection through the master's NAT service appears in the backup's table (same
+# client, virtual and real address:port, from /proc/net/ip_vs_conn);
 # `tandemctl vrrp demote` on the master swaps the threads and the new master's connections
 # reach the old one; stopping the master's tandemd stops its threads and the survivor runs
 # the master thread; a killed sync child's successor leaves the running master thread alone;
@@ -114,8 +115,12 @@ C b sync | grep -q 'kernel: *backup' || die "tandemctl sync on b does not say ba
 log "connections through a's NAT service reach b's table"
 wait_for 20 ip netns exec tsd-cl busybox wget -q -O /dev/null http://10.0.7.100/ || die "no answer through the VIP"
 fetch 4 || die "fetch through a"
-wait_for 15 sh -c "[ \$(ip netns exec tsd-b ipvsadm -Lnc | grep -c 10.0.7.100:80) -ge 5 ]" ||
-	die "b has not the synced connections"
+# every connection of a's (same client, virtual and real address and port) reaches b
+va=0A000764:0050
+# synced FROM TO MIN: FROM has at least MIN connections to the VIP and TO has every one of them
+synced() { [ "$(ipvs_keys "$1" $va | wc -l)" -ge "$3" ] && ipvs_subset "$1" "$2" $va; }
+wait_for 15 synced tsd-a tsd-b 5 ||
+	die "b lacks a's connections: $(cat /tmp/ipvs-missing)"
 ip netns exec tsd-b ipvsadm -Lnc
 
 log "a's sync child killed: its successor keeps the running master thread (no flap)"
@@ -139,8 +144,8 @@ C b sync | grep -q 'last switch:.*master (vrrp VI_1 BACKUP->MASTER)' || die "b's
 before=$(conns a)
 wait_for 20 ip netns exec tsd-cl busybox wget -q -O /dev/null http://10.0.7.100/ || die "no answer through b"
 fetch 4 || die "fetch through b"
-wait_for 15 sh -c "[ \$(ip netns exec tsd-a ipvsadm -Lnc | grep -c 10.0.7.100:80) -ge $((before + 5)) ]" ||
-	die "a has not b's connections (before: $before)"
+wait_for 15 synced tsd-b tsd-a 5 && [ "$(conns a)" -ge $((before + 5)) ] ||
+	die "a lacks b's connections (before: $before): $(cat /tmp/ipvs-missing)"
 
 log "stop b's tandemd: its threads stop, a takes over with the master thread"
 kill "$pid_b"
