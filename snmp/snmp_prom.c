@@ -53,6 +53,18 @@ static void sample2(FILE *f, const char *name, const char *l1, const char *v1, c
 	fprintf(f, "} %.17g\n", value);
 }
 
+static void sample3(FILE *f, const char *name, const char *l1, const char *v1, const char *l2,
+                    const char *v2, const char *l3, const char *v3, double value)
+{
+	fprintf(f, "%s{%s=", name, l1);
+	label(f, v1);
+	fprintf(f, ",%s=", l2);
+	label(f, v2);
+	fprintf(f, ",%s=", l3);
+	label(f, v3);
+	fprintf(f, "} %.17g\n", value);
+}
+
 static void daemon_metrics(FILE *f, const struct snmp_view *v)
 {
 	family(f, "tandem_info", "gauge", "Version of the running tandemd (always 1).");
@@ -113,6 +125,59 @@ static void child_metrics(FILE *f, const struct snmp_view *v)
 		        (double)v->children[i].generation);
 }
 
+static void vrrp_stats_metrics(FILE *f, const struct snmp_view *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->nvrrp; i++)
+		n += v->vrrp[i].have_stats;
+	if (!n)
+		return;
+	family(f, "tandem_vrrp_instance_peers", "gauge",
+	       "Other routers heard on the VRRP instance, from vrrp.stats events.");
+	for (size_t i = 0; i < v->nvrrp; i++)
+		if (v->vrrp[i].have_stats)
+			sample1(f, "tandem_vrrp_instance_peers", "vrrp_instance", v->vrrp[i].name,
+			        v->vrrp[i].peers);
+	family(f, "tandem_vrrp_adverts_received_total", "counter",
+	       "VRRP advertisements received and accepted by the instance.");
+	for (size_t i = 0; i < v->nvrrp; i++)
+		if (v->vrrp[i].have_stats)
+			sample1(f, "tandem_vrrp_adverts_received_total", "vrrp_instance",
+			        v->vrrp[i].name, (double)v->vrrp[i].rx);
+	family(f, "tandem_vrrp_adverts_sent_total", "counter",
+	       "VRRP advertisements sent by the instance.");
+	for (size_t i = 0; i < v->nvrrp; i++)
+		if (v->vrrp[i].have_stats)
+			sample1(f, "tandem_vrrp_adverts_sent_total", "vrrp_instance", v->vrrp[i].name,
+			        (double)v->vrrp[i].tx);
+	if (!v->ndrop_names)
+		return;
+	family(f, "tandem_vrrp_drops_total", "counter",
+	       "Packets the VRRP instance dropped, by reason.");
+	for (size_t i = 0; i < v->nvrrp; i++)
+		for (unsigned k = 0; v->vrrp[i].have_stats && k < v->ndrop_names; k++)
+			sample2(f, "tandem_vrrp_drops_total", "vrrp_instance", v->vrrp[i].name,
+			        "reason", v->drop_names[k], (double)v->vrrp[i].drops[k]);
+}
+
+static void group_metrics(FILE *f, const struct snmp_view *v)
+{
+	if (!v->ngrp)
+		return;
+	family(f, "tandem_vrrp_sync_group_state", "gauge",
+	       "VRRP sync group state (1 for the current state), from vrrp.group events.");
+	for (size_t i = 0; i < v->ngrp; i++)
+		for (int s = SNMP_VRRP_INIT; s <= SNMP_VRRP_STOP; s++)
+			sample2(f, "tandem_vrrp_sync_group_state", "group", v->grp[i].name, "state",
+			        snmp_vrrp_state_name(s), v->grp[i].state == s);
+	family(f, "tandem_vrrp_sync_group_transitions_total", "counter",
+	       "State changes of the VRRP sync group seen since the daemon started.");
+	for (size_t i = 0; i < v->ngrp; i++)
+		sample1(f, "tandem_vrrp_sync_group_transitions_total", "group", v->grp[i].name,
+		        (double)v->grp[i].transitions);
+}
+
 static void vrrp_metrics(FILE *f, const struct snmp_view *v)
 {
 	if (!v->nvrrp)
@@ -139,6 +204,7 @@ static void vrrp_metrics(FILE *f, const struct snmp_view *v)
 	for (size_t i = 0; i < v->nvrrp; i++)
 		sample1(f, "tandem_vrrp_instance_last_change_timestamp_seconds", "vrrp_instance",
 		        v->vrrp[i].name, when(v->vrrp[i].last_change));
+	vrrp_stats_metrics(f, v);
 }
 
 static double when(double t)
@@ -173,14 +239,23 @@ static void lvs_metrics(FILE *f, const struct snmp_view *v)
 	if (v->nvs) {
 		family(f, "tandem_virtual_server_quorum_up", "gauge",
 		       "1 if the virtual server has quorum, from vs.quorum events.");
-		for (size_t i = 0; i < v->nvs; i++)
-			sample1(f, "tandem_virtual_server_quorum_up", "vs", v->vs[i].name,
-			        v->vs[i].quorum_up);
+		for (size_t i = 0; i < v->nvs; i++) {
+			int64_t live;
+			int up;
+
+			snmp_view_vs_quorum(v, &v->vs[i], &live, &up);
+			sample1(f, "tandem_virtual_server_quorum_up", "vs", v->vs[i].name, up);
+		}
 		family(f, "tandem_virtual_server_live_weight", "gauge",
 		       "Sum of the weights of the live real servers of the virtual server.");
-		for (size_t i = 0; i < v->nvs; i++)
+		for (size_t i = 0; i < v->nvs; i++) {
+			int64_t live;
+			int up;
+
+			snmp_view_vs_quorum(v, &v->vs[i], &live, &up);
 			sample1(f, "tandem_virtual_server_live_weight", "vs", v->vs[i].name,
-			        (double)v->vs[i].live_weight);
+			        (double)live);
+		}
 		family(f, "tandem_virtual_server_sorry_active", "gauge",
 		       "1 while the virtual server's sorry server is in use.");
 		for (size_t i = 0; i < v->nvs; i++)
@@ -194,6 +269,178 @@ static void lvs_metrics(FILE *f, const struct snmp_view *v)
 	}
 }
 
+/* connections and traffic from ipvs.stats; RS rows: have_ipvs, VS rows: have_ipvs */
+static void ipvs_metrics(FILE *f, const struct snmp_view *v)
+{
+	size_t nr = 0, nv = 0;
+
+	for (size_t i = 0; i < v->nrs; i++)
+		nr += v->rs[i].have_ipvs;
+	for (size_t i = 0; i < v->nvs; i++)
+		nv += v->vs[i].have_ipvs;
+	if (nr) {
+		family(f, "tandem_real_server_kernel_weight", "gauge",
+		       "Weight of the real server in the kernel's IPVS table.");
+		for (size_t i = 0; i < v->nrs; i++)
+			if (v->rs[i].have_ipvs)
+				sample2(f, "tandem_real_server_kernel_weight", "vs", v->rs[i].vs, "rs",
+				        v->rs[i].name, v->rs[i].ipvs_weight);
+		family(f, "tandem_real_server_connections", "gauge",
+		       "Connections to the real server now (IPVS), by state.");
+		for (size_t i = 0; i < v->nrs; i++)
+			if (v->rs[i].have_ipvs) {
+				sample3(f, "tandem_real_server_connections", "vs", v->rs[i].vs, "rs",
+				        v->rs[i].name, "state", "active", (double)v->rs[i].active);
+				sample3(f, "tandem_real_server_connections", "vs", v->rs[i].vs, "rs",
+				        v->rs[i].name, "state", "inactive", (double)v->rs[i].inactive);
+			}
+		family(f, "tandem_real_server_connections_total", "counter",
+		       "Connections scheduled to the real server (IPVS).");
+		for (size_t i = 0; i < v->nrs; i++)
+			if (v->rs[i].have_ipvs)
+				sample2(f, "tandem_real_server_connections_total", "vs", v->rs[i].vs, "rs",
+				        v->rs[i].name, (double)v->rs[i].conns);
+		family(f, "tandem_real_server_packets_total", "counter",
+		       "Packets through the real server (IPVS), in = from clients.");
+		for (size_t i = 0; i < v->nrs; i++)
+			if (v->rs[i].have_ipvs) {
+				sample3(f, "tandem_real_server_packets_total", "vs", v->rs[i].vs, "rs",
+				        v->rs[i].name, "direction", "in", (double)v->rs[i].inpkts);
+				sample3(f, "tandem_real_server_packets_total", "vs", v->rs[i].vs, "rs",
+				        v->rs[i].name, "direction", "out", (double)v->rs[i].outpkts);
+			}
+		family(f, "tandem_real_server_bytes_total", "counter",
+		       "Bytes through the real server (IPVS), in = from clients.");
+		for (size_t i = 0; i < v->nrs; i++)
+			if (v->rs[i].have_ipvs) {
+				sample3(f, "tandem_real_server_bytes_total", "vs", v->rs[i].vs, "rs",
+				        v->rs[i].name, "direction", "in", (double)v->rs[i].inbytes);
+				sample3(f, "tandem_real_server_bytes_total", "vs", v->rs[i].vs, "rs",
+				        v->rs[i].name, "direction", "out", (double)v->rs[i].outbytes);
+			}
+	}
+	if (nv) {
+		family(f, "tandem_virtual_server_connections_total", "counter",
+		       "Connections scheduled by the virtual server (IPVS).");
+		for (size_t i = 0; i < v->nvs; i++)
+			if (v->vs[i].have_ipvs)
+				sample1(f, "tandem_virtual_server_connections_total", "vs", v->vs[i].name,
+				        (double)v->vs[i].conns);
+		family(f, "tandem_virtual_server_packets_total", "counter",
+		       "Packets through the virtual server (IPVS), in = from clients.");
+		for (size_t i = 0; i < v->nvs; i++)
+			if (v->vs[i].have_ipvs) {
+				sample2(f, "tandem_virtual_server_packets_total", "vs", v->vs[i].name,
+				        "direction", "in", (double)v->vs[i].inpkts);
+				sample2(f, "tandem_virtual_server_packets_total", "vs", v->vs[i].name,
+				        "direction", "out", (double)v->vs[i].outpkts);
+			}
+		family(f, "tandem_virtual_server_bytes_total", "counter",
+		       "Bytes through the virtual server (IPVS), in = from clients.");
+		for (size_t i = 0; i < v->nvs; i++)
+			if (v->vs[i].have_ipvs) {
+				sample2(f, "tandem_virtual_server_bytes_total", "vs", v->vs[i].name,
+				        "direction", "in", (double)v->vs[i].inbytes);
+				sample2(f, "tandem_virtual_server_bytes_total", "vs", v->vs[i].name,
+				        "direction", "out", (double)v->vs[i].outbytes);
+			}
+	}
+}
+
+static void rs_extra_metrics(FILE *f, const struct snmp_view *v)
+{
+	uint64_t *n;
+
+	if (!v->nrs)
+		return;
+	family(f, "tandem_real_server_configured_weight", "gauge",
+	       "Weight the configuration gives the real server (-1: not reported).");
+	for (size_t i = 0; i < v->nrs; i++)
+		sample2(f, "tandem_real_server_configured_weight", "vs", v->rs[i].vs, "rs",
+		        v->rs[i].name, v->rs[i].cfg_weight);
+	family(f, "tandem_virtual_server_real_servers", "gauge",
+	       "Real servers of the virtual server, by health.");
+	if (!(n = calloc(v->nvs ? v->nvs * 2 : 1, sizeof(*n))))
+		return;
+	for (size_t k = 0; k < v->nrs; k++) {
+		const struct snmp_view_vs *q = snmp_view_vs_find(v, v->rs[k].vs);
+
+		if (q)
+			n[(size_t)(q - v->vs) * 2 + (v->rs[k].up ? 0 : 1)]++;
+	}
+	for (size_t i = 0; i < v->nvs; i++) {
+		sample2(f, "tandem_virtual_server_real_servers", "vs", v->vs[i].name, "health", "up",
+		        (double)n[i * 2]);
+		sample2(f, "tandem_virtual_server_real_servers", "vs", v->vs[i].name, "health",
+		        "down", (double)n[i * 2 + 1]);
+	}
+	free(n);
+}
+
+static void checker_metrics(FILE *f, const struct snmp_view *v)
+{
+	if (!v->nchk)
+		return;
+	family(f, "tandem_checker_info", "gauge",
+	       "A health checker instance: its type and target (always 1).");
+	for (size_t i = 0; i < v->nchk; i++)
+		sample3(f, "tandem_checker_info", "checker", v->chk[i].name, "type", v->chk[i].kind,
+		        "target", v->chk[i].target, 1);
+	family(f, "tandem_checker_ok", "gauge", "1 if the checker's last result was a success.");
+	for (size_t i = 0; i < v->nchk; i++)
+		sample1(f, "tandem_checker_ok", "checker", v->chk[i].name, v->chk[i].ok);
+	family(f, "tandem_checker_latency_seconds", "gauge",
+	       "Duration of the attempt that last changed the checker's result.");
+	for (size_t i = 0; i < v->nchk; i++)
+		sample1(f, "tandem_checker_latency_seconds", "checker", v->chk[i].name,
+		        v->chk[i].latency_ms / 1000.0);
+	family(f, "tandem_checker_references", "gauge",
+	       "Real servers using the checker (more than 1: identical checkers merged).");
+	for (size_t i = 0; i < v->nchk; i++)
+		sample1(f, "tandem_checker_references", "checker", v->chk[i].name, v->chk[i].refs);
+	family(f, "tandem_checker_transitions_total", "counter",
+	       "Result changes of the checker seen since the daemon started.");
+	for (size_t i = 0; i < v->nchk; i++)
+		sample1(f, "tandem_checker_transitions_total", "checker", v->chk[i].name,
+		        (double)v->chk[i].transitions);
+	family(f, "tandem_checker_last_change_timestamp_seconds", "gauge",
+	       "Time of the checker's last result change since the Unix epoch.");
+	for (size_t i = 0; i < v->nchk; i++)
+		sample1(f, "tandem_checker_last_change_timestamp_seconds", "checker",
+		        v->chk[i].name, when(v->chk[i].last_change));
+}
+
+static void sync_metrics(FILE *f, const struct snmp_view *v)
+{
+	if (v->have_relay || v->npeer) {
+		family(f, "tandem_sync_relay_frames_total", "counter",
+		       "Sync relay frames, by direction (received: authenticated ones).");
+		sample1(f, "tandem_sync_relay_frames_total", "direction", "sent",
+		        (double)v->relay_sent);
+		sample1(f, "tandem_sync_relay_frames_total", "direction", "received",
+		        (double)v->relay_received);
+		family(f, "tandem_sync_relay_resends_total", "counter",
+		       "Sync relay frames sent again for want of an acknowledgement.");
+		sample1(f, "tandem_sync_relay_resends_total", NULL, NULL, (double)v->relay_resends);
+		family(f, "tandem_sync_relay_rejects_total", "counter",
+		       "Frames from sync relay peers that were dropped.");
+		sample1(f, "tandem_sync_relay_rejects_total", NULL, NULL, (double)v->relay_rejects);
+		family(f, "tandem_sync_relay_resyncs_total", "counter",
+		       "Bulk resynchronisations completed (requested or served).");
+		sample1(f, "tandem_sync_relay_resyncs_total", NULL, NULL, (double)v->relay_resyncs);
+	}
+	if (!v->npeer)
+		return;
+	family(f, "tandem_sync_peer_up", "gauge", "1 if the sync relay peer is heard.");
+	for (size_t i = 0; i < v->npeer; i++)
+		sample1(f, "tandem_sync_peer_up", "peer", v->peer[i].name, v->peer[i].up);
+	family(f, "tandem_sync_peer_transitions_total", "counter",
+	       "Up/down changes of the sync relay peer seen since the daemon started.");
+	for (size_t i = 0; i < v->npeer; i++)
+		sample1(f, "tandem_sync_peer_transitions_total", "peer", v->peer[i].name,
+		        (double)v->peer[i].transitions);
+}
+
 char *snmp_prom_render(const struct snmp_view *v, size_t *len)
 {
 	char *buf = NULL;
@@ -205,7 +452,12 @@ char *snmp_prom_render(const struct snmp_view *v, size_t *len)
 	daemon_metrics(f, v);
 	child_metrics(f, v);
 	vrrp_metrics(f, v);
+	group_metrics(f, v);
 	lvs_metrics(f, v);
+	rs_extra_metrics(f, v);
+	ipvs_metrics(f, v);
+	checker_metrics(f, v);
+	sync_metrics(f, v);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

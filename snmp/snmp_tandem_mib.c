@@ -1,8 +1,9 @@
 /* snmp/snmp_tandem_mib.c - the TANDEM-MIB subtree computed from the monitoring view: daemon
  * scalars, the children table, the VRRP instance, real server and virtual server tables, as
- * a sorted OID table. */
+ * a sorted OID table (the other tables: snmp_tandem_mib_ext.c). */
 #include "snmp/snmp_tandem_mib.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -162,22 +163,34 @@ static int build_vrrp(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            strlen(vi->reason)));
 		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VRRP_SYNC_GROUP), vi->group,
 		                            strlen(vi->group)));
+		if (vi->have_stats) {
+			ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VRRP_PEERS), SNMP_T_GAUGE32,
+			                            vi->peers));
+			ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VRRP_ADVERTS_RX),
+			                            SNMP_T_COUNTER64, vi->rx));
+			ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VRRP_ADVERTS_TX),
+			                            SNMP_T_COUNTER64, vi->tx));
+		}
 #undef COL
 	}
 	return rc;
 }
 
-/* idx = length + octets of name; its length in subids, 0 if the name cannot be an index */
-static size_t name_index(snmp_subid *idx, const char *name)
+size_t snmp_tandem_name_index(snmp_subid *idx, const char *name, size_t max)
 {
 	size_t nl = strlen(name);
 
-	if (!nl || nl > SNMP_VIEW_SRV_NAME)
+	if (!nl || nl > max)
 		return 0;
 	idx[0] = nl;
 	for (size_t k = 0; k < nl; k++)
 		idx[k + 1] = (unsigned char)name[k];
 	return nl + 1;
+}
+
+static size_t name_index(snmp_subid *idx, const char *name)
+{
+	return snmp_tandem_name_index(idx, name, SNMP_VIEW_SRV_NAME);
 }
 
 static int build_rs(struct snmp_oidtab *t, const struct snmp_view *v)
@@ -205,9 +218,54 @@ static int build_rs(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            r->transitions));
 		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_LAST_CHANGE), dt,
 		                            snmp_date_and_time(r->last_change, dt)));
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_RS_CFG_WEIGHT), r->cfg_weight));
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_RS_KERNEL_WEIGHT),
+		                            r->have_ipvs ? r->ipvs_weight : -1));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_ACTIVE), SNMP_T_GAUGE32,
+		                            r->active > 0xffffffffu ? 0xffffffffu : r->active));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_INACTIVE), SNMP_T_GAUGE32,
+		                            r->inactive > 0xffffffffu ? 0xffffffffu : r->inactive));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_CONNS), SNMP_T_COUNTER64, r->conns));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_INPKTS), SNMP_T_COUNTER64,
+		                            r->inpkts));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_OUTPKTS), SNMP_T_COUNTER64,
+		                            r->outpkts));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_INBYTES), SNMP_T_COUNTER64,
+		                            r->inbytes));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_OUTBYTES), SNMP_T_COUNTER64,
+		                            r->outbytes));
 #undef COL
 	}
 	return rc;
+}
+
+struct vs_counts {
+	uint64_t rs, up;
+	int64_t live;
+};
+
+/* per virtual server (view order): its real servers, those up, their live weight; one
+ * pass over the real servers (a binary search each), NULL without memory */
+static struct vs_counts *count_rs(const struct snmp_view *v)
+{
+	struct vs_counts *c = calloc(v->nvs ? v->nvs : 1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < v->nrs; i++) {
+		const struct snmp_view_rs *r = &v->rs[i];
+		const struct snmp_view_vs *q = snmp_view_vs_find(v, r->vs);
+
+		if (!q)
+			continue;
+		c[q - v->vs].rs++;
+		if (r->up) {
+			c[q - v->vs].up++;
+			if (r->weight > 0)
+				c[q - v->vs].live += r->weight;
+		}
+	}
+	return c;
 }
 
 static int build_vs(struct snmp_oidtab *t, const struct snmp_view *v)
@@ -218,26 +276,44 @@ static int build_vs(struct snmp_oidtab *t, const struct snmp_view *v)
 	snmp_subid idx[SNMP_VIEW_SRV_NAME + 1];
 	unsigned char dt[11];
 	int rc = 0;
+	struct vs_counts *cnt = count_rs(v);
 
+	if (!cnt)
+		return -1;
 	for (size_t i = 0; i < v->nvs; i++) {
 		const struct snmp_view_vs *q = &v->vs[i];
 		size_t il = name_index(idx, q->name);
+		int64_t live = q->reported ? q->live_weight : cnt[i].live;
+		int up = q->reported ? q->quorum_up : cnt[i].live >= 1;
 
 		if (!il || bl + il > SNMP_OID_MAX)
 			continue;
 #define COL(c) (base[bl - 1] = (c), base), bl, idx, il
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VS_QUORUM),
-		                            q->quorum_up ? SNMP_UP : SNMP_DOWN));
+		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VS_QUORUM), up ? SNMP_UP : SNMP_DOWN));
 		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_LIVE_WEIGHT), SNMP_T_GAUGE32,
-		                            q->live_weight > 0 ? (uint64_t)q->live_weight : 0));
+		                            live > 0 ? (uint64_t)live : 0));
 		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VS_SORRY),
 		                            q->sorry ? SNMP_TRUE : SNMP_FALSE));
 		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_TRANSITIONS), SNMP_T_COUNTER32,
 		                            q->transitions));
 		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VS_LAST_CHANGE), dt,
 		                            snmp_date_and_time(q->last_change, dt)));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_CONNS), SNMP_T_COUNTER64, q->conns));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_INPKTS), SNMP_T_COUNTER64,
+		                            q->inpkts));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_OUTPKTS), SNMP_T_COUNTER64,
+		                            q->outpkts));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_INBYTES), SNMP_T_COUNTER64,
+		                            q->inbytes));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_OUTBYTES), SNMP_T_COUNTER64,
+		                            q->outbytes));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_RS), SNMP_T_GAUGE32,
+		                            cnt[i].rs));
+		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_RS_UP), SNMP_T_GAUGE32,
+		                            cnt[i].up));
 #undef COL
 	}
+	free(cnt);
 	return rc;
 }
 
@@ -253,6 +329,7 @@ int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double a
 	ADD(rc, build_vrrp(t, v));
 	ADD(rc, build_rs(t, v));
 	ADD(rc, build_vs(t, v));
+	ADD(rc, snmp_tandem_build_ext(t, v));
 	snmp_oidtab_sort(t);
 	return rc;
 }

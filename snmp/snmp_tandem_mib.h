@@ -28,6 +28,11 @@ enum {
 	SNMP_TANDEM_VRRP_TABLE = 3,
 	SNMP_TANDEM_RS_TABLE = 4,
 	SNMP_TANDEM_VS_TABLE = 5,
+	SNMP_TANDEM_DROP_TABLE = 6,     /* index: instance name, drop reason number */
+	SNMP_TANDEM_GROUP_TABLE = 7,
+	SNMP_TANDEM_CHK_TABLE = 8,
+	SNMP_TANDEM_RELAY = 9,          /* scalars */
+	SNMP_TANDEM_PEER_TABLE = 10,
 };
 /* tandemDaemon scalars */
 enum {
@@ -59,6 +64,48 @@ enum {
 	SNMP_TANDEM_VRRP_LAST_CHANGE = 6,
 	SNMP_TANDEM_VRRP_REASON = 7,
 	SNMP_TANDEM_VRRP_SYNC_GROUP = 8,
+	SNMP_TANDEM_VRRP_PEERS = 9,
+	SNMP_TANDEM_VRRP_ADVERTS_RX = 10,
+	SNMP_TANDEM_VRRP_ADVERTS_TX = 11,
+};
+/* tandemVrrpDropEntry columns */
+enum {
+	SNMP_TANDEM_DROP_REASON = 2,
+	SNMP_TANDEM_DROP_COUNT = 3,
+};
+/* tandemSyncGroupEntry columns (index: the group's name) */
+enum {
+	SNMP_TANDEM_GROUP_STATE = 2,
+	SNMP_TANDEM_GROUP_TRIGGER = 3,
+	SNMP_TANDEM_GROUP_REASON = 4,
+	SNMP_TANDEM_GROUP_TRANSITIONS = 5,
+	SNMP_TANDEM_GROUP_LAST_CHANGE = 6,
+};
+/* tandemCheckerEntry columns (index: the checker's name) */
+enum {
+	SNMP_TANDEM_CHK_TYPE = 2,
+	SNMP_TANDEM_CHK_TARGET = 3,
+	SNMP_TANDEM_CHK_RESULT = 4,     /* ok 1, failed 2 */
+	SNMP_TANDEM_CHK_REASON = 5,
+	SNMP_TANDEM_CHK_LATENCY = 6,    /* microseconds */
+	SNMP_TANDEM_CHK_REFS = 7,
+	SNMP_TANDEM_CHK_TRANSITIONS = 8,
+	SNMP_TANDEM_CHK_LAST_CHANGE = 9,
+};
+/* tandemSyncRelay scalars */
+enum {
+	SNMP_TANDEM_RELAY_SENT = 1,
+	SNMP_TANDEM_RELAY_RECEIVED = 2,
+	SNMP_TANDEM_RELAY_RESENDS = 3,
+	SNMP_TANDEM_RELAY_REJECTS = 4,
+	SNMP_TANDEM_RELAY_RESYNCS = 5,
+};
+/* tandemSyncPeerEntry columns (index: the peer's name) */
+enum {
+	SNMP_TANDEM_PEER_STATE = 2,
+	SNMP_TANDEM_PEER_REASON = 3,
+	SNMP_TANDEM_PEER_TRANSITIONS = 4,
+	SNMP_TANDEM_PEER_LAST_CHANGE = 5,
 };
 /* tandemRealServerEntry columns (index: tandemRealServerName, length-prefixed) */
 enum {
@@ -68,6 +115,15 @@ enum {
 	SNMP_TANDEM_RS_REASON = 5,
 	SNMP_TANDEM_RS_TRANSITIONS = 6,
 	SNMP_TANDEM_RS_LAST_CHANGE = 7,
+	SNMP_TANDEM_RS_CFG_WEIGHT = 8,
+	SNMP_TANDEM_RS_KERNEL_WEIGHT = 9,
+	SNMP_TANDEM_RS_ACTIVE = 10,
+	SNMP_TANDEM_RS_INACTIVE = 11,
+	SNMP_TANDEM_RS_CONNS = 12,
+	SNMP_TANDEM_RS_INPKTS = 13,
+	SNMP_TANDEM_RS_OUTPKTS = 14,
+	SNMP_TANDEM_RS_INBYTES = 15,
+	SNMP_TANDEM_RS_OUTBYTES = 16,
 };
 /* tandemVirtualServerEntry columns (index: tandemVirtualServerName, length-prefixed) */
 enum {
@@ -76,6 +132,13 @@ enum {
 	SNMP_TANDEM_VS_SORRY = 4,
 	SNMP_TANDEM_VS_TRANSITIONS = 5,
 	SNMP_TANDEM_VS_LAST_CHANGE = 6,
+	SNMP_TANDEM_VS_CONNS = 7,
+	SNMP_TANDEM_VS_INPKTS = 8,
+	SNMP_TANDEM_VS_OUTPKTS = 9,
+	SNMP_TANDEM_VS_INBYTES = 10,
+	SNMP_TANDEM_VS_OUTBYTES = 11,
+	SNMP_TANDEM_VS_RS = 12,
+	SNMP_TANDEM_VS_RS_UP = 13,
 };
 /* notifications (under tandemNotifications) */
 enum {
@@ -83,6 +146,7 @@ enum {
 	SNMP_TANDEM_TRAP_VRRP_STATE = 2,
 	SNMP_TANDEM_TRAP_RS_STATE = 3,
 	SNMP_TANDEM_TRAP_QUORUM = 4,
+	SNMP_TANDEM_TRAP_SYNC_PEER = 5,
 };
 
 #define SNMP_UP 1                   /* tandemRealServerState, tandemVirtualServerQuorum */
@@ -100,6 +164,10 @@ size_t snmp_date_and_time(double t, unsigned char buf[11]);
 /* the subtree's contents: daemon scalars, children, VRRP instances. age_s: seconds since
  * the status was received (added to the uptimes). 0 / -1 (out of memory). */
 int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double age_s);
+/* snmp_tandem_mib_ext.c: drops, sync groups, checkers, the sync relay; 0 / -1 */
+int snmp_tandem_build_ext(struct snmp_oidtab *t, const struct snmp_view *v);
+/* idx = length + octets of name; its length in subids (0 if name cannot be an index) */
+size_t snmp_tandem_name_index(snmp_subid *idx, const char *name, size_t max);
 /* the OID of one column of a VRRP instance row, into out (SNMP_OID_MAX); its length, 0 if
  * the name does not fit */
 size_t snmp_tandem_vrrp_oid(snmp_subid *out, int column, const char *name);

@@ -90,6 +90,9 @@ void snmp_view_free(struct snmp_view *v)
 	free(v->vrrp);
 	free(v->rs);
 	free(v->vs);
+	free(v->grp);
+	free(v->chk);
+	free(v->peer);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -97,6 +100,10 @@ void snmp_view_reset_events(struct snmp_view *v)
 {
 	v->nvrrp = 0;
 	v->nrs = v->nvs = 0;
+	v->ngrp = v->nchk = v->npeer = 0;
+	v->have_relay = 0;
+	v->relay_sent = v->relay_received = v->relay_resends = 0;
+	v->relay_rejects = v->relay_resyncs = 0;
 	v->reloads_ok = v->reloads_failed = 0;
 	v->nevtypes = 0;
 	v->events_other = 0;
@@ -382,6 +389,16 @@ int snmp_view_event(struct snmp_view *v, json_object *ev, int live)
 		changed |= snmp_view_rs_event(v, ev);
 	} else if (!strcmp(type, "vs.quorum")) {
 		changed |= snmp_view_vs_event(v, ev);
+	} else if (!strcmp(type, "ipvs.stats")) {
+		changed |= snmp_view_ipvs_event(v, ev);
+	} else if (!strcmp(type, "vrrp.stats")) {
+		changed |= snmp_view_vrrp_stats_event(v, ev);
+	} else if (!strcmp(type, "vrrp.group")) {
+		changed |= snmp_view_group_event(v, ev);
+	} else if (!strcmp(type, "check.result")) {
+		changed |= snmp_view_chk_event(v, ev);
+	} else if (!strncmp(type, "sync.", 5)) {
+		changed |= snmp_view_sync_event(v, type, ev);
 	}
 	if (changed)
 		v->changes++;
@@ -410,6 +427,8 @@ json_object *snmp_view_events_json(const struct snmp_view *v)
 	}
 	json_object_object_add(o, "vrrp", arr);
 	snmp_view_lvs_json(v, o);
+	snmp_view_ext_json(v, o);
+	snmp_view_sync_json(v, o);
 	return o;
 }
 
@@ -439,6 +458,8 @@ int snmp_view_load_events(struct snmp_view *v, json_object *o)
 			vi->last_change = num;
 	}
 	snmp_view_lvs_load(v, o);
+	snmp_view_ext_load(v, o);
+	snmp_view_sync_load(v, o);
 	v->changes++;
 	return 0;
 }

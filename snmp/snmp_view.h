@@ -13,6 +13,7 @@
 #define SNMP_VIEW_EVTYPES   64      /* distinct event types counted; more go to "other" */
 #define SNMP_VIEW_VRRP_MAX  4096    /* VRRP instances tracked */
 #define SNMP_VIEW_NAME      64
+#define SNMP_VIEW_DROPS     32      /* VRRP drop reasons */
 
 /* child states as TANDEM-MIB numbers them */
 enum snmp_child_state {
@@ -50,6 +51,21 @@ struct snmp_view_vrrp {
 	char group[SNMP_VIEW_NAME]; /* sync group, "" none */
 	uint64_t transitions;       /* state changes seen */
 	double last_change;         /* unix time of the last state event, 0 none */
+	/* from "vrrp.stats" */
+	int have_stats;
+	unsigned peers;             /* other routers heard */
+	uint64_t rx, tx;            /* adverts received (accepted) and sent */
+	uint64_t drops[SNMP_VIEW_DROPS];    /* by reason, index as in snmp_view.drop_names */
+};
+
+/* a VRRP sync group, from "vrrp.group" events */
+struct snmp_view_group {
+	char name[SNMP_VIEW_NAME];  /* first member: the sorted-table key */
+	int state;                  /* enum snmp_vrrp_state */
+	char trigger[SNMP_VIEW_NAME];   /* the instance whose change settled the group */
+	char reason[32];
+	uint64_t transitions;
+	double last_change;
 };
 
 #define SNMP_VIEW_SRV_MAX   65536   /* real and virtual servers tracked, each */
@@ -64,6 +80,12 @@ struct snmp_view_rs {
 	char reason[128];
 	uint64_t transitions;       /* up/down changes seen */
 	double last_change;         /* unix time of the last event, 0 none */
+	int cfg_weight;             /* configured weight (-1: not reported) */
+	/* from "ipvs.stats" (have_ipvs = 0: none yet, e.g. no IPVS in the kernel) */
+	int have_ipvs;
+	int ipvs_weight;            /* the weight in the kernel's table */
+	uint64_t active, inactive;  /* connections now */
+	uint64_t conns, inpkts, outpkts, inbytes, outbytes;    /* since the entry was made */
 };
 
 /* a virtual server's quorum, from "vs.quorum" events */
@@ -72,6 +94,32 @@ struct snmp_view_vs {
 	int quorum_up;
 	int64_t live_weight;
 	int sorry;                  /* sorry server in use */
+	uint64_t transitions;
+	double last_change;
+	int reported;               /* a vs.quorum event was seen (else: no quorum settings,
+	                             * quorum is one live server, computed from the rs rows) */
+	int have_ipvs;
+	uint64_t conns, inpkts, outpkts, inbytes, outbytes;
+};
+
+/* a checker instance (merged: one per identity), from "check.result" events */
+struct snmp_view_chk {
+	char name[SNMP_VIEW_SRV_NAME];      /* first member: the sorted-table key */
+	char kind[16];              /* "TCP_CHECK", "HTTP_GET", ... */
+	char target[SNMP_VIEW_SRV_NAME];
+	int ok;
+	char reason[128];
+	double latency_ms;          /* of the result that changed the state */
+	unsigned refs;              /* real servers using this checker (merged references) */
+	uint64_t transitions;       /* result changes seen */
+	double last_change;
+};
+
+/* a sync relay peer, from the sync part's peer events */
+struct snmp_view_peer {
+	char name[SNMP_VIEW_NAME];  /* first member: the sorted-table key */
+	int up;
+	char reason[SNMP_VIEW_NAME];
 	uint64_t transitions;
 	double last_change;
 };
@@ -108,6 +156,17 @@ struct snmp_view {
 	size_t nrs, rs_cap;
 	struct snmp_view_vs *vs;
 	size_t nvs, vs_cap;
+	struct snmp_view_group *grp;    /* sorted by name (snmp_view_ext.c) */
+	size_t ngrp, grp_cap;
+	struct snmp_view_chk *chk;  /* sorted by name */
+	size_t nchk, chk_cap;
+	char drop_names[SNMP_VIEW_DROPS][24];   /* VRRP drop reasons, in first-seen order */
+	unsigned ndrop_names;
+	/* the sync relay (snmp_view_sync.c) */
+	struct snmp_view_peer *peer;    /* sorted by name */
+	size_t npeer, peer_cap;
+	int have_relay;             /* relay counters were reported */
+	uint64_t relay_sent, relay_received, relay_resends, relay_rejects, relay_resyncs;
 	uint64_t changes;           /* bumped whenever anything above changes */
 };
 
@@ -128,6 +187,13 @@ int snmp_view_load_events(struct snmp_view *v, json_object *o);
 /* the real / virtual server with this name, or NULL */
 const struct snmp_view_rs *snmp_view_rs_find(const struct snmp_view *v, const char *name);
 const struct snmp_view_vs *snmp_view_vs_find(const struct snmp_view *v, const char *name);
+const struct snmp_view_peer *snmp_view_peer_find(const struct snmp_view *v, const char *name);
+const struct snmp_view_chk *snmp_view_chk_find(const struct snmp_view *v, const char *name);
+const struct snmp_view_group *snmp_view_group_find(const struct snmp_view *v, const char *name);
+/* a virtual server's live weight and quorum (1/0): from its vs.quorum event, or, without
+ * one, computed from its real servers (quorum: one live server) */
+void snmp_view_vs_quorum(const struct snmp_view *v, const struct snmp_view_vs *q,
+                         int64_t *live_weight, int *up);
 /* the VRRP instance with this name, or NULL */
 const struct snmp_view_vrrp *snmp_view_vrrp_find(const struct snmp_view *v, const char *name);
 

@@ -26,4 +26,17 @@ int snmp_view_vs_event(struct snmp_view *v, json_object *ev);
 void snmp_view_lvs_json(const struct snmp_view *v, json_object *o);
 void snmp_view_lvs_load(struct snmp_view *v, json_object *o);
 
+/* snmp_view_lvs.c */
+int snmp_view_ipvs_event(struct snmp_view *v, json_object *ev);
+/* snmp_view_ext.c: vrrp.stats, vrrp.group, check.result */
+int snmp_view_vrrp_stats_event(struct snmp_view *v, json_object *ev);
+int snmp_view_group_event(struct snmp_view *v, json_object *ev);
+int snmp_view_chk_event(struct snmp_view *v, json_object *ev);
+void snmp_view_ext_json(const struct snmp_view *v, json_object *o);
+void snmp_view_ext_load(struct snmp_view *v, json_object *o);
+/* snmp_view_sync.c: the sync relay's events */
+int snmp_view_sync_event(struct snmp_view *v, const char *type, json_object *ev);
+void snmp_view_sync_json(const struct snmp_view *v, json_object *o);
+void snmp_view_sync_load(struct snmp_view *v, json_object *o);
+
 #endif
