@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include "director/global_conf.h"
+#include "director/ipvs_fnat.h"
 #include "healthcheck/check_conf.h"
 #include "lib/log.h"
 #include "lib/mono.h"
@@ -194,6 +195,7 @@ void dir_ipvs_ctl_free(struct dir_ipvs_ctl *c)
 	strmap_free(&c->rs);
 	strmap_free(&c->sorry);
 	free(c->gh);
+	free(c->fnat_rules);
 	errs_clear(c);
 	free(c);
 }
@@ -596,9 +598,12 @@ int dir_ipvs_ctl_sync(struct dir_ipvs_ctl *c, const char *reason, uint64_t now)
 	return rc == 0 && !d.nproblems ? 0 : -1;
 }
 
+static int fnat_sync(struct dir_ipvs_ctl *c, int force);
+static void fnat_report(struct dir_ipvs_ctl *c);
+
 int dir_ipvs_ctl_start(struct dir_ipvs_ctl *c, const struct tdm_config *cfg, uint64_t now)
 {
-	int rc;
+	int rc, frc;
 
 	c->cfg = cfg;
 	if (c->o.flush_on_start && c->io.flush && (rc = c->io.flush(c->io.arg)) < 0)
@@ -607,7 +612,142 @@ int dir_ipvs_ctl_start(struct dir_ipvs_ctl *c, const struct tdm_config *cfg, uin
 	    (rc = c->io.timeouts(c->io.arg, &c->o.timeouts)) < 0)
 		tdm_log_err("ipvs: lvs_timeouts: %s", strerror(-rc));
 	c->kernel_valid = 0;
-	return dir_ipvs_ctl_sync(c, "start", now);
+	frc = fnat_sync(c, 1);
+	rc = dir_ipvs_ctl_sync(c, "start", now);
+	fnat_report(c);
+	return rc < 0 || frc < 0 ? -1 : 0;
+}
+
+/* ---- FULLNAT ---- */
+
+static int fwd_is_fnat(const struct check_fwd *f)
+{
+	return f->method == CHECK_FWD_FNAT;
+}
+
+static int cfg_has_fnat(const struct tdm_config *cfg)
+{
+	const struct check_conf *cc = cfg ? cfg->check : NULL;
+
+	for (size_t i = 0; cc && i < cc->nvs; i++) {
+		const struct check_vs_conf *vs = cc->vs[i];
+
+		if (!vs)
+			continue;
+		if (fwd_is_fnat(&vs->fwd) || (vs->has_sorry && fwd_is_fnat(&vs->sorry_fwd)))
+			return 1;
+		for (size_t j = 0; j < vs->nrs; j++)
+			if (fwd_is_fnat(&vs->rs[j]->fwd))
+				return 1;
+	}
+	return 0;
+}
+
+static int sorry_always(void *arg, const char *vs_id)
+{
+	return 1;
+}
+
+/* Put tandem's nftables table in line with the config: the source NAT of every configured
+ * FNAT real server (and sorry server), whatever its health, so that checker verdicts never
+ * rewrite the ruleset. Done only when the rules changed, unless force (start: replaces
+ * whatever an earlier run left). Before the IPVS table, so a new FNAT destination never
+ * takes a connection without its source NAT. 0, or -1 (c->fnat_err says why). */
+static int fnat_sync(struct dir_ipvs_ctl *c, int force)
+{
+	struct dir_ipvs_desired all;
+	char *rules = NULL, *script = NULL, err[256];
+	size_t n = 0;
+	int rc = 0, had;
+
+	c->fnat_err[0] = '\0';
+	if (!c->io.nft)
+		return 0;
+	dir_ipvs_desired_init(&all);
+	if (cfg_has_fnat(c->cfg) &&
+	    dir_ipvs_desired_build(&all, c->cfg, NULL, sorry_always, NULL) < 0)
+		goto oom;
+	rules = dir_ipvs_fnat_rules(&all.table, &n);
+	dir_ipvs_desired_free(&all);
+	if (!rules)
+		goto oom;
+	had = c->fnat_rules && *c->fnat_rules;
+	if (!force && c->fnat_rules && !strcmp(rules, c->fnat_rules)) {
+		free(rules);
+		return 0;
+	}
+	if (*rules && c->io.conntrack) {
+		int v = c->io.conntrack(c->io.arg, 0);
+
+		if (v == 0) {
+			v = c->io.conntrack(c->io.arg, 1);
+			if (v == 1)
+				tdm_log_info("ipvs: FNAT: set net.ipv4.vs.conntrack=1 (the source NAT "
+					     "needs IPVS connections tracked)");
+		}
+		c->fnat_conntrack = v;
+		if (v != 1)
+			snprintf(c->fnat_err, sizeof(c->fnat_err), "FNAT: net.ipv4.vs.conntrack "
+				 "is not 1 and could not be set (%s): the real servers' replies "
+				 "will not come back", v < 0 ? strerror(-v) : "still 0");
+	}
+	if (!(script = dir_ipvs_fnat_script(rules)))
+		goto oom;
+	if (c->io.nft(c->io.arg, script, err, sizeof(err)) < 0) {
+		free(c->fnat_rules);
+		c->fnat_rules = NULL;   /* unknown: try again next time */
+		if (*rules || had) {
+			snprintf(c->fnat_err, sizeof(c->fnat_err), "FNAT: nftables table inet "
+				 DIR_IPVS_FNAT_TABLE ": %s", err);
+			rc = -1;
+			free(rules);
+		} else {
+			/* no FNAT wanted and nothing of ours known: nftables may well be absent */
+			tdm_log_debug("ipvs: FNAT: no table to remove (%s)", err);
+			c->fnat_rules = rules;
+			c->fnat_nrules = 0;
+		}
+	} else {
+		if (n || had)
+			tdm_log_info("ipvs: FNAT: %zu rule(s) in nftables table inet "
+				     DIR_IPVS_FNAT_TABLE, n);
+		free(c->fnat_rules);
+		c->fnat_rules = rules;
+		c->fnat_nrules = n;
+	}
+	free(script);
+	return c->fnat_err[0] ? -1 : rc;
+oom:
+	dir_ipvs_desired_free(&all);
+	free(rules);
+	snprintf(c->fnat_err, sizeof(c->fnat_err), "FNAT: out of memory");
+	return -1;
+}
+
+/* after a sync (which clears the errors): FNAT's error joins them */
+static void fnat_report(struct dir_ipvs_ctl *c)
+{
+	if (c->fnat_err[0])
+		add_error(c, "%s", c->fnat_err);
+}
+
+/* stop: remove tandem's table (nothing else) */
+static void fnat_remove(struct dir_ipvs_ctl *c)
+{
+	char *script, err[256];
+
+	if (!c->io.nft || (c->fnat_rules && !*c->fnat_rules))
+		return;
+	script = dir_ipvs_fnat_script("");
+	if (script && c->io.nft(c->io.arg, script, err, sizeof(err)) < 0)
+		tdm_log_err("ipvs: FNAT: removing nftables table inet " DIR_IPVS_FNAT_TABLE
+			    ": %s", err);
+	else if (script)
+		tdm_log_info("ipvs: FNAT: nftables table inet " DIR_IPVS_FNAT_TABLE " removed");
+	free(script);
+	free(c->fnat_rules);
+	c->fnat_rules = strdup("");
+	c->fnat_nrules = 0;
 }
 
 /* drop overrides whose config entry changed, and records of real servers that are gone */
@@ -643,9 +783,14 @@ static void rs_records_reload(struct dir_ipvs_ctl *c, const struct tdm_config *c
 int dir_ipvs_ctl_reload(struct dir_ipvs_ctl *c, const struct tdm_config *new_cfg,
 			uint64_t now)
 {
+	int rc, frc;
+
 	rs_records_reload(c, new_cfg);
 	c->cfg = new_cfg;
-	return dir_ipvs_ctl_sync(c, "reload", now);
+	frc = fnat_sync(c, 0);
+	rc = dir_ipvs_ctl_sync(c, "reload", now);
+	fnat_report(c);
+	return rc < 0 || frc < 0 ? -1 : 0;
 }
 
 void dir_ipvs_ctl_rs_state_set(struct dir_ipvs_ctl *c, const char *rs_id, int up, int weight)
@@ -827,11 +972,13 @@ int dir_ipvs_ctl_stop(struct dir_ipvs_ctl *c)
 	int rc = 0;
 
 	if (c->o.keep_on_stop) {
-		tdm_log_info("ipvs: leaving tandem's entries in the kernel (ipvs_keep_on_stop)");
+		tdm_log_info("ipvs: leaving tandem's entries in the kernel (ipvs_keep_on_stop)%s",
+			     c->fnat_nrules ? ", and the FNAT rules that serve them" : "");
 		return 0;
 	}
 	if (c->o.flush_on_stop == 1 && c->io.flush) {
 		rc = c->io.flush(c->io.arg);
+		fnat_remove(c);
 		if (rc < 0)
 			tdm_log_err("ipvs: lvs_flush_on_stop: %s", strerror(-rc));
 		return rc < 0 ? -1 : 0;
@@ -850,6 +997,7 @@ int dir_ipvs_ctl_stop(struct dir_ipvs_ctl *c)
 	}
 	tdm_log_info("ipvs: stop: %zu operation(s) removed tandem's entries%s", nops,
 		     rc ? " (with errors)" : "");
+	fnat_remove(c);
 	dir_ipvs_desired_free(&empty);
 	dir_ipvs_desired_free(&c->cur);
 	dir_ipvs_desired_init(&c->cur);

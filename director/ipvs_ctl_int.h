@@ -48,6 +48,12 @@ struct dir_ipvs_ctl {
 	size_t nerrs, nerrs_total;
 	uint64_t last_drain_dump;
 	uint64_t applies, ops_total;
+	/* FULLNAT: the rules now in tandem's nftables table (NULL: not known, apply next
+	 * time), how many, the last failure, net.ipv4.vs.conntrack as last read */
+	char *fnat_rules;
+	size_t fnat_nrules;
+	char fnat_err[320];
+	int fnat_conntrack;
 	void (*where)(void *arg, uint32_t line, char *buf, size_t len);
 	void *where_arg;
 	void (*emit)(void *arg, json_object *ev);

@@ -84,6 +84,8 @@ static json_object *dest_json(const struct dir_ipvs_ctl *c, const struct dir_ipv
 	dir_ipvs_dest_key_str(&d->key, buf, sizeof(buf));
 	json_object_object_add(o, "dest", json_object_new_string(buf));
 	json_object_object_add(o, "fwd", json_object_new_string(fwd_ipvsadm(d->fwd)));
+	if (md && md->fnat)
+		json_object_object_add(o, "fnat", json_object_new_boolean(1));
 	if ((d->fwd & IP_VS_CONN_F_FWD_MASK) == IP_VS_CONN_F_TUNNEL)
 		json_object_object_add(o, "tun_type",
 				       json_object_new_string(dir_ipvs_tun_name(d->tun_type)));
@@ -156,6 +158,16 @@ json_object *dir_ipvs_ctl_status(struct dir_ipvs_ctl *c, size_t max_dests, uint6
 	for (size_t i = 0; i < c->nerrs; i++)
 		json_object_array_add(errs, json_object_new_string(c->errs[i]));
 	json_object_object_add(r, "errors", errs);
+	if (c->fnat_nrules || c->fnat_err[0]) {
+		json_object *f = json_object_new_object();
+
+		json_object_object_add(f, "table", json_object_new_string("inet tandem_fnat"));
+		json_object_object_add(f, "rules", json_object_new_uint64(c->fnat_nrules));
+		json_object_object_add(f, "conntrack", json_object_new_int(c->fnat_conntrack));
+		if (c->fnat_err[0])
+			json_object_object_add(f, "error", json_object_new_string(c->fnat_err));
+		json_object_object_add(r, "fnat", f);
+	}
 	if (c->io.stats) {
 		json_object *st = json_object_new_object();
 

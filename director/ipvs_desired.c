@@ -280,6 +280,7 @@ static void fwd_fill(const struct check_fwd *f, struct dir_ipvs_dest *d)
 		d->tun_flags = f->tun_csum == 2 ? IP_VS_TUNNEL_ENCAP_FLAG_CSUM :
 			       f->tun_csum == 3 ? IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM : 0;
 		break;
+	case CHECK_FWD_FNAT: d->fwd = IP_VS_CONN_F_MASQ; d->fnat = true; break;
 	default: d->fwd = IP_VS_CONN_F_MASQ; break;
 	}
 }
@@ -304,6 +305,8 @@ struct vs_build {
 	/* resolved once per virtual server: the destinations every service gets */
 	struct dir_ipvs_dest *dests;
 	size_t ndests;
+	const struct tdm_addr *fnat_src;    /* fnat_source, or NULL */
+	int fnat_src_warned;
 	int oom;
 };
 
@@ -319,6 +322,13 @@ static int add_svc_key(void *arg, const struct dir_ipvs_svc_key *k)
 	svc_attrs(b->vs, &s);
 	s.tag = b->tag;
 	dir_ipvs_svc_key_str(k, ks, sizeof(ks));
+	if (b->fnat_src && b->fnat_src->family == k->af) {
+		s.has_fnat_src = true;
+		memcpy(s.fnat_src.b, &b->fnat_src->u, k->af == AF_INET6 ? 16 : 4);
+	} else if (b->fnat_src && !b->fnat_src_warned++) {
+		problem(b->d, b->tag, "fnat_source is not of the family of service %s: "
+			"masquerading instead", ks);
+	}
 	if (dir_ipvs_svc_check(&s, &why) < 0) {
 		problem(b->d, b->tag, "service %s: %s", ks, why);
 		return 0;
@@ -374,6 +384,12 @@ static int build_vs(struct dir_ipvs_desired *d, const struct tdm_config *cfg,
 	b.dests = calloc(vs->nrs + 1, sizeof(*b.dests));
 	if (!b.dests)
 		return -1;
+	if (vs->node) {
+		const struct tdm_cnode *fs = tdm_cnode_find(vs->node, "fnat_source");
+
+		if (fs && fs->argc && fs->vals && fs->vals[0].addr.family)
+			b.fnat_src = &fs->vals[0].addr;
+	}
 	proto.key.port = 0;     /* dest ports: filled per service when the rs gives none */
 	proto.key.fwmark = 1;
 	for (size_t i = 0; i < vs->nrs; i++) {

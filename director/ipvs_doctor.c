@@ -1,6 +1,7 @@
 /* director/ipvs_doctor.c - the checks of `tandemctl doctor` (see ipvs_doctor.h): the
- * director's sysctls for the configured forwarding methods, and the real-server side setup
- * each DR/TUN/NAT service needs, as commands to run there. */
+ * director's sysctls for the configured forwarding methods (FNAT: net.ipv4.vs.conntrack),
+ * and the real-server side setup each DR/TUN/NAT/FNAT service needs, as commands to run
+ * there. */
 #include "director/ipvs_doctor.h"
 
 #include <arpa/inet.h>
@@ -176,10 +177,17 @@ static void rs_steps(struct doc *d, const struct tdm_config *cfg,
 	}
 	json_object_object_add(o, "service", json_object_new_string(vs->id ? vs->id : "?"));
 	json_object_object_add(o, "method", json_object_new_string(
-		m == CHECK_FWD_DR ? "DR" : m == CHECK_FWD_TUN ? "TUN" : "NAT"));
+		m == CHECK_FWD_DR ? "DR" : m == CHECK_FWD_TUN ? "TUN" :
+		m == CHECK_FWD_FNAT ? "FNAT" : "NAT"));
 	json_object_object_add(o, "vips", va);
 	json_object_object_add(o, "servers", servers);
-	if (m == CHECK_FWD_NAT) {
+	if (m == CHECK_FWD_FNAT) {
+		step(steps, "nothing special: the director replaces the client's address by its "
+		     "own (fnat_source, or its address towards the real server), so the real "
+		     "servers answer the director and need no route back to the clients%s", "");
+		step(steps, "the real servers see the director's address as the source: the "
+		     "client's address is not visible to them%s", "");
+	} else if (m == CHECK_FWD_NAT) {
 		step(steps, "route the replies to the clients back through the director (default "
 		     "route via the director's address on the real servers' network)%s", "");
 	} else if (m == CHECK_FWD_DR) {
@@ -219,14 +227,14 @@ json_object *dir_ipvs_doctor(const struct tdm_config *cfg, const struct dir_doct
 	const struct check_conf *cc = cfg ? cfg->check : NULL;
 	struct doc d = { .env = env, .checks = json_object_new_array(),
 			 .rs = json_object_new_array() };
-	int nat4 = 0, nat6 = 0, self_rs = 0;
+	int nat4 = 0, nat6 = 0, self_rs = 0, fnat = 0;
 	json_object *r = json_object_new_object();
 
 	check(&d, "IPVS in the kernel", "/proc/net/ip_vs", NULL,
 	      "virtual servers are programmed into IPVS", "modprobe ip_vs");
 	for (size_t i = 0; cc && i < cc->nvs; i++) {
 		const struct check_vs_conf *vs = cc->vs[i];
-		int seen[3] = { 0 };
+		int seen[4] = { 0 };
 
 		if (!vs)
 			continue;
@@ -234,13 +242,16 @@ json_object *dir_ipvs_doctor(const struct tdm_config *cfg, const struct dir_doct
 			const struct check_rs_conf *rs = vs->rs[j];
 			int m = method_of(vs, rs);
 
-			if (m == CHECK_FWD_NAT && rs->addr.family == AF_INET6)
+			int nat = m == CHECK_FWD_NAT || m == CHECK_FWD_FNAT;
+
+			if (nat && rs->addr.family == AF_INET6)
 				nat6 = 1;
-			else if (m == CHECK_FWD_NAT)
+			else if (nat)
 				nat4 = 1;
-			if (m != CHECK_FWD_NAT && env->is_local(env->arg, &rs->addr))
+			fnat |= m == CHECK_FWD_FNAT;
+			if (!nat && env->is_local(env->arg, &rs->addr))
 				self_rs = 1;
-			if (m >= 0 && m < 3 && !seen[m]) {
+			if (m >= 0 && m < 4 && !seen[m]) {
 				seen[m] = 1;
 				rs_steps(&d, cfg, vs, m, fwd_of(vs, rs));
 			}
@@ -248,12 +259,17 @@ json_object *dir_ipvs_doctor(const struct tdm_config *cfg, const struct dir_doct
 	}
 	if (nat4)
 		check(&d, "IPv4 forwarding (NAT)", "/proc/sys/net/ipv4/ip_forward", "1",
-		      "NAT services route the real servers' replies through the director",
+		      "NAT and FNAT services route the real servers' replies through the director",
 		      "sysctl -w net.ipv4.ip_forward=1");
 	if (nat6)
 		check(&d, "IPv6 forwarding (NAT)", "/proc/sys/net/ipv6/conf/all/forwarding", "1",
 		      "NAT services route the real servers' replies through the director",
 		      "sysctl -w net.ipv6.conf.all.forwarding=1");
+	if (fnat)
+		check(&d, "IPVS connection tracking (FNAT)", "/proc/sys/net/ipv4/vs/conntrack",
+		      "1", "FNAT source-NATs IPVS traffic with nftables, which sees only tracked "
+		      "connections (tandem sets it when it starts FNAT services)",
+		      "sysctl -w net.ipv4.vs.conntrack=1");
 	if (self_rs) {
 		check(&d, "arp_ignore (the director is also a real server)",
 		      "/proc/sys/net/ipv4/conf/all/arp_ignore", "1",

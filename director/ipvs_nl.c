@@ -9,6 +9,7 @@
  * of one datagram fit in the receive buffer; an overrun still ends the batch with -ENOBUFS
  * and the caller re-dumps; each overrun halves the window. */
 #include "director/ipvs_nl.h"
+#include "director/ipvs_fnat.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -460,6 +461,18 @@ static int io_flush(void *arg)
 	return dir_ipvs_nl_flush(arg);
 }
 
+static int io_nft(void *arg, const char *script, char *err, size_t errlen)
+{
+	(void)arg;
+	return dir_ipvs_fnat_nft_run(script, err, errlen);
+}
+
+static int io_conntrack(void *arg, int set)
+{
+	(void)arg;
+	return dir_ipvs_fnat_conntrack(set);
+}
+
 void dir_ipvs_nl_io(struct dir_ipvs_nl *nl, struct dir_ipvs_io *io)
 {
 	memset(io, 0, sizeof(*io));
@@ -468,5 +481,7 @@ void dir_ipvs_nl_io(struct dir_ipvs_nl *nl, struct dir_ipvs_io *io)
 	io->apply = io_apply;
 	io->timeouts = io_timeouts;
 	io->flush = io_flush;
+	io->nft = io_nft;
+	io->conntrack = io_conntrack;
 	io->stats = &nl->st;
 }

@@ -40,6 +40,11 @@ struct dir_ipvs_io {
 	/* SET_CONFIG timeouts, FLUSH; may be NULL */
 	int (*timeouts)(void *arg, const struct dir_ipvs_timeouts *t);
 	int (*flush)(void *arg);
+	/* FULLNAT (ipvs_fnat.h); may be NULL (no FNAT): run an nft script in one transaction
+	 * (0, or -1 with nft's message in err), and read net.ipv4.vs.conntrack after writing
+	 * 1 when set (0/1, or -errno) */
+	int (*nft)(void *arg, const char *script, char *err, size_t errlen);
+	int (*conntrack)(void *arg, int set);
 	struct dir_ipvs_io_stats *stats;    /* may be NULL */
 };
 

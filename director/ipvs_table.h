@@ -60,6 +60,9 @@ struct dir_ipvs_dest {
 	uint8_t tun_type;         /* IP_VS_CONN_F_TUNNEL_TYPE_* (TUN only) */
 	uint16_t tun_port;        /* host order (gue) */
 	uint16_t tun_flags;       /* IP_VS_TUNNEL_ENCAP_FLAG_* */
+	/* tandem's own, never on the wire and never compared: FULLNAT (fwd is MASQ and the
+	 * director source-NATs the traffic to this destination, director/ipvs_fnat.h) */
+	bool fnat;
 	/* read back only (never compared, never sent) */
 	uint32_t active_conns, inact_conns, persist_conns;
 	bool has_stats;
@@ -76,6 +79,10 @@ struct dir_ipvs_svc {
 	/* Wire form of the persistence netmask: IPv4 a be32 mask (network byte order, as
 	 * stored in memory), IPv6 a prefix length 1..128. dir_ipvs_netmask() makes one. */
 	uint32_t netmask;
+	/* tandem's own (not on the wire, not compared): FULLNAT source address (fnat_source);
+	 * without it the FNAT destinations are masqueraded */
+	bool has_fnat_src;
+	union dir_ipvs_addr fnat_src;
 	bool has_stats;
 	struct dir_ipvs_stats stats;
 	uint32_t tag;             /* caller's cookie; not on the wire */

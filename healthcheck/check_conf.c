@@ -343,7 +343,7 @@ static const struct tdm_block file_block = {
 
 static const struct tdm_kw rs_kws[] = {
 	KWA("weight", 0, 1, 1, a_rs_weight, "IPVS weight (default 1)"),
-	KWC("lvs_method", 0, 1, check_conf_fwd_check, "NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
+	KWC("lvs_method", 0, 1, check_conf_fwd_check, "NAT|DR|TUN|FNAT [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
 	KWA("uthreshold", 0, 1, 1, a_uint, "maximum connections"),
 	KWA("lthreshold", 0, 1, 1, a_uint, "connections below which the server is used again"),
 	KWA("inhibit_on_failure", 0, 0, 1, a_bool, "on failure set the weight to 0 instead of removing"),
@@ -386,8 +386,9 @@ static const struct tdm_kw vs_kws[] = {
 	KW0("sh-fallback", 0, "sh scheduler: fall back when the server is unavailable (flag-1)"),
 	KW0("mh-port", 0, "mh scheduler: include the port (flag-2)"),
 	KW0("mh-fallback", 0, "mh scheduler: fall back when the server is unavailable (flag-1)"),
-	KWC("lvs_method", 0, 1, check_conf_fwd_check, "forwarding NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
+	KWC("lvs_method", 0, 1, check_conf_fwd_check, "forwarding NAT|DR|TUN|FNAT [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
 	KWC("lb_kind", 0, 1, check_conf_fwd_check, "older name of lvs_method"),
+	KWA("fnat_source", 0, 1, 1, a_ip, "tandem: source address of FNAT traffic to the real servers (default: masquerade)"),
 	KWA("persistence_engine", 0, 1, 1, a_str, "persistence engine (sip)"),
 	KWA("persistence_timeout", 0, 0, 1, a_uint1, "persistence timeout, seconds (no value: 360)"),
 	KWK("persistence_granularity", 0, 1, 1, a_str, chk_granularity, "persistence netmask (IPv4) or prefix length"),

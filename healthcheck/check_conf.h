@@ -13,7 +13,9 @@ enum check_kind {
 	CHECK_MISC, CHECK_FILE, CHECK__N
 };
 
-enum check_method { CHECK_FWD_DEFAULT = -1, CHECK_FWD_NAT = 0, CHECK_FWD_DR, CHECK_FWD_TUN };
+/* FNAT: NAT in IPVS plus source NAT of the director (nftables, director/ipvs_fnat.c) */
+enum check_method { CHECK_FWD_DEFAULT = -1, CHECK_FWD_NAT = 0, CHECK_FWD_DR, CHECK_FWD_TUN,
+	CHECK_FWD_FNAT };
 
 struct check_fwd {
 	int method;                 /* enum check_method */

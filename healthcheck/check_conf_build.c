@@ -165,6 +165,8 @@ int check_conf_parse_fwd(const struct tdm_cnode *n, struct check_fwd *f)
 		f->method = CHECK_FWD_DR;
 	else if (!strcmp(n->argv[0], "TUN"))
 		f->method = CHECK_FWD_TUN;
+	else if (!strcmp(n->argv[0], "FNAT"))
+		f->method = CHECK_FWD_FNAT;
 	else
 		return 0;
 	/* errors return -(index of the offending token + 1) */
@@ -208,14 +210,14 @@ int check_conf_fwd_check(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 	int r = check_conf_parse_fwd(n, &f);
 
 	if (r == 0) {
-		tdm_conf_err(ctx, n, 0, "expected NAT, DR or TUN, got '%s'", n->argv[0]);
+		tdm_conf_err(ctx, n, 0, "expected NAT, DR, TUN or FNAT, got '%s'", n->argv[0]);
 		return -1;
 	}
 	if (r < 0) {
 		int at = -r - 1;
 		if (at >= (int)n->argc)
 			at = (int)n->argc - 1;
-		tdm_conf_err(ctx, n, at, "%s: expected NAT|DR|TUN [type ipip|gue port <port>|gre] [nocsum|csum|remcsum]", n->kw);
+		tdm_conf_err(ctx, n, at, "%s: expected NAT|DR|TUN|FNAT [type ipip|gue port <port>|gre] [nocsum|csum|remcsum]", n->kw);
 		return -1;
 	}
 	if (f.method != CHECK_FWD_TUN && n->argc > 1) {

@@ -115,7 +115,8 @@ static void print_dest(json_object *d)
 	if (ctl_get(d, "sorry") && off < sizeof(tags))
 		snprintf(tags + off, sizeof(tags) - off, " sorry_server");
 	printf("  -> %-24s %-7s %6s %10s %9s", ctl_get_str(d, "dest", "?"),
-	       ctl_get_str(d, "fwd", "?"), ctl_get_str(d, "weight", "?"),
+	       ctl_get(d, "fnat") ? "FNAT" : ctl_get_str(d, "fwd", "?"),
+	       ctl_get_str(d, "weight", "?"),
 	       ctl_get_str(d, "active", "0"), ctl_get_str(d, "inactive", "0"));
 	stats_cols(d);
 	printf("%s\n", tags);
@@ -123,7 +124,7 @@ static void print_dest(json_object *d)
 
 static int print_ipvs(struct ctl_call *call, json_object *reply)
 {
-	json_object *svcs = ctl_get(reply, "services"), *errs = ctl_get(reply, "errors");
+	json_object *svcs = ctl_get(reply, "services"), *errs = ctl_get(reply, "errors"), *fn;
 	size_t n = svcs ? json_object_array_length(svcs) : 0;
 
 	printf("IP Virtual Server: %zu service(s), %s destination(s)", n,
@@ -140,6 +141,10 @@ static int print_ipvs(struct ctl_call *call, json_object *reply)
 		for (size_t j = 0; ds && j < json_object_array_length(ds); j++)
 			print_dest(json_object_array_get_idx(ds, j));
 	}
+	if ((fn = ctl_get(reply, "fnat")))
+		printf("FNAT: %s rule(s) in nftables table %s, net.ipv4.vs.conntrack=%s\n",
+		       ctl_get_str(fn, "rules", "0"), ctl_get_str(fn, "table", "?"),
+		       ctl_get_str(fn, "conntrack", "?"));
 	if (json_object_get_boolean(ctl_get(reply, "truncated")))
 		printf("(destinations cut to fit one reply: use --limit or --json)\n");
 	for (size_t i = 0; errs && i < json_object_array_length(errs); i++)

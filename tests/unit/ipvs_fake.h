@@ -2,7 +2,7 @@
  * for the reconcile engine's tests: a model kernel table that applies each operation as
  * the kernel would (EEXIST / ESRCH / ENOENT), builds every netlink message for real and
  * counts them, can refuse chosen operations with a chosen errno and can lose the acks of a
- * batch's tail (ENOBUFS). Also helpers to parse config text with an origin map. */
+ * batch's tail (ENOBUFS); records the FULLNAT nft scripts and the conntrack sysctl. Also helpers to parse config text with an origin map. */
 #ifndef TESTS_UNIT_IPVS_FAKE_H
 #define TESTS_UNIT_IPVS_FAKE_H
 
@@ -24,6 +24,12 @@ struct fake_kernel {
 	int overrun_after;              /* > 0: the next apply loses acks after this many ops */
 	const struct dir_ipvs_svc *inject;  /* added by "someone else" before the next apply */
 	struct dir_ipvs_io_stats st;
+	/* FULLNAT: nft scripts run (the last one kept), a refusal to make, the conntrack
+	 * sysctl (writes counted; ct_locked: writing fails with EPERM) */
+	size_t nft_calls;
+	char *nft_last;
+	const char *nft_fail;           /* non-NULL: the next scripts fail with this message */
+	int ct_val, ct_sets, ct_locked;
 };
 
 static inline int fake_dump(void *arg, struct dir_ipvs_table *out)
@@ -89,6 +95,33 @@ static inline int fake_apply(void *arg, const struct dir_ipvs_op *ops, size_t n,
 	return rc;
 }
 
+static inline int fake_nft(void *arg, const char *script, char *err, size_t errlen)
+{
+	struct fake_kernel *f = arg;
+
+	f->nft_calls++;
+	free(f->nft_last);
+	f->nft_last = strdup(script);
+	if (f->nft_fail) {
+		snprintf(err, errlen, "%s", f->nft_fail);
+		return -1;
+	}
+	return 0;
+}
+
+static inline int fake_conntrack(void *arg, int set)
+{
+	struct fake_kernel *f = arg;
+
+	if (set) {
+		if (f->ct_locked)
+			return -EPERM;
+		f->ct_sets++;
+		f->ct_val = 1;
+	}
+	return f->ct_val;
+}
+
 static inline void fake_init(struct fake_kernel *f, struct dir_ipvs_io *io)
 {
 	memset(f, 0, sizeof(*f));
@@ -97,12 +130,16 @@ static inline void fake_init(struct fake_kernel *f, struct dir_ipvs_io *io)
 	io->arg = f;
 	io->dump = fake_dump;
 	io->apply = fake_apply;
+	io->nft = fake_nft;
+	io->conntrack = fake_conntrack;
 	io->stats = &f->st;
 }
 
 static inline void fake_free(struct fake_kernel *f)
 {
 	dir_ipvs_table_free(&f->k);
+	free(f->nft_last);
+	f->nft_last = NULL;
 }
 
 /* a parsed config with its origin map */
