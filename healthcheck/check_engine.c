@@ -62,6 +62,7 @@ static const struct chk_ops *ops_of(enum check_kind k)
 	case CHECK_TCP:
 		return &chk_tcp_ops;
 	case CHECK_HTTP:
+		return &chk_http1_ops;
 	case CHECK_SSL:
 		return &chk_http_ops;
 	case CHECK_UDP:
@@ -88,7 +89,7 @@ struct ev_loop *chk_loop(const struct chk_inst *c)
 
 void **chk_kctx(const struct chk_inst *c)
 {
-	return &c->eng->kctx[c->spec.kind == CHECK_SSL ? CHECK_HTTP : c->spec.kind];
+	return &c->eng->kctx[c->spec.kind];
 }
 
 static int64_t now_us(struct check_engine *e)
