@@ -3,6 +3,8 @@
 #include "director/dir_scripts.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -19,6 +21,8 @@
 struct fifo_reader {
 	const char *kw;             /* "notify_fifo_script" ... */
 	char *fifo, *cmd, *user, *group;
+	int hold_fd;                /* the FIFO held open for writing: the reader never sees EOF
+	                             * while a writing child restarts */
 	struct vrrp_exec x;
 };
 
@@ -41,8 +45,10 @@ struct dir_scripts *dir_scripts_new(struct ev_loop *loop)
 	if (!s)
 		return NULL;
 	s->loop = loop;
-	for (int i = 0; i < NFIFO; i++)
+	for (int i = 0; i < NFIFO; i++) {
 		s->fifo[i].kw = fifo_kw[i];
+		s->fifo[i].hold_fd = -1;
+	}
 	return s;
 }
 
@@ -144,6 +150,9 @@ static void reader_stop(struct fifo_reader *f)
 		kill(-f->x.pid, SIGTERM);
 		vrrp_exec_cancel(&f->x, 0);     /* libev reaps it */
 	}
+	if (f->hold_fd >= 0)
+		close(f->hold_fd);
+	f->hold_fd = -1;
 	free(f->fifo);
 	free(f->cmd);
 	free(f->user);
@@ -178,6 +187,7 @@ static void reader_start(struct dir_scripts *s, struct fifo_reader *f,
 		tdm_log_err("%s: %s is not a FIFO", f->kw, fifo);
 		return;
 	}
+	f->hold_fd = open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	f->fifo = strdup(fifo);
 	f->cmd = strdup(r->cmd);
 	f->user = dup_or_null(r->user);

@@ -87,11 +87,24 @@ void dir_tune_get(const struct tdm_config *cfg, unsigned part, struct dir_tune *
 
 static void set_rttime(pid_t pid, uint64_t us, const char *name)
 {
-	struct rlimit rl = { .rlim_cur = us, .rlim_max = us + RTTIME_HARD_EXTRA_US };
+	struct rlimit rl = { .rlim_cur = us, .rlim_max = us + RTTIME_HARD_EXTRA_US }, old;
 
-	if (prlimit(pid, RLIMIT_RTTIME, &rl, NULL) < 0)
-		tdm_log_warn("%s child: RLIMIT_RTTIME %llu us: %s", name, (unsigned long long)us,
-		             strerror(errno));
+	if (prlimit(pid, RLIMIT_RTTIME, &rl, NULL) == 0)
+		return;
+	/* raising a hard limit takes CAP_SYS_RESOURCE: keep the hard one, move the soft one */
+	if (errno == EPERM && prlimit(pid, RLIMIT_RTTIME, NULL, &old) == 0 &&
+	    old.rlim_max != RLIM_INFINITY && us > old.rlim_max - 1) {
+		rl.rlim_cur = old.rlim_max - 1;
+		rl.rlim_max = old.rlim_max;
+		if (prlimit(pid, RLIMIT_RTTIME, &rl, NULL) == 0) {
+			tdm_log_warn("%s child: RLIMIT_RTTIME %llu us needs a restart of the child (no "
+			             "CAP_SYS_RESOURCE to raise its hard limit %llu us)", name,
+			             (unsigned long long)us, (unsigned long long)old.rlim_max);
+			return;
+		}
+	}
+	tdm_log_warn("%s child: RLIMIT_RTTIME %llu us: %s", name, (unsigned long long)us,
+	             strerror(errno));
 }
 
 static int is_asan(void)

@@ -1,0 +1,203 @@
+"""Scripts and files of the tandemd parent (docs/config.md): startup_script before the
+children start and shutdown_script after they stopped (bounded by their timeouts), the notify
+FIFO reader scripts, pid file and control socket named after `instance` / `use_pid_dir`, the
+reload_check_config log, random_seed."""
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tandem import TANDEMD, ctl_request, require_binary, require_root, run, wait_until
+
+PARTS = """
+vrrp_instance VI_1 {
+    state BACKUP
+    interface lo
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+"""
+
+
+def script(path, body):
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+def children(d):
+    return {c["name"]: c for c in d.status()["children"]}
+
+
+def pids_with(marker):
+    """pids of processes whose command line contains marker"""
+    out = []
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (p / "cmdline").read_bytes():
+                out.append(int(p.name))
+        except OSError:
+            pass
+    return out
+
+
+def test_startup_script_runs_before_children(tandemd, netns, workdir):
+    out = workdir / "startup.out"
+    s = script(workdir / "start.sh", f"echo begin > {out}\nsleep 1\necho end >> {out}\n")
+    d = tandemd(f"global_defs {{\n    startup_script {s} root\n}}\n" + PARTS, ns=netns("g"))
+    # the daemon answers at once; the vrrp child comes only after the script ended
+    assert children(d).get("vrrp", {}).get("pid") in (None, 0)
+    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+               what="vrrp child after the startup script")
+    assert out.read_text() == "begin\nend\n"
+    log = d.log_text()
+    assert f"startup_script: running {s} as root (timeout 10 s)" in log
+    assert "startup_script exited 0" in log
+
+
+def test_startup_script_timeout(tandemd, netns, workdir):
+    marker = f"tdmstart{secrets.token_hex(4)}"
+    s = script(workdir / "slow.sh", f"sleep 30 # {marker}\n")
+    d = tandemd(f"global_defs {{\n    startup_script \"{s} {marker}\" root\n"
+                "    startup_script_timeout 1\n}\n" + PARTS, ns=netns("g"))
+    t0 = time.monotonic()
+    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+               what="vrrp child after the timeout")
+    assert time.monotonic() - t0 < 5
+    assert "startup_script killed at its timeout; starting the children anyway" in d.log_text()
+    wait_until(lambda: not pids_with(marker), timeout=5, what="startup script killed")
+
+
+def test_shutdown_script_after_children(tandemd, netns, workdir):
+    out = workdir / "shutdown.out"
+    # $PPID is tandemd: by now it has no child but this script
+    s = script(workdir / "stop.sh", f"kids=$(cat /proc/$PPID/task/$PPID/children)\n"
+                                    f"echo $kids > {out}\necho $$ >> {out}\n")
+    d = tandemd(f"global_defs {{\n    shutdown_script {s} root\n    shutdown_script_timeout 5\n}}\n"
+                + PARTS, ns=netns("g"))
+    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+               what="vrrp child")
+    assert d.stop() == 0
+    kids, me = out.read_text().split("\n")[:2]
+    assert kids.split() == [me]
+    assert "shutdown_script exited 0" in d.log_text()
+
+
+def test_shutdown_script_timeout(tandemd, workdir):
+    marker = f"tdmstop{secrets.token_hex(4)}"
+    s = script(workdir / "hang.sh", "sleep 30\n")
+    d = tandemd(f"global_defs {{\n    shutdown_script \"{s} {marker}\" root\n"
+                "    shutdown_script_timeout 1\n}\n")
+    t0 = time.monotonic()
+    assert d.stop(timeout=10) == 0
+    assert 0.9 < time.monotonic() - t0 < 5
+    assert "shutdown_script killed at its timeout" in d.log_text()
+    wait_until(lambda: not pids_with(marker), timeout=5, what="shutdown script killed")
+
+
+def test_notify_fifo_scripts(tandemd, netns, workdir):
+    fifo, vfifo = workdir / "all.fifo", workdir / "vrrp.fifo"
+    out, vout = workdir / "all.out", workdir / "vrrp.out"
+    reader = script(workdir / "reader.sh",
+                    'out=$1; shift\nwhile read -r line; do echo "$line" >> "$out"; done < "$1"\n')
+    conf = (f"global_defs {{\n    notify_fifo {fifo}\n    notify_fifo_script \"{reader} {out}\" root\n"
+            f"    vrrp_notify_fifo {vfifo}\n    vrrp_notify_fifo_script \"{reader} {vout}\" root\n"
+            "}\n" + PARTS.replace("state BACKUP", "state MASTER"))
+    d = tandemd(conf, ns=netns("g"))
+    # the readers run with the FIFO as their last argument
+    wait_until(lambda: pids_with(str(fifo)) and pids_with(str(vfifo)),
+               timeout=5, what="FIFO readers running")
+    rpids = set(pids_with(str(fifo)))
+    wait_until(lambda: vout.exists() and 'INSTANCE "VI_1" MASTER' in vout.read_text(),
+               timeout=15, what="vrrp FIFO line through the reader")
+    assert d.reload()["ok"]
+    wait_until(lambda: out.exists() and "config.reload" in out.read_text(), timeout=5,
+               what="notify_fifo event through the reader")
+    assert set(pids_with(str(fifo))) == rpids      # unchanged config: same reader
+    # a restarted writer (the vrrp child) does not end the reader: the parent holds the FIFO
+    vpids = set(pids_with(str(vfifo)))
+    os.kill(children(d)["vrrp"]["pid"], signal.SIGKILL)
+    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running" and
+               children(d)["vrrp"]["restarts"] == 1, timeout=10, what="vrrp child restarted")
+    assert set(pids_with(str(vfifo))) == vpids
+    # a config without the script stops the reader
+    d.write_config(conf.replace(f"    notify_fifo_script \"{reader} {out}\" root\n", ""))
+    assert d.reload()["ok"]
+    wait_until(lambda: not pids_with(str(fifo)), timeout=5, what="reader stopped")
+    d.stop()
+    wait_until(lambda: not pids_with(str(vfifo)), timeout=5, what="vrrp reader stopped")
+
+
+def _start_bare(conf, args=(), env=None):
+    require_binary(TANDEMD)
+    return subprocess.Popen([str(TANDEMD), "-n", "-l", "-f", str(conf), *map(str, args)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@pytest.mark.parametrize("pid_dir", [False, True])
+def test_instance_names_pidfile_and_socket(workdir, pid_dir):
+    require_root()
+    name = f"tdmt{secrets.token_hex(3)}"
+    conf = workdir / "i.conf"
+    conf.write_text(f"instance {name}\n" + ("use_pid_dir\n" if pid_dir else "") +
+                    "global_defs {\n    router_id i\n}\n")
+    if pid_dir:
+        pidfile, sock = Path(f"/run/tandem/{name}/tandemd.pid"), Path(f"/run/tandem/{name}/tandemd.sock")
+    else:
+        pidfile, sock = Path(f"/run/tandem/tandemd_{name}.pid"), Path(f"/run/tandem/tandemd_{name}.sock")
+    p = _start_bare(conf)
+    try:
+        wait_until(lambda: sock.exists() and pidfile.exists() and pidfile.read_text().strip(),
+                   timeout=10, what="pid file and socket")
+        assert int(pidfile.read_text()) == p.pid
+        assert ctl_request(sock, {"cmd": "ping"})["ok"]
+    finally:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(5)
+        if pid_dir:
+            shutil.rmtree(pidfile.parent, ignore_errors=True)
+    assert not pidfile.exists() and not sock.exists()
+
+
+def test_reload_check_config_log(tandemd, workdir):
+    log = workdir / "check.log"
+    good = f"global_defs {{\n    router_id r\n    reload_check_config {log}\n}}\n"
+    d = tandemd(good)
+    d.write_config(good + "vrrp_instance X {\n    priority 300\n}\n")
+    assert not d.reload()["ok"]
+    text = log.read_text()
+    assert "error: expected <priority> 1..255, got '300'" in text
+    assert "reload refused" in text
+    d.write_config(good)
+    assert d.reload()["ok"]
+    assert "0 error(s)" in log.read_text() and "reloaded" in log.read_text()
+
+
+def test_random_seed(workdir):
+    require_binary(TANDEMD)
+    conf = workdir / "r.conf"
+
+    def dump(seed):
+        conf.write_text("global_defs {\n" + (f"    random_seed {seed}\n" if seed else "") +
+                        "    router_id r${_RANDOM 1 1000000}\n}\n")
+        return run([TANDEMD, "--dump-config", "-f", conf]).stdout
+
+    assert dump(7) == dump(7)
+    assert dump(7) != dump(8)
