@@ -222,6 +222,9 @@ static void set_value(netsnmp_variable_list *var, const struct snmp_oid_ent *e)
 	case SNMP_T_OCTETS:
 		snmp_set_var_typed_value(var, ASN_OCTET_STR, e->s, e->slen);
 		break;
+	case ASN_IPADDRESS:         /* its 4 octets are kept in s (snmp_vrrp_mib.c) */
+		snmp_set_var_typed_value(var, ASN_IPADDRESS, e->s, e->slen);
+		break;
 	default: {
 		u_long u = (u_long)e->u;
 
@@ -360,6 +363,13 @@ void snmp_trap_add_str(struct snmp_trap *t, const snmp_subid *name, size_t len,
 {
 	if (t)
 		snmp_varlist_add_variable(&t->vars, name, len, ASN_OCTET_STR, s, slen);
+}
+
+void snmp_trap_add_raw(struct snmp_trap *t, const snmp_subid *name, size_t len,
+                       unsigned char type, const void *v, size_t vlen)
+{
+	if (t)
+		snmp_varlist_add_variable(&t->vars, name, len, type, v, vlen);
 }
 
 void snmp_trap_send(struct snmp_agent *a, struct snmp_trap *t)

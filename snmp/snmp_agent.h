@@ -36,6 +36,9 @@ void snmp_trap_add_uns(struct snmp_trap *t, const snmp_subid *name, size_t len,
                        unsigned char type, unsigned long v);
 void snmp_trap_add_str(struct snmp_trap *t, const snmp_subid *name, size_t len,
                        const void *s, size_t slen);
+/* a value given as its octets with its BER tag (IpAddress: 0x40 and 4 octets) */
+void snmp_trap_add_raw(struct snmp_trap *t, const snmp_subid *name, size_t len,
+                       unsigned char type, const void *v, size_t vlen);
 /* send to the master (dropped when not connected) and free */
 void snmp_trap_send(struct snmp_agent *a, struct snmp_trap *t);
 /* after anything that may have queued net-snmp work outside its callbacks */

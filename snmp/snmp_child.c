@@ -16,6 +16,7 @@
 #include "snmp/snmp_tandem_mib.h"
 #include "snmp/snmp_tandem_trap.h"
 #include "snmp/snmp_view.h"
+#include "snmp/snmp_vrrp_child.h"
 
 #define REBUILD_AFTER_NS 1000000000ull     /* uptimes move: rebuild at most once a second */
 
@@ -31,6 +32,7 @@ struct snmp_child {
 	struct snmp_oidtab tandem_tab;
 	uint64_t built_changes, built_mono;
 	int built;
+	struct snmp_vrrp *vrrp_mibs;    /* VRRP-MIB / VRRPv3-MIB (snmp_vrrp_child.c) */
 };
 
 static const char *const snmp_event_types[] = { "config.", "vrrp.", "rs.state", "vs.quorum",
@@ -84,9 +86,10 @@ static int snmp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 	    snmp_agent_register(sc->agent, "tandemMIB", snmp_tandem_mib_oid, SNMP_TANDEM_MIB_LEN,
 	                        &sc->tandem_tab, refresh_tandem, sc) < 0)
 		tdm_log_err("TANDEM-MIB could not be registered");
-	if (c->enable_vrrp || c->enable_checker || c->enable_rfcv2 || c->enable_rfcv3)
-		tdm_log_notice("KEEPALIVED-MIB, VRRP-MIB and VRRPv3-MIB are not served yet "
-		               "(only TANDEM-MIB: enable_snmp_tandem)");
+	sc->vrrp_mibs = snmp_vrrp_start(ctx->loop, sc->agent, c, &sc->view);
+	if (c->enable_vrrp || c->enable_checker)
+		tdm_log_notice("KEEPALIVED-MIB is not served (TANDEM-MIB: enable_snmp_tandem; "
+		               "VRRP-MIB, VRRPv3-MIB: enable_snmp_rfc)");
 	snmp_agent_connect(sc->agent);
 	tdm_log_info("AgentX subagent started (master %s)%s%s",
 	             sc->socket ? sc->socket : SNMP_AGENT_DEFAULT_SOCKET,
@@ -112,6 +115,7 @@ static int snmp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 	if (!sc)
 		return 0;
 	sc->conf.enable_traps = c->enable_traps;     /* takes effect at once */
+	snmp_vrrp_set_traps(sc->vrrp_mibs, c->enable_traps);
 	if (!same_conf(&sc->conf, c)) {
 		/* net-snmp cannot be re-initialised in a process: start over in a new child */
 		tdm_log_notice("the AgentX socket or the MIB set changed: restarting the snmp child");
@@ -127,6 +131,7 @@ static void snmp_stop(struct dir_part_ctx *ctx)
 	if (!sc)
 		return;
 	snmp_agent_stop(sc->agent);
+	snmp_vrrp_stop(sc->vrrp_mibs);
 	snmp_oidtab_free(&sc->tandem_tab);
 	snmp_view_free(&sc->view);
 	free(sc->socket);
@@ -257,6 +262,8 @@ static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 		if (json_object_object_get_ex(ev, "status", &v) &&
 		    snmp_view_set_status(&sc->view, v) == 0)
 			sc->status_mono = tdm_mono_ns();
+		if (json_object_object_get_ex(ev, "status", &v))
+			snmp_vrrp_status(sc->vrrp_mibs, v);
 		return;
 	}
 	if (json_object_object_get_ex(ev, "seq", &v))
@@ -264,6 +271,7 @@ static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 	live = seq > sc->history_until;
 	if (live || !sc->have_snapshot)
 		snmp_view_event(&sc->view, ev, live);
+	snmp_vrrp_event(sc->vrrp_mibs, ev, live);
 	if (!live || !sc->conf.enable_traps || !sc->conf.enable_tandem)
 		return;
 	if (!strcmp(type, "config.reload") && json_object_object_get_ex(ev, "ok", &v) &&

@@ -49,6 +49,7 @@ int vrrp_inst_init(struct vrrp_inst *vi, const struct vrrp_instance_conf *conf,
 	p->down_timer_adverts = conf->down_timer_adverts > 0 ? (uint8_t)conf->down_timer_adverts : 0;
 	p->preempt_delay_ns = conf->preempt_delay_us * 1000;
 	p->lower_prio_no_garp = conf->garp_lower_prio_repeat == 0;
+	p->lower_prio_no_advert = conf->lower_prio_no_advert == 1;
 	p->addr_len = (uint8_t)alen(vi);
 	if (vrrp_fsm_params_check(p) < 0) {
 		tdm_log_err("vrrp_instance %s: unusable parameters (version %d, priority %d, "
@@ -159,6 +160,7 @@ static void send_advert(struct vrrp_inst *vi, uint8_t prio)
 {
 	uint32_t seq = 0;
 
+	vi->c.prio0_tx += prio == 0;
 	if (!vi->has_src) {
 		vi->c.tx_err++;
 		return;
@@ -312,6 +314,7 @@ static void run_actions(struct vrrp_inst *vi, const struct vrrp_fsm_actions *out
 			break;
 		case VRRP_FSM_ACT_TRANSITION:
 			vi->state_since = now;
+			vi->c.become_master += a->u.trans.to == VRRP_FSM_MASTER;
 			if (a->u.trans.from == VRRP_FSM_MASTER && vi->garp_phase != VRRP_GARP_IDLE) {
 				vi->garp_phase = VRRP_GARP_IDLE;
 				vi->os->arm_garp(vi->os->arg, vi, 0);
@@ -526,6 +529,7 @@ void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_pkt_rx *rx, uint64_t n
 	d = vrrp_pkt_parse(rx, &pk);
 	if (d != VRRP_DROP_NONE) {
 		vi->c.drops[d]++;
+		vi->c.last_drop = (uint8_t)d;
 		return;
 	}
 	if (pk.adv.vrid != (uint8_t)vi->conf->vrid) {
@@ -556,9 +560,12 @@ void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_pkt_rx *rx, uint64_t n
 	d = vrrp_pkt_validate(&pk, &e);
 	if (d != VRRP_DROP_NONE) {
 		vi->c.drops[d]++;
+		vi->c.last_drop = (uint8_t)d;
+		vi->c.last_drop_src = pk.src;
 		return;
 	}
 	vi->c.rx++;
+	vi->c.prio0_rx += pk.adv.priority == 0;
 	if (pk.has_ah) {
 		vi->ah_last_rx = pk.ah_seq;
 		vi->ah_seen = 1;

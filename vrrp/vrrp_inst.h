@@ -42,6 +42,10 @@ struct vrrp_inst_counters {
 	uint64_t not_peer;          /* unicast: source not a configured peer (check_unicast_src) */
 	uint64_t peer_ttl;          /* unicast: TTL outside the peer's min_ttl..max_ttl */
 	uint64_t drops[VRRP_DROP__COUNT];
+	/* for VRRP-MIB / VRRPv3-MIB (vrrp_mibfeed.c) */
+	uint64_t prio0_rx, prio0_tx, become_master;
+	uint8_t last_drop;          /* enum vrrp_drop of the last refused advert */
+	union vrrp_pkt_ip last_drop_src;    /* its source (refused after parsing only) */
 };
 
 /* GARP pacing */

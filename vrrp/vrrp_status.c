@@ -3,6 +3,7 @@
  * reason) and the drills demote / promote / garp NAME. Reply format: docs/vrrp.md. */
 #include "vrrp/vrrp_hooks.h"
 #include "vrrp/vrrp_child.h"
+#include "vrrp/vrrp_mibfeed.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -171,6 +172,8 @@ json_object *vrrp_child_command(struct vrrp_child *vc, json_object *req, uint64_
 		name = json_object_get_string(v);
 	if (!vc)
 		return err("the vrrp part has no state");
+	if (!strcmp(op, "mib"))         /* VRRP-MIB / VRRPv3-MIB facts (vrrp_mibfeed.c) */
+		return vrrp_mibfeed_command(vc, req, now);
 	if (!strcmp(op, "status")) {
 		r = json_object_new_object();
 		a = json_object_new_array();
