@@ -77,6 +77,9 @@ struct vrrp_instance_conf {
 	enum vrrp_auth_type auth_type;
 	char auth_pass[9];          /* up to 8 bytes, NUL-terminated */
 	const char *vmac_name;
+	uint8_t vmac_mac[6];        /* use_vmac ... MAC (5 octets: the VRID is the sixth) */
+	uint8_t has_vmac_mac;
+	int lower_prio_no_advert;   /* -1 default (global vrrp_lower_prio_no_advert, else 0) */
 	struct tdm_addr src_ip;     /* mcast_src_ip / unicast_src_ip */
 	uint8_t has_src_ip;
 	struct tdm_addr mcast_dst;

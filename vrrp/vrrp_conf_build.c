@@ -2,6 +2,7 @@
  * callbacks of the VRRP blocks) and runs the cross checks that need the whole config: duplicate
  * VRIDs per interface and family, per-version advert intervals, sync group members, tracked
  * script/file/process names, required interface. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -59,6 +60,20 @@ static void set_notify(const struct tdm_cnode *c, struct vrrp_notify *nf)
 static int opt_bool(const struct tdm_cnode *c)
 {
 	return c->argc == 0 ? 1 : (int)c->vals[0].i;
+}
+
+/* use_vmac's MAC (checked by the table: 5 or 6 hex octets); 5 octets: the VRID is the sixth,
+ * filled in when the instance's VRID is known (vrrp_vmac.c) */
+static void parse_vmac_mac(const char *s, struct vrrp_instance_conf *vi)
+{
+	unsigned o[6];
+	int n = sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &o[0], &o[1], &o[2], &o[3], &o[4], &o[5]);
+
+	if (n < 5)
+		return;
+	for (int i = 0; i < 6; i++)
+		vi->vmac_mac[i] = (uint8_t)(i < n ? o[i] : 0);
+	vi->has_vmac_mac = (uint8_t)n;      /* 5 or 6 */
 }
 
 static void build_refs(struct tdm_conf_ctx *ctx, const struct tdm_cnode *list,
@@ -176,10 +191,16 @@ static void instance_kw(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi,
 		vi->family = AF_INET6;
 	else if (!strcmp(k, "use_vmac")) {
 		vi->use_vmac = 1;
-		for (uint32_t i = 0; i < c->argc; i++)
-			if (!strchr(c->argv[i], ':') && strcmp(c->argv[i], "name") &&
-			    strcmp(c->argv[i], "netlink_notify_msg"))
+		for (uint32_t i = 0; i < c->argc; i++) {
+			if (!strcmp(c->argv[i], "group")) {
+				i++;    /* group NAME: not ours */
+				continue;
+			}
+			if (strchr(c->argv[i], ':'))
+				parse_vmac_mac(c->argv[i], vi);
+			else if (strcmp(c->argv[i], "name") && strcmp(c->argv[i], "netlink_notify_msg"))
 				vi->vmac_name = c->argv[i];
+		}
 	} else if (!strcmp(k, "vmac_xmit_base"))
 		vi->vmac_xmit_base = 1;
 	else if (!strcmp(k, "mcast_src_ip") || !strcmp(k, "unicast_src_ip")) {
@@ -234,6 +255,8 @@ static void instance_kw(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi,
 		vi->garp_lower_prio_delay = (int)c->vals[0].i;
 	else if (!strcmp(k, "garp_lower_prio_repeat"))
 		vi->garp_lower_prio_repeat = (int)c->vals[0].i;
+	else if (!strcmp(k, "lower_prio_no_advert"))
+		vi->lower_prio_no_advert = opt_bool(c);
 	else if (!strcmp(k, "down_timer_adverts"))
 		vi->down_timer_adverts = (int)c->vals[0].i;
 	else if (!strcmp(k, "authentication")) {
@@ -266,6 +289,7 @@ int vrrp_conf_instance_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	vi->garp_master_delay = vi->garp_master_repeat = vi->garp_master_refresh = -1;
 	vi->garp_master_refresh_repeat = vi->garp_lower_prio_delay = -1;
 	vi->garp_lower_prio_repeat = vi->down_timer_adverts = -1;
+	vi->lower_prio_no_advert = -1;
 	TDM_CNODE_FOREACH(c, node)
 		if (USABLE(c))
 			instance_kw(ctx, vi, c);

@@ -150,6 +150,43 @@ static int global_vrrp_version(const struct tdm_cnode *root)
 	return 0;
 }
 
+/* global_defs defaults of per-instance settings left unset (-1) */
+static void global_defaults(const struct tdm_cnode *root, struct vrrp_conf *vc)
+{
+	static const struct { const char *kw; size_t off; } map[] = {
+		{ "vrrp_garp_master_delay", offsetof(struct vrrp_instance_conf, garp_master_delay) },
+		{ "vrrp_garp_master_repeat", offsetof(struct vrrp_instance_conf, garp_master_repeat) },
+		{ "vrrp_garp_master_refresh", offsetof(struct vrrp_instance_conf, garp_master_refresh) },
+		{ "vrrp_garp_master_refresh_repeat",
+		  offsetof(struct vrrp_instance_conf, garp_master_refresh_repeat) },
+		{ "vrrp_garp_lower_prio_repeat",
+		  offsetof(struct vrrp_instance_conf, garp_lower_prio_repeat) },
+		{ "vrrp_down_timer_adverts", offsetof(struct vrrp_instance_conf, down_timer_adverts) },
+		{ "vrrp_lower_prio_no_advert",
+		  offsetof(struct vrrp_instance_conf, lower_prio_no_advert) },
+	};
+	const struct tdm_cnode *g;
+
+	TDM_CNODE_FOREACH(g, root) {
+		if (strcmp(g->kw, "global_defs"))
+			continue;
+		for (size_t m = 0; m < sizeof(map) / sizeof(map[0]); m++) {
+			const struct tdm_cnode *c = tdm_cnode_find(g, map[m].kw);
+			int v;
+
+			if (!c || !USABLE(c))
+				continue;
+			v = c->argc ? (int)c->vals[0].i : 1;    /* a bare boolean keyword is on */
+			for (size_t i = 0; i < vc->ninstances; i++) {
+				int *f = (int *)((char *)vc->instances[i] + map[m].off);
+
+				if (*f < 0)
+					*f = v;
+			}
+		}
+	}
+}
+
 static int check_version(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi, int gver)
 {
 	const struct tdm_cnode *vn = tdm_cnode_find(vi->node, "version");
@@ -346,6 +383,7 @@ int vrrp_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root)
 		vc->groups[k++] = p;
 
 	gver = global_vrrp_version(root);
+	global_defaults(root, vc);
 	for (size_t i = 0; i < vc->ninstances; i++)
 		if (check_version(ctx, vc->instances[i], gver))
 			rc = -1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/macvlan.h>
 #include <linux/if_link.h>
@@ -117,6 +118,8 @@ static int usable(struct rtnl_link *l, int base_ifindex, const uint8_t mac[6])
 	       a && nl_addr_get_len(a) == 6 && !memcmp(nl_addr_get_binary_addr(a), mac, 6);
 }
 
+static int ipv6_no_ll(struct vrrp_vmac *vm);
+
 int vrrp_vmac_up(struct vrrp_vmac *vm, struct nl_sock *nl, const struct vrrp_instance_conf *c,
                  int base_ifindex)
 {
@@ -128,8 +131,14 @@ int vrrp_vmac_up(struct vrrp_vmac *vm, struct nl_sock *nl, const struct vrrp_ins
 		vrrp_vmac_name(c, vm->name);
 		snprintf(vm->base, sizeof(vm->base), "%.15s", c->interface ? c->interface : "");
 		vrrp_vmac_addr(c->family, c->vrid, vm->mac);
+		if (c->has_vmac_mac) {      /* use_vmac ... MAC; 5 octets: the VRID is the sixth */
+			memcpy(vm->mac, c->vmac_mac, 6);
+			if (c->has_vmac_mac == 5)
+				vm->mac[5] = (uint8_t)c->vrid;
+		}
 		vm->saved_base_arp_ignore = vm->saved_base_arp_announce = -1;
 		vm->xmit_base = c->vmac_xmit_base;
+		vm->family = (uint8_t)c->family;
 	}
 	if (!nl || base_ifindex <= 0)
 		return -1;
@@ -165,6 +174,10 @@ up:
 	/* sysctls before the link is up: it must never answer ARP the wrong way */
 	if (sysctls(vm) < 0)
 		tdm_log_warn("vmac %s: sysctls not all in force", vm->name);
+	vm->has_ll6 = 0;
+	if (vm->family == AF_INET6 && ipv6_no_ll(vm) < 0)
+		tdm_log_warn("vmac %s: cannot set net.ipv6.conf.%s.addr_gen_mode=1: it makes its "
+		             "own link-local address", vm->name, vm->name);
 	chg = rtnl_link_alloc();
 	if (!chg)
 		goto cleanup;
@@ -214,6 +227,60 @@ void vrrp_vmac_down(struct vrrp_vmac *vm, struct nl_sock *nl)
 	vm->ifindex = 0;
 }
 
+/* IPv6: no link-local address generated on the macvlan (set before it is up) */
+static int ipv6_no_ll(struct vrrp_vmac *vm)
+{
+	char path[128];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/addr_gen_mode", vm->name);
+	f = fopen(path, "we");
+	if (!f)
+		return -1;
+	rc = fprintf(f, "1\n") > 0 ? 0 : -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* IPv6: the base's link-local address on the macvlan too (nodad: it is the base's) */
+static void ipv6_add_ll(struct vrrp_vmac *vm, struct nl_sock *nl, const struct in6_addr *ll6)
+{
+	struct rtnl_addr *a;
+	struct nl_addr *la;
+	int err;
+
+	if (vm->has_ll6 && !memcmp(&vm->ll6, ll6, sizeof(*ll6)))
+		return;
+	a = rtnl_addr_alloc();
+	la = nl_addr_build(AF_INET6, ll6, sizeof(*ll6));
+	if (!a || !la) {
+		if (a)
+			rtnl_addr_put(a);
+		if (la)
+			nl_addr_put(la);
+		return;
+	}
+	nl_addr_set_prefixlen(la, 64);
+	rtnl_addr_set_ifindex(a, vm->ifindex);
+	rtnl_addr_set_family(a, AF_INET6);
+	rtnl_addr_set_local(a, la);
+	rtnl_addr_set_scope(a, RT_SCOPE_LINK);
+	rtnl_addr_set_flags(a, IFA_F_NODAD);
+	err = rtnl_addr_add(nl, a, 0);
+	if (err < 0 && err != -NLE_EXIST) {
+		vm->errors++;
+		tdm_log_err("vmac %s: cannot add the link-local address: %s", vm->name,
+		            nl_geterror(err));
+	} else {
+		vm->ll6 = *ll6;
+		vm->has_ll6 = 1;
+	}
+	rtnl_addr_put(a);
+	nl_addr_put(la);
+}
+
 int vrrp_vmac_ifinfo(struct vrrp_vmac *vm, const struct vrrp_os *os, struct nl_sock *nl,
                      const struct vrrp_instance_conf *c, struct vrrp_os_ifinfo *info)
 {
@@ -232,6 +299,8 @@ int vrrp_vmac_ifinfo(struct vrrp_vmac *vm, const struct vrrp_os *os, struct nl_s
 		return -1;
 	}
 	vm->ifindex = v.ifindex;
+	if (vm->family == AF_INET6 && info->has_ll6 && nl)
+		ipv6_add_ll(vm, nl, &info->ll6);
 	info->ifindex = v.ifindex;
 	memcpy(info->mac, vm->mac, 6);
 	info->up = base_up && v.up;

@@ -10,10 +10,15 @@
  *                 its own address, not the VIP: a client would take the real MAC for the
  *                 VIP); previous values restored when the macvlan is removed.
  * A net.ipv4.conf.all.rp_filter other than 0 is logged (the kernel uses the larger value).
+ * IPv6: the macvlan makes no link-local address of its own (addr_gen_mode none: both routers'
+ * macvlans have the same MAC, so the same EUI-64 address); it gets the base's link-local
+ * address instead, the source of the instance's adverts and NAs, which must be on the device
+ * they leave from.
  * Created when the instance starts (or when its interface appears), removed on stop. */
 #ifndef VRRP_VMAC_H
 #define VRRP_VMAC_H
 
+#include <netinet/in.h>
 #include <stdint.h>
 #include "vrrp/vrrp_conf.h"
 #include "vrrp/vrrp_os.h"
@@ -30,6 +35,9 @@ struct vrrp_vmac {
 	int saved_base_arp_ignore;  /* -1: not changed */
 	int saved_base_arp_announce;
 	uint8_t xmit_base;          /* adverts on the base interface */
+	uint8_t family;             /* AF_INET6: the macvlan gets the base's link-local address */
+	uint8_t has_ll6;            /* ll6 was put on the macvlan */
+	struct in6_addr ll6;
 	uint64_t errors;            /* creation or sysctl failures */
 };
 

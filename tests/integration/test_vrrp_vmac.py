@@ -1,12 +1,14 @@
 """VRRP virtual MAC (use_vmac, vmac_xmit_base; vrrp/vrrp_vmac.c): each router makes a
 macvlan vrrp.51 with MAC 00:00:5e:00:01:33 on eth0 with its sysctls; the master's VIP is on
 it and answers ARP with the virtual MAC; after a failover the client's neighbour entry for
-the VIP keeps the same MAC; the macvlan is removed (and eth0's arp_ignore restored) on stop."""
+the VIP keeps the same MAC; the macvlan is removed (and eth0's arp_ignore restored) on stop.
+Also a MAC given on the use_vmac line, and an IPv6 instance (00:00:5e:00:02:VRID, NA)."""
 
 import signal
 
 from tandem import wait_until
-from vrrp_util import has_vip, lan, vrrp_conf, wait_master_seen, wait_state
+from vrrp_util import drops_total, has_vip, inst_status, lan, vrrp_conf, wait_ll6, wait_master_seen,
+                       wait_state
 
 VIP = "10.9.0.100/24"
 VMAC = "00:00:5e:00:01:33"          # VRID 51
@@ -78,3 +80,64 @@ def test_vmac_named_xmit_base(netns, bridge, tandemd):
     wait_state(db, "MASTER", timeout=5)
     assert link_mac(a, "vip51") is None
     assert client_neigh(c, VIP) == VMAC
+
+
+def test_vmac_configured_mac(netns, bridge, tandemd):
+    """use_vmac NAME MAC: the macvlan carries that MAC (both routers), the client learns it;
+    with 5 octets the VRID is the sixth."""
+    mac = "02:42:ac:11:00:07"
+    a, b, c, da, db = pair(netns, bridge, tandemd, f"    use_vmac vm51 {mac}")
+    assert link_mac(a, "vm51") == mac and link_mac(b, "vm51") == mac
+    wait_until(lambda: has_vip(a, VIP, "vm51"), what="VIP on a's vmac")
+    assert wait_until(lambda: client_neigh(c, VIP), what="client ARP for the VIP") == mac
+    da.stop()
+    wait_state(db, "MASTER", timeout=5)
+    assert has_vip(b, VIP, "vm51")
+    assert client_neigh(c, VIP) == mac
+    db.stop()
+    a2, = lan(netns, bridge, names=("d",), prefix="10.9.1")
+    dd = tandemd(vrrp_conf(prio=200, extra="    use_vmac 02:42:ac:11:00", router_id="d"),
+                 ns=a2, name="d")
+    wait_state(dd, "MASTER")
+    assert link_mac(a2, "vrrp.51") == "02:42:ac:11:00:33"      # VRID 51 = 0x33
+
+
+def test_vmac_ipv6(netns, bridge, tandemd):
+    """An IPv6 instance with use_vmac: the macvlan has the IPv6 virtual router MAC
+    00:00:5e:00:02:VRID, the master's VIP is on it and a client's neighbour entry for the VIP
+    holds that MAC, before and after a failover; the backup hears the master's adverts."""
+    vip6 = "fd00:9::100/64"
+    vmac6 = "00:00:5e:00:02:33"
+    a, b, c = lan(netns, bridge, names=("a", "b", "c"), v6=True)
+    c.ip("-6", "addr", "add", "fd00:9::3/64", "dev", "eth0", "nodad")
+    da = tandemd(vrrp_conf(prio=200, vips=(vip6,), extra="    use_vmac", router_id="a"),
+                 ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, vips=(vip6,), extra="    use_vmac", router_id="b"),
+                 ns=b, name="b")
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    for ns in (a, b):
+        assert link_mac(ns, "vrrp.51") == vmac6
+    # the macvlan has the base's link-local address, not one made from the shared MAC
+    for ns in (a, b):
+        ll = [x.split("/")[0] for x in ns.addrs("vrrp.51", 6) if x.startswith("fe80:")]
+        assert ll == [wait_ll6(ns)], ll
+    st = wait_master_seen(db)
+    assert st["family"] == "inet6" and st["master"]["address"] == wait_ll6(a)
+    wait_until(lambda: has_vip(a, vip6, "vrrp.51"), what="VIP on a's vmac")
+    assert not has_vip(b, vip6, "vrrp.51")
+
+    def neigh6():
+        c.exec("ping", "-6", "-c", "1", "-W", "1", "fd00:9::100", check=False)
+        out = c.ip("-6", "neigh", "show", "fd00:9::100", "dev", "eth0").stdout.split()
+        return out[out.index("lladdr") + 1] if "lladdr" in out else None
+    assert wait_until(neigh6, what="client neighbour entry for the VIP") == vmac6
+    da.signal(signal.SIGTERM)
+    wait_state(db, "MASTER", timeout=5)
+    da.proc.wait(10)
+    assert link_mac(a, "vrrp.51") is None
+    wait_until(lambda: has_vip(b, vip6, "vrrp.51"), what="VIP on b's vmac")
+    c.exec("ping", "-6", "-c", "1", "-W", "2", "fd00:9::100")
+    assert neigh6() == vmac6
+    assert inst_status(db)["counters"]["garp_errors"] == 0
+    assert drops_total(inst_status(db)) == 0
