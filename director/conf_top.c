@@ -57,7 +57,7 @@ static const struct tdm_kw top_kws[] = {
 	  .help = "a virtual service: <address> [<port>] | fwmark <n> | group <name>" },
 	BLK("SSL", N, 0, check_conf_ssl_block, "client TLS settings of SSL_GET checkers"),
 	/* sync */
-	BLK("sync_relay", N, 0, sync_conf_relay_block, "tandem: authenticated relay of IPVS connection sync"),
+	BLK("sync_relay", 0, 0, sync_conf_relay_block, "tandem: authenticated relay of IPVS connection sync"),
 	/* refused */
 	{ .name = "bfd_instance", .flags = TDM_KW_UNSUPPORTED | TDM_KW_BLOCK | M, .min_args = 0,
 	  .max_args = TDM_ARGS_MANY, .help = "tandem has no BFD; use track_interface, track_script or checkers" },

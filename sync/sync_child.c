@@ -5,8 +5,9 @@
  * restarted child resumes without touching threads that are already right); the threads are
  * switched with NEW_DAEMON / DEL_DAEMON over director/ipvs_nl. Each switch goes to the bus as
  * "sync.daemon"; the "sync" control command reports it all. Without IPVS in the kernel the
- * child keeps running and says why nothing is applied. The relay (sync_relay) is not here
- * yet: its config is held. */
+ * child keeps running and says why nothing is applied. With sync_relay the relay
+ * (sync/relay_run.c) runs here too: it follows its own instance's role, and without
+ * lvs_sync_daemon the kernel threads are driven on the relay's local interface. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "lib/log.h"
 #include "sync/sync_conf.h"
 #include "sync/sync_daemon.h"
+#include "sync/relay_run.h"
 
 #define K(kind) (1u << (kind))
 #define RETRY_S 5.0
@@ -45,6 +47,12 @@ struct sync_child {
 	double last_at;
 	char last_state[16], last_reason[160];
 	ev_timer retry, feed_wait;
+	/* the relay */
+	struct relay_run *relay;
+	struct sync_follow rfollow;
+	char rinstance[SYNC_NAME_MAX];
+	enum sync_role rrole;
+	char relay_err[320];
 };
 
 static double now_unix(void)
@@ -146,10 +154,35 @@ static void on_feed_wait(struct ev_loop *loop, ev_timer *w, int revents)
 		evaluate(sc, "no event feed: role unknown", 0);
 }
 
+/* the kernel threads to drive: lvs_sync_daemon, or for a relay without it the threads on the
+ * relay's local interface following the relay's instance */
+static void effective_lvs(const struct tdm_config *cfg, struct sync_lvs_daemon_conf *o)
+{
+	const struct sync_conf *s = cfg->sync;
+
+	if (s->lvs.set) {
+		*o = s->lvs;
+		return;
+	}
+	memset(o, 0, sizeof(*o));
+	o->set = s->relay.set;
+	o->ifname = s->relay.local_interface ? s->relay.local_interface : "lo";
+	o->instance = s->relay.instance;
+	o->syncid = s->relay.syncid;
+}
+
+static int drives_kernel(const struct tdm_config *cfg)
+{
+	return cfg->sync && (cfg->sync->lvs.set || cfg->sync->relay.set);
+}
+
 /* the followed roles again from sc->roles (after a reload changed what is followed) */
 static void refollow(struct sync_child *sc, const struct tdm_config *cfg)
 {
-	const struct sync_lvs_daemon_conf *c = &cfg->sync->lvs;
+	struct sync_lvs_daemon_conf eff;
+	const struct sync_lvs_daemon_conf *c = &eff;
+
+	effective_lvs(cfg, &eff);
 
 	sc->conf = *c;
 	snprintf(sc->ifname, sizeof(sc->ifname), "%s", c->ifname ? c->ifname : "");
@@ -162,6 +195,83 @@ static void refollow(struct sync_child *sc, const struct tdm_config *cfg)
 	sync_daemon_params(&sc->conf, cfg->vrrp, &sc->params);
 	json_object_object_foreach(sc->roles, name, val)
 		sync_follow_set(&sc->follow, name, sync_role_parse(json_object_get_string(val)));
+}
+
+/* ---- the relay ---- */
+
+static void relay_emit(void *arg, json_object *ev)
+{
+	struct sync_child *sc = arg;
+
+	dir_part_emit(sc->ctx, ev);
+}
+
+/* where the relay meets the kernel threads: their interface, group, port and sync id */
+static void relay_local_of(const struct sync_child *sc, const struct tdm_config *cfg,
+                           struct relay_local *l)
+{
+	const struct sync_relay_conf *r = &cfg->sync->relay;
+
+	memset(l, 0, sizeof(*l));
+	snprintf(l->ifname, sizeof(l->ifname), "%s",
+	         r->local_interface ? r->local_interface : sc->params.ifname);
+	l->af = sc->params.mcast_af ? sc->params.mcast_af : AF_INET;
+	if (sc->params.mcast_af)
+		memcpy(l->group.b, sc->params.mcast_group.b, l->af == AF_INET ? 4 : 16);
+	else
+		l->group.v4.s_addr = htonl(0xe0000051);   /* 224.0.0.81 */
+	l->port = sc->params.mcast_port ? sc->params.mcast_port : 8848;
+	l->syncid = (uint8_t)(r->syncid >= 0 ? (uint32_t)r->syncid : sc->params.syncid);
+	l->maxlen = sc->params.maxlen ? sc->params.maxlen : 1472;
+}
+
+static void relay_role_update(struct sync_child *sc)
+{
+	enum sync_role role = sync_follow_role(&sc->rfollow);
+
+	if (sc->relay && role != sc->rrole) {
+		sc->rrole = role;
+		relay_run_set_role(sc->relay, role);
+	}
+}
+
+static void relay_setup(struct sync_child *sc, const struct tdm_config *cfg)
+{
+	const struct sync_relay_conf *r = cfg->sync ? &cfg->sync->relay : NULL;
+	struct relay_local l;
+
+	if (!r || !r->set) {
+		if (sc->relay)
+			tdm_log_notice("sync_relay removed: relay stopped");
+		relay_run_stop(sc->relay);
+		sc->relay = NULL;
+		sc->relay_err[0] = 0;
+		return;
+	}
+	relay_local_of(sc, cfg, &l);
+	if (cfg->sync->lvs.set && r->local_interface &&
+	    strcmp(r->local_interface, cfg->sync->lvs.ifname))
+		tdm_log_warn("sync_relay local_interface %s differs from lvs_sync_daemon's %s: the relay "
+		             "does not see the kernel threads", r->local_interface, cfg->sync->lvs.ifname);
+	snprintf(sc->rinstance, sizeof(sc->rinstance), "%s", r->instance ? r->instance : "");
+	if (sync_follow_init(&sc->rfollow, r->instance ? sc->rinstance : NULL, cfg->vrrp) < 0)
+		tdm_log_err("sync_relay: instance name too long");
+	json_object_object_foreach(sc->roles, name, val)
+		sync_follow_set(&sc->rfollow, name, sync_role_parse(json_object_get_string(val)));
+	if (sc->relay && relay_run_same(sc->relay, cfg, &l)) {
+		relay_run_reconfig(sc->relay, cfg);
+	} else {
+		relay_run_stop(sc->relay);
+		sc->relay = relay_run_start(sc->ctx->loop, cfg, &l, relay_emit, sc, sc->relay_err,
+		                            sizeof(sc->relay_err));
+		if (!sc->relay)
+			tdm_log_err("sync_relay: %s", sc->relay_err);
+		else
+			sc->relay_err[0] = 0;
+		sc->rrole = SYNC_ROLE_UNKNOWN;
+	}
+	if (sc->have_feed)
+		relay_role_update(sc);
 }
 
 static int sync_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
@@ -178,13 +288,12 @@ static int sync_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 	sc->retry.data = sc;
 	ev_timer_init(&sc->feed_wait, on_feed_wait, FEED_WAIT_S, 0.);
 	sc->feed_wait.data = sc;
-	sc->configured = cfg->sync && cfg->sync->lvs.set;
+	sc->configured = drives_kernel(cfg);
 	sc->relay_configured = cfg->sync && cfg->sync->relay.set;
-	if (sc->relay_configured)
-		tdm_log_notice("sync_relay is not implemented yet: its config is held, nothing runs");
 	if (!sc->configured)
 		return 0;
 	refollow(sc, cfg);
+	relay_setup(sc, cfg);
 	rc = dir_ipvs_nl_open(&sc->nl, sc->ipvs_err, sizeof(sc->ipvs_err));
 	if (rc < 0) {
 		sc->nl = NULL;
@@ -207,9 +316,10 @@ static int sync_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 
 	(void)old_cfg;
 	(void)diff;
-	sc->configured = new_cfg->sync && new_cfg->sync->lvs.set;
+	sc->configured = drives_kernel(new_cfg);
 	sc->relay_configured = new_cfg->sync && new_cfg->sync->relay.set;
 	if (!sc->configured) {
+		relay_setup(sc, new_cfg);
 		if (was && sc->nl) {
 			sc->want = 0;
 			apply(sc);
@@ -220,6 +330,7 @@ static int sync_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 		return 0;
 	}
 	refollow(sc, new_cfg);
+	relay_setup(sc, new_cfg);
 	if (!sc->nl && dir_ipvs_nl_open(&sc->nl, sc->ipvs_err, sizeof(sc->ipvs_err)) < 0)
 		sc->nl = NULL;
 	if (sc->have_feed || sc->decided)
@@ -237,6 +348,8 @@ static void sync_stop(struct dir_part_ctx *ctx)
 		return;
 	ev_timer_stop(ctx->loop, &sc->retry);
 	ev_timer_stop(ctx->loop, &sc->feed_wait);
+	relay_run_stop(sc->relay);
+	sc->relay = NULL;
 	if (sc->configured && sc->nl) {
 		sc->want = 0;
 		if (apply(sc) == 0)
@@ -276,6 +389,9 @@ static void learn(struct sync_child *sc, const char *inst, const char *state)
 		return;
 	json_object_object_add(sc->roles, inst, json_object_new_string(state));
 	sync_follow_set(&sc->follow, inst, sync_role_parse(state));
+	if (sc->relay && sync_follow_set(&sc->rfollow, inst, sync_role_parse(state)) &&
+	    sc->have_feed)
+		relay_role_update(sc);
 }
 
 static void snapshot(struct sync_child *sc, json_object *ev)
@@ -292,6 +408,7 @@ static void snapshot(struct sync_child *sc, json_object *ev)
 
 			learn(sc, str_of(e, "instance"), str_of(e, "to"));
 		}
+	relay_role_update(sc);
 	evaluate(sc, "event feed snapshot", 0);
 }
 
@@ -354,12 +471,26 @@ static int sync_command(struct dir_part_ctx *ctx, json_object *req, json_object 
 	size_t nhave = 0;
 	int rc = 0;
 
-	(void)req;
+	json_object *rs;
+
+	if (req && json_object_object_get_ex(req, "resync", &rs) && json_object_get_boolean(rs)) {
+		if (!sc || !sc->relay) {
+			json_object_object_add(r, "ok", json_object_new_boolean(0));
+			json_object_object_add(r, "error", json_object_new_string(
+				"no sync relay runs here (sync_relay is not configured or did not start)"));
+			*reply = r;
+			return 0;
+		}
+		relay_run_resync(sc->relay);
+	}
 	json_object_object_add(r, "ok", json_object_new_boolean(1));
 	json_object_object_add(r, "configured", json_object_new_boolean(sc && sc->configured));
-	json_object_object_add(r, "relay", json_object_new_string(
-		sc && sc->relay_configured ? "configured, not implemented yet (config held)" :
-		"not configured"));
+	if (sc && sc->relay)
+		json_object_object_add(r, "relay", relay_run_status(sc->relay));
+	else
+		json_object_object_add(r, "relay", NULL);
+	if (sc && sc->relay_configured && !sc->relay)
+		json_object_object_add(r, "relay_error", json_object_new_string(sc->relay_err));
 	if (!sc || !sc->configured) {
 		*reply = r;
 		return 0;

@@ -1,0 +1,863 @@
+/* sync/relay_core.c - the relay's state machine (see relay_core.h): kernel entries to DATA
+ * frames with back-pressure, the receive checks in the order of docs/sync-protocol.md section
+ * 4, ACKs and resends, HELLO and peer liveness, epochs, and bulk resync on both sides. */
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include "sync/relay_core.h"
+
+#define RX_SENDERS       (2 * RELAY_MAX_PEERS)
+#define PEND_DEFAULT     (1u << 20)
+#define PEND_MSG_ROOM    70000u          /* free bytes needed to take one more kernel message */
+#define DUE_BATCH        64
+#define SERVE_FRAMES_MAX 512             /* frames per resync step */
+#define NEVER            UINT64_MAX
+
+static const char *const rej_names[RELAY_REJ__COUNT] = {
+	"short", "magic", "version", "kind", "length", "zero", "own", "bad_mac", "bad_body",
+	"replay", "too_old", "old_epoch", "unknown_peer", "table_full",
+};
+
+const char *relay_rej_name(enum relay_rej r)
+{
+	return (unsigned)r < RELAY_REJ__COUNT ? rej_names[r] : "?";
+}
+
+static void event(struct relay_core *rc, struct relay_event *ev)
+{
+	if (rc->io.event)
+		rc->io.event(rc->io.ud, ev);
+}
+
+static void peer_event(struct relay_core *rc, int i, enum relay_ev_kind k, const char *why)
+{
+	struct relay_event ev = { .kind = k, .peer = i, .sender = rc->peers[i].sender,
+	                          .epoch = rc->peers[i].epoch, .reason = why };
+	event(rc, &ev);
+}
+
+static void resync_event(struct relay_core *rc, int peer, uint32_t sender, int server,
+                         const char *phase, uint64_t entries, double dur)
+{
+	struct relay_event ev = { .kind = RELAY_EV_RESYNC, .peer = peer, .sender = sender,
+	                          .side = server ? "server" : "requester", .phase = phase,
+	                          .entries = entries, .duration = dur };
+	event(rc, &ev);
+}
+
+static uint64_t up_mask(const struct relay_core *rc)
+{
+	uint64_t m = 0;
+
+	for (size_t i = 0; i < rc->npeers; i++)
+		if (rc->peers[i].used && rc->peers[i].up)
+			m |= 1ull << i;
+	return m;
+}
+
+int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,
+                    const struct relay_io *io, uint64_t now)
+{
+	struct relay_txq_conf tq = { 0 };
+
+	memset(rc, 0, sizeof(*rc));
+	rc->conf = *conf;
+	rc->io = *io;
+	if (!conf->sender || !conf->epoch || conf->npeers > RELAY_MAX_PEERS ||
+	    conf->max_frame < 512 || conf->max_frame > RELAY_MAX_FRAME)
+		return -1;
+	if (!rc->conf.local_maxlen)
+		rc->conf.local_maxlen = 1472;
+	if (!rc->conf.pending_max)
+		rc->conf.pending_max = PEND_DEFAULT;
+	if (rc->conf.pending_max < 2 * PEND_MSG_ROOM)
+		rc->conf.pending_max = 2 * PEND_MSG_ROOM;
+	rc->mac = relay_mac_new(conf->key, conf->keylen);
+	if (!rc->mac)
+		goto fail;
+	if (relay_rxtab_init(&rc->rx, RX_SENDERS, conf->window) < 0)
+		goto fail;
+	tq.cap = conf->resend_queue;
+	tq.window = conf->window;
+	tq.max_frame = conf->max_frame;
+	tq.rto_us = conf->resend_timeout_us;
+	tq.rto_max_us = 8 * conf->resend_timeout_us;
+	tq.max_retries = 12;
+	if (relay_txq_init(&rc->txq, &tq, conf->sender, conf->epoch) < 0)
+		goto fail;
+	rc->fbuf = malloc(RELAY_MAX_FRAME);
+	rc->ents_cap = RELAY_MAX_BODY / SYNC_V1_V4_LEN + SYNC_MAX_CONNS + 1;
+	rc->ents = calloc(rc->ents_cap, sizeof(*rc->ents));
+	rc->pend_cap = rc->conf.pending_max;
+	rc->pend = malloc(rc->pend_cap);
+	if (!rc->fbuf || !rc->ents || !rc->pend)
+		goto fail;
+	rc->npeers = conf->multicast ? 0 : conf->npeers;
+	for (size_t i = 0; i < rc->npeers; i++)
+		rc->peers[i].used = 1;
+	rc->next_hello = now;
+	rc->next_ack = now + conf->ack_interval_us;
+	rc->want_resync = 1;            /* a relay that starts asks for the table */
+	rc->req_started = now;
+	return 0;
+fail:
+	relay_core_free(rc);
+	return -1;
+}
+
+void relay_core_free(struct relay_core *rc)
+{
+	if (rc->srv.active && rc->srv.h && rc->io.table.close)
+		rc->io.table.close(rc->io.table.ud, rc->srv.h);
+	relay_mac_free(rc->mac);
+	relay_rxtab_free(&rc->rx);
+	relay_txq_free(&rc->txq);
+	free(rc->fbuf);
+	free(rc->ents);
+	free(rc->pend);
+	memset(rc, 0, sizeof(*rc));
+}
+
+int relay_core_set_peer_addr(struct relay_core *rc, size_t i, const struct sockaddr *sa,
+                             socklen_t len)
+{
+	if (i >= rc->npeers || len > sizeof(rc->peers[i].addr))
+		return -1;
+	memcpy(&rc->peers[i].addr, sa, len);
+	rc->peers[i].alen = len;
+	return 0;
+}
+
+/* ---- sending ---- */
+
+/* header + seal into rc->fbuf (body already at fbuf + RELAY_HDR_LEN); frame length or 0 */
+static size_t seal(struct relay_core *rc, uint8_t kind, uint16_t flags, size_t body_len,
+                   uint16_t count, uint64_t *seq)
+{
+	struct relay_hdr h = { .version = RELAY_VERSION, .kind = kind, .flags = flags,
+	                       .sender = rc->conf.sender, .epoch = rc->conf.epoch,
+	                       .seq = rc->seq + 1, .body_len = (uint16_t)body_len,
+	                       .count = count };
+	size_t n = relay_frame_seal(rc->mac, &h, rc->fbuf, rc->conf.max_frame);
+
+	if (n) {
+		rc->seq++;
+		if (seq)
+			*seq = rc->seq;
+	}
+	return n;
+}
+
+static void send_to(struct relay_core *rc, int peer, const uint8_t *f, size_t len)
+{
+	if (rc->io.send_peer(rc->io.ud, peer, f, len) < 0)
+		rc->c.send_errors++;
+}
+
+static void send_all(struct relay_core *rc, const uint8_t *f, size_t len)
+{
+	if (rc->conf.multicast) {
+		send_to(rc, RELAY_DEST_GROUP, f, len);
+		return;
+	}
+	for (size_t i = 0; i < rc->npeers; i++)
+		if (rc->peers[i].alen)
+			send_to(rc, (int)i, f, len);
+}
+
+static int txq_has_room(const struct relay_core *rc)
+{
+	return relay_txq_space(&rc->txq, rc->seq + 1) == RELAY_TXQ_OK;
+}
+
+static void pend_compact(struct relay_core *rc)
+{
+	if (rc->pend_off == rc->pend_len) {
+		rc->pend_off = rc->pend_len = 0;
+	} else if (rc->pend_off > rc->pend_cap / 2) {
+		memmove(rc->pend, rc->pend + rc->pend_off, rc->pend_len - rc->pend_off);
+		rc->pend_len -= rc->pend_off;
+		rc->pend_off = 0;
+	}
+}
+
+int relay_core_can_take(const struct relay_core *rc)
+{
+	return rc->pend_cap - (rc->pend_len - rc->pend_off) >= PEND_MSG_ROOM;
+}
+
+static int pend_add(struct relay_core *rc, const uint8_t *raw, size_t len)
+{
+	if (rc->pend_len + 2 + len > rc->pend_cap) {
+		if (rc->pend_off) {
+			memmove(rc->pend, rc->pend + rc->pend_off, rc->pend_len - rc->pend_off);
+			rc->pend_len -= rc->pend_off;
+			rc->pend_off = 0;
+		}
+		if (rc->pend_len + 2 + len > rc->pend_cap)
+			return -1;
+	}
+	rc->pend[rc->pend_len] = (uint8_t)(len >> 8);
+	rc->pend[rc->pend_len + 1] = (uint8_t)len;
+	memcpy(rc->pend + rc->pend_len + 2, raw, len);
+	rc->pend_len += 2 + len;
+	rc->pend_n++;
+	return 0;
+}
+
+void relay_core_kernel_msg(struct relay_core *rc, const uint8_t *msg, size_t len, uint64_t now)
+{
+	struct sync_msg m;
+	uint8_t tmp[SYNC_V1_ENTRY_MAX];
+
+	(void)now;
+	if (sync_msg_parse(msg, len, 0, &m, rc->ents, rc->ents_cap) != SYNC_OK) {
+		rc->c.kmsg_malformed++;
+		return;
+	}
+	rc->c.kmsg_in++;
+	for (unsigned i = 0; i < m.n; i++) {
+		const struct sync_entry *e = &rc->ents[i];
+		const uint8_t *raw = e->raw;
+		size_t rl = e->raw_len;
+
+		if (e->skip) {
+			rc->c.kentries_skipped++;
+			continue;
+		}
+		if (e->version != 1) {
+			rl = sync_entry_v1_encode(e, tmp, sizeof(tmp));
+			raw = tmp;
+			if (!rl) {
+				rc->c.kentries_skipped++;
+				continue;
+			}
+		}
+		if (pend_add(rc, raw, rl) < 0) {
+			rc->c.kentries_dropped++;
+			if (!rc->backpressure)
+				rc->c.backpressure_events++;
+			rc->backpressure = 1;
+			continue;
+		}
+		rc->c.from_kernel++;
+	}
+}
+
+void relay_core_flush(struct relay_core *rc, uint64_t now)
+{
+	struct relay_data_builder d;
+	struct relay_hdr h;
+
+	while (rc->pend_off < rc->pend_len) {
+		uint64_t mask = up_mask(rc), seq;
+		size_t n;
+
+		if (mask && !txq_has_room(rc)) {
+			if (!rc->backpressure)
+				rc->c.backpressure_events++;
+			rc->backpressure = 1;
+			break;
+		}
+		relay_data_init(&d, rc->fbuf, rc->conf.max_frame);
+		while (rc->pend_off < rc->pend_len) {
+			size_t el = ((size_t)rc->pend[rc->pend_off] << 8) | rc->pend[rc->pend_off + 1];
+			int r = relay_data_add_raw(&d, rc->pend + rc->pend_off + 2, el);
+
+			if (r == 1)
+				break;
+			rc->pend_off += 2 + el;
+			rc->pend_n--;
+			if (r < 0)
+				rc->c.kentries_skipped++;
+		}
+		if (!d.count)
+			continue;
+		memset(&h, 0, sizeof(h));
+		relay_data_hdr(&d, &h);
+		n = seal(rc, RELAY_DATA, 0, h.body_len, h.count, &seq);
+		if (!n) {
+			rc->c.send_errors++;
+			continue;
+		}
+		send_all(rc, rc->fbuf, n);
+		rc->c.sent++;
+		rc->c.entries_sent += h.count;
+		if (mask)
+			relay_txq_push(&rc->txq, seq, mask, rc->fbuf, n, now);
+	}
+	if (rc->pend_off >= rc->pend_len)
+		rc->backpressure = 0;
+	pend_compact(rc);
+}
+
+static void send_ack(struct relay_core *rc, int i)
+{
+	struct relay_peer *p = &rc->peers[i];
+	struct relay_rxwin *w = relay_rxtab_get(&rc->rx, p->sender, 0);
+	struct relay_ack a;
+	size_t bl, n;
+
+	p->ack_dirty = 0;
+	if (!w || !w->epoch)
+		return;
+	relay_rxwin_ack(w, &a);
+	bl = relay_ack_encode(&a, rc->fbuf + RELAY_HDR_LEN, rc->conf.max_frame - RELAY_OVERHEAD);
+	if (!bl || !(n = seal(rc, RELAY_ACK, 0, bl, a.n, NULL)))
+		return;
+	send_to(rc, i, rc->fbuf, n);
+	rc->c.acks_sent++;
+}
+
+static void send_hello(struct relay_core *rc)
+{
+	struct relay_hello hl = { .window = rc->conf.window, .max_frame = rc->conf.max_frame,
+	                          .role = rc->role };
+	size_t bl = relay_hello_encode(&hl, rc->fbuf + RELAY_HDR_LEN, RELAY_HELLO_BODY_LEN), n;
+
+	if (bl && (n = seal(rc, RELAY_HELLO, 0, bl, 0, NULL)))
+		send_all(rc, rc->fbuf, n);
+}
+
+/* ---- resync, server side ---- */
+
+static int send_end(struct relay_core *rc, uint32_t status, uint64_t now)
+{
+	struct relay_resync_end e = { .requester = rc->srv.requester, .status = status,
+	                              .request_seq = rc->srv.req_seq, .entries = rc->srv.entries };
+	size_t bl, n;
+	uint64_t seq;
+
+	if (!txq_has_room(rc))
+		return -1;
+	bl = relay_resync_end_encode(&e, rc->fbuf + RELAY_HDR_LEN, RELAY_RESYNC_END_BODY_LEN);
+	if (!bl || !(n = seal(rc, RELAY_RESYNC_END, RELAY_F_ACK_NOW, bl, 0, &seq)))
+		return -1;
+	send_to(rc, rc->srv.peer, rc->fbuf, n);
+	rc->c.sent++;
+	if (rc->peers[rc->srv.peer].up)
+		relay_txq_push(&rc->txq, seq, 1ull << rc->srv.peer, rc->fbuf, n, now);
+	return 0;
+}
+
+static void serve_stop(struct relay_core *rc, int status, uint64_t now)
+{
+	if (!rc->srv.active)
+		return;
+	if (rc->srv.h && rc->io.table.close)
+		rc->io.table.close(rc->io.table.ud, rc->srv.h);
+	rc->srv.h = NULL;
+	send_end(rc, status == 1 ? RELAY_RESYNC_DONE : RELAY_RESYNC_ABORTED, now);
+	rc->srv.active = 0;
+	rc->last = (struct relay_resync_last){ .valid = 1, .server = 1,
+		.peer = rc->srv.requester, .started = rc->srv.started, .ended = now ? now : 1,
+		.entries = rc->srv.entries, .status = status };
+	resync_event(rc, rc->srv.peer, rc->srv.requester, 1, status == 1 ? "done" : "aborted",
+	             rc->srv.entries, (double)(now - rc->srv.started) / 1e6);
+}
+
+static void serve_start(struct relay_core *rc, int peer, uint32_t requester, uint64_t req_seq,
+                        uint64_t now)
+{
+	if (rc->srv.active) {
+		if (rc->srv.peer != peer || rc->srv.req_seq >= req_seq)
+			return;              /* busy with another peer, or an old request */
+		serve_stop(rc, 2, now);  /* a newer request from the same requester */
+	}
+	memset(&rc->srv, 0, sizeof(rc->srv));
+	rc->srv.active = 1;
+	rc->srv.peer = peer;
+	rc->srv.requester = requester;
+	rc->srv.req_seq = req_seq;
+	rc->srv.started = now;
+	rc->srv.last_tick = now;
+	rc->c.resync_served++;
+	rc->last = (struct relay_resync_last){ .valid = 1, .server = 1, .peer = requester,
+		.started = now };
+	resync_event(rc, peer, requester, 1, "started", 0, 0);
+	rc->srv.h = rc->io.table.open ? rc->io.table.open(rc->io.table.ud) : NULL;
+	if (!rc->srv.h)
+		serve_stop(rc, 2, now);
+}
+
+/* one pacing step: as many entries as the rate and the resend queue allow */
+static void serve_step(struct relay_core *rc, uint64_t now)
+{
+	struct relay_data_builder d;
+	struct relay_hdr h;
+	unsigned frames = 0;
+	int eof = 0;
+
+	if (!rc->srv.active)
+		return;
+	if (!rc->peers[rc->srv.peer].up) {
+		serve_stop(rc, 2, now);
+		return;
+	}
+	if (rc->conf.resync_rate) {
+		double cap = rc->conf.resync_rate / 10.0 + 64;
+
+		rc->srv.tokens += (double)rc->conf.resync_rate * (double)(now - rc->srv.last_tick) / 1e6;
+		if (rc->srv.tokens > cap)
+			rc->srv.tokens = cap;
+	} else {
+		rc->srv.tokens = 1e12;
+	}
+	rc->srv.last_tick = now;
+	while (rc->srv.tokens >= 1 && frames < SERVE_FRAMES_MAX && !eof) {
+		uint64_t seq;
+		size_t n;
+
+		/* live updates keep half of the queue */
+		if (rc->txq.used >= rc->txq.cap / 2 || !txq_has_room(rc))
+			return;
+		relay_data_init(&d, rc->fbuf, rc->conf.max_frame);
+		if (rc->srv.has_carry) {
+			if (relay_data_add(&d, &rc->srv.carry) < 0)
+				rc->c.kentries_skipped++;
+			rc->srv.has_carry = 0;
+		}
+		while (d.count < rc->srv.tokens) {
+			struct sync_entry e;
+			int r = rc->io.table.next(rc->io.table.ud, rc->srv.h, &e);
+
+			if (r < 0) {
+				serve_stop(rc, 2, now);
+				return;
+			}
+			if (r == 0) {
+				eof = 1;
+				break;
+			}
+			r = relay_data_add(&d, &e);
+			if (r == 1) {
+				rc->srv.carry = e;
+				rc->srv.carry.pe_data = NULL;
+				rc->srv.carry.pe_data_len = 0;
+				rc->srv.carry.pe_name[0] = 0;
+				rc->srv.carry.pe_name_len = 0;
+				rc->srv.has_carry = 1;
+				break;
+			}
+		}
+		if (d.count) {
+			memset(&h, 0, sizeof(h));
+			relay_data_hdr(&d, &h);
+			n = seal(rc, RELAY_DATA, RELAY_F_RESYNC, h.body_len, h.count, &seq);
+			if (n) {
+				send_to(rc, rc->srv.peer, rc->fbuf, n);
+				relay_txq_push(&rc->txq, seq, 1ull << rc->srv.peer, rc->fbuf, n, now);
+				rc->c.sent++;
+				rc->c.entries_sent += h.count;
+				rc->srv.entries += h.count;
+				rc->srv.tokens -= h.count;
+				frames++;
+			}
+		} else if (!eof) {
+			break;
+		}
+	}
+	/* the END waits for room in the queue (the table source keeps answering "end") */
+	if (eof && txq_has_room(rc))
+		serve_stop(rc, 1, now);
+}
+
+/* ---- resync, requester side ---- */
+
+static void send_request(struct relay_core *rc, uint64_t now)
+{
+	struct relay_resync_req r = { 0 };
+	int target = -1;
+	size_t bl, n;
+
+	for (size_t i = 0; i < rc->npeers; i++)
+		if (rc->peers[i].used && rc->peers[i].up && rc->peers[i].role == RELAY_ROLE_MASTER) {
+			target = (int)i;
+			break;
+		}
+	if (target < 0)
+		return;                  /* nobody to ask yet: asked once a master is heard */
+	r.target = rc->peers[target].sender;
+	bl = relay_resync_req_encode(&r, rc->fbuf + RELAY_HDR_LEN, RELAY_RESYNC_REQ_BODY_LEN);
+	if (!bl || !(n = seal(rc, RELAY_RESYNC_REQ, RELAY_F_ACK_NOW, bl, 0, &rc->req_seq)))
+		return;
+	send_to(rc, target, rc->fbuf, n);
+	rc->c.sent++;
+	if (!rc->req_sent_at) {
+		rc->req_started = now;
+		rc->req_entries = 0;
+		rc->last = (struct relay_resync_last){ .valid = 1, .server = 0,
+			.peer = r.target, .started = now };
+		resync_event(rc, target, r.target, 0, "requested", 0, 0);
+	}
+	rc->req_sent_at = now;
+	rc->last_resync_data = now;
+	rc->c.resync_req_sent++;
+}
+
+void relay_core_request_resync(struct relay_core *rc, uint64_t now)
+{
+	rc->want_resync = 1;
+	rc->req_sent_at = 0;
+	send_request(rc, now);
+}
+
+void relay_core_set_role(struct relay_core *rc, uint8_t role, uint64_t now)
+{
+	uint8_t was = rc->role;
+
+	rc->role = role;
+	if (role == RELAY_ROLE_MASTER) {
+		rc->want_resync = 0;     /* the master's table is the reference */
+	} else if (was == RELAY_ROLE_MASTER) {
+		relay_core_request_resync(rc, now);
+	}
+	if (role != was)
+		rc->next_hello = now;    /* tell the peers at once */
+}
+
+static void got_end(struct relay_core *rc, int i, const struct relay_resync_end *e, uint64_t now)
+{
+	if (e->requester != rc->conf.sender || !rc->want_resync)
+		return;
+	rc->want_resync = 0;
+	rc->req_sent_at = 0;
+	rc->last = (struct relay_resync_last){ .valid = 1, .server = 0,
+		.peer = rc->peers[i].sender, .started = rc->req_started, .ended = now,
+		.entries = e->entries,
+		.status = e->status == RELAY_RESYNC_DONE ? 1 : 2 };
+	resync_event(rc, i, rc->peers[i].sender, 0,
+	             e->status == RELAY_RESYNC_DONE ? "done" : "aborted", e->entries,
+	             (double)(now - rc->req_started) / 1e6);
+}
+
+/* ---- receiving ---- */
+
+static int same_addr(const struct sockaddr_storage *a, const struct sockaddr *b)
+{
+	if (a->ss_family != b->sa_family)
+		return 0;
+	if (b->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	if (b->sa_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		               &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
+	return 0;
+}
+
+static void reject(struct relay_core *rc, enum relay_rej why)
+{
+	rc->c.rejected[why]++;
+}
+
+static enum relay_rej drop_rej(enum relay_drop d)
+{
+	switch (d) {
+	case RELAY_DROP_SHORT: return RELAY_REJ_SHORT;
+	case RELAY_DROP_MAGIC: return RELAY_REJ_MAGIC;
+	case RELAY_DROP_VERSION: return RELAY_REJ_VERSION;
+	case RELAY_DROP_KIND: return RELAY_REJ_KIND;
+	case RELAY_DROP_LENGTH: return RELAY_REJ_LENGTH;
+	case RELAY_DROP_ZERO: return RELAY_REJ_ZERO;
+	case RELAY_DROP_MAC: return RELAY_REJ_BAD_MAC;
+	default: return RELAY_REJ_BAD_BODY;
+	}
+}
+
+static enum relay_rej win_rej(enum relay_win v)
+{
+	return v == RELAY_WIN_REPLAY ? RELAY_REJ_REPLAY :
+	       v == RELAY_WIN_TOO_OLD ? RELAY_REJ_TOO_OLD : RELAY_REJ_OLD_EPOCH;
+}
+
+static void deliver(struct relay_core *rc, int i, const struct relay_hdr *h, const uint8_t *body,
+                    uint64_t now)
+{
+	struct sync_builder b;
+	unsigned n = 0;
+	size_t len;
+
+	if (relay_data_parse(h, body, rc->ents, rc->ents_cap, &n) != SYNC_OK) {
+		reject(rc, RELAY_REJ_BAD_BODY);
+		return;
+	}
+	rc->c.entries_received += n;
+	sync_builder_init(&b, rc->kbuf, rc->conf.local_maxlen, rc->conf.syncid);
+	for (unsigned k = 0; k < n; k++) {
+		int r = sync_builder_add_raw(&b, rc->ents[k].raw, rc->ents[k].raw_len);
+
+		if (r == 1 || b.nr == SYNC_MAX_CONNS) {
+			if ((len = sync_builder_finish(&b))) {
+				if (rc->io.inject(rc->io.ud, rc->kbuf, len) < 0)
+					rc->c.inject_errors++;
+				rc->c.kmsg_out++;
+			}
+			sync_builder_init(&b, rc->kbuf, rc->conf.local_maxlen, rc->conf.syncid);
+			if (r == 1)
+				r = sync_builder_add_raw(&b, rc->ents[k].raw, rc->ents[k].raw_len);
+		}
+		if (r == 0)
+			rc->c.to_kernel++;
+	}
+	if ((len = sync_builder_finish(&b))) {
+		if (rc->io.inject(rc->io.ud, rc->kbuf, len) < 0)
+			rc->c.inject_errors++;
+		rc->c.kmsg_out++;
+	}
+	rc->peers[i].ack_dirty = 1;
+	if (h->flags & RELAY_F_RESYNC) {
+		rc->last_resync_data = now;
+		rc->req_entries += n;
+	}
+	if (h->flags & RELAY_F_ACK_NOW)
+		send_ack(rc, i);
+}
+
+static int peer_slot(struct relay_core *rc, const struct relay_hdr *h, const struct sockaddr *from)
+{
+	if (!rc->conf.multicast) {
+		for (size_t i = 0; i < rc->npeers; i++)
+			if (rc->peers[i].alen && same_addr(&rc->peers[i].addr, from))
+				return (int)i;
+		return -1;
+	}
+	for (size_t i = 0; i < rc->npeers; i++)
+		if (rc->peers[i].used && rc->peers[i].sender == h->sender)
+			return (int)i;
+	return -2;                   /* new (multicast) */
+}
+
+void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
+                      const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+{
+	struct relay_hdr h;
+	const uint8_t *body;
+	struct relay_rxwin *w;
+	struct relay_peer *p;
+	enum relay_drop d;
+	enum relay_win v;
+	int i;
+
+	d = relay_frame_peek(buf, len, &h);
+	if (d != RELAY_OK) {
+		reject(rc, drop_rej(d));
+		return;
+	}
+	if (h.sender == rc->conf.sender) {
+		reject(rc, RELAY_REJ_OWN);
+		return;
+	}
+	i = peer_slot(rc, &h, from);
+	if (i == -1) {
+		reject(rc, RELAY_REJ_UNKNOWN_PEER);
+		return;
+	}
+	w = relay_rxtab_get(&rc->rx, h.sender, 0);
+	if (w && (v = relay_rxwin_check(w, h.epoch, h.seq)) != RELAY_WIN_OK &&
+	    v != RELAY_WIN_NEW_EPOCH) {
+		reject(rc, win_rej(v));
+		return;
+	}
+	d = relay_frame_open(rc->mac, buf, len, &h, &body);
+	if (d != RELAY_OK) {
+		reject(rc, drop_rej(d));
+		return;
+	}
+	if (relay_body_check(&h, body) != RELAY_OK) {
+		reject(rc, RELAY_REJ_BAD_BODY);
+		return;
+	}
+	if (i == -2) {
+		for (i = 0; i < (int)rc->npeers && rc->peers[i].used; i++)
+			;
+		if (i >= RELAY_MAX_PEERS) {
+			reject(rc, RELAY_REJ_TABLE_FULL);
+			return;
+		}
+	}
+	w = relay_rxtab_get(&rc->rx, h.sender, 1);
+	if (!w) {
+		reject(rc, RELAY_REJ_TABLE_FULL);
+		return;
+	}
+	v = relay_rxwin_accept(w, h.epoch, h.seq);
+	if (v != RELAY_WIN_OK && v != RELAY_WIN_NEW_EPOCH) {
+		reject(rc, win_rej(v));
+		return;
+	}
+	if (i == (int)rc->npeers) {
+		memset(&rc->peers[i], 0, sizeof(rc->peers[i]));
+		rc->peers[i].used = 1;
+		rc->npeers++;
+	}
+	p = &rc->peers[i];
+	if (rc->conf.multicast && fromlen <= sizeof(p->addr)) {
+		memcpy(&p->addr, from, fromlen);
+		p->alen = fromlen;
+	}
+	if (p->sender && (p->sender != h.sender || p->epoch != h.epoch)) {
+		/* restarted: what it owed is gone; it asks for a resync itself */
+		relay_txq_drop_peer(&rc->txq, (unsigned)i);
+		p->epochs++;
+		p->sender = h.sender;
+		p->epoch = h.epoch;
+		p->up = 1;
+		if (rc->srv.active && rc->srv.peer == i)
+			serve_stop(rc, 2, now);
+		peer_event(rc, i, RELAY_EV_PEER_UP, "new epoch");
+	} else if (!p->up) {
+		p->sender = h.sender;
+		p->epoch = h.epoch;
+		p->up = 1;
+		peer_event(rc, i, RELAY_EV_PEER_UP, "heard");
+	}
+	p->last_heard = now;
+	p->frames++;
+	rc->c.received++;
+	switch (h.kind) {
+	case RELAY_DATA:
+		deliver(rc, i, &h, body, now);
+		break;
+	case RELAY_ACK: {
+		struct relay_ack a;
+
+		if (relay_ack_decode(&h, body, &a) == 0 && a.acked_sender == rc->conf.sender)
+			relay_txq_ack(&rc->txq, (unsigned)i, &a);
+		rc->c.acks_received++;
+		break;
+	}
+	case RELAY_RESYNC_REQ: {
+		struct relay_resync_req r;
+
+		p->ack_dirty = 1;
+		if (relay_resync_req_decode(&h, body, &r) == 0 &&
+		    (r.target == rc->conf.sender || (!r.target && rc->role == RELAY_ROLE_MASTER)))
+			serve_start(rc, i, h.sender, h.seq, now);
+		send_ack(rc, i);
+		break;
+	}
+	case RELAY_RESYNC_END: {
+		struct relay_resync_end e;
+
+		p->ack_dirty = 1;
+		if (relay_resync_end_decode(&h, body, &e) == 0)
+			got_end(rc, i, &e, now);
+		send_ack(rc, i);
+		break;
+	}
+	case RELAY_HELLO: {
+		struct relay_hello hl;
+
+		if (relay_hello_decode(&h, body, &hl) == 0) {
+			p->role = hl.role;
+			p->window = hl.window;
+			p->max_frame = hl.max_frame;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* ---- timers ---- */
+
+void relay_core_tick(struct relay_core *rc, uint64_t now)
+{
+	struct relay_txq_due due[DUE_BATCH];
+	uint64_t gave_up = 0;
+	size_t n;
+
+	for (size_t i = 0; i < rc->npeers; i++) {
+		struct relay_peer *p = &rc->peers[i];
+
+		if (p->used && p->up && now - p->last_heard > RELAY_DEAD_US) {
+			p->up = 0;
+			relay_txq_drop_peer(&rc->txq, (unsigned)i);
+			if (rc->srv.active && rc->srv.peer == (int)i)
+				serve_stop(rc, 2, now);
+			peer_event(rc, (int)i, RELAY_EV_PEER_DOWN, "silent");
+		}
+	}
+	if (now >= rc->next_ack) {
+		for (size_t i = 0; i < rc->npeers; i++)
+			if (rc->peers[i].used && rc->peers[i].ack_dirty)
+				send_ack(rc, (int)i);
+		rc->next_ack = now + rc->conf.ack_interval_us;
+	}
+	do {
+		n = relay_txq_due(&rc->txq, now, due, DUE_BATCH, &gave_up);
+		for (size_t k = 0; k < n; k++)
+			for (unsigned i = 0; i < RELAY_MAX_PEERS; i++)
+				if (due[k].peers & (1ull << i)) {
+					send_to(rc, (int)i, due[k].frame, due[k].len);
+					rc->c.resent++;
+				}
+	} while (n == DUE_BATCH);
+	/* a peer given up on for a frame has lost it for good: push it the whole table */
+	for (unsigned i = 0; gave_up && i < rc->npeers; i++)
+		if ((gave_up & (1ull << i)) && rc->peers[i].up && !rc->srv.active &&
+		    rc->role == RELAY_ROLE_MASTER)
+			serve_start(rc, (int)i, rc->peers[i].sender, 0, now);
+	relay_core_flush(rc, now);
+	if (now >= rc->next_hello) {
+		send_hello(rc);
+		rc->next_hello = now + RELAY_HELLO_US;
+	}
+	if (rc->want_resync && rc->role != RELAY_ROLE_MASTER &&
+	    now - rc->last_resync_data >= RELAY_RESYNC_RETRY_US &&
+	    (!rc->req_sent_at || now - rc->req_sent_at >= RELAY_RESYNC_RETRY_US))
+		send_request(rc, now);
+	serve_step(rc, now);
+}
+
+uint64_t relay_core_next(const struct relay_core *rc, uint64_t now)
+{
+	uint64_t t = rc->next_hello, d;
+
+	if (rc->next_ack < t)
+		t = rc->next_ack;
+	d = relay_txq_next_due(&rc->txq);
+	if (d < t)
+		t = d;
+	for (size_t i = 0; i < rc->npeers; i++)
+		if (rc->peers[i].used && rc->peers[i].up &&
+		    rc->peers[i].last_heard + RELAY_DEAD_US + 1 < t)
+			t = rc->peers[i].last_heard + RELAY_DEAD_US + 1;
+	if (rc->srv.active && now + RELAY_RESYNC_TICK_US < t)
+		t = now + RELAY_RESYNC_TICK_US;
+	if (rc->want_resync && rc->role != RELAY_ROLE_MASTER) {
+		uint64_t r = (rc->req_sent_at > rc->last_resync_data ? rc->req_sent_at :
+		              rc->last_resync_data) + RELAY_RESYNC_RETRY_US;
+		if (r < t)
+			t = r;
+	}
+	if (rc->pend_off < rc->pend_len && now + RELAY_RESYNC_TICK_US < t)
+		t = now + RELAY_RESYNC_TICK_US;
+	return t < now ? now : t;
+}
+
+uint64_t relay_core_inflight_entries(const struct relay_core *rc)
+{
+	uint64_t n = 0;
+
+	for (size_t k = 0; k < rc->txq.used; k++) {
+		const struct relay_txq_slot *s = &rc->txq.slots[(rc->txq.head + k) % rc->txq.cap];
+
+		if (s->len >= RELAY_HDR_LEN && s->buf[5] == RELAY_DATA)
+			n += ((uint64_t)s->buf[30] << 8) | s->buf[31];
+	}
+	return n;
+}
+
+uint64_t relay_core_owed(const struct relay_core *rc, int peer)
+{
+	uint64_t n = 0;
+
+	for (size_t k = 0; k < rc->txq.used; k++)
+		if (rc->txq.slots[(rc->txq.head + k) % rc->txq.cap].pending & (1ull << peer))
+			n++;
+	return n;
+}

@@ -1,0 +1,339 @@
+"""The sync relay on the build host (no IPVS needed): two tandemd in namespaces on a bridge run
+sync_relay with the kernel side on `lo` (multicast on). Kernel-format sync messages sent on the
+master's `lo` with multicast loop off (as the kernel master thread sends them) are read by its
+relay's AF_PACKET tap, travel as authenticated frames, and come out on the backup's `lo` as
+plain sync v1 datagrams to 224.0.0.81:8848, where a listener (standing in for the kernel
+backup thread) catches them. Also: 10% loss on the relay link (nftables numgen) still delivers
+every entry through resends; forged, replayed, old-epoch and truncated frames are rejected and
+counted; a bulk resync from a connection table in the /proc/net/ip_vs_conn_sync format.
+
+Run as a script, this file is also the helper run inside the namespaces:
+  send COUNT_MSGS ENTRIES_PER_MSG FIRST_PORT      kernel-format v1 messages on lo, loop off
+  listen OUTFILE                                  JSON line per datagram received on lo
+  frame HOST KEY SENDER EPOCH SEQ [trunc]         one relay DATA frame to HOST:8849
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import textwrap
+import time
+
+GROUP, KPORT, RPORT = "224.0.0.81", 8848, 8849
+KEY = "relay-test-key-0123456789abcdef"
+
+
+# ---- helper side (runs inside a namespace) ----
+
+def entry_v1(cport, caddr="10.77.0.1", vaddr="10.9.0.100", daddr="10.9.1.10", state=1,
+             flags=0, proto=6):
+    return struct.pack("!BBHIHHHHII4s4s4s", 0, proto, 36, flags, state, cport, 80, 80, 0, 900,
+                       socket.inet_aton(caddr), socket.inet_aton(vaddr), socket.inet_aton(daddr))
+
+
+def msg_v1(entries, syncid=0):
+    body = b""
+    for i, e in enumerate(entries):
+        if i:
+            body += b"\0" * (-len(body) % 4)
+        body += e
+    return struct.pack("!BBHBBH", 0, syncid, 8 + len(body), len(entries), 1, 0) + body
+
+
+def cmd_send(nmsgs, per, first):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+    port = first
+    for _ in range(nmsgs):
+        ents = [entry_v1(port + i) for i in range(per)]
+        port += per
+        s.sendto(msg_v1(ents), (GROUP, KPORT))
+        time.sleep(0.002)
+
+
+def cmd_listen(out):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", KPORT))
+    mreq = socket.inet_aton(GROUP) + struct.pack("=I", 0) + struct.pack("=i", socket.if_nametoindex("lo"))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    with open(out, "a") as f:
+        f.write(json.dumps({"ready": True}) + "\n")
+        f.flush()
+        while True:
+            data = s.recv(65535)
+            rec = {"len": len(data), "version": data[5] if len(data) > 5 else -1,
+                   "nr": data[4] if len(data) > 4 else -1, "cports": [], "flags": []}
+            off = 8
+            for _ in range(rec["nr"]):
+                off += -off % 4 if off > 8 else 0
+                if off + 36 > len(data):
+                    break
+                size = struct.unpack("!H", data[off + 2:off + 4])[0] & 0xfff
+                flags = struct.unpack("!I", data[off + 4:off + 8])[0]
+                cport = struct.unpack("!H", data[off + 10:off + 12])[0]
+                rec["cports"].append(cport)
+                rec["flags"].append(flags)
+                off += size
+            f.write(json.dumps(rec) + "\n")
+            f.flush()
+
+
+def frame(key, sender, epoch, seq, body, count, kind=1, flags=0):
+    hdr = struct.pack("!IBBHIQQHH", 0x54444d52, 1, kind, flags, sender, epoch, seq, len(body), count)
+    tag = hmac.new(key.encode(), hdr + body, hashlib.sha256).digest()[:16]
+    return hdr + body + tag
+
+
+def cmd_frame(host, key, sender, epoch, seq, trunc=False):
+    f = frame(key, int(sender), int(epoch), int(seq), entry_v1(5555), 1)
+    if trunc:
+        f = f[:20]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(f, (host, RPORT))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "send":
+        cmd_send(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[1] == "listen":
+        cmd_listen(sys.argv[2])
+    elif sys.argv[1] == "frame":
+        cmd_frame(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6],
+                  len(sys.argv) > 7 and sys.argv[7] == "trunc")
+    sys.exit(0)
+
+
+# ---- test side ----
+
+import pytest  # noqa: E402
+
+from tandem import wait_until  # noqa: E402
+from vrrp_util import lan, vrrp_conf, wait_state  # noqa: E402
+
+PY = "/usr/bin/python3"
+HERE = os.path.abspath(__file__)
+
+
+def relay_conf(prio, peer, extra=""):
+    block = textwrap.dedent(f"""\
+        sync_relay {{
+            instance VI
+            interface eth0
+            local_interface lo
+            peer {peer}
+            auth_key {KEY}
+            resend_timeout 0.1
+        {extra}
+        }}
+        """)
+    return vrrp_conf(prio=prio) + block
+
+
+def relay(d):
+    r = d.ctl("sync")
+    assert r["ok"], r
+    return r["relay"]
+
+
+def peers_up(d):
+    r = relay(d)
+    return r and r["peers"] and all(p["state"] == "up" for p in r["peers"])
+
+
+class Listener:
+    def __init__(self, ns, path):
+        self.path = path
+        open(path, "w").close()
+        self.proc = ns.popen([PY, HERE, "listen", path])
+        wait_until(lambda: "ready" in open(path).read(), timeout=10, what="listener ready")
+
+    def records(self):
+        out = []
+        with open(self.path) as f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue
+                if "cports" in rec:
+                    out.append(rec)
+        return out
+
+    def cports(self):
+        return {c for r in self.records() for c in r["cports"]}
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=5)
+
+
+@pytest.fixture
+def pair(netns, bridge, tandemd, workdir, request):
+    """a (priority 150, becomes MASTER) and b, relays up; b's lo has a listener."""
+    a, b = lan(netns, bridge, names=("a", "b"))
+    for ns in (a, b):
+        ns.ip("link", "set", "lo", "multicast", "on")
+    made = []
+
+    def make(env_a=None, start_b=True):
+        lis = Listener(b, os.path.join(str(workdir), "listen-b.jsonl"))
+        made.append(lis)
+        da = tandemd(relay_conf(150, "10.9.0.2"), ns=a, name="a", env=env_a)
+        wait_state(da, "MASTER")
+        db = tandemd(relay_conf(100, "10.9.0.1"), ns=b, name="b") if start_b else None
+        if db:
+            wait_until(lambda: peers_up(da) and peers_up(db), timeout=15, what="relays see each other")
+        return a, b, da, db, lis
+
+    yield make
+    for lis in made:
+        lis.stop()
+
+
+def test_entries_cross_the_relay(pair):
+    a, b, da, db, lis = pair()
+    ra, rb = relay(da), relay(db)
+    assert ra["mode"] == "unicast" and ra["local"]["interface"] == "lo"
+    assert ra["local"]["tap"] and ra["local"]["inject"] and ra["peers"][0]["address"] == "10.9.0.2"
+    assert rb["peers"][0]["sender_id"] == ra["sender_id"] and rb["peers"][0]["epoch"] == ra["epoch"]
+    assert ra["role"] == "MASTER"
+
+    a.exec(PY, HERE, "send", "10", "20", "20000")
+    want = set(range(20000, 20200))
+    wait_until(lambda: want <= lis.cports(), timeout=10, what="200 entries on b's lo")
+    recs = [r for r in lis.records() if set(r["cports"]) & want]
+    assert all(r["version"] == 1 for r in recs)
+
+    ra, rb = relay(da), relay(db)
+    assert ra["entries"]["from_kernel"] == 200 and ra["kernel"]["messages_in"] == 10
+    assert ra["entries"]["sent"] >= 200 and ra["frames"]["sent"] >= 10
+    assert rb["entries"]["received"] >= 200 and rb["entries"]["to_kernel"] >= 200
+    assert rb["kernel"]["messages_out"] >= 1
+    # b's own injections are not read back by its tap (no echo to a)
+    assert rb["entries"]["from_kernel"] == 0 and ra["entries"]["received"] == 0
+    assert ra["rejected"]["total"] == 0 and rb["rejected"]["total"] == 0
+    wait_until(lambda: relay(da)["in_flight"]["frames"] == 0, timeout=5, what="everything acked")
+
+    rc, out, err = db.tandemctl("sync", timeout=10)
+    assert rc == 0, err
+    assert "relay:           unicast on eth0 port 8849" in out
+    assert "peer 10.9.0.1" in out and "up" in out
+
+
+def test_loss_is_repaired_by_resends(pair):
+    a, b, da, db, lis = pair()
+    rule = "numgen random mod 10 < 1 drop"
+    for ns in (a, b):
+        ns.exec("nft", "add", "table", "inet", "relayloss")
+        ns.exec("nft", "add", "chain", "inet", "relayloss", "out",
+                "{ type filter hook output priority 0 ; }")
+        ns.exec("nft", "add", "rule", "inet", "relayloss", "out", "udp", "dport", str(RPORT),
+                *rule.split())
+    a.exec(PY, HERE, "send", "100", "20", "30000", timeout=60)
+    want = set(range(30000, 32000))
+    wait_until(lambda: want <= lis.cports(), timeout=30, what="2000 entries despite 10% loss")
+    ra = relay(da)
+    assert ra["frames"]["resent"] > 0, ra["frames"]
+    wait_until(lambda: relay(da)["in_flight"]["frames"] == 0, timeout=10, what="everything acked")
+
+
+def test_forged_replayed_and_bad_frames_are_counted(pair):
+    a, b, da, db, lis = pair()
+    wait_until(lambda: relay(da)["seq"] >= 5, timeout=10, what="a few frames from a")
+    ra = relay(da)
+    sender, epoch, seq = ra["sender_id"], ra["epoch"], ra["seq"]
+
+    def rej():
+        return relay(db)["rejected"]
+
+    before = rej()
+    # replay of a frame b has seen (a's own recent seq, right key)
+    a.exec(PY, HERE, "frame", "10.9.0.2", KEY, str(sender), str(epoch), str(seq - 2))
+    # forged: unseen seq, wrong key
+    a.exec(PY, HERE, "frame", "10.9.0.2", "x" * 32, str(sender), str(epoch), str(seq + 50))
+    # old epoch, right key
+    a.exec(PY, HERE, "frame", "10.9.0.2", KEY, str(sender), str(epoch - 1), str(seq + 60))
+    # truncated
+    a.exec(PY, HERE, "frame", "10.9.0.2", KEY, str(sender), str(epoch), str(seq + 70), "trunc")
+
+    def counted():
+        r = rej()
+        return (r["replay"] + r["too_old"] > before["replay"] + before["too_old"] and
+                r["bad_mac"] > before["bad_mac"] and r["old_epoch"] > before["old_epoch"] and
+                r["short"] > before["short"])
+    wait_until(counted, timeout=10, what="rejections counted")
+    r = rej()
+    assert r["total"] >= before["total"] + 4
+    # none of them reached b's kernel side (cport 5555)
+    time.sleep(0.3)
+    assert 5555 not in lis.cports()
+    assert db.alive() and peers_up(db)
+    rc, out, err = db.tandemctl("sync", timeout=10)
+    assert rc == 0 and "bad_mac 1" in out
+
+
+def write_table(path, n, templates):
+    lines = ["Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires"]
+    for i in range(templates):
+        lines.append("TCP 0A4D%04X 0000 0A090064 0050 0A09010A 0050 TPL.ASSURED Local      %d"
+                     % (i + 1, 300))
+    for i in range(n):
+        lines.append("TCP 0A4D0001 %04X 0A090064 0050 0A09010A 0050 ESTABLISHED Local      %d"
+                     % (40000 + i, 800))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def test_bulk_resync_on_start_and_on_request(pair, workdir):
+    table = os.path.join(str(workdir), "conn_sync")
+    write_table(table, 3000, 50)
+    a, b, da, db, lis = pair(env_a={"TANDEM_RELAY_CONN_TABLE": table})
+    # b started after a was MASTER: it asked for the table at start
+    want = set(range(40000, 43000))
+    wait_until(lambda: want <= lis.cports(), timeout=20, what="3000 connections resynced")
+
+    def done(d, side):
+        last = relay(d)["resync"]["last"]
+        return last and last["side"] == side and last["status"] == "done"
+    wait_until(lambda: done(db, "requester"), timeout=10, what="b's resync done")
+    last = relay(db)["resync"]["last"]
+    assert last["entries"] == 3050 and last["duration"] is not None
+    assert relay(da)["resync"]["requests_served"] >= 1
+    # templates came first, flagged IP_VS_CONN_F_TEMPLATE (0x1000)
+    flags = [f for r in lis.records() for f in r["flags"]]
+    assert flags[:50] and all(f & 0x1000 for f in flags[:50])
+    ev = db.wait_event(lambda e: e.get("type") == "sync.relay.resync" and e.get("phase") == "done",
+                       timeout=5)
+    assert ev["side"] == "requester" and ev["entries"] == 3050
+
+    # by hand
+    n_before = len(lis.records())
+    served = relay(da)["resync"]["requests_served"]
+    rc, out, err = db.tandemctl("sync", "resync", timeout=10)
+    assert rc == 0, err
+    wait_until(lambda: relay(da)["resync"]["requests_served"] > served, timeout=10,
+               what="second resync served")
+    wait_until(lambda: done(db, "requester") and len(lis.records()) > n_before, timeout=15,
+               what="second resync done")
+
+
+def test_restarted_backup_gets_new_epoch_and_peer_events(pair):
+    a, b, da, db, lis = pair()
+    old = relay(db)["epoch"]
+    db.stop()
+    ev = da.wait_event(lambda e: e.get("type") == "sync.relay.peer" and e.get("state") == "down",
+                       timeout=10)
+    assert ev["peer"] == "10.9.0.2"
+    db.start()
+    wait_until(lambda: peers_up(da) and peers_up(db), timeout=15, what="relays again")
+    pa = relay(da)["peers"][0]
+    assert pa["epoch"] == relay(db)["epoch"] and pa["epoch"] > old
