@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "lib/log.h"
 
@@ -152,5 +154,104 @@ int vrrp_exec_start(struct vrrp_exec *x, struct ev_loop *loop, const char *cmd,
 	x->to.data = x;
 	if (timeout_us)
 		ev_timer_start(loop, &x->to);
+	return 0;
+}
+
+/* ---- a detached chain (see vrrp_exec.h) ---- */
+
+/* wait for pid (a process of ours or not) to end, at most timeout_us (0: no limit); then
+ * kill its process group. Reaps it when it is our child. */
+static void chain_wait(pid_t pid, uint64_t timeout_us, int ours)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), status;
+	int ms = timeout_us ? (int)((timeout_us + 999) / 1000) : -1;
+
+	if (pfd >= 0) {
+		struct pollfd p = { .fd = pfd, .events = POLLIN };
+		int r;
+
+		do
+			r = poll(&p, 1, ms);
+		while (r < 0 && errno == EINTR);
+		if (r == 0)
+			kill(-pid, SIGKILL);        /* its timeout ran out */
+		close(pfd);
+	} else if (ours && timeout_us) {
+		/* no pidfd (old kernel): poll the exit with waitpid, 10 ms steps */
+		for (uint64_t t = 0; t < timeout_us; t += 10000) {
+			if (waitpid(pid, &status, WNOHANG) == pid)
+				return;
+			usleep(10000);
+		}
+		kill(-pid, SIGKILL);
+	}
+	if (ours)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+}
+
+static void chain_run(const struct vrrp_exec_job *jobs, size_t n, pid_t after,
+                      uint64_t timeout_us)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+	sigset_t none;
+
+	int fd = open("/dev/null", O_RDWR);
+
+	setsid();
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	syscall(SYS_close_range, 3u, ~0u, 0u);      /* nothing of the child's stays open */
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	munlockall();
+	if (after > 0)
+		chain_wait(after, timeout_us, 0);
+	for (size_t i = 0; i < n; i++) {
+		char *cmdline;
+		size_t len = strlen(jobs[i].cmd) + 8;
+		pid_t pid;
+
+		cmdline = malloc(len);
+		if (!cmdline)
+			continue;
+		snprintf(cmdline, len, jobs[i].nargs ? "%s \"$@\"" : "%s", jobs[i].cmd);
+		pid = fork();
+		if (pid == 0)
+			child_exec(cmdline, jobs[i].args, jobs[i].nargs, &jobs[i].cred, &none);
+		free(cmdline);
+		if (pid < 0)
+			continue;
+		setpgid(pid, pid);
+		chain_wait(pid, timeout_us, 1);
+	}
+}
+
+int vrrp_exec_chain_detached(const struct vrrp_exec_job *jobs, size_t n, pid_t after,
+                             uint64_t timeout_us)
+{
+	sigset_t all, old;
+	pid_t pid;
+
+	if (!n && after <= 0)
+		return 0;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		chain_run(jobs, n, after, timeout_us);
+		_exit(0);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		tdm_log_err("notify scripts: fork: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }

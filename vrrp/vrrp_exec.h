@@ -42,4 +42,20 @@ int vrrp_exec_start(struct vrrp_exec *x, struct ev_loop *loop, const char *cmd,
 /* stop watching; kill the process group when kill_it (else it runs on, reaped by libev) */
 void vrrp_exec_cancel(struct vrrp_exec *x, int kill_it);
 
+/* one script of a detached chain */
+struct vrrp_exec_job {
+	const char *cmd;
+	const char *const *args;
+	int nargs;
+	struct vrrp_exec_cred cred;
+};
+
+/* Run jobs[0..n-1] one after the other, in that order, in a detached process (its own
+ * session) that outlives the caller: first it waits for `after` (a script already running,
+ * 0 = none) to end, then starts each job when the previous one ended; each gets timeout_us
+ * (0 = none) before its process group is killed. For an owner going away (the child's
+ * shutdown) with scripts still queued. 0 started, -1 not (logged). */
+int vrrp_exec_chain_detached(const struct vrrp_exec_job *jobs, size_t n, pid_t after,
+                             uint64_t timeout_us);
+
 #endif

@@ -115,22 +115,28 @@ static void run_next(struct vrrp_notify_q *q)
 
 void vrrp_notify_q_free(struct vrrp_notify_q *q)
 {
+	struct vrrp_exec_job jobs[VRRP_NOTIFY_QMAX];
 	struct vrrp_notify_item *it;
+	pid_t running = 0;
+	size_t n = 0;
 
 	ev_timer_stop(q->env->loop, &q->kick);
 	if (q->running) {
+		running = q->x.pid;
 		vrrp_exec_cancel(&q->x, 0);
 		item_free(q->running);
 		q->running = NULL;
 	}
-	/* what is still queued starts now, without waiting (its owner is going away) */
+	/* The owner goes away (stop, reload removing it) and so may the child: the scripts still
+	 * queued run in order, after the running one, each with its timeout, from a detached
+	 * process that outlives the child. */
+	for (it = q->head; it && n < VRRP_NOTIFY_QMAX; it = it->next, n++)
+		jobs[n] = (struct vrrp_exec_job){ it->cmd, (const char *const *)it->args, it->nargs,
+		                                  it->cred };
+	if (n && vrrp_exec_chain_detached(jobs, n, running, q->timeout_us) < 0)
+		tdm_log_err("%s: %zu queued notify scripts not run", q->what, n);
 	while ((it = q->head)) {
-		struct vrrp_exec x;
-
 		q->head = it->next;
-		if (vrrp_exec_start(&x, q->env->loop, it->cmd, (const char *const *)it->args,
-		                    it->nargs, &it->cred, 0, NULL, NULL) == 0)
-			vrrp_exec_cancel(&x, 0);
 		item_free(it);
 	}
 	q->tail = NULL;
@@ -217,7 +223,9 @@ void vrrp_notify_state(struct vrrp_notify_q *q, const char *kind, const char *na
 	snprintf(pr, sizeof(pr), "%d", prio);
 	enqueue(q, specific, NULL, 0);
 	enqueue(q, generic, args, prio >= 0 ? 4 : 3);
-	fifo_write(q->env, line, vrrp_notify_fifo_line(line, sizeof(line), kind, name, state, prio));
+	/* keepalived writes a priority on every line, 0 for a sync group */
+	fifo_write(q->env, line, vrrp_notify_fifo_line(line, sizeof(line), kind, name, state,
+	                                               prio < 0 ? 0 : prio));
 	/* fork later, from the loop: not in the middle of the transition's actions */
 	if (!q->running && q->head && !ev_is_active(&q->kick))
 		ev_timer_start(q->env->loop, &q->kick);

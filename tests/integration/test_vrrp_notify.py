@@ -137,3 +137,26 @@ def test_script_user_global_and_per_script(netns, bridge, tandemd, workdir):
     wait_state(da, "MASTER")
     wait_until(lambda: len(lines(out)) >= 2, timeout=10, what="two notify lines")
     assert lines(out) == ["backup 1", "master 0"]
+
+
+def test_notify_at_shutdown_in_order(netns, bridge, tandemd, workdir):
+    """SIGTERM while a notify script runs: the scripts still queued (STOP's own, then the
+    generic one) run after it, one at a time, in order, although the child exits first."""
+    d = script_dir(workdir)
+    out = d / "out"
+    write_script(d, "slow.sh", f'sleep 0.6\necho "$1" >> {out}\n')
+    write_script(d, "gen.sh", f'echo "gen $3" >> {out}\n')
+    a, = lan(netns, bridge, names=("a",))
+    extra = (f'    notify_master "{d}/slow.sh master"\n'
+             f'    notify_stop "{d}/slow.sh stop"\n'
+             f'    notify "{d}/gen.sh"\n'
+             f'    notify_timeout 5\n')
+    da = tandemd(vrrp_conf(prio=150, extra=extra), ns=a, name="a")
+    wait_state(da, "MASTER")
+    # the BACKUP line (generic) comes first; then master's slow script is running
+    wait_until(lambda: lines(out) == ["gen BACKUP"], timeout=10, what="BACKUP notified")
+    da.stop()                                   # the child exits; 4 scripts still to come
+    want = ["gen BACKUP", "master", "gen MASTER", "stop", "gen STOP"]
+    wait_until(lambda: len(lines(out)) >= len(want), timeout=15, what="all notify lines")
+    time.sleep(0.3)                             # nothing more may come
+    assert lines(out) == want
