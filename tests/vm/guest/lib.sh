@@ -57,3 +57,53 @@ ipvs_subset() {
 	comm -23 /tmp/ipvs-keys-1 /tmp/ipvs-keys-2 > /tmp/ipvs-missing
 	[ ! -s /tmp/ipvs-missing ]
 }
+
+# peer_server NS NAME PORT... : a TCP server in NS that answers every connection, on each
+# PORT (IPv4 and IPv6), with one line "NAME PEER-ADDRESS" (who the real server thinks the
+# client is), then closes it. PIDs go to PEER_PIDS; peer_stop kills them.
+PEER_PIDS=()
+peer_server() {
+	local ns=$1 name=$2 p; shift 2
+	ip netns exec "$ns" /usr/bin/python3 -c '
+import selectors, socket, sys
+sel = selectors.DefaultSelector()
+for p in sys.argv[2:]:
+    s = socket.socket(socket.AF_INET6)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", int(p)))
+    s.listen(128)
+    sel.register(s, selectors.EVENT_READ)
+while True:
+    for key, _ in sel.select():
+        c, a = key.fileobj.accept()
+        peer = a[0][7:] if a[0].startswith("::ffff:") else a[0]
+        try:
+            c.sendall(("%s %s\n" % (sys.argv[1], peer)).encode())
+        except OSError:
+            pass
+        c.close()
+' "$name" "$@" >/dev/null 2>&1 &
+	PEER_PIDS+=($!)
+	for p in "$@"; do
+		wait_for 10 sh -c "ip netns exec $ns busybox netstat -ltn | grep -q ':$p '" ||
+			fail "peer_server $name not listening on $p"
+	done
+}
+peer_stop() { local p; for p in "${PEER_PIDS[@]}"; do kill "$p" 2>/dev/null; done; PEER_PIDS=(); }
+# ask NS HOST PORT [N [SRC]] : N (1) connections from NS, one after the other (from source
+# address SRC if given); prints the line each server sent ("NAME PEER"), or "failed"
+ask() {
+	ip netns exec "$1" timeout 30 /usr/bin/python3 -c '
+import socket, sys
+h, p, n, src = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+for _ in range(n):
+    try:
+        s = socket.create_connection((h, p), timeout=4,
+                                     source_address=(src, 0) if src else None)
+        print(s.makefile().readline().strip() or "failed")
+        s.close()
+    except OSError:
+        print("failed")
+' "$2" "$3" "${4:-1}" "${5:-}"
+}
