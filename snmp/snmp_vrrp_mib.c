@@ -178,7 +178,8 @@ int snmp_vrrp_in_v2(const struct snmp_vrrp_row *r)
 
 int snmp_vrrp_in_v3(const struct snmp_vrrp_row *r)
 {
-	return r->version == 3 && r->nvips > 0 && r->ifindex > 0;
+	/* VRRPv2 instances too, as keepalived answers (its Debian build) */
+	return r->nvips > 0 && r->ifindex > 0;
 }
 
 int snmp_vrrp_oper_state(const struct snmp_vrrp_row *r, const struct snmp_view *v)
@@ -199,12 +200,13 @@ int snmp_vrrp_master_reason(const struct snmp_vrrp_row *r, const struct snmp_vie
 		return 0;
 	if (!vi)
 		return 3;
-	if (!strcmp(vi->reason, "owner"))
+	/* the address owner, or the master gave up (priority 0): priority, as keepalived */
+	if (!strcmp(vi->reason, "owner") || !strcmp(vi->reason, "master_left"))
 		return 1;
 	for (size_t i = 0; i < sizeof(preempted) / sizeof(preempted[0]); i++)
 		if (!strcmp(vi->reason, preempted[i]))
 			return 2;
-	return 3;                   /* master_down, master_left, startup, group_master, ... */
+	return 3;                   /* master_down, startup, group_master, ... */
 }
 
 int snmp_vrrp_proto_err(const struct snmp_vrrp_row *r)

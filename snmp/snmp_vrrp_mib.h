@@ -63,7 +63,8 @@ void snmp_vrrp_set_free(struct snmp_vrrp_set *s);
 int snmp_vrrp_set_add_page(struct snmp_vrrp_set *s, json_object *reply);
 const struct snmp_vrrp_row *snmp_vrrp_set_find(const struct snmp_vrrp_set *s, const char *name);
 
-/* rows shown: VRRP-MIB takes VRRPv2 IPv4 instances with a VIP, VRRPv3-MIB VRRPv3 ones */
+/* rows shown: VRRP-MIB takes VRRPv2 IPv4 instances with a VIP, VRRPv3-MIB every instance
+ * with a VIP (v2 ones included) */
 int snmp_vrrp_in_v2(const struct snmp_vrrp_row *r);
 int snmp_vrrp_in_v3(const struct snmp_vrrp_row *r);
 /* the operational state (1 initialize, 2 backup, 3 master): the view's when it knows the

@@ -100,8 +100,10 @@ def test_walk_as_backup(pair):
         assert w3["." + V3_STATS + ".13." + r] == ("Gauge32", adv * 10)
     for o in (".1.2.1.0", ".1.2.2.0", ".1.2.3.0"):
         assert w3["." + VRRPV3_MIB + o] == ("Counter64", 0)
-    # the v2 instance is not in VRRPv3-MIB
-    assert not any(f".{idx}.51." in o for o in w3)
+    # the v2 instance is in VRRPv3-MIB too (as keepalived shows it), interval in centiseconds
+    assert val(w3, f"{V3_OPER}.6.{idx}.51.{V4}") == 2
+    assert val(w3, f"{V3_OPER}.9.{idx}.51.{V4}") == 100
+    assert val(w3, f"{V3_ASSO}.2.{idx}.51.{V4}.4.10.9.0.101") == 1
     # both walks are in OID order and end in their subtree
     for w in (w2, w3):
         key = [tuple(int(x) for x in o.strip(".").split(".")) for o in w]
@@ -123,8 +125,9 @@ def test_failover_traps_and_master_rows(pair):
     wait_until(lambda: len(v3_traps()) >= 2, timeout=10, what="two vrrpv3NewMaster")
     text = "\n".join(v3_traps())
     assert f".{V3_OPER}.3.{idx}.52.{V4} = Hex-STRING: {ip_hex(A_IP)}" in text
-    assert f".{V3_STATS}.2.{idx}.52.{V4} = INTEGER: 3" in text     # masterNoResponse
-    assert f".{V3_STATS}.2.{idx}.53.{V6} = INTEGER: 3" in text
+    # the master left with priority 0: priority(1), as keepalived reports it
+    assert f".{V3_STATS}.2.{idx}.52.{V4} = INTEGER: 1" in text
+    assert f".{V3_STATS}.2.{idx}.53.{V6} = INTEGER: 1" in text
     w2 = wait_walk(snmpd, VRRP_MIB, lambda w: val(w, f"{V2_OPER}.3.{idx}.51") == 3 and
                    val(w, f"{V2_STATS}.6.{idx}.51") >= 1, what="v2 master row")
     assert val(w2, f"{V2_STATS}.1.{idx}.51") == 1              # became master once
@@ -133,7 +136,7 @@ def test_failover_traps_and_master_rows(pair):
                    what="v3 master rows")
     assert val(w3, f"{V3_OPER}.3.{idx}.52.{V4}") == ip_hex(A_IP)   # master = itself
     assert val(w3, f"{V3_OPER}.3.{idx}.53.{V6}") == ip_hex(ll_a)
-    assert val(w3, f"{V3_STATS}.2.{idx}.52.{V4}") == 3
+    assert val(w3, f"{V3_STATS}.2.{idx}.52.{V4}") == 1
     assert val(w3, f"{V3_STATS}.1.{idx}.53.{V6}") == 1
     assert val(w3, f"{V3_STATS}.7.{idx}.52.{V4}") >= 1         # priority 0 received
 
