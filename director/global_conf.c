@@ -301,9 +301,9 @@ static const struct tdm_kw global_kws[] = {
 	KW0("enable_snmp_vrrp", N, "VRRP part of the KEEPALIVED-MIB"),
 	KW0("enable_snmp_keepalived", N | TDM_KW_DEPRECATED, "old spelling of enable_snmp_vrrp"),
 	KW0("enable_snmp_checker", N, "checker part of the KEEPALIVED-MIB"),
-	KW0("enable_snmp_rfc", N, "VRRP-MIB (RFC 2787) and VRRPv3-MIB (RFC 6527)"),
-	KW0("enable_snmp_rfcv2", N, "VRRP-MIB (RFC 2787)"),
-	KW0("enable_snmp_rfcv3", N, "VRRPv3-MIB (RFC 6527)"),
+	KW0("enable_snmp_rfc", 0, "VRRP-MIB (RFC 2787) and VRRPv3-MIB (RFC 6527)"),
+	KW0("enable_snmp_rfcv2", 0, "VRRP-MIB (RFC 2787)"),
+	KW0("enable_snmp_rfcv3", 0, "VRRPv3-MIB (RFC 6527)"),
 	KW0("enable_dbus", TDM_KW_UNSUPPORTED, "tandem has no D-Bus interface; use the control socket (tandemctl)"),
 	KWA("dbus_service_name", TDM_KW_UNSUPPORTED, 1, 1, a_str, "tandem has no D-Bus interface; use the control socket (tandemctl)"),
 	/* files and reloads */
