@@ -2,9 +2,9 @@
  * virtual_server, real_server, the checker blocks (TCP_CHECK, HTTP_GET, SSL_GET, SMTP_CHECK,
  * DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK, FILE_CHECK; BFD_CHECK refused) and SSL.
  * Names, argument counts and ranges follow keepalived 2.2.7. The keywords the check engine
- * implements carry no flag; those still TDM_KW_NOTYET: log_all_failures, the PCRE2 regex_*
- * options, fast_recovery, SMTP_CHECK's host block, smtp_alert, snmp_name, ha_suspend, a virtual
- * server's weight, sorry_server_inhibit and SSL's password. Builders and cross checks are in
+ * implements carry no flag; those still TDM_KW_NOTYET: regex_options and regex_stack (PCRE2
+ * only), SMTP_CHECK's host block, smtp_alert, snmp_name, ha_suspend, a virtual server's
+ * weight, sorry_server_inhibit and SSL's password. Builders and cross checks are in
  * check_conf_build.c. */
 #include <stdlib.h>
 #include <string.h>
@@ -232,7 +232,7 @@ static int chk_vsg_any(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 	KWA("warmup", 0, 1, 1, a_timer, "random delay before the first check, up to this many seconds"), \
 	KWA("delay_loop", 0, 1, 1, a_timer1, "seconds between checks (default 60)"), \
 	KWA("alpha", 0, 0, 1, a_bool, "start in the failed state"), \
-	KWA("log_all_failures", N, 0, 1, a_bool, "log every failed check"), \
+	KWA("log_all_failures", 0, 0, 1, a_bool, "log every failed check"), \
 	KWA("rise", 0, 1, 1, a_uint1, "tandem: consecutive passes that bring a failed check up (default 1)")
 
 static const struct tdm_kw url_kws[] = {
@@ -244,8 +244,8 @@ static const struct tdm_kw url_kws[] = {
 	KW0("regex_no_match", 0, "fail when the regex matches"),
 	KWC("regex_options", N, 1, chk_regex_options, "PCRE2 options"),
 	KWA("regex_stack", N, 2, 2, a_stack, "JIT stack <start> <max> bytes"),
-	KWA("regex_min_offset", N, 1, 1, a_stack, "start matching at this offset"),
-	KWA("regex_max_offset", N, 1, 1, a_stack, "latest offset of a match start"),
+	KWA("regex_min_offset", 0, 1, 1, a_stack, "start matching at this offset"),
+	KWA("regex_max_offset", 0, 1, 1, a_stack, "latest offset of a match start"),
 	KWA("expect_body", 0, 1, 1, a_str, "tandem: text the body must contain (overrides the checker's)"),
 };
 static const struct tdm_block url_block = { "url", url_kws, TDM_NELEM(url_kws), NULL, 0, 0, NULL };
@@ -256,7 +256,7 @@ static const struct tdm_kw http_kws[] = {
 	KWA("virtualhost", 0, 1, 1, a_str, "Host: header for all URLs"),
 	KWA("http_protocol", 0, 1, 1, a_http, "1.0, 1.0C (with Connection: close) or 1.1"),
 	KW0("enable_sni", 0, "send SNI in the TLS handshake"),
-	KWA("fast_recovery", N, 0, 1, a_bool, "check all URLs at once on recovery"),
+	KWA("fast_recovery", 0, 0, 1, a_bool, "check all URLs at once on recovery (always so in tandem)"),
 	KWA("verify_peer", 0, 0, 1, a_bool, "tandem: verify the server certificate and host name (SSL_GET)"),
 	KWA("ca_file", 0, 1, 1, a_path, "tandem: CA certificates (PEM) for verify_peer"),
 	KWA("ca_path", 0, 1, 1, a_path, "tandem: directory of hashed CA certificates for verify_peer"),

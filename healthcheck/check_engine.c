@@ -273,7 +273,10 @@ void chk_done_weight(struct chk_inst *c, int ok, int weight, const char *reason)
 	if (ok)
 		c->dyn_weight = weight;
 	ch = rs_chk_result(&c->fs, &c->fc, ok, &next);
-	if (!ok && c->fs.up)
+	if (!ok && c->spec.log_all)
+		tdm_log_info("check %s failed: %s (%s, fall %d/%d)", c->id, what,
+		             c->fs.up ? "up" : "down", c->fs.fail_run, c->fc.fall);
+	else if (!ok && c->fs.up)
 		tdm_log_debug("check %s: %s, fall %d/%d, retrying", c->id, what, c->fs.fail_run, c->fc.fall);
 	if (ch != RS_CHK_SAME) {
 		if (ch == RS_CHK_WENT_DOWN)

@@ -26,6 +26,7 @@ struct chk_spec {
 	long long fwmark;
 	int64_t connect_timeout_us, delay_loop_us, retry_delay_us, warmup_us;
 	int rise, fall, alpha;
+	int log_all;                        /* log_all_failures (not part of the identity) */
 	const char *virtualhost;            /* inherited checker -> rs -> vs */
 	/* tandem's TLS keywords (SSL_GET), global SSL block as defaults */
 	int verify_peer;

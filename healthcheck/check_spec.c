@@ -157,6 +157,8 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 	s->rise = n && n->argc ? (int)n->vals[0].i : 1;
 	if (s->rise < 1)
 		s->rise = 1;
+	n = find_up(k->node, rs->node, vs->node, "log_all_failures");
+	s->log_all = n ? (n->argc ? (int)n->vals[0].i : 1) : 0;
 	s->virtualhost = k->kind == CHECK_HTTP || k->kind == CHECK_SSL ? k->u.http.virtualhost : NULL;
 	if (!s->virtualhost)
 		s->virtualhost = rs->virtualhost ? rs->virtualhost : vs->virtualhost;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include "healthcheck/check_int.h"
+#include "healthcheck/chk_http_match.h"
 
 #define HTTP_MAX_BODY    (1024 * 1024)
 #define HTTP_MAX_HEADERS (64 * 1024)
@@ -207,23 +208,6 @@ static const char *kw_str(const struct tdm_cnode *blk, const char *kw)
 	return n && n->argc ? n->argv[0] : NULL;
 }
 
-/* the i-th url block of the checker */
-static const struct tdm_cnode *url_node(const struct check_checker_conf *k, size_t i)
-{
-	for (const struct tdm_cnode *n = k->node ? k->node->child : NULL; n; n = n->next)
-		if (!strcmp(n->kw, "url") && i-- == 0)
-			return n;
-	return NULL;
-}
-
-/* expect_body of URL i (the url's own, else the checker's) */
-static const char *expect_body(const struct check_checker_conf *k, size_t i)
-{
-	const char *e = kw_str(url_node(k, i), "expect_body");
-
-	return e ? e : kw_str(k->node, "expect_body");
-}
-
 /* tls_min_version / tls_max_version -> CURLOPT_SSLVERSION (0 = libcurl's default) */
 static long tls_versions(const struct check_checker_conf *k)
 {
@@ -290,7 +274,7 @@ static size_t write_cb(char *data, size_t sz, size_t n, void *arg)
 	}
 	if (p->md5)
 		EVP_DigestUpdate(p->md5, data, len);
-	if (u->regex || expect_body(c->spec.conf, p->url)) {
+	if (u->regex || chk_http_expect_body(c->spec.conf, p->url)) {
 		if (p->body_len + len + 1 > p->body_cap) {
 			size_t cap = p->body_cap ? p->body_cap : 4096;
 			while (cap < p->body_len + len + 1)
@@ -465,9 +449,7 @@ static int url_verdict(struct chk_inst *c, CURLcode res, char *why, size_t len)
 	const char *kind = s->kind == CHECK_SSL ? "HTTPS" : "HTTP";
 	const char *path = u->path ? u->path : "/";
 	const char *method = kw_str(s->conf->node, "method");
-	const char *want = expect_body(s->conf, p->url);
 	long code = 0;
-	int ok = 0;
 
 	if (!method)
 		method = kw_str(s->conf->node, "body") ? "POST" : "GET";
@@ -481,50 +463,8 @@ static int url_verdict(struct chk_inst *c, CURLcode res, char *why, size_t len)
 		return 0;
 	}
 	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &code);
-	if (!u->nstatus)
-		ok = code >= 200 && code <= 299;
-	for (size_t i = 0; i < u->nstatus; i++)
-		if (code >= u->status[i].lo && code <= u->status[i].hi)
-			ok = 1;
-	if (!ok) {
-		say(why, len, "%s %ld from %s for %s", kind, code, s->target, path);
-		return 0;
-	}
-	if (u->digest && p->md5) {
-		unsigned char d[EVP_MAX_MD_SIZE];
-		unsigned dl = 0;
-		char hex[2 * EVP_MAX_MD_SIZE + 1];
-		EVP_DigestFinal_ex(p->md5, d, &dl);
-		for (unsigned i = 0; i < dl; i++)
-			snprintf(hex + 2 * i, 3, "%02x", d[i]);
-		if (strcasecmp(hex, u->digest)) {
-			say(why, len, "%s %ld from %s for %s: body MD5 %s, expected %s", kind, code,
-			         s->target, path, hex, u->digest);
-			return 0;
-		}
-	}
-	if (u->regex) {
-		int m;
-		if (p->re_state[p->url] == 0) {
-			p->re_state[p->url] = regcomp(&p->re[p->url], u->regex, REG_EXTENDED | REG_NOSUB) ? 2 : 1;
-		}
-		if (p->re_state[p->url] == 2) {
-			say(why, len, "%s GET %s: regex '%s' does not compile", kind, path, u->regex);
-			return 0;
-		}
-		m = regexec(&p->re[p->url], p->body ? p->body : "", 0, NULL, 0) == 0;
-		if (m == (int)u->regex_no_match) {
-			say(why, len, "%s %ld from %s for %s: body %s regex '%s'", kind, code,
-			         s->target, path, m ? "matches" : "does not match", u->regex);
-			return 0;
-		}
-	}
-	if (want && !(p->body && memmem(p->body, p->body_len, want, strlen(want)))) {
-		say(why, len, "%s %ld from %s for %s: body lacks '%s'", kind, code, s->target, path, want);
-		return 0;
-	}
-	say(why, len, "%s %ld from %s for %s", kind, code, s->target, path);
-	return 1;
+	return chk_http_verdict(s, p->url, kind, code, p->md5, p->body, p->body_len, p->re,
+	                        p->re_state, why, len);
 }
 
 static void check_done_msgs(struct http_glob *g)

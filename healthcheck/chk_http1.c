@@ -6,8 +6,6 @@
  * handle, no per-check allocation, 7-8 system calls. Bounded: head 64 KiB, body 1 MiB, the
  * whole exchange of one url by connect_timeout. */
 #include <errno.h>
-#include <openssl/evp.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "healthcheck/check_int.h"
+#include "healthcheck/chk_http_match.h"
 #include "healthcheck/chk_http_resp.h"
 
 #define H1_MAX_BODY    (1024 * 1024)
@@ -46,21 +45,6 @@ static const char *kw_str(const struct tdm_cnode *blk, const char *kw)
 	const struct tdm_cnode *n = blk ? tdm_cnode_find(blk, kw) : NULL;
 
 	return n && n->argc ? n->argv[0] : NULL;
-}
-
-static const struct tdm_cnode *url_node(const struct check_checker_conf *k, size_t i)
-{
-	for (const struct tdm_cnode *n = k->node ? k->node->child : NULL; n; n = n->next)
-		if (!strcmp(n->kw, "url") && i-- == 0)
-			return n;
-	return NULL;
-}
-
-static const char *expect_body(const struct check_checker_conf *k, size_t i)
-{
-	const char *e = kw_str(url_node(k, i), "expect_body");
-
-	return e ? e : kw_str(k->node, "expect_body");
 }
 
 static const char *method_of(const struct check_checker_conf *k)
@@ -212,7 +196,7 @@ static int body_cb(void *arg, const char *data, size_t len)
 	}
 	if (p->md5)
 		EVP_DigestUpdate(p->md5, data, len);
-	if (c->spec.conf->u.http.urls[p->url].regex || expect_body(c->spec.conf, p->url)) {
+	if (c->spec.conf->u.http.urls[p->url].regex || chk_http_expect_body(c->spec.conf, p->url)) {
 		if (p->body_len + len + 1 > p->body_cap) {
 			size_t cap = p->body_cap ? p->body_cap : 4096;
 			while (cap < p->body_len + len + 1)
@@ -232,60 +216,6 @@ static int body_cb(void *arg, const char *data, size_t len)
 	return 0;
 }
 
-/* verdict of a complete response: 1 pass, 0 fail (text in why) */
-static int verdict(struct chk_inst *c, char *why, size_t len)
-{
-	struct h1_priv *p = c->priv;
-	const struct chk_spec *s = &c->spec;
-	const struct check_url *u = &s->conf->u.http.urls[p->url];
-	const char *path = u->path ? u->path : "/";
-	const char *want = expect_body(s->conf, p->url);
-	long code = p->resp.code;
-	int ok = !u->nstatus && code >= 200 && code <= 299;
-
-	for (size_t i = 0; i < u->nstatus; i++)
-		if (code >= u->status[i].lo && code <= u->status[i].hi)
-			ok = 1;
-	if (!ok) {
-		snprintf(why, len, "HTTP %ld from %s for %s", code, s->target, path);
-		return 0;
-	}
-	if (u->digest && p->md5) {
-		unsigned char d[EVP_MAX_MD_SIZE];
-		unsigned dl = 0;
-		char hex[2 * EVP_MAX_MD_SIZE + 1] = "";
-		EVP_DigestFinal_ex(p->md5, d, &dl);
-		for (unsigned i = 0; i < dl; i++)
-			snprintf(hex + 2 * i, 3, "%02x", d[i]);
-		if (strcasecmp(hex, u->digest)) {
-			snprintf(why, len, "HTTP %ld from %s for %s: body MD5 %s, expected %s", code,
-			         s->target, path, hex, u->digest);
-			return 0;
-		}
-	}
-	if (u->regex) {
-		int m;
-		if (p->re_state[p->url] == 0)
-			p->re_state[p->url] = regcomp(&p->re[p->url], u->regex, REG_EXTENDED | REG_NOSUB) ? 2 : 1;
-		if (p->re_state[p->url] == 2) {
-			snprintf(why, len, "HTTP GET %s: regex '%s' does not compile", path, u->regex);
-			return 0;
-		}
-		m = regexec(&p->re[p->url], p->body ? p->body : "", 0, NULL, 0) == 0;
-		if (m == (int)u->regex_no_match) {
-			snprintf(why, len, "HTTP %ld from %s for %s: body %s regex '%s'", code, s->target,
-			         path, m ? "matches" : "does not match", u->regex);
-			return 0;
-		}
-	}
-	if (want && !(p->body && memmem(p->body, p->body_len, want, strlen(want)))) {
-		snprintf(why, len, "HTTP %ld from %s for %s: body lacks '%s'", code, s->target, path, want);
-		return 0;
-	}
-	snprintf(why, len, "HTTP %ld from %s for %s", code, s->target, path);
-	return 1;
-}
-
 static int url_begin(struct chk_inst *c, char *why, size_t len);
 
 /* the url ended: ok = the response is complete (verdict to make), else fail with `err` */
@@ -298,7 +228,8 @@ static void url_end(struct chk_inst *c, int complete, const char *err)
 
 	conn_close(c);
 	if (complete)
-		ok = verdict(c, why, sizeof(why));
+		ok = chk_http_verdict(&c->spec, p->url, "HTTP", p->resp.code, p->md5, p->body,
+		                      p->body_len, p->re, p->re_state, why, sizeof(why));
 	else
 		snprintf(why, sizeof(why), "HTTP %s %s from %s: %s", method_of(c->spec.conf),
 		         u->path ? u->path : "/", c->spec.target, err);

@@ -6,9 +6,11 @@ smtp modes: ok (220 banner, 250 to HELO), busy (554 banner), garbage (an HTTP an
             silent (accepts, never speaks)
 dns modes:  ok (one A record whatever the type), nxdomain, empty (NOERROR, no answer),
             garbage (bytes that are no reply to the query), silent
+rst:        accepts, reads what the client sends first (a TLS ClientHello), resets (RST)
 The mode file is read for every datagram / connection.
 """
 import socket
+import struct
 import sys
 import threading
 import time
@@ -96,4 +98,20 @@ def dns():
         s.sendto(head + question + ans, peer)
 
 
-{"udp": udp, "smtp": smtp, "dns": dns}[KIND]()
+def rst():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((ADDR, PORT))
+    s.listen(64)
+    while True:
+        c, _ = s.accept()
+        c.settimeout(1)
+        try:
+            c.recv(4096)
+        except OSError:
+            pass
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()
+
+
+{"udp": udp, "smtp": smtp, "dns": dns, "rst": rst}[KIND]()

@@ -3,11 +3,14 @@
 Usage: checks_server.py ADDR PORT CONTROL_FILE
 Each request reads CONTROL_FILE: "200" / "503" / any status answers that status with the body
 "hello tandem\n"; "hang" accepts and never answers; "endless" sends a 200 with an endless
-body; "headers" sends endless header lines. Stops on SIGTERM.
+body; "headers" sends endless header lines; "reset" resets the connection (RST) instead of
+answering; "garbage" answers with a line that is not HTTP. Stops on SIGTERM.
 """
 import http.server
 import os
+import socket
 import socketserver
+import struct
 import sys
 import time
 
@@ -28,6 +31,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         m = mode()
+        if m == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        if m == "garbage":
+            self.wfile.write(b"SSH-2.0-OpenSSH_9.2\r\n")
+            return
         if m == "hang":
             time.sleep(60)
             return

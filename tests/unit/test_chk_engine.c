@@ -308,6 +308,8 @@ static int results_at_least(void *p)
 	return w->r->nres >= w->n;
 }
 
+static char last_reason[256];     /* of the last http_case */
+
 static void http_case(struct ev_loop *loop, struct srv *s, const char *url_opts, int status,
                       const char *body, int want_up, const char *want_reason)
 {
@@ -335,6 +337,7 @@ static void http_case(struct ev_loop *loop, struct srv *s, const char *url_opts,
 		fprintf(stderr, "reason: %s\n", r.last_res);
 	assert_string_equal(json_object_get_string(stv), want_up ? "up" : "down");
 	assert_non_null(strstr(r.last_res, want_reason));
+	snprintf(last_reason, sizeof(last_reason), "%s", r.last_res);
 	json_object_put(c);
 	check_engine_free(e);
 	kt_free(&t);
@@ -358,6 +361,16 @@ static void test_http_verdicts(void **st)
 	http_case(loop, &s, "regex \"^fine$\"", 200, "xx hello", 0, "does not match regex");
 	http_case(loop, &s, "regex hello\n regex_no_match", 200, "hello", 0, "matches regex");
 	http_case(loop, &s, "", -1, "", 0, "body longer than");
+	/* regex_min_offset / regex_max_offset bound where the match may start */
+	http_case(loop, &s, "regex hello\n regex_min_offset 3", 200, "hello, hello", 1, "HTTP 200");
+	http_case(loop, &s, "regex hello\n regex_min_offset 3", 200, "hello", 0, "does not match regex");
+	http_case(loop, &s, "regex hello\n regex_max_offset 1", 200, "xhello", 1, "HTTP 200");
+	http_case(loop, &s, "regex hello\n regex_max_offset 1", 200, "xx hello", 0, "does not match regex");
+	http_case(loop, &s, "regex hello\n regex_max_offset 1\n regex_no_match", 200, "xx hello", 1,
+	          "HTTP 200");
+	/* two urls (fast_recovery): both fetched in the first attempt, the result names the last */
+	http_case(loop, &s, "}\n fast_recovery\n url {\n path /y", 200, "ok", 1, "HTTP 200 from 127.0.0.1:");
+	assert_non_null(strstr(last_reason, "for /y"));
 	srv_close(&s);
 	assert_int_equal(count_fds(), fds);
 	ev_loop_destroy(loop);
