@@ -21,6 +21,7 @@
 #include "director/globals.h"
 #include "director/metrics_http.h"
 #include "director/notify_fifo.h"
+#include "director/smtp_alert.h"
 #include "lib/log.h"
 #include "lib/mono.h"
 
@@ -62,6 +63,8 @@ static void cleanup(struct dir_daemon *d, int owner)
 	d->ctl = NULL;
 	dir_fifo_close(d->fifo, NULL);
 	d->fifo = NULL;
+	dir_smtp_free(d->smtp, d->bus);
+	d->smtp = NULL;
 	if (!d->is_child)
 		dir_scripts_free(d->scripts);
 	else
@@ -215,6 +218,7 @@ void dir_daemon_reloaded(struct dir_daemon *d)
 {
 	apply_umask(d->cfg);
 	dir_scripts_fifos(d->scripts, d->cfg);
+	dir_smtp_config(d->smtp, d->cfg);
 	for (int i = 0; i < DIR_NPARTS; i++) {
 		struct dir_child *ch = &d->children[i];
 		struct dir_tune t;
@@ -237,7 +241,7 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
                    struct tdm_canon *canon, struct tdm_config *cfg)
 {
 	struct dir_daemon *d = calloc(1, sizeof(*d));
-	const char *path, *s;
+	const char *path;
 	uint64_t wd_usec = 0;
 	json_object *ev;
 
@@ -297,12 +301,13 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 		fprintf(stderr, "tandemd: cannot open the control socket %s (see the log)\n", path);
 		goto fail;
 	}
-	s = dir_global_str(cfg, "notify_fifo");
-	if (s)
-		d->fifo = dir_fifo_open(s, d->bus);
+	d->fifo = dir_fifo_apply(NULL, cfg, d->bus);
 	dir_metrics_http_apply(d, dir_global_str(cfg, "metrics_listen"));
 	d->scripts = dir_scripts_new(d->loop);
 	dir_scripts_fifos(d->scripts, cfg);
+	d->smtp = dir_smtp_new(d->loop, d->bus);
+	if (d->smtp)
+		dir_smtp_config(d->smtp, cfg);
 
 	sig_init(d, &d->sig_hup, SIGHUP);
 	sig_init(d, &d->sig_term, SIGTERM);

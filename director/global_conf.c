@@ -24,6 +24,7 @@
 
 static const char *const e_vs[] = { "VS", NULL };
 static const char *const e_dynif[] = { "allow_if_changes", NULL };
+static const char *const e_fifofmt[] = { "keepalived", "json", NULL };
 
 static const struct tdm_arg a_bool[] = { { "bool", TDM_A_BOOL, 0, 0, NULL } };
 static const struct tdm_arg a_str[] = { { "string", TDM_A_STR, 0, 0, NULL } };
@@ -55,6 +56,7 @@ static const struct tdm_arg a_cpu[] = { { "cpu", TDM_A_INT, 0, 4095, NULL } };
 static const struct tdm_arg a_dta[] = { { "adverts", TDM_A_INT, 1, 100, NULL } };
 static const struct tdm_arg a_vs[] = { { "VS", TDM_A_ENUM, 0, 0, e_vs } };
 static const struct tdm_arg a_dynif[] = { { "allow_if_changes", TDM_A_ENUM, 0, 0, e_dynif } };
+static const struct tdm_arg a_fifofmt[] = { { "format", TDM_A_ENUM, 0, 0, e_fifofmt } };
 static const struct tdm_arg a_chains[] = { { "chain", TDM_A_STR, 1, 30, NULL } };
 static const struct tdm_arg a_table[] = { { "table", TDM_A_STR, 1, 255, NULL } };
 static const struct tdm_arg a_fwmark[] = { { "fwmark", TDM_A_INT, 1, 4294967295LL, NULL } };
@@ -178,8 +180,8 @@ static const struct tdm_kw global_kws[] = {
 	KWA("router_id", 0, 1, 1, a_str, "name of this director in notifications (default: host name)"),
 	KWA("control_socket", 0, 1, 1, a_path, "tandem: control socket path (default /run/tandem/tandemd.sock)"),
 	KWA("control_socket_group", 0, 1, 1, a_str, "tandem: group whose members may use the control socket"),
-	KWK("metrics_listen", N, 1, 1, a_str, chk_metrics_listen, "tandem: Prometheus endpoint [<address>:]<port>"),
-	KW0("enable_snmp_tandem", N, "tandem: serve the TANDEM-MIB over AgentX"),
+	KWK("metrics_listen", 0, 1, 1, a_str, chk_metrics_listen, "tandem: Prometheus endpoint [<address>:]<port>"),
+	KW0("enable_snmp_tandem", 0, "tandem: serve the TANDEM-MIB over AgentX"),
 	/* processes */
 	KW0("process_names", TDM_KW_IGNORED, "process names are fixed in tandem (tandemd: vrrp, check, sync, snmp)"),
 	KWA("process_name", TDM_KW_IGNORED, 1, 1, a_name15, "process names are fixed in tandem"),
@@ -231,7 +233,8 @@ static const struct tdm_kw global_kws[] = {
 	KWA("notify_fifo_script", 0, 1, 3, a_script, "script reading notify_fifo (the FIFO is its last argument)"),
 	KWA("vrrp_notify_fifo", 0, 1, 3, a_script, "FIFO receiving VRRP notify events"),
 	KWA("vrrp_notify_fifo_script", 0, 1, 3, a_script, "script reading vrrp_notify_fifo (the FIFO is its last argument)"),
-	KWA("lvs_notify_fifo", N, 1, 3, a_script, "FIFO receiving checker notify events"),
+	KWA("lvs_notify_fifo", 0, 1, 3, a_script, "FIFO receiving checker notify events"),
+	KWA("notify_fifo_format", 0, 1, 1, a_fifofmt, "tandem: lines of notify_fifo and lvs_notify_fifo: keepalived (default) or json (one event per line)"),
 	KWA("lvs_notify_fifo_script", N, 1, 3, a_script, "script reading lvs_notify_fifo"),
 	KWA("vrrp_notify_priority_changes", N, 0, 1, a_bool, "report priority changes on the FIFOs"),
 	KW0("fifo_write_vrrp_states_on_reload", N, "write the VRRP states to the FIFOs after a reload"),
@@ -296,8 +299,8 @@ static const struct tdm_kw global_kws[] = {
 	KWA("lvs_netlink_monitor_rcv_bufs", N, 1, 1, a_uint, "netlink receive buffer, bytes"),
 	KWA("lvs_netlink_monitor_rcv_bufs_force", N, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
 	/* SNMP */
-	KWA("snmp_socket", N, 1, 1, a_str, "AgentX master socket (default unix:/var/agentx/master)"),
-	KW0("enable_traps", N, "send SNMP traps"),
+	KWA("snmp_socket", 0, 1, 1, a_str, "AgentX master socket (default unix:/var/agentx/master)"),
+	KW0("enable_traps", 0, "send SNMP traps"),
 	KW0("enable_snmp_vrrp", N, "VRRP part of the KEEPALIVED-MIB"),
 	KW0("enable_snmp_keepalived", N | TDM_KW_DEPRECATED, "old spelling of enable_snmp_vrrp"),
 	KW0("enable_snmp_checker", N, "checker part of the KEEPALIVED-MIB"),

@@ -122,7 +122,6 @@ int dir_reload(struct dir_daemon *d, const char *source, json_object **diags_jso
 	struct tdm_canon canon;
 	struct tdm_config *cfg = NULL;
 	struct tdm_diags diags;
-	const char *s;
 	unsigned parts;
 	int snap = -1;
 	char *err;
@@ -148,11 +147,7 @@ int dir_reload(struct dir_daemon *d, const char *source, json_object **diags_jso
 	if (!same_str(dir_global_str(cfg, "control_socket_group"),
 	              dir_global_str(d->cfg, "control_socket_group")))
 		tdm_log_warn("control_socket_group changed: takes effect at the next restart");
-	s = dir_global_str(cfg, "notify_fifo");
-	if (!same_str(s, dir_fifo_path(d->fifo))) {
-		dir_fifo_close(d->fifo, d->bus);
-		d->fifo = s ? dir_fifo_open(s, d->bus) : NULL;
-	}
+	d->fifo = dir_fifo_apply(d->fifo, cfg, d->bus);
 	dir_metrics_http_apply(d, dir_global_str(cfg, "metrics_listen"));
 
 	tdm_canon_free(&d->canon);

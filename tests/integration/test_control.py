@@ -277,7 +277,8 @@ def test_socket_group_member_allowed(tandemd, workdir):
 def test_notify_fifo_gets_events(tandemd, workdir):
     fifo = workdir / "events.fifo"
     d = tandemd(CONF.replace("router_id ctl-test",
-                             f"router_id ctl-test\n    notify_fifo {fifo}"),
+                             f"router_id ctl-test\n    notify_fifo {fifo}\n"
+                             "    notify_fifo_format json"),
                 args=["--test-hooks"])
     assert fifo.exists()
     fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
