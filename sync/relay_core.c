@@ -82,7 +82,7 @@ int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,
 	tq.window = conf->window;
 	tq.max_frame = conf->max_frame;
 	tq.rto_us = conf->resend_timeout_us;
-	tq.rto_max_us = 8 * conf->resend_timeout_us;
+	tq.rto_max_us = 4 * conf->resend_timeout_us;
 	tq.max_retries = 12;
 	if (relay_txq_init(&rc->txq, &tq, conf->sender, conf->epoch) < 0)
 		goto fail;
@@ -657,6 +657,11 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 	w = relay_rxtab_get(&rc->rx, h.sender, 0);
 	if (w && (v = relay_rxwin_check(w, h.epoch, h.seq)) != RELAY_WIN_OK &&
 	    v != RELAY_WIN_NEW_EPOCH) {
+		/* a resent frame we have: our ACK was lost, so acknowledge again (only once the
+		 * MAC shows it is the peer's) */
+		if (v == RELAY_WIN_REPLAY && i >= 0 &&
+		    relay_frame_open(rc->mac, buf, len, &h, &body) == RELAY_OK)
+			rc->peers[i].ack_dirty = 1;
 		reject(rc, win_rej(v));
 		return;
 	}
