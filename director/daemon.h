@@ -112,6 +112,7 @@ struct dir_daemon {
 	struct dir_scripts *scripts;    /* startup/shutdown and FIFO reader scripts (dir_scripts.c) */
 	int startup_pending;            /* startup_script runs: children start after it */
 	char *pidfile;                  /* -p, else named after `instance` (globals.c) */
+	struct dir_smtp *smtp;          /* mail alerts (smtp_alert.c) */
 };
 
 /* tandemd_main.c helpers live there; the rest: */
