@@ -168,25 +168,25 @@ def test_notyet_keyword_warns(tmp_path):
     and still exits 0; --json carries the same."""
     require_binary(TANDEMD)
     conf = tmp_path / "t.conf"
-    conf.write_text("global_defs {\n    router_id n\n      smtp_server 127.0.0.1\n"
-                    "    notification_email_from a@example.com\n}\n")
+    conf.write_text("global_defs {\n    router_id n\n      data_use_instance\n}\n"
+                    "namespace_with_ipsets\n")
     p = run([TANDEMD, "-t", "-f", conf], check=False)
     assert p.returncode == 0, p.stderr
-    assert f"{conf}:3:7: warning: 'smtp_server' {NOTYET_MSG}" in p.stderr
-    assert f"{conf}:4:5: warning: 'notification_email_from' {NOTYET_MSG}" in p.stderr
+    assert f"{conf}:3:7: warning: 'data_use_instance' {NOTYET_MSG}" in p.stderr
+    assert f"{conf}:5:1: warning: 'namespace_with_ipsets' {NOTYET_MSG}" in p.stderr
     j = run([TANDEMD, "-t", "--json", "-f", conf], check=False)
     assert j.returncode == 0
     diags = json.loads(j.stdout)
     assert {"severity": "warning", "file": str(conf), "line": 3, "col": 7,
-            "message": f"'smtp_server' {NOTYET_MSG}"} in diags
+            "message": f"'data_use_instance' {NOTYET_MSG}"} in diags
     # an error still makes the exit status non-zero
-    conf.write_text("global_defs {\n    smtp_server 127.0.0.1 99999\n}\n")
+    conf.write_text("global_defs {\n    data_use_instance maybe\n}\n")
     assert run([TANDEMD, "-t", "-f", conf], check=False).returncode == 4
 
 
 def test_notyet_logged_at_start_and_reload(tandemd):
-    d = tandemd("global_defs {\n    router_id n\n    smtp_server 127.0.0.1\n}\n")
-    line = f"tandemd.conf:3:5: warning: 'smtp_server' {NOTYET_MSG}"
+    d = tandemd("global_defs {\n    router_id n\n    data_use_instance\n}\n")
+    line = f"tandemd.conf:3:5: warning: 'data_use_instance' {NOTYET_MSG}"
     wait_until(lambda: d.log_text().count(line) == 1, timeout=5, what="warning at start")
     assert d.reload()["ok"]
     wait_until(lambda: d.log_text().count(line) == 2, timeout=5, what="warning at reload")
