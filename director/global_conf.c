@@ -228,7 +228,7 @@ static const struct tdm_kw global_kws[] = {
 	KWA("shutdown_script", 0, 1, 3, a_script, "run after the children stopped"),
 	KWA("shutdown_script_timeout", 0, 1, 1, a_secs1000, "seconds, 1..1000 (default 10)"),
 	KWA("script_user", 0, 1, 2, a_user, "default user [group] for scripts"),
-	KW0("enable_script_security", N, "refuse root scripts writable by others"),
+	KW0("enable_script_security", 0, "refuse root scripts writable by others"),
 	KWA("notify_fifo", 0, 1, 3, a_script, "FIFO receiving all notify events: <path> [user [group]]"),
 	KWA("notify_fifo_script", 0, 1, 3, a_script, "script reading notify_fifo (the FIFO is its last argument)"),
 	KWA("vrrp_notify_fifo", 0, 1, 3, a_script, "FIFO receiving VRRP notify events"),

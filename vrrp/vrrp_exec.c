@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <limits.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -251,6 +253,73 @@ int vrrp_exec_chain_detached(const struct vrrp_exec_job *jobs, size_t n, pid_t a
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		tdm_log_err("notify scripts: fork: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- enable_script_security (see vrrp_exec.h) ---- */
+
+static int first_word_path(const char *cmd, char *out, size_t len)
+{
+	static const char *const path[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+		"/usr/bin", "/sbin", "/bin" };
+	size_t n;
+
+	while (*cmd == ' ' || *cmd == '\t')
+		cmd++;
+	n = strcspn(cmd, " \t");
+	if (!n || n >= len)
+		return -1;
+	if (memchr(cmd, '/', n)) {
+		memcpy(out, cmd, n);
+		out[n] = '\0';
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
+		snprintf(out, len, "%s/%.*s", path[i], (int)n, cmd);
+		if (access(out, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int others_write(const struct stat *st)
+{
+	return st->st_uid != 0 || (st->st_gid != 0 && (st->st_mode & S_IWGRP)) ||
+	       (st->st_mode & S_IWOTH);
+}
+
+int vrrp_exec_secure(const char *cmd, char *why, size_t wlen)
+{
+	char word[PATH_MAX], real[PATH_MAX], part[PATH_MAX];
+	struct stat st, up;
+	size_t k;
+
+	if (first_word_path(cmd, word, sizeof(word)) < 0 || !realpath(word, real)) {
+		snprintf(why, wlen, "its program cannot be found");
+		return -1;
+	}
+	if (stat(real, &st) < 0 || others_write(&st)) {
+		snprintf(why, wlen, "%s is %s", real, st.st_uid ? "not owned by root" :
+		         "writable by others than root");
+		return -1;
+	}
+	/* every directory from / down; the entry below a sticky directory must be root's */
+	for (k = 1; real[k]; k++) {
+		if (real[k] != '/')
+			continue;
+		memcpy(part, real, k);
+		part[k] = '\0';
+		if (stat(part, &up) < 0)
+			return -1;
+		if (others_write(&up) && !((up.st_mode & S_ISVTX) && up.st_uid == 0)) {
+			snprintf(why, wlen, "directory %s is writable by others than root", part);
+			return -1;
+		}
+	}
+	if (stat("/", &up) == 0 && others_write(&up) && !(up.st_mode & S_ISVTX)) {
+		snprintf(why, wlen, "directory / is writable by others than root");
 		return -1;
 	}
 	return 0;

@@ -42,6 +42,13 @@ int vrrp_exec_start(struct vrrp_exec *x, struct ev_loop *loop, const char *cmd,
 /* stop watching; kill the process group when kill_it (else it runs on, reaped by libev) */
 void vrrp_exec_cancel(struct vrrp_exec *x, int kill_it);
 
+/* enable_script_security: may `cmd` run as root? Its executable (the first word, searched in
+ * PATH when it has no '/') and every directory above it (symlinks resolved) must be owned by
+ * root and writable by no one else (group-writable only with group 0); a world-writable
+ * directory with the sticky bit (/tmp) is fine when the entry in it is root's. 0 secure,
+ * -1 not (the reason in why). */
+int vrrp_exec_secure(const char *cmd, char *why, size_t wlen);
+
 /* one script of a detached chain */
 struct vrrp_exec_job {
 	const char *cmd;

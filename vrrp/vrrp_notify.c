@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,17 @@ static void enqueue(struct vrrp_notify_q *q, const struct vrrp_notify *s, const 
 	                   &it->cred) < 0) {
 		free(it);
 		return;
+	}
+	if (g && g->enable_script_security && it->cred.uid == 0) {
+		char why[PATH_MAX + 64];
+
+		if (vrrp_exec_secure(s->cmd, why, sizeof(why)) < 0) {
+			q->failures++;
+			tdm_log_err("%s: notify script '%s' not run as root (enable_script_security): %s",
+			            q->what, s->cmd, why);
+			free(it);
+			return;
+		}
 	}
 	it->cmd = strdup(s->cmd);
 	for (int i = 0; i < nargs && i < 4; i++)

@@ -26,6 +26,7 @@ struct trk_script {
 	int ok, nok, nko;           /* status; consecutive successes / failures */
 	uint64_t runs, failures, timeouts;
 	int used, live;
+	int refused;                /* enable_script_security refused it (logged once) */
 	struct trk_script *next;
 };
 
@@ -140,6 +141,19 @@ static void script_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	                   g ? g->script_group : NULL, &cred) < 0) {
 		script_done(s, &s->x, 0xff00, 0);
 		return;
+	}
+	if (g && g->enable_script_security && cred.uid == 0) {
+		char why[PATH_MAX + 64];
+
+		if (vrrp_exec_secure(s->conf->script, why, sizeof(why)) < 0) {
+			if (!s->refused)
+				tdm_log_err("vrrp_script %s: not run as root (enable_script_security): %s;"
+				            " it counts as failed", s->name, why);
+			s->refused = 1;
+			script_done(s, &s->x, 0xff00, 0);
+			return;
+		}
+		s->refused = 0;
 	}
 	s->runs++;
 	if (vrrp_exec_start(&s->x, loop, s->conf->script, NULL, 0, &cred, to, script_done, s) < 0)

@@ -160,3 +160,37 @@ def test_notify_at_shutdown_in_order(netns, bridge, tandemd, workdir):
     wait_until(lambda: len(lines(out)) >= len(want), timeout=15, what="all notify lines")
     time.sleep(0.3)                             # nothing more may come
     assert lines(out) == want
+
+
+def test_enable_script_security(netns, bridge, tandemd, workdir):
+    """global enable_script_security with scripts run as root: a notify script and a
+    vrrp_script in a directory anyone may write are refused (logged; the track script counts
+    as failed: FAULT), a root-owned program in root's directories runs."""
+    d = script_dir(workdir)                     # mode 0777: insecure for root scripts
+    out = d / "out"
+    write_script(d, "n.sh", f'echo "$1" >> {out}\n')
+    write_script(d, "chk.sh", "exit 0\n")
+    os.chmod(workdir, 0o755)
+    touched = workdir / "touched"
+    a, = lan(netns, bridge, names=("a",))
+    scripts = (f'vrrp_script chk {{\n    script "{d}/chk.sh"\n    interval 0.3\n    timeout 5\n}}\n')
+    extra = (f'    notify_master "{d}/n.sh master"\n'
+             f'    notify_fault "{d}/n.sh fault"\n'
+             f'    notify_backup "/usr/bin/touch {touched}"\n'
+             f'    track_script {{\n        chk\n    }}\n')
+    glob = "    script_user root\n    enable_script_security\n"
+    da = tandemd(scripts + vrrp_conf(prio=150, extra=extra, global_extra=glob), ns=a, name="a")
+    wait_until(lambda: touched.exists(), timeout=10, what="the secure BACKUP script ran")
+    assert os.stat(touched).st_uid == 0          # as root
+    wait_state(da, "FAULT")                      # the refused track script counts as failed
+    log = da.log_text()
+    assert f"vrrp_script chk: not run as root (enable_script_security): directory {d}" in log
+    assert log.count("vrrp_script chk: not run as root") == 1     # logged once
+    wait_until(lambda: f"notify script '{d}/n.sh fault' not run as root" in da.log_text(),
+               timeout=5, what="notify_fault refused")
+    # made secure: the track script runs, the instance becomes MASTER, its notify_master
+    # (same directory) now runs too
+    os.chmod(d, 0o755)
+    m = wait_state(da, "MASTER")
+    wait_until(lambda: lines(out) == ["master"], timeout=10, what="notify_master ran")
+    assert m["prio"] == 150
