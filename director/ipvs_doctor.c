@@ -201,7 +201,7 @@ static void rs_steps(struct doc *d, const struct tdm_config *cfg,
 		snprintf(port, sizeof(port), "%d", f->tun_port);
 		step(steps, "%s", "modprobe fou ipip");
 		step(steps, "receive GUE on UDP port %1$s: ip fou add port %1$s gue", port);
-		step(steps, "%s", "ip link add tunl-gue type ipip remote any local any encap gue "
+		step(steps, "%s", "ip link add tunl-gue type ipip local <RS> remote any encap gue "
 		     "encap-sport auto encap-dport 0; ip link set tunl-gue up");
 		step(steps, "%s", "ip addr add <VIP>/32 dev tunl-gue");
 		step(steps, "%s", "sysctl -w net.ipv4.conf.all.rp_filter=0 (and on the tunnel device)");
