@@ -107,24 +107,44 @@ def test_shutdown_script_timeout(tandemd, workdir):
     wait_until(lambda: not pids_with(marker), timeout=5, what="shutdown script killed")
 
 
+VS = """
+virtual_server 127.0.0.1 80 {
+    delay_loop 1
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 127.0.0.1 9 {
+        weight 1
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+}
+"""
+
+
 def test_notify_fifo_scripts(tandemd, netns, workdir):
-    fifo, vfifo = workdir / "all.fifo", workdir / "vrrp.fifo"
-    out, vout = workdir / "all.out", workdir / "vrrp.out"
+    fifo, vfifo, lfifo = workdir / "all.fifo", workdir / "vrrp.fifo", workdir / "lvs.fifo"
+    out, vout, lout = workdir / "all.out", workdir / "vrrp.out", workdir / "lvs.out"
     reader = script(workdir / "reader.sh",
                     'out=$1; shift\nwhile read -r line; do echo "$line" >> "$out"; done < "$1"\n')
     conf = (f"global_defs {{\n    notify_fifo {fifo}\n    notify_fifo_script \"{reader} {out}\" root\n"
             f"    vrrp_notify_fifo {vfifo}\n    vrrp_notify_fifo_script \"{reader} {vout}\" root\n"
-            "}\n" + PARTS.replace("state BACKUP", "state MASTER"))
+            f"    lvs_notify_fifo {lfifo}\n    lvs_notify_fifo_script \"{reader} {lout}\" root\n"
+            "}\n" + PARTS.replace("state BACKUP", "state MASTER") + VS)
     d = tandemd(conf, ns=netns("g"))
     # the readers run with the FIFO as their last argument
-    wait_until(lambda: pids_with(str(fifo)) and pids_with(str(vfifo)),
+    wait_until(lambda: pids_with(str(fifo)) and pids_with(str(vfifo)) and pids_with(str(lfifo)),
                timeout=5, what="FIFO readers running")
     rpids = set(pids_with(str(fifo)))
     wait_until(lambda: vout.exists() and 'INSTANCE "VI_1" MASTER' in vout.read_text(),
                timeout=15, what="vrrp FIFO line through the reader")
+    wait_until(lambda: out.exists() and 'INSTANCE "VI_1" MASTER' in out.read_text(),
+               timeout=5, what="notify_fifo line through the reader")
+    wait_until(lambda: lout.exists() and "127.0.0.1]:tcp:9" in lout.read_text() and
+               "DOWN" in lout.read_text(), timeout=15, what="lvs FIFO line through the reader")
     assert d.reload()["ok"]
-    wait_until(lambda: out.exists() and "config.reload" in out.read_text(), timeout=5,
-               what="notify_fifo event through the reader")
     assert set(pids_with(str(fifo))) == rpids      # unchanged config: same reader
     # a restarted writer (the vrrp child) does not end the reader: the parent holds the FIFO
     vpids = set(pids_with(str(vfifo)))
@@ -137,7 +157,8 @@ def test_notify_fifo_scripts(tandemd, netns, workdir):
     assert d.reload()["ok"]
     wait_until(lambda: not pids_with(str(fifo)), timeout=5, what="reader stopped")
     d.stop()
-    wait_until(lambda: not pids_with(str(vfifo)), timeout=5, what="vrrp reader stopped")
+    wait_until(lambda: not pids_with(str(vfifo)) and not pids_with(str(lfifo)), timeout=5,
+               what="readers stopped at shutdown")
 
 
 def _start_bare(conf, args=(), env=None):
