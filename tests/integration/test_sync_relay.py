@@ -122,13 +122,14 @@ PY = "/usr/bin/python3"
 HERE = os.path.abspath(__file__)
 
 
-def relay_conf(prio, peer, extra=""):
+def relay_conf(prio, peer, extra="", group=None):
+    reach = f"group {group}" if group else f"peer {peer}"
     block = textwrap.dedent(f"""\
         sync_relay {{
             instance VI
             interface eth0
             local_interface lo
-            peer {peer}
+            {reach}
             auth_key {KEY}
             resend_timeout 0.1
         {extra}
@@ -337,3 +338,34 @@ def test_restarted_backup_gets_new_epoch_and_peer_events(pair):
     wait_until(lambda: peers_up(da) and peers_up(db), timeout=15, what="relays again")
     pa = relay(da)["peers"][0]
     assert pa["epoch"] == relay(db)["epoch"] and pa["epoch"] > old
+
+
+@pytest.mark.parametrize("mode", ["multicast4", "unicast6", "multicast6"])
+def test_multicast_and_ipv6_peers(netns, bridge, tandemd, workdir, mode):
+    a, b = lan(netns, bridge, names=("a", "b"), v6=mode.endswith("6"))
+    for ns in (a, b):
+        ns.ip("link", "set", "lo", "multicast", "on")
+    addr = {"a": "10.9.0.1", "b": "10.9.0.2"}
+    if mode == "unicast6":
+        for ns, ad in ((a, "fd00:9::1"), (b, "fd00:9::2")):
+            ns.ip("-6", "addr", "add", f"{ad}/64", "dev", "eth0", "nodad")
+        addr = {"a": "fd00:9::1", "b": "fd00:9::2"}
+    group = {"multicast4": "239.0.81.1", "multicast6": "ff02::8849"}.get(mode)
+    lis = Listener(b, os.path.join(str(workdir), "listen-b.jsonl"))
+    try:
+        da = tandemd(relay_conf(150, addr["b"], group=group), ns=a, name="a")
+        wait_state(da, "MASTER")
+        db = tandemd(relay_conf(100, addr["a"], group=group), ns=b, name="b")
+        wait_until(lambda: peers_up(da) and peers_up(db), timeout=15, what="relays see each other")
+        ra = relay(da)
+        assert ra["mode"] == ("multicast" if group else "unicast")
+        assert len(ra["peers"]) == 1 and ra["peers"][0]["sender_id"] == relay(db)["sender_id"]
+        if group:
+            assert ra["group"] == group
+        a.exec(PY, HERE, "send", "5", "30", "50000")
+        want = set(range(50000, 50150))
+        wait_until(lambda: want <= lis.cports(), timeout=10, what="150 entries on b's lo")
+        wait_until(lambda: relay(da)["in_flight"]["frames"] == 0, timeout=5, what="acked")
+        assert relay(db)["rejected"]["total"] == 0
+    finally:
+        lis.stop()
