@@ -129,3 +129,54 @@ def test_no_alerts_without_server(tandemd, netns, workdir):
     wait_until(lambda: "VI_1: " in d.log_text() and "MASTER" in d.log_text(), timeout=20,
                what="VI_1 master")
     assert "mail alert" not in d.log_text()
+
+
+def test_fault_mails_and_no_email_faults(tandemd, netns, workdir):
+    """A FAULT transition mails, unless no_email_faults is set (then the MASTER one still
+    does)."""
+    ns = netns("m")
+    ns.ip("link", "add", "v0", "type", "veth", "peer", "name", "v1")
+    ns.ip("link", "set", "v0", "up")
+    ns.ip("link", "set", "v1", "up")
+    box = workdir / "mail"
+    box.mkdir()
+    sink = ns.popen([PY, SINK, "127.0.0.1", str(PORT), box])
+    inst = """
+vrrp_instance VI_F {
+    state MASTER
+    interface v0
+    virtual_router_id 61
+    priority 100
+    advert_int 1
+    smtp_alert on
+    virtual_ipaddress {
+        192.0.2.20/24
+    }
+}
+"""
+    try:
+        wait_until(lambda: ns.exec("ss", "-ltnH", f"sport = :{PORT}").stdout.strip(),
+                   timeout=10, what="SMTP sink listening")
+        for n, quiet in enumerate((False, True)):
+            glob = GLOBAL.format(port=PORT)
+            if quiet:
+                glob = glob.replace("    smtp_connect_timeout 3\n",
+                                    "    smtp_connect_timeout 3\n    no_email_faults\n")
+            d = tandemd(glob + inst, ns=ns, name=f"f{n}")
+            wait_until(lambda: "[mailtest] VRRP instance VI_F is now MASTER" in subjects(box),
+                       timeout=20, what="MASTER mail")
+            ns.ip("link", "set", "v0", "down")
+            d.wait_event({"type": "vrrp.state", "instance": "VI_F", "to": "FAULT"}, timeout=10)
+            if quiet:
+                time.sleep(1.5)     # the mail would have been sent by now
+                assert "[mailtest] VRRP instance VI_F is now FAULT" not in subjects(box)
+            else:
+                wait_until(lambda: "[mailtest] VRRP instance VI_F is now FAULT" in subjects(box),
+                           timeout=10, what="FAULT mail")
+            d.stop()
+            ns.ip("link", "set", "v0", "up")
+            for p in box.glob("*.eml"):
+                p.unlink()
+    finally:
+        sink.kill()
+        sink.wait(10)
