@@ -5,12 +5,14 @@
 #include "director/globals.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "director/global_conf.h"
 #include "lib/log.h"
 
@@ -256,4 +258,34 @@ void dir_make_parents(const char *path)
 		*p = '/';
 	}
 	free(dir);
+}
+
+char *dir_reload_file_begin(const struct tdm_config *cfg)
+{
+	const struct tdm_cnode *n = dir_gdef(cfg, "reload_file");
+	char *path;
+	int fd;
+
+	if (!n)
+		return NULL;
+	path = n->argc ? strdup(n->argv[0]) : dir_default_run_path(cfg, "reload");
+	if (!path)
+		return NULL;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		tdm_log_warn("reload_file %s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+void dir_reload_file_end(char *path)
+{
+	if (!path)
+		return;
+	if (unlink(path) < 0 && errno != ENOENT)
+		tdm_log_warn("reload_file %s: unlink: %s", path, strerror(errno));
+	free(path);
 }

@@ -44,6 +44,11 @@ double dir_child_wait_time(const struct tdm_config *cfg, double def);
 char *dir_default_run_path(const struct tdm_config *cfg, const char *suffix);
 /* create the directories above path (0755, errors ignored) */
 void dir_make_parents(const char *path);
+/* reload_file [PATH]: created (or truncated) before a reload reads the config files and
+ * removed after (cfg = the running config; default /run/tandem/tandemd[_INSTANCE].reload).
+ * Returns the path to give to dir_reload_file_end, NULL if none. */
+char *dir_reload_file_begin(const struct tdm_config *cfg);
+void dir_reload_file_end(char *path);
 /* reload_check_config LOG: write the check's diagnostics of a reload to LOG (cfg = the
  * running config, whose setting applies). */
 void dir_reload_check_log(const struct tdm_config *cfg, const struct tdm_diags *diags,

@@ -124,13 +124,15 @@ int dir_reload(struct dir_daemon *d, const char *source, json_object **diags_jso
 	struct tdm_diags diags;
 	unsigned parts;
 	int snap = -1;
-	char *err;
+	char *err, *rfile;
 
 	memset(&canon, 0, sizeof(canon));
 	tdm_diags_init(&diags);
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(t0 / 1000));
 	tdm_log_notice("reloading %s (%s)", d->conf_file, source);
+	rfile = dir_reload_file_begin(d->cfg);
 	tdm_conf_load(d->conf_file, &d->copts, &canon, &cfg, &diags);
+	dir_reload_file_end(rfile);
 	dir_diags_log(&diags);
 	dir_reload_check_log(d->cfg, &diags, !cfg || !canon.text || diags.nerr || diags.nfatal);
 	if (!cfg || !canon.text || diags.nerr || diags.nfatal)

@@ -222,3 +222,54 @@ def test_random_seed(workdir):
 
     assert dump(7) == dump(7)
     assert dump(7) != dump(8)
+
+
+class Inotify:
+    """Names created, opened and deleted in one directory, in order (Linux inotify)."""
+    IN_OPEN, IN_CREATE, IN_DELETE = 0x20, 0x100, 0x200
+
+    def __init__(self, path):
+        import ctypes
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.fd = self.libc.inotify_init1(os.O_NONBLOCK)
+        assert self.fd >= 0
+        wd = self.libc.inotify_add_watch(self.fd, str(path).encode(),
+                                         self.IN_OPEN | self.IN_CREATE | self.IN_DELETE)
+        assert wd >= 0
+
+    def events(self):
+        import struct
+        out = []
+        while True:
+            try:
+                buf = os.read(self.fd, 65536)
+            except BlockingIOError:
+                return out
+            i = 0
+            while i < len(buf):
+                _, mask, _, n = struct.unpack_from("iIII", buf, i)
+                name = buf[i + 16:i + 16 + n].rstrip(b"\0").decode()
+                kind = ("open" if mask & self.IN_OPEN else "create" if mask & self.IN_CREATE
+                        else "delete")
+                out.append((kind, name))
+                i += 16 + n
+
+    def close(self):
+        os.close(self.fd)
+
+
+def test_reload_file(tandemd, workdir):
+    """reload_file exists while a reload reads the config: created before the config file is
+    opened, deleted after."""
+    rf = workdir / "cfg.reload"
+    d = tandemd(f"global_defs {{\n    router_id r\n    reload_file {rf}\n}}\n")
+    watch = Inotify(workdir)
+    try:
+        assert d.reload()["ok"]
+        ev = [e for e in watch.events() if e[1] in (rf.name, d.conf.name)]
+    finally:
+        watch.close()
+    assert ("create", rf.name) in ev and ("delete", rf.name) in ev, ev
+    created, deleted = ev.index(("create", rf.name)), ev.index(("delete", rf.name))
+    assert ("open", d.conf.name) in ev[created:deleted], ev
+    assert not rf.exists()
