@@ -25,6 +25,8 @@ struct h1_priv {
 	ev_io io;
 	ev_timer to;
 	int fd, phase, eof;
+	int keep;                   /* the url in progress needs the body text (regex, expect_body) */
+	int head;                   /* the method is HEAD (made once: -1 = not yet) */
 	size_t url, sent;
 	struct http_resp resp;
 	/* body checks of the url in progress */
@@ -196,7 +198,7 @@ static int body_cb(void *arg, const char *data, size_t len)
 	}
 	if (p->md5)
 		EVP_DigestUpdate(p->md5, data, len);
-	if (c->spec.conf->u.http.urls[p->url].regex || chk_http_expect_body(c->spec.conf, p->url)) {
+	if (p->keep) {
 		if (p->body_len + len + 1 > p->body_cap) {
 			size_t cap = p->body_cap ? p->body_cap : 4096;
 			while (cap < p->body_len + len + 1)
@@ -329,7 +331,10 @@ static int url_begin(struct chk_inst *c, char *why, size_t len)
 			return -1;
 		}
 	}
-	http_resp_init(&p->resp, !strcmp(method_of(c->spec.conf), "HEAD"), H1_MAX_HEADERS);
+	if (p->head < 0)
+		p->head = !strcmp(method_of(c->spec.conf), "HEAD");
+	p->keep = u->regex || chk_http_expect_body(c->spec.conf, p->url);
+	http_resp_init(&p->resp, p->head, H1_MAX_HEADERS);
 	p->abort_why[0] = '\0';
 	p->sent = 0;
 	p->eof = 0;
@@ -378,6 +383,7 @@ static int h1_start(struct chk_inst *c, char *why, size_t len)
 		}
 		p->nurls = nu;
 		p->fd = -1;
+		p->head = -1;
 		c->priv = p;
 	}
 	p->url = 0;

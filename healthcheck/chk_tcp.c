@@ -35,7 +35,9 @@ static void tcp_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	socklen_t l = sizeof(err);
 	char msg[160];
 
-	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &l))
+	/* watched for both: writable alone is an established connection; an error (or data
+	 * already sent by the server) also makes it readable, and only then is SO_ERROR read */
+	if ((revents & EV_READ) && getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &l))
 		err = errno;
 	if (!err) {
 		/* close with a reset: no TIME_WAIT left on the director per check (10,000 checks a
@@ -89,7 +91,7 @@ static int tcp_start(struct chk_inst *c, char *why, size_t len)
 		tcp_close(c);
 		return -1;
 	}
-	chk_watch(c, &p->io, tcp_io_cb, p->fd, EV_WRITE, &p->to, tcp_to_cb);
+	chk_watch(c, &p->io, tcp_io_cb, p->fd, EV_READ | EV_WRITE, &p->to, tcp_to_cb);
 	return 0;
 }
 

@@ -35,6 +35,15 @@ ticks() {           # utime+stime of every process of the namespace but bench_sr
 	done
 	echo $t
 }
+per_proc() {        # "pid comm ticks" of every process of the namespace but bench_srv
+	local p s
+	for p in $(ip netns pids kb); do
+		[ "$p" = "$SRVPID" ] && continue
+		s=$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null) || continue
+		set -- $s
+		echo "$p $(cat /proc/$p/comm 2>/dev/null) $((${12} + ${13}))"
+	done | sort
+}
 accepted() {        # bench_srv's count of accepted connections
 	local before
 	before=$(wc -l < "$W/srv.out")
@@ -59,9 +68,14 @@ run_one() {         # NAME COMMAND... (runs in namespace kb)
 	sleep "$WARM"
 	kill -0 "$dpid" 2>/dev/null || { tail -20 "$W/$name.log"; fail "$name exited"; }
 	local t0 a0 t1 a1
+	per_proc > "$W/pp0"
 	t0=$(ticks); a0=$(accepted)
 	sleep "$SECS"
 	t1=$(ticks); a1=$(accepted)
+	per_proc > "$W/pp1"
+	# where the CPU went, per process (ms in the window)
+	join "$W/pp0" "$W/pp1" | awk -v hz="$HZ" -v n="$name" \
+		'{ printf "  %s pid %s (%s): %d ms\n", n, $1, $2, ($5 - $3) * 1000 / hz }' | tee -a "$OUT"
 	if [ "$name" = tandemd ]; then       # tandem's own view: totals, failures and their reasons
 		"$TANDEMCTL" --control "$W/t.sock" --json checks 2>/dev/null | /usr/bin/python3 -c '
 import collections, json, sys
