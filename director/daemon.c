@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
+#include "director/auto_prio.h"
 #include "director/child_parts.h"
 #include "director/ctl_forward.h"
 #include "director/ctl_server.h"
@@ -305,6 +306,7 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	dir_metrics_http_apply(d, dir_global_str(cfg, "metrics_listen"));
 	d->scripts = dir_scripts_new(d->loop);
 	dir_scripts_fifos(d->scripts, cfg);
+	dir_evbus_add_hook(d->bus, dir_auto_prio_hook, d);
 	d->smtp = dir_smtp_new(d->loop, d->bus);
 	if (d->smtp)
 		dir_smtp_config(d->smtp, cfg);

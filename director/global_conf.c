@@ -207,8 +207,8 @@ static const struct tdm_kw global_kws[] = {
 	KWA("checker_rlimit_rtime", TDM_KW_DEPRECATED, 1, 1, a_rttime, "old spelling of checker_rlimit_rttime"),
 	KWA("bfd_rlimit_rttime", TDM_KW_IGNORED, 1, 1, a_rttime, "tandem has no BFD process"),
 	KWA("bfd_rlimit_rtime", TDM_KW_IGNORED | TDM_KW_DEPRECATED, 1, 1, a_rttime, "tandem has no BFD process"),
-	KWA("max_auto_priority", N, 0, 1, a_autoprio, "upper bound of automatic real-time priority, -1..99"),
-	KWA("min_auto_priority_delay", N, 1, 1, a_autodelay, "scheduling delay (usecs) that raises priority"),
+	KWA("max_auto_priority", 0, 0, 1, a_autoprio, "raise the vrrp child's real-time priority on late wake-ups up to this, -1..99 (0/-1: off; no value: the maximum)"),
+	KWA("min_auto_priority_delay", 0, 1, 1, a_autodelay, "scheduling delay (usecs) that raises the priority (default 1000000)"),
 	KWA("child_wait_time", 0, 1, 1, a_secs, "seconds to wait for children at shutdown before SIGKILL (default 5)"),
 	/* mail */
 	{ .name = "notification_email", .flags = TDM_KW_LIST, .item = item_email, .help = "mail recipients, one per line (mail alerts need these and smtp_server)" },

@@ -192,3 +192,30 @@ def test_notyet_logged_at_start_and_reload(tandemd):
     wait_until(lambda: d.log_text().count(line) == 2, timeout=5, what="warning at reload")
     time.sleep(0.3)     # the children parse the same text: they must not log it again
     assert d.log_text().count(line) == 2
+
+
+def test_max_auto_priority(tandemd, netns):
+    """Each late wake-up of the vrrp child (a vrrp.stall of at least min_auto_priority_delay)
+    raises its real-time priority by one, up to max_auto_priority."""
+    inst = PARTS.split("virtual_server")[0].replace("state BACKUP", "state MASTER") \
+                                            .replace("advert_int 1", "version 3\n    advert_int 0.1")
+    d = tandemd("global_defs {\n    vrrp_rt_priority 10\n    max_auto_priority 11\n"
+                "    min_auto_priority_delay 200000\n}\n" + inst, ns=netns("g"))
+    v = wait_running(d, ["vrrp"])["vrrp"]["pid"]
+    d.wait_event({"type": "vrrp.state", "instance": "VI_1", "to": "MASTER"}, timeout=15)
+    rt = os.sched_getscheduler(v) & ~SCHED_RESET_ON_FORK in (os.SCHED_RR, os.SCHED_FIFO)
+    start = os.sched_getparam(v).sched_priority if rt else 0
+    for n in range(2):
+        with d.events(type="vrrp.stall") as evs:
+            os.kill(v, signal.SIGSTOP)
+            time.sleep(0.6)
+            os.kill(v, signal.SIGCONT)
+            ev = evs.wait_event({"type": "vrrp.stall"}, timeout=10)
+        assert ev["late_ms"] > 200
+        want = min(start + n + 1, 11) if rt else n + 1
+        wait_until(lambda: os.sched_getparam(v).sched_priority == want, timeout=5,
+                   what=f"priority {want} after stall {n + 1}")
+    assert os.sched_getscheduler(v) & ~SCHED_RESET_ON_FORK == os.SCHED_RR
+    if rt:
+        assert os.sched_getparam(v).sched_priority == 11     # the ceiling holds
+    assert "real-time priority raised to" in d.log_text()
