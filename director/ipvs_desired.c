@@ -407,9 +407,11 @@ static int build_vs(struct dir_ipvs_desired *d, const struct tdm_config *cfg,
 			goto out;
 		b.ndests++;
 	}
-	if (vs->has_sorry && sorry && sorry(arg, vs->id)) {
+	/* sorry_server_inhibit: out of use, the sorry server stays with weight 0 */
+	int sorry_in = vs->has_sorry && sorry && sorry(arg, vs->id);
+	if (sorry_in || (vs->has_sorry && sorry && vs->sorry_inhibit)) {
 		struct check_rs_conf srs = { .addr = vs->sorry_addr, .port = vs->sorry_port,
-					     .weight = 1, .fwd = vs->sorry_fwd,
+					     .weight = sorry_in ? 1 : 0, .fwd = vs->sorry_fwd,
 					     .uthreshold = -1, .lthreshold = -1 };
 		struct dir_ipvs_dest *dst = &b.dests[b.ndests];
 

@@ -4,7 +4,7 @@
  * Names, argument counts and ranges follow keepalived 2.2.7. The keywords the check engine
  * implements carry no flag; those still TDM_KW_NOTYET: regex_options and regex_stack (PCRE2
  * only), SMTP_CHECK's host block, smtp_alert, snmp_name, ha_suspend, a virtual server's
- * weight, sorry_server_inhibit and SSL's password. Builders and cross checks are in
+ * weight and SSL's password. Builders and cross checks are in
  * check_conf_build.c. */
 #include <stdlib.h>
 #include <string.h>
@@ -405,7 +405,7 @@ static const struct tdm_kw vs_kws[] = {
 	KWA("hysteresis", 0, 1, 1, a_uint, "weight tolerance around the quorum"),
 	KWA("weight", N, 1, 1, a_vs_weight, "weight of this service"),
 	KWA("sorry_server", 0, 1, 2, a_server, "server used when the quorum is lost: <address> [<port>]"),
-	KW0("sorry_server_inhibit", N, "inhibit_on_failure for the sorry server"),
+	KW0("sorry_server_inhibit", 0, "inhibit_on_failure for the sorry server"),
 	KWC("sorry_server_lvs_method", 0, 1, check_conf_fwd_check, "forwarding of the sorry server"),
 	{ .name = "real_server", .flags = N | TDM_KW_BLOCK | M, .min_args = 1, .max_args = 2,
 	  .args = a_server, .nargs = TDM_NELEM(a_server), .sub = &rs_block,
