@@ -236,7 +236,7 @@ static const struct tdm_kw global_kws[] = {
 	KWA("lvs_notify_fifo", 0, 1, 3, a_script, "FIFO receiving checker notify events"),
 	KWA("notify_fifo_format", 0, 1, 1, a_fifofmt, "tandem: lines of notify_fifo and lvs_notify_fifo: keepalived (default) or json (one event per line)"),
 	KWA("lvs_notify_fifo_script", 0, 1, 3, a_script, "script reading lvs_notify_fifo (the FIFO is its last argument)"),
-	KWA("vrrp_notify_priority_changes", N, 0, 1, a_bool, "report priority changes on the FIFOs"),
+	KWA("vrrp_notify_priority_changes", 0, 0, 1, a_bool, "report priority changes on the FIFOs"),
 	KW0("fifo_write_vrrp_states_on_reload", N, "write the VRRP states to the FIFOs after a reload"),
 	KW0("rs_init_notifies", N, "notify the initial state of real servers"),
 	/* VRRP defaults */

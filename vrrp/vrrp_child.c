@@ -439,6 +439,8 @@ static int vrrp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 		/* removed, or changed beyond what can be updated in place: stop it */
 		tdm_log_info("vrrp_instance %s: %s", ci->vi.conf->name,
 		             nc ? "changed: restarting it" : "removed: stopping it");
+		if (!nc)
+			vrrp_hooks_mark_deleted(ci);    /* notify_deleted */
 		inst_stop(vc, ci);
 		*pp = ci->next;
 		if (nc) {

@@ -150,6 +150,36 @@ static int global_vrrp_version(const struct tdm_cnode *root)
 	return 0;
 }
 
+/* a weight on a tracking reference of a sync group (or of one of its members) is ignored
+ * unless the group has sync_group_tracking_weight: say so where it is written */
+static void warn_refs_weight(struct tdm_conf_ctx *ctx, const struct vrrp_track_refs *const *l,
+                             size_t nl, const char *group)
+{
+	for (size_t k = 0; k < nl; k++)
+		for (size_t i = 0; l[k] && i < l[k]->n; i++)
+			if (l[k]->v[i].has_weight && l[k]->v[i].weight && l[k]->v[i].node)
+				tdm_conf_warn(ctx, l[k]->v[i].node, -1, "weight ignored: %s is tracked in "
+				              "vrrp_sync_group %s without sync_group_tracking_weight (a "
+				              "failure is a FAULT)", l[k]->v[i].name, group);
+}
+
+static void warn_group_weights(struct tdm_conf_ctx *ctx, const struct vrrp_conf *vc,
+                               const struct vrrp_sync_group_conf *g)
+{
+	const struct vrrp_track_refs *gl[] = { &g->track_if, &g->track_script, &g->track_file,
+	                                       &g->track_process };
+
+	warn_refs_weight(ctx, gl, 4, g->name);
+	for (size_t i = 0; i < vc->ninstances; i++) {
+		const struct vrrp_instance_conf *vi = vc->instances[i];
+		const struct vrrp_track_refs *il[] = { &vi->track_if, &vi->track_script,
+		                                       &vi->track_file, &vi->track_process };
+
+		if (vi->sync_group && !strcmp(vi->sync_group, g->name))
+			warn_refs_weight(ctx, il, 4, g->name);
+	}
+}
+
 /* global_defs defaults of per-instance settings left unset (-1) */
 static void global_defaults(const struct tdm_cnode *root, struct vrrp_conf *vc)
 {
@@ -432,6 +462,9 @@ int vrrp_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root)
 		rc |= check_refs(ctx, &g->track_file, nf, nnf, "track_file");
 		rc |= check_refs(ctx, &g->track_process, np, nnp, "vrrp_track_process");
 	}
+	for (size_t i = 0; i < vc->ngroups; i++)
+		if (!vc->groups[i]->tracking_weight)
+			warn_group_weights(ctx, vc, vc->groups[i]);
 	for (size_t i = 0; i < vc->ninstances; i++) {
 		struct vrrp_instance_conf *vi = vc->instances[i];
 		rc |= check_refs(ctx, &vi->track_script, ns, vc->nscripts, "vrrp_script");

@@ -53,6 +53,76 @@ void vrrp_hooks_stop(struct vrrp_child *vc)
 	vc->ext = NULL;
 }
 
+/* the lowest time between two notify_master_rx_lower_pri runs of one split brain: the
+ * instance's Master_Down interval (a lower master keeps sending until it hears us) */
+static uint64_t lower_quiet_ns(const struct vrrp_inst *vi)
+{
+	return 3ull * vi->p.advert_int_cs * 10000000ull + 1000000000ull;
+}
+
+static void on_lower_prio(struct vrrp_inst *vi, int prio, const union vrrp_pkt_ip *src,
+                          uint64_t now)
+{
+	struct vrrp_child_inst *ci = vi->user;
+	struct vrrp_hooks_inst *h = ci ? ci->ext : NULL;
+	const struct vrrp_instance_conf *c = vi->conf;
+	int first;
+
+	if (!h)
+		return;
+	first = !h->last_lower_ns || now - h->last_lower_ns > lower_quiet_ns(vi);
+	h->last_lower_ns = now;
+	if (!first)
+		return;                 /* the same split brain: one report */
+	(void)src;
+	tdm_log_notice("%s: MASTER heard a lower priority (%d)", h->what, prio);
+	vrrp_notify_state(&h->nq, "INSTANCE", c->name, "MASTER_RX_LOWER_PRI", vi->st.eff_prio,
+	                  &c->notify_master_rx_lower_pri, NULL);
+}
+
+void vrrp_hooks_mark_deleted(struct vrrp_child_inst *ci)
+{
+	struct vrrp_hooks_inst *h = ci->ext;
+
+	if (h)
+		h->deleting = 1;
+}
+
+static int prio_changes_on(const struct vrrp_child *vc, const struct vrrp_child_inst *ci)
+{
+	const struct vrrp_conf *vcf = vc->cfg ? vc->cfg->vrrp : NULL;
+	const struct tdm_cnode *n = tdm_cnode_find(ci->vi.conf->node, "notify_priority_changes");
+	const struct tdm_global_conf *g = vc->cfg ? vc->cfg->global : NULL;
+
+	if (n)
+		return n->argc ? n->vals[0].i != 0 : 1;
+	for (size_t i = 0; vcf && ci->vi.group && i < vcf->ngroups; i++)
+		if (!strcmp(vcf->groups[i]->name, ci->vi.group) &&
+		    vcf->groups[i]->notify_priority_changes)
+			return 1;
+	if (g && g->node && (n = tdm_cnode_find(g->node, "vrrp_notify_priority_changes")))
+		return n->argc ? n->vals[0].i != 0 : 1;
+	return 0;
+}
+
+void vrrp_hooks_prio(struct vrrp_child *vc, struct vrrp_child_inst *ci)
+{
+	struct vrrp_hooks_inst *h = ci->ext;
+	int prio = ci->vi.st.eff_prio, was;
+	const char *state;
+
+	if (!h)
+		return;
+	was = h->last_prio;
+	h->last_prio = prio;
+	if (!was || was == prio || !prio_changes_on(vc, ci))
+		return;
+	state = ci->vi.st.state == VRRP_FSM_MASTER ? "MASTER_PRIORITY" :
+	        ci->vi.st.state == VRRP_FSM_BACKUP ? "BACKUP_PRIORITY" : NULL;
+	if (state)
+		vrrp_notify_state(&h->nq, "INSTANCE", ci->vi.conf->name, state, prio, NULL, NULL);
+}
+
 void vrrp_hooks_inst_init(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t now)
 {
 	struct vrrp_hooks_inst *h;
@@ -66,6 +136,7 @@ void vrrp_hooks_inst_init(struct vrrp_child *vc, struct vrrp_child_inst *ci, uin
 	snprintf(h->what, sizeof(h->what), "vrrp_instance %s", ci->vi.conf->name);
 	vrrp_notify_q_init(&h->nq, &vc->ext->nenv, h->what, vrrp_notify_timeout(ci->vi.conf->node));
 	ci->vi.on_step = vrrp_sgroup_on_step;
+	ci->vi.on_lower_prio = on_lower_prio;
 	vrrp_track_eval(vc, ci, now);
 }
 
@@ -97,6 +168,7 @@ void vrrp_hooks_trans(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_fsm
 	struct vrrp_hooks_inst *h = ci ? ci->ext : NULL;
 	const struct vrrp_instance_conf *c = vi->conf;
 	const struct vrrp_notify *spec;
+	const char *state = vrrp_fsm_state_name(to);
 
 	if (!h)
 		return;
@@ -108,9 +180,12 @@ void vrrp_hooks_trans(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_fsm
 	case VRRP_FSM_STOP: spec = &c->notify_stop; break;
 	default: return;            /* INIT is not notified */
 	}
+	if (to == VRRP_FSM_STOP && h->deleting && tdm_cnode_find(c->node, "notify_deleted")) {
+		state = "DELETED";      /* notify_deleted: its script (if any) replaces notify_stop */
+		spec = &c->notify_deleted;
+	}
 	h->nq.timeout_us = vrrp_notify_timeout(c->node);
-	vrrp_notify_state(&h->nq, "INSTANCE", c->name, vrrp_fsm_state_name(to), vi->st.eff_prio,
-	                  spec, &c->notify);
+	vrrp_notify_state(&h->nq, "INSTANCE", c->name, state, vi->st.eff_prio, spec, &c->notify);
 }
 
 void vrrp_hooks_inst_json(const struct vrrp_inst *vi, json_object *o)

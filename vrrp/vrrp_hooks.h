@@ -21,6 +21,10 @@ struct vrrp_hooks_inst {
 	int8_t *ref_ok;             /* -1 not evaluated yet */
 	int *ref_delta;
 	int delta;
+	/* notify_deleted, notify_master_rx_lower_pri, notify_priority_changes */
+	uint8_t deleting;           /* removed by a reload: its STOP is reported as DELETED */
+	uint64_t last_lower_ns;     /* last lower-priority advert heard as master */
+	int last_prio;              /* effective priority last reported (0: none yet) */
 };
 
 /* per child */
@@ -45,5 +49,11 @@ void vrrp_hooks_trans(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_fsm
 void vrrp_hooks_inst_json(const struct vrrp_inst *vi, json_object *o);
 /* the instance's FAULT input changed (if_fault / track_fault): feed FAULT_ON/OFF */
 void vrrp_hooks_apply_fault(struct vrrp_child_inst *ci, uint64_t now);
+/* the instance is being removed by a reload (before it is stopped): with notify_deleted its
+ * STOP is reported as DELETED and notify_deleted's script runs instead of notify_stop */
+void vrrp_hooks_mark_deleted(struct vrrp_child_inst *ci);
+/* after tracking or a reload: the effective priority, reported on the vrrp_notify_fifo as
+ * MASTER_PRIORITY / BACKUP_PRIORITY when it changed and notify_priority_changes is on */
+void vrrp_hooks_prio(struct vrrp_child *vc, struct vrrp_child_inst *ci);
 
 #endif

@@ -576,5 +576,12 @@ void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_pkt_rx *rx, uint64_t n
 	ev.priority = pk.adv.priority;
 	ev.int_cs = vi->p.version == 3 ? pk.adv.interval : vi->p.advert_int_cs;
 	memcpy(ev.addr, pk.src.b, alen(vi));
-	step(vi, &ev, now);
+	{
+		int was_master = vi->st.state == VRRP_FSM_MASTER, prio = vi->st.eff_prio;
+
+		step(vi, &ev, now);
+		if (was_master && vi->st.state == VRRP_FSM_MASTER && pk.adv.priority &&
+		    pk.adv.priority <= prio && vi->on_lower_prio)
+			vi->on_lower_prio(vi, pk.adv.priority, &pk.src, now);
+	}
 }

@@ -35,6 +35,10 @@ typedef void (*vrrp_inst_trans_fn)(void *arg, struct vrrp_inst *vi, enum vrrp_fs
 /* called after every event fed to the FSM (sync groups need it: fault flags change without
  * transitions); from = the state before the event */
 typedef void (*vrrp_inst_step_fn)(void *arg, struct vrrp_inst *vi, enum vrrp_fsm_state from);
+/* a master (still master after it) accepted an advert of a lower priority (or an equal one
+ * from a lower address): a split brain being repaired */
+typedef void (*vrrp_inst_lower_fn)(struct vrrp_inst *vi, int prio, const union vrrp_pkt_ip *src,
+                                   uint64_t now);
 
 struct vrrp_inst_counters {
 	uint64_t rx, rx_other_vrid, rx_own, tx, tx_err, vip_err, garp, garp_err, learn_interval;
@@ -81,6 +85,7 @@ struct vrrp_inst {
 	const char *group;          /* sync group name (hook; groups are driven later) */
 	vrrp_inst_trans_fn on_trans;
 	vrrp_inst_step_fn on_step;  /* hook for the sync-group driver (NULL: none) */
+	vrrp_inst_lower_fn on_lower_prio;   /* notify_master_rx_lower_pri (NULL: none) */
 	void *cb_arg;
 	struct vrrp_inst_counters c;
 	struct vrrp_inst_peer peers[VRRP_INST_MAX_PEERS];

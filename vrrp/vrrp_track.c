@@ -602,7 +602,17 @@ void vrrp_track_eval(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t
 	for (int l = 0; l < 2 * W__N; l++) {
 		for (size_t i = 0; lists[l] && i < lists[l]->n; i++, k++) {
 			const struct vrrp_track_ref *r = &lists[l]->v[i];
-			int d, f, ok = ref_eval(vc, l % W__N, r, &d, &f);
+			struct vrrp_track_ref unweighted = *r;
+			int d, f, ok;
+
+			/* a sync group member's tracking has no weights unless the group says
+			 * sync_group_tracking_weight: a failure is a FAULT (of the whole group) */
+			if (g && !g->tracking_weight) {
+				unweighted.has_weight = 1;
+				unweighted.weight = 0;
+				r = &unweighted;
+			}
+			ok = ref_eval(vc, l % W__N, r, &d, &f);
 
 			if (ok < 0)
 				continue;
@@ -626,6 +636,7 @@ void vrrp_track_eval(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_t
 		ci->track_fault = (uint8_t)fault;
 	}
 	vrrp_hooks_apply_fault(ci, now);
+	vrrp_hooks_prio(vc, ci);
 }
 
 void vrrp_track_eval_all(struct vrrp_child *vc, uint64_t now)
