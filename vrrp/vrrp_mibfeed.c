@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/socket.h>
 #include "vrrp/vrrp_child.h"
 
@@ -71,7 +72,11 @@ static json_object *entry(const struct vrrp_inst *vi, uint64_t now)
 	json_object_object_add(o, "vrid", json_object_new_int(c->vrid));
 	json_object_object_add(o, "version", json_object_new_int(vi->p.version));
 	json_object_object_add(o, "family", json_object_new_int(vi->family == AF_INET6 ? 6 : 4));
-	json_object_object_add(o, "ifindex", json_object_new_int(vi->ifindex));
+	/* the MIBs index by the interface the instance is configured on: with use_vmac the
+	 * base interface, not the macvlan it runs on (whose MAC is the one shown) */
+	json_object_object_add(o, "ifindex", json_object_new_int(
+		c->use_vmac && c->interface && if_nametoindex(c->interface) ?
+		(int)if_nametoindex(c->interface) : vi->ifindex));
 	snprintf(mac, sizeof(mac), "%02x%02x%02x%02x%02x%02x", vi->mac[0], vi->mac[1],
 	         vi->mac[2], vi->mac[3], vi->mac[4], vi->mac[5]);
 	json_object_object_add(o, "mac", json_object_new_string(mac));
