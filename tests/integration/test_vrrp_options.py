@@ -1,0 +1,118 @@
+"""VRRP instance and global options not covered elsewhere, in namespaces: dont_track_primary
+(a carrier loss is no FAULT), mcast_src_ip, mcast_dst_ip and global vrrp_mcast_group4,
+vrrp_check_unicast_src (a forged unicast advert from a non-peer is dropped), garp_master_refresh
+(periodic GARP rounds while master)."""
+
+import pytest
+
+from tandem import wait_until
+from vrrp_util import (forge_v2, has_vip, inst_status, send_raw4, vrrp_conf, wait_master_seen,
+                       wait_state)
+
+
+def lan_br(netns, bridge, names=("a", "b")):
+    hosts = [netns(n) for n in names]
+    br = bridge(*hosts, addrs=[f"10.9.0.{i + 1}/24" for i in range(len(hosts))])
+    return hosts, br
+
+
+def test_dont_track_primary(netns, bridge, tandemd):
+    (a, b), br = lan_br(netns, bridge)
+    da = tandemd(vrrp_conf(prio=200, extra="    dont_track_primary"), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100), ns=b, name="b")
+    m = wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    port = br.ports[0][2]                       # the bridge end of a's eth0
+    br.ns.ip("link", "set", port, "down")       # a's eth0: NO-CARRIER
+    wait_until(lambda: "NO-CARRIER" in a.ip("link", "show", "eth0").stdout, timeout=5,
+               what="a losing its carrier")
+    wait_state(db, "MASTER")                    # b no longer hears a
+    with pytest.raises(TimeoutError):           # a: no FAULT (and no other transition)
+        da.wait_event(lambda e: e.get("type") == "vrrp.state" and e.get("instance") == "VI",
+                      since=m["seq"], timeout=1.5)
+    st = inst_status(da)
+    assert st["state"] == "MASTER" and not st["fault"]
+    assert has_vip(a, "10.9.0.100")
+    # the carrier returns: a hears b, b hears a (higher priority): one master again
+    br.ns.ip("link", "set", port, "up")
+    bk = wait_state(db, "BACKUP", since=m["seq"])
+    assert bk["reason"] == "higher_priority"
+    assert inst_status(da)["state"] == "MASTER"
+
+
+def test_mcast_src_ip(netns, bridge, tandemd):
+    (a, b), _ = lan_br(netns, bridge)
+    a.ip("addr", "add", "10.9.0.11/24", "dev", "eth0")
+    da = tandemd(vrrp_conf(prio=200, extra="    mcast_src_ip 10.9.0.11"), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100), ns=b, name="b")
+    wait_state(da, "MASTER")
+    assert inst_status(da)["source"] == "10.9.0.11"
+    st = wait_master_seen(db)
+    assert st["master"]["address"] == "10.9.0.11"
+    assert [p["address"] for p in st["peers"]] == ["10.9.0.11"]
+
+
+def maddrs(ns):
+    return ns.ip("maddr", "show", "dev", "eth0").stdout
+
+
+def test_mcast_groups(netns, bridge, tandemd):
+    """global vrrp_mcast_group4 for every instance; an instance's mcast_dst_ip wins over it"""
+    (a, b), _ = lan_br(netns, bridge)
+    glob = "    vrrp_mcast_group4 224.0.0.99"
+    inst2 = vrrp_conf(name="VJ", vrid=52, vips=("10.9.0.101/24",), prio=0,
+                      extra="    mcast_dst_ip 224.0.0.77").split("vrrp_instance", 1)[1]
+
+    def conf(prio):
+        return (vrrp_conf(prio=prio, global_extra=glob) + "vrrp_instance" +
+                inst2.replace("priority 0", f"priority {prio}"))
+    da = tandemd(conf(200), ns=a, name="a")
+    db = tandemd(conf(100), ns=b, name="b")
+    for name in ("VI", "VJ"):
+        wait_state(da, "MASTER", name=name)
+        wait_state(db, "BACKUP", name=name)
+        assert wait_master_seen(db, name)["master"]["address"] == "10.9.0.1"
+    for ns in (a, b):
+        m = maddrs(ns)
+        assert "224.0.0.99" in m and "224.0.0.77" in m and "224.0.0.18" not in m, m
+    assert has_vip(a, "10.9.0.100") and has_vip(a, "10.9.0.101")
+    da.stop()
+    wait_state(db, "MASTER", name="VI")
+    wait_state(db, "MASTER", name="VJ")
+
+
+def test_check_unicast_src(netns, bridge, tandemd):
+    (a, b, x), _ = lan_br(netns, bridge, names=("a", "b", "x"))
+
+    def conf(prio, peer):
+        return vrrp_conf(prio=prio, version=2, advert_int="1",
+                         extra=f"    unicast_peer {{\n        {peer}\n    }}",
+                         global_extra="    vrrp_check_unicast_src")
+    da = tandemd(conf(200, "10.9.0.2"), ns=a, name="a")
+    db = tandemd(conf(100, "10.9.0.1"), ns=b, name="b")
+    wait_state(da, "MASTER", timeout=20)
+    wait_state(db, "BACKUP")
+    # x is no peer: its priority-255 advert (right in every other way) to b is dropped
+    send_raw4(x, forge_v2("10.9.0.3", 51, 255, ["10.9.0.100"], dst="10.9.0.2"),
+              dst="10.9.0.2")
+    wait_until(lambda: inst_status(db)["counters"]["not_peer"] >= 3, timeout=5,
+               what="non-peer adverts counted")
+    st = inst_status(db)
+    assert st["state"] == "BACKUP" and st["master"]["address"] == "10.9.0.1"
+    assert not any(p["address"] == "10.9.0.3" for p in st["peers"])
+
+
+def test_garp_master_refresh(netns, bridge, tandemd):
+    (a, c), _ = lan_br(netns, bridge, names=("a", "c"))
+    extra = ("    garp_master_delay 0\n    garp_master_repeat 2\n"
+             "    garp_master_refresh 1\n    garp_master_refresh_repeat 3")
+    da = tandemd(vrrp_conf(prio=200, extra=extra), ns=a, name="a")
+    wait_state(da, "MASTER")
+    wait_until(lambda: inst_status(da)["counters"]["garp"] >= 2, timeout=5, what="first round")
+    # every second a round of 3 more
+    wait_until(lambda: inst_status(da)["counters"]["garp"] >= 2 + 2 * 3, timeout=6,
+               what="two refresh rounds")
+    assert inst_status(da)["counters"]["garp_errors"] == 0
+    out = c.exec("timeout", "3", "tcpdump", "-c", "3", "-n", "-i", "eth0", "arp",
+                 check=False).stdout
+    assert out.count("10.9.0.100") >= 3, out
