@@ -3,8 +3,12 @@ snmpd (AgentX master) and snmptrapd in the router's namespace: two routers on a 
 under test (A, priority 100) backup of a peer (B, 200) for a v2 IPv4, a v3 IPv4 and a v3 IPv6
 instance. Walks give the expected rows and values as backup; the peer's stop makes A master
 and produces vrrpTrapNewMaster and vrrpv3NewMaster; forged adverts produce
-vrrpTrapAuthFailure and vrrpv3ProtoError; a reload keeps the tables; without enable_snmp_rfc*
-nothing is served."""
+vrrpTrapAuthFailure and vrrpv3ProtoError; the peer killed gives masterNoResponse; a reload
+keeps the tables; a crashed snmp child comes back with them; without enable_snmp_rfc* nothing
+is served."""
+
+import os
+import signal
 
 import pytest
 
@@ -205,3 +209,35 @@ def test_only_enabled_mibs_are_served(netns, bridge, tandemd, workdir):
         assert d.alive()
     finally:
         snmpd.close()
+
+
+def test_master_killed_gives_no_response_reason(pair):
+    a, b, ns_a, _, _, snmpd, trapd = pair
+    idx, _, _ = if_facts(ns_a)
+    wait_walk(snmpd, VRRP_MIB, lambda w: backup_rows(w, idx), what="backup rows")
+    b.kill()                                   # silent: Master_Down runs out
+    wait_state(a, "MASTER", name="VI_3", timeout=15)
+    t = trapd.wait_trap(TRAP_V3_NEW_MASTER, timeout=10)
+    assert f".{V3_STATS}.2.{idx}.52.{V4} = INTEGER: 3" in t        # masterNoResponse
+    w3 = wait_walk(snmpd, VRRPV3_MIB, lambda w: val(w, f"{V3_OPER}.6.{idx}.52.{V4}") == 3,
+                   what="v3 master row")
+    assert val(w3, f"{V3_STATS}.2.{idx}.52.{V4}") == 3
+    assert val(w3, f"{V3_STATS}.7.{idx}.52.{V4}") == 0             # no priority 0 seen
+
+
+def test_snmp_child_crash_rebuilds_tables(pair):
+    a, b, ns_a, _, _, snmpd, _ = pair
+    idx, _, _ = if_facts(ns_a)
+    before = wait_walk(snmpd, VRRP_MIB, lambda w: backup_rows(w, idx), what="backup rows")
+    old = a.child_pid("snmp")
+    vrrp_pid = a.child_pid("vrrp")
+    os.kill(old, signal.SIGSEGV)
+    wait_until(lambda: a.child_pid("snmp") not in (None, old), timeout=15,
+               what="snmp child restarted")
+    after = wait_walk(snmpd, VRRP_MIB, lambda w: backup_rows(w, idx), timeout=15,
+                      what="VRRP-MIB rows after the restart")
+    assert {o for o in before} == {o for o in after}
+    w3 = wait_walk(snmpd, VRRPV3_MIB, lambda w: val(w, f"{V3_OPER}.6.{idx}.53.{V6}") == 2,
+                   what="VRRPv3-MIB rows after the restart")
+    assert val(w3, f"{V3_OPER}.6.{idx}.52.{V4}") == 2
+    assert a.child_pid("vrrp") == vrrp_pid                         # VRRP untouched
