@@ -22,6 +22,7 @@
 #include "director/globals.h"
 #include "director/metrics_http.h"
 #include "director/notify_fifo.h"
+#include "director/reload_timer.h"
 #include "director/smtp_alert.h"
 #include "lib/log.h"
 #include "lib/mono.h"
@@ -66,6 +67,8 @@ static void cleanup(struct dir_daemon *d, int owner)
 	d->fifo = NULL;
 	dir_smtp_free(d->smtp, d->bus);
 	d->smtp = NULL;
+	dir_reload_timer_free(d->reload_timer, !d->is_child);
+	d->reload_timer = NULL;
 	if (!d->is_child)
 		dir_scripts_free(d->scripts);
 	else
@@ -220,6 +223,7 @@ void dir_daemon_reloaded(struct dir_daemon *d)
 	apply_umask(d->cfg);
 	dir_scripts_fifos(d->scripts, d->cfg);
 	dir_smtp_config(d->smtp, d->cfg);
+	dir_reload_timer_apply(d);
 	for (int i = 0; i < DIR_NPARTS; i++) {
 		struct dir_child *ch = &d->children[i];
 		struct dir_tune t;
@@ -310,6 +314,7 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	d->smtp = dir_smtp_new(d->loop, d->bus);
 	if (d->smtp)
 		dir_smtp_config(d->smtp, cfg);
+	dir_reload_timer_apply(d);
 
 	sig_init(d, &d->sig_hup, SIGHUP);
 	sig_init(d, &d->sig_term, SIGTERM);

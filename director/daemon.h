@@ -113,6 +113,7 @@ struct dir_daemon {
 	int startup_pending;            /* startup_script runs: children start after it */
 	char *pidfile;                  /* -p, else named after `instance` (globals.c) */
 	struct dir_smtp *smtp;          /* mail alerts (smtp_alert.c) */
+	struct dir_reload_timer *reload_timer;  /* reload_time_file (reload_timer.c) */
 };
 
 /* tandemd_main.c helpers live there; the rest: */

@@ -273,3 +273,38 @@ def test_reload_file(tandemd, workdir):
     created, deleted = ev.index(("create", rf.name)), ev.index(("delete", rf.name))
     assert ("open", d.conf.name) in ev[created:deleted], ev
     assert not rf.exists()
+
+
+def _utc_in(seconds):
+    return time.strftime("%H:%M:%SZ", time.gmtime(time.time() + seconds))
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_reload_time_file(tandemd, workdir, repeat):
+    """A time written into reload_time_file schedules a reload; the file is removed after it
+    unless reload_repeat. Writing the file while tandemd runs is noticed."""
+    tf = workdir / "reload.at"
+    d = tandemd(f"global_defs {{\n    router_id t\n    reload_time_file {tf}\n" +
+                ("    reload_repeat\n" if repeat else "") + "}\n")
+    with d.events(type="config.reload") as evs:
+        tf.write_text(_utc_in(2) + "\n")
+        t0 = time.monotonic()
+        ev = evs.wait_event({"type": "config.reload"}, timeout=10)
+    assert ev["ok"] and ev["source"] == "reload_time_file"
+    assert 0.5 < time.monotonic() - t0 < 6
+    assert tf.exists() == repeat
+    assert "reload_time_file" in d.log_text() and "reload scheduled in" in d.log_text()
+
+
+def test_reload_time_file_past_or_bad(tandemd, workdir):
+    tf = workdir / "reload.at"
+    tf.write_text("2001-01-01 00:00:00Z\n")
+    d = tandemd(f"global_defs {{\n    router_id t\n    reload_time_file {tf}\n}}\n")
+    assert "the time is past: no reload scheduled" in d.log_text()
+    tf.write_text("soon\n")
+    wait_until(lambda: "'soon' is not HH:MM:SS" in d.log_text(), timeout=10,
+               what="bad time reported")
+    with d.events(type="config.reload") as evs:
+        with pytest.raises(TimeoutError):
+            evs.wait_event({"type": "config.reload"}, timeout=2)
+    assert tf.exists()
