@@ -181,7 +181,7 @@ def test_notyet_keyword_warns(tmp_path):
     and still exits 0; --json carries the same."""
     require_binary(TANDEMD)
     conf = tmp_path / "t.conf"
-    g, top = notyet_keywords("global_defs"), notyet_keywords("(top)")
+    g, top = notyet_keywords("global_defs"), notyet_keywords("Top level")
     if not g or not top:
         pytest.skip("no argument-less keyword is left unimplemented")
     conf.write_text(f"global_defs {{\n    router_id n\n      {g[0]}\n}}\n{top[0]}\n")
