@@ -25,8 +25,8 @@ static const struct tdm_arg a_vs[] = {
 
 static const struct tdm_kw top_kws[] = {
 	BLK("global_defs", M, 0, tdm_global_defs_block, "global settings"),
-	{ .name = "net_namespace", .flags = N, .min_args = 1, .max_args = 1, .args = a_ns, .nargs = 1,
-	  .help = "run in this network namespace" },
+	{ .name = "net_namespace", .flags = 0, .min_args = 1, .max_args = 1, .args = a_ns, .nargs = 1,
+	  .help = "run in the network namespace /run/netns/NAME (entered at start; must exist)" },
 	{ .name = "net_namespace_ipvs", .flags = N, .min_args = 0, .max_args = 1, .args = a_ns, .nargs = 1,
 	  .help = "program IPVS in this network namespace (none: the default one)" },
 	{ .name = "namespace_with_ipsets", .flags = N, .help = "use ipsets inside a namespace" },

@@ -91,6 +91,7 @@ static void cleanup(struct dir_daemon *d, int owner)
 	free(d->last_reload.error);
 	free(d->control_path);
 	free(d->pidfile);
+	free(d->netns);
 	if (d->loop)
 		ev_loop_destroy(d->loop);
 	free(d);
@@ -220,6 +221,12 @@ static void apply_umask(const struct tdm_config *cfg)
 
 void dir_daemon_reloaded(struct dir_daemon *d)
 {
+	const struct tdm_cnode *ns = dir_gdef(d->cfg, "net_namespace");
+
+	if (ns && strcmp(ns->argv[0], d->netns ? d->netns : ""))
+		tdm_log_warn("net_namespace %s: takes effect at the next restart", ns->argv[0]);
+	else if (!ns && d->netns)
+		tdm_log_warn("net_namespace removed: takes effect at the next restart");
 	apply_umask(d->cfg);
 	dir_scripts_fifos(d->scripts, d->cfg);
 	dir_smtp_config(d->smtp, d->cfg);
@@ -265,6 +272,13 @@ int dir_daemon_run(const struct dir_opts *opts, const char *conf_file,
 	d->generation = 1;
 
 	apply_umask(cfg);
+	if (dir_netns_enter(cfg) < 0) {
+		fprintf(stderr, "tandemd: cannot enter the configured net_namespace (see the log)\n");
+		cleanup(d, 0);
+		return 1;
+	}
+	if (dir_gdef(cfg, "net_namespace"))
+		d->netns = strdup(dir_gdef(cfg, "net_namespace")->argv[0]);
 	d->pidfile = opts->pidfile ? strdup(opts->pidfile) : dir_default_run_path(cfg, "pid");
 	if (!d->pidfile) {
 		cleanup(d, 0);

@@ -114,6 +114,7 @@ struct dir_daemon {
 	char *pidfile;                  /* -p, else named after `instance` (globals.c) */
 	struct dir_smtp *smtp;          /* mail alerts (smtp_alert.c) */
 	struct dir_reload_timer *reload_timer;  /* reload_time_file (reload_timer.c) */
+	char *netns;                    /* net_namespace entered at start, NULL if none */
 };
 
 /* tandemd_main.c helpers live there; the rest: */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -288,4 +289,29 @@ void dir_reload_file_end(char *path)
 	if (unlink(path) < 0 && errno != ENOENT)
 		tdm_log_warn("reload_file %s: unlink: %s", path, strerror(errno));
 	free(path);
+}
+
+int dir_netns_enter(const struct tdm_config *cfg)
+{
+	const struct tdm_cnode *n = dir_gdef(cfg, "net_namespace");
+	char path[300];
+	int fd;
+
+	if (!n)
+		return 0;
+	snprintf(path, sizeof(path), "/run/netns/%s", n->argv[0]);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		tdm_log_err("net_namespace %s: %s: %s (create it with `ip netns add %s`)",
+		            n->argv[0], path, strerror(errno), n->argv[0]);
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		tdm_log_err("net_namespace %s: setns: %s", n->argv[0], strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	tdm_log_notice("running in network namespace %s", n->argv[0]);
+	return 0;
 }

@@ -34,6 +34,9 @@ void dir_tune_self(const struct dir_tune *t, const char *name);
  * the child's next start. */
 void dir_tune_pid(pid_t pid, const struct dir_tune *t, const char *name);
 
+/* net_namespace NAME: move this process (and so every child) into /run/netns/NAME. 0 ok or
+ * not configured, -1 failed (logged: the daemon must not run in the wrong namespace). */
+int dir_netns_enter(const struct tdm_config *cfg);
 /* umask: configured value, else 022 */
 mode_t dir_umask_get(const struct tdm_config *cfg);
 /* child_wait_time in seconds, else def */

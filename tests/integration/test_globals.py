@@ -237,3 +237,26 @@ def test_max_auto_priority(tandemd, netns):
     if rt:
         assert os.sched_getparam(v).sched_priority == 11     # the ceiling holds
     assert "real-time priority raised to" in d.log_text()
+
+
+def test_net_namespace(tandemd, netns):
+    """net_namespace NAME: tandemd started outside moves itself and its children into
+    /run/netns/NAME; the VIP lands there."""
+    ns = netns("n")
+    inst = PARTS.split("virtual_server")[0].replace("state BACKUP", "state MASTER")
+    d = tandemd(f"net_namespace {ns.name}\nglobal_defs {{\n    router_id n\n}}\n" + inst)
+    v = wait_running(d, ["vrrp"])["vrrp"]["pid"]
+    want = os.stat(f"/run/netns/{ns.name}").st_ino
+    assert os.stat(f"/proc/{d.pid}/ns/net").st_ino == want
+    assert os.stat(f"/proc/{v}/ns/net").st_ino == want
+    assert os.stat(f"/proc/{v}/ns/net").st_ino != os.stat("/proc/self/ns/net").st_ino
+    wait_until(lambda: "192.0.2.10/24" in ns.addrs("lo"), timeout=15, what="VIP in the namespace")
+    assert "running in network namespace" in d.log_text()
+
+
+def test_net_namespace_missing(tandemd, workdir):
+    d = tandemd("net_namespace tdm-does-not-exist\nglobal_defs {\n    router_id n\n}\n",
+                start=False)
+    d.start(wait=False)
+    assert d.proc.wait(10) == 1
+    assert "ip netns add tdm-does-not-exist" in d.log_text()
