@@ -1,6 +1,7 @@
 /* sync/relay_run.c - the relay at run time (relay_run.h): opens the tap, injector and peer
  * sockets, feeds relay_core from libev watchers and drives its timer, turns its events into
- * "sync.relay.peer" / "sync.relay.resync" bus events and its state into the status reply. */
+ * "sync.peer" / "sync.resync" bus events (and "sync.stats" every 5 s while the counters move,
+ * for the SNMP view) and its state into the status reply. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #define READ_BATCH   256
 #define REOPEN_S     5.0
 #define PKT_MAX      65536
+#define STATS_S      5.0
 
 struct relay_run {
 	struct ev_loop *loop;
@@ -42,7 +44,9 @@ struct relay_run {
 	struct relay_inject inj;
 	char peer_err[256], tap_err[256], inj_err[256];
 	ev_io peer_w, tap_w;
-	ev_timer tick, reopen;
+	ev_timer tick, reopen, stats;
+	uint64_t stats_sig;
+	uint64_t resyncs_done;
 	int tap_paused;
 	struct relay_tap_filter filter;
 	uint8_t *pkt;
@@ -246,7 +250,9 @@ static void io_event(void *ud, const struct relay_event *ev)
 	char addr[INET6_ADDRSTRLEN];
 
 	if (ev->kind == RELAY_EV_RESYNC) {
-		json_object_object_add(o, "type", json_object_new_string("sync.relay.resync"));
+		if (!strcmp(ev->phase, "done"))
+			r->resyncs_done++;
+		json_object_object_add(o, "type", json_object_new_string("sync.resync"));
 		json_object_object_add(o, "side", json_object_new_string(ev->side));
 		json_object_object_add(o, "phase", json_object_new_string(ev->phase));
 		json_object_object_add(o, "peer", json_object_new_uint64(ev->sender));
@@ -256,7 +262,7 @@ static void io_event(void *ud, const struct relay_event *ev)
 		               ev->side, ev->sender, (unsigned long long)ev->entries, ev->duration);
 	} else {
 		peer_addr_str(r, ev->peer, addr, sizeof(addr));
-		json_object_object_add(o, "type", json_object_new_string("sync.relay.peer"));
+		json_object_object_add(o, "type", json_object_new_string("sync.peer"));
 		json_object_object_add(o, "peer", json_object_new_string(addr));
 		json_object_object_add(o, "sender_id", json_object_new_uint64(ev->sender));
 		json_object_object_add(o, "state", json_object_new_string(
@@ -348,6 +354,48 @@ static void on_tap(struct ev_loop *loop, ev_io *w, int revents)
 		r->tap_paused = 1;
 	}
 	rearm(r);
+}
+
+/* the counters for the SNMP view, when they moved */
+static void on_stats(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct relay_run *r = w->data;
+	const struct relay_counters *c = &r->core.c;
+	json_object *o, *k, *ps;
+	uint64_t rej = 0, sig;
+	char addr[INET6_ADDRSTRLEN];
+
+	(void)loop;
+	(void)revents;
+	for (int i = 0; i < RELAY_REJ__COUNT; i++)
+		rej += c->rejected[i];
+	sig = c->sent * 31 + c->received * 17 + c->resent * 7 + rej * 3 + r->resyncs_done;
+	for (size_t i = 0; i < r->core.npeers; i++)
+		sig = sig * 3 + (uint64_t)r->core.peers[i].up;
+	if (sig == r->stats_sig || !r->emit)
+		return;
+	r->stats_sig = sig;
+	o = json_object_new_object();
+	k = json_object_new_object();
+	ps = json_object_new_array();
+	json_object_object_add(o, "type", json_object_new_string("sync.stats"));
+	json_object_object_add(k, "sent", json_object_new_uint64(c->sent));
+	json_object_object_add(k, "received", json_object_new_uint64(c->received));
+	json_object_object_add(k, "resent", json_object_new_uint64(c->resent));
+	json_object_object_add(k, "rejected", json_object_new_uint64(rej));
+	json_object_object_add(k, "resyncs", json_object_new_uint64(r->resyncs_done));
+	json_object_object_add(o, "counters", k);
+	for (size_t i = 0; i < r->core.npeers; i++) {
+		json_object *p = json_object_new_object();
+
+		peer_addr_str(r, (int)i, addr, sizeof(addr));
+		json_object_object_add(p, "peer", json_object_new_string(addr));
+		json_object_object_add(p, "state", json_object_new_string(
+			r->core.peers[i].up ? "up" : "down"));
+		json_object_array_add(ps, p);
+	}
+	json_object_object_add(o, "peers", ps);
+	r->emit(r->emit_arg, o);
 }
 
 static void open_local(struct relay_run *r)
@@ -509,6 +557,9 @@ struct relay_run *relay_run_start(struct ev_loop *loop, const struct tdm_config 
 	r->tick.data = r;
 	ev_timer_init(&r->reopen, on_reopen, REOPEN_S, REOPEN_S);
 	r->reopen.data = r;
+	ev_timer_init(&r->stats, on_stats, STATS_S, STATS_S);
+	r->stats.data = r;
+	ev_timer_start(loop, &r->stats);
 	open_local(r);
 	if (r->inj.fd < 0 || r->tap_fd < 0 || r->peer_fd < 0) {
 		tdm_log_warn("sync relay: %s%s%s%s%s (retried every %.0f s)", r->peer_err,
@@ -529,6 +580,7 @@ void relay_run_stop(struct relay_run *r)
 		return;
 	ev_timer_stop(r->loop, &r->tick);
 	ev_timer_stop(r->loop, &r->reopen);
+	ev_timer_stop(r->loop, &r->stats);
 	if (r->peer_fd >= 0) {
 		ev_io_stop(r->loop, &r->peer_w);
 		close(r->peer_fd);

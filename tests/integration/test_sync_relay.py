@@ -312,7 +312,7 @@ def test_bulk_resync_on_start_and_on_request(pair, workdir):
     # templates came first, flagged IP_VS_CONN_F_TEMPLATE (0x1000)
     flags = [f for r in lis.records() for f in r["flags"]]
     assert flags[:50] and all(f & 0x1000 for f in flags[:50])
-    ev = db.wait_event(lambda e: e.get("type") == "sync.relay.resync" and e.get("phase") == "done",
+    ev = db.wait_event(lambda e: e.get("type") == "sync.resync" and e.get("phase") == "done",
                        timeout=5)
     assert ev["side"] == "requester" and ev["entries"] == 3050
 
@@ -331,13 +331,17 @@ def test_restarted_backup_gets_new_epoch_and_peer_events(pair):
     a, b, da, db, lis = pair()
     old = relay(db)["epoch"]
     db.stop()
-    ev = da.wait_event(lambda e: e.get("type") == "sync.relay.peer" and e.get("state") == "down",
+    ev = da.wait_event(lambda e: e.get("type") == "sync.peer" and e.get("state") == "down",
                        timeout=10)
     assert ev["peer"] == "10.9.0.2"
     db.start()
     wait_until(lambda: peers_up(da) and peers_up(db), timeout=15, what="relays again")
     pa = relay(da)["peers"][0]
     assert pa["epoch"] == relay(db)["epoch"] and pa["epoch"] > old
+    assert pa["epochs"] == 1
+    # the counters for the SNMP view, every 5 s while they move
+    st = da.wait_event(lambda e: e.get("type") == "sync.stats", timeout=10)
+    assert st["counters"]["sent"] > 0 and st["peers"][0]["peer"] == "10.9.0.2"
 
 
 @pytest.mark.parametrize("mode", ["multicast4", "unicast6", "multicast6"])
