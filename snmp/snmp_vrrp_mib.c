@@ -129,6 +129,8 @@ static int parse_row(struct snmp_vrrp_row *r, json_object *o)
 		r->c.csum_err = juns(c, "csum_err");
 		r->c.ver_err = juns(c, "ver_err");
 	}
+	if ((e = jstr(o, "master_reason")))
+		snprintf(r->master_reason, sizeof(r->master_reason), "%s", e);
 	if ((e = jstr(o, "last_err")))
 		snprintf(r->last_err, sizeof(r->last_err), "%s", e);
 	addr_of(o, "last_err_src", r->family, r->last_err_src);
@@ -190,23 +192,29 @@ int snmp_vrrp_oper_state(const struct snmp_vrrp_row *r, const struct snmp_view *
 	return st == SNMP_VRRP_BACKUP ? 2 : st == SNMP_VRRP_MASTER ? 3 : 1;
 }
 
-int snmp_vrrp_master_reason(const struct snmp_vrrp_row *r, const struct snmp_view *v)
+static int reason_code(const char *reason)
 {
 	static const char *const preempted[] = { "higher_priority", "equal_priority_higher_address",
 	                                         "preempt_delay", "admin_promote" };
-	const struct snmp_view_vrrp *vi = v ? snmp_view_vrrp_find(v, r->name) : NULL;
 
-	if (snmp_vrrp_oper_state(r, v) != 3)
-		return 0;
-	if (!vi)
-		return 3;
 	/* the address owner, or the master gave up (priority 0): priority, as keepalived */
-	if (!strcmp(vi->reason, "owner") || !strcmp(vi->reason, "master_left"))
+	if (!strcmp(reason, "owner") || !strcmp(reason, "master_left"))
 		return 1;
 	for (size_t i = 0; i < sizeof(preempted) / sizeof(preempted[0]); i++)
-		if (!strcmp(vi->reason, preempted[i]))
+		if (!strcmp(reason, preempted[i]))
 			return 2;
 	return 3;                   /* master_down, startup, group_master, ... */
+}
+
+int snmp_vrrp_master_reason(const struct snmp_vrrp_row *r, const struct snmp_view *v)
+{
+	const struct snmp_view_vrrp *vi = v ? snmp_view_vrrp_find(v, r->name) : NULL;
+
+	if (vi && vi->state == SNMP_VRRP_MASTER)
+		return reason_code(vi->reason);
+	if (r->master_reason[0])
+		return reason_code(r->master_reason);
+	return r->state == SNMP_VRRP_MASTER ? 3 : 0;
 }
 
 int snmp_vrrp_proto_err(const struct snmp_vrrp_row *r)

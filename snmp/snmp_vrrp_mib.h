@@ -47,6 +47,7 @@ struct snmp_vrrp_row {
 	int adv_cs, preempt, accept, auth;
 	double up_s;
 	struct snmp_vrrp_counters c;
+	char master_reason[32];     /* reason of the last transition to MASTER, "" never */
 	char last_err[32];          /* drop reason name, "" none */
 	uint8_t last_err_src[16];
 };
@@ -70,7 +71,9 @@ int snmp_vrrp_in_v3(const struct snmp_vrrp_row *r);
 /* the operational state (1 initialize, 2 backup, 3 master): the view's when it knows the
  * instance (events are fresher than the last poll), else the poll's */
 int snmp_vrrp_oper_state(const struct snmp_vrrp_row *r, const struct snmp_view *v);
-/* vrrpv3StatisticsNewMasterReason: 0 not master, 1 priority, 2 preempted, 3 no response */
+/* vrrpv3StatisticsNewMasterReason of the last transition to master (RFC 6527: kept while
+ * backup): 0 never master, 1 priority, 2 preempted, 3 no response. The view's reason while
+ * it says MASTER (fresher), else the poll's. */
 int snmp_vrrp_master_reason(const struct snmp_vrrp_row *r, const struct snmp_view *v);
 /* vrrpv3StatisticsProtoErrReason of the last refused advert */
 int snmp_vrrp_proto_err(const struct snmp_vrrp_row *r);

@@ -314,7 +314,10 @@ static void run_actions(struct vrrp_inst *vi, const struct vrrp_fsm_actions *out
 			break;
 		case VRRP_FSM_ACT_TRANSITION:
 			vi->state_since = now;
-			vi->c.become_master += a->u.trans.to == VRRP_FSM_MASTER;
+			if (a->u.trans.to == VRRP_FSM_MASTER) {     /* for the MIBs */
+				vi->c.become_master++;
+				vi->c.master_reason = (uint8_t)a->u.trans.reason;
+			}
 			if (a->u.trans.from == VRRP_FSM_MASTER && vi->garp_phase != VRRP_GARP_IDLE) {
 				vi->garp_phase = VRRP_GARP_IDLE;
 				vi->os->arm_garp(vi->os->arg, vi, 0);

@@ -48,6 +48,7 @@ struct vrrp_inst_counters {
 	uint64_t drops[VRRP_DROP__COUNT];
 	/* for VRRP-MIB / VRRPv3-MIB (vrrp_mibfeed.c) */
 	uint64_t prio0_rx, prio0_tx, become_master;
+	uint8_t master_reason;      /* enum vrrp_fsm_reason of the last transition to MASTER */
 	uint8_t last_drop;          /* enum vrrp_drop of the last refused advert */
 	union vrrp_pkt_ip last_drop_src;    /* its source (refused after parsing only) */
 };

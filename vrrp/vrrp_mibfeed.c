@@ -100,6 +100,8 @@ static json_object *entry(const struct vrrp_inst *vi, uint64_t now)
 	json_object_object_add(o, "up_s", json_object_new_double(
 		(st == VRRP_FSM_BACKUP || st == VRRP_FSM_MASTER) && now > vi->started_at ?
 		(double)(now - vi->started_at) / 1e9 : 0.0));
+	json_object_object_add(o, "master_reason", vi->c.become_master ? json_object_new_string(
+		vrrp_fsm_reason_name((enum vrrp_fsm_reason)vi->c.master_reason)) : NULL);
 	json_object_object_add(o, "c", counters(vi));
 	json_object_object_add(o, "last_err", vi->c.last_drop ?
 	                       json_object_new_string(vrrp_pkt_drop_str(vi->c.last_drop)) : NULL);

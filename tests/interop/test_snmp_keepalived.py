@@ -1,9 +1,10 @@
 """VRRP-MIB and VRRPv3-MIB side by side: the same VRRP setup (a v2 IPv4 instance with two VIPs
 and a password, a v3 IPv4 and a v3 IPv6 instance) run once under tandem and once under Debian's
 keepalived 2.2.7, each with SNMP on (enable_snmp_rfc) and its own snmpd (AgentX master) in its
-namespace, each the backup (priority 100) of a tandem peer (200) on its own bridge. The walks,
-as backup and again as master after the peer stopped, list the same objects with the same
-indexes and the same values except counters and times. Interface index, MAC and IPv6
+namespace, each the backup (priority 100) of a tandem peer (200) on its own bridge. The walks
+list the same objects with the same indexes and the same values except counters and times:
+as backup, as master after the peer was killed (masterNoResponse), as backup again after a
+new peer preempted, as master after the peer stopped (priority 0: reason priority). Interface index, MAC and IPv6
 link-local addresses are each side's own and compared as such.
 
 One difference is kept on purpose (docs/monitoring.md): keepalived 2.2.7 writes the
@@ -58,14 +59,19 @@ def diff(a, b):
 
 
 def rows_in(w, state, idx):
-    """every row in state; as backup, each has heard the peer"""
+    """every row in state, the master address columns caught up with it (a walk is not
+    atomic): as backup each row names the peer, as master itself"""
+    rows = (f"51.{V4}", f"52.{V4}", f"53.{V6}")
+    mip = [val(w, f"{V3_OPER}.3.{idx}.{r}") for r in rows]
+    own = [val(w, f"{V3_OPER}.4.{idx}.{r}") for r in rows]
     if state == 2 and (val(w, f"{V2_OPER}.7.{idx}.51") != PEER_IP or
-                       val(w, f"{V3_OPER}.3.{idx}.52.{V4}") != ip_hex(PEER_IP) or
-                       val(w, f"{V3_OPER}.3.{idx}.53.{V6}") in (None, "00 " * 15 + "00")):
+                       mip[1] != ip_hex(PEER_IP) or mip[0] != ip_hex(PEER_IP) or
+                       mip[2] in (None, own[2], " ".join(["00"] * 16))):
+        return False
+    if state == 3 and mip != own:
         return False
     return (val(w, f"{V2_OPER}.3.{idx}.51") == state and
-            val(w, f"{V3_OPER}.6.{idx}.52.{V4}") == state and
-            val(w, f"{V3_OPER}.6.{idx}.53.{V6}") == state)
+            all(val(w, f"{V3_OPER}.6.{idx}.{r}") == state for r in rows))
 
 
 def side(netns, bridge, tandemd, workdir, tag):
@@ -96,16 +102,29 @@ def test_walks_match_keepalived(netns, bridge, tandemd, keepalived, workdir):
                 wait_state(p, "MASTER", name=name, timeout=15)
         t = tandemd(config(100, agentx=t_snmpd.agentx, router_id="t"), ns=t_ns, name="t")
         keepalived(k_ns, config(100, agentx=k_snmpd.agentx, router_id="k"))
-        for state, what in ((2, "backup"), (3, "master")):
-            if state == 3:
-                t_peer.stop()
-                k_peer.stop()
+        peers = {"t": t_peer, "k": k_peer}
+
+        def kill_peers():
+            for p in peers.values():
+                p.kill()                        # silent: Master_Down runs out
+
+        def restart_peers():                    # they preempt: back to backup
+            for tag, pns in (("t", t_peer_ns), ("k", k_peer_ns)):
+                peers[tag] = tandemd(config(200, router_id=tag + "p"), ns=pns,
+                                     name=tag + "p2")
+
+        def stop_peers():
+            for p in peers.values():
+                p.stop()                        # priority 0: the backup takes over
+
+        phases = ((None, 2, "backup"), (kill_peers, 3, "master after the peer was killed"),
+                  (restart_peers, 2, "backup again after the peer preempted"),
+                  (stop_peers, 3, "master after the peer stopped"))
+        for action, state, what in phases:
+            if action:
+                action()
             t2, t3 = both_walks(t_snmpd, t_ns, state)
             k2, k3 = both_walks(k_snmpd, k_ns, state)
-            if state == 2:
-                # the peer's address as the master, on both sides
-                assert val(t2, f"{V2_OPER}.7.{if_facts(t_ns)[0]}.51") == PEER_IP
-                assert val(k2, f"{V2_OPER}.7.{if_facts(k_ns)[0]}.51") == PEER_IP
             nt2 = normalise(t2, t_ns, t_peer_ns, False)
             nk2 = normalise(k2, k_ns, k_peer_ns, False)
             assert nt2 == nk2, f"VRRP-MIB as {what}:\n" + diff(nt2, nk2)
@@ -113,6 +132,9 @@ def test_walks_match_keepalived(netns, bridge, tandemd, keepalived, workdir):
             nk3 = normalise(k3, k_ns, k_peer_ns, False)
             assert nt3 == nk3, f"VRRPv3-MIB as {what}:\n" + diff(nt3, nk3)
             assert len(nt2) > 30 and len(nt3) > 60
+            if state == 3:
+                reasons = {v[1] for o, v in nt3.items() if o.startswith("." + V3_STATS + ".2.")}
+                assert reasons == ({3} if action is kill_peers else {1}), what
     finally:
         t_snmpd.close()
         k_snmpd.close()

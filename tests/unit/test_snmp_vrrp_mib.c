@@ -18,7 +18,7 @@ static const char *const page1 =
 	"\"mac\":\"0a0b0c0d0e0f\",\"state\":\"BACKUP\",\"prio\":150,"
 	"\"vips\":[\"10.9.0.101\",\"10.9.0.100\"],\"primary\":\"10.9.0.1\",\"master\":\"10.9.0.2\","
 	"\"last_heard\":\"10.9.0.2\",\"adv_cs\":100,\"preempt\":false,\"accept\":true,\"auth\":1,"
-	"\"up_s\":12.5,\"c\":{\"rx\":9,\"auth_fail\":2,\"csum_err\":1,\"ver_err\":4},"
+	"\"up_s\":12.5,\"master_reason\":\"preempt_delay\",\"c\":{\"rx\":9,\"auth_fail\":2,\"csum_err\":1,\"ver_err\":4},"
 	"\"last_err\":\"auth_pass\",\"last_err_src\":\"10.9.0.3\"},"
 	"{\"name\":\"V6\",\"vrid\":53,\"version\":3,\"family\":6,\"ifindex\":7,"
 	"\"mac\":\"0a0b0c0d0e0f\",\"state\":\"MASTER\",\"prio\":90,\"vips\":[\"fd00:9::100\"],"
@@ -163,9 +163,10 @@ static void test_v3_tree(void **state)
 	assert_int_equal(e->i, 2);
 	/* InetAddress index: length 16 then the octets */
 	assert_non_null(snmp_oidtab_get(&t, asso, 32));
-	/* reasons: not master 0; master without a known transition: no response (3) */
+	/* reasons: a backup keeps the one of its last time as master (preempted, 2); a master
+	 * without a known transition: no response (3) */
 	e = get(&t, O(1, 3, 6, 1, 2, 1, 207, 1, 2, 5, 1, 2, 7, 51, 1));
-	assert_int_equal(e->i, 0);
+	assert_int_equal(e->i, 2);
 	e = get(&t, O(1, 3, 6, 1, 2, 1, 207, 1, 2, 5, 1, 2, 7, 53, 2));
 	assert_int_equal(e->i, 3);
 	e = get(&t, O(1, 3, 6, 1, 2, 1, 207, 1, 2, 5, 1, 6, 7, 53, 2));   /* ipTtlError */
