@@ -407,7 +407,7 @@ static const struct tdm_kw vs_kws[] = {
 	KWA("sorry_server", 0, 1, 2, a_server, "server used when the quorum is lost: <address> [<port>]"),
 	KW0("sorry_server_inhibit", 0, "inhibit_on_failure for the sorry server"),
 	KWC("sorry_server_lvs_method", 0, 1, check_conf_fwd_check, "forwarding of the sorry server"),
-	{ .name = "real_server", .flags = N | TDM_KW_BLOCK | M, .min_args = 1, .max_args = 2,
+	{ .name = "real_server", .flags = TDM_KW_BLOCK | M, .min_args = 1, .max_args = 2,
 	  .args = a_server, .nargs = TDM_NELEM(a_server), .sub = &rs_block,
 	  .help = "a real server <address> [<port>] { ... }" },
 };
@@ -424,10 +424,10 @@ int check_conf_vs_args(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 /* ---- virtual_server_group ---- */
 
 static const struct tdm_kw vsg_kws[] = {
-	{ .name = "fwmark", .flags = N | M | TDM_KW_ANYARGS, .min_args = 1, .max_args = 2,
+	{ .name = "fwmark", .flags = M | TDM_KW_ANYARGS, .min_args = 1, .max_args = 2,
 	  .check = chk_vsg_any, .help = "fwmark <1..4294967295> [inet|inet6]" },
 	/* any other line: <address>[-<last>|/<len>] [<port>] */
-	{ .name = "*", .flags = N | M | TDM_KW_ANYARGS, .max_args = 1, .check = chk_vsg_any,
+	{ .name = "*", .flags = M | TDM_KW_ANYARGS, .max_args = 1, .check = chk_vsg_any,
 	  .help = "<address>[-<last>|/<len>] [<port>]: an address, range or subnet" },
 };
 
