@@ -147,7 +147,8 @@ int vrrp_proc_parse(const void *buf, size_t len, struct vrrp_proc_event *out, in
 
 	for (; NLMSG_OK(nh, left); nh = NLMSG_NEXT(nh, left)) {
 		const struct cn_msg *cn;
-		const struct proc_event *ev;
+		struct proc_event pe;       /* copied: in the message it is only 4-byte aligned */
+		const struct proc_event *ev = &pe;
 		struct vrrp_proc_event e = { 0 };
 
 		if (nh->nlmsg_type == NLMSG_OVERRUN) {
@@ -164,7 +165,8 @@ int vrrp_proc_parse(const void *buf, size_t len, struct vrrp_proc_event *out, in
 		if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + cn->len) ||
 		    cn->len < offsetof(struct proc_event, event_data))
 			return -1;
-		ev = (const struct proc_event *)cn->data;
+		memset(&pe, 0, sizeof(pe));
+		memcpy(&pe, cn->data, cn->len < sizeof(pe) ? cn->len : sizeof(pe));
 		switch (ev->what) {
 		case PROC_EVENT_FORK:
 			if (cn->len < offsetof(struct proc_event, event_data) +
