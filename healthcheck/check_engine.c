@@ -197,6 +197,8 @@ static void rs_eval(struct check_engine *e, struct eng_rs *r, const char *reason
 	}
 
 	if (changed || !r->reported) {
+		if (!r->st.ramping && !strcmp(reason, "ramp"))
+			reason = "slowstart done";
 		if (r->st.up && r->st.ramping && r->rc.weight > 0) {
 			snprintf(buf, sizeof(buf), "%s, slowstart %d/%d", reason, r->st.weight, r->rc.weight);
 			reason = buf;
@@ -212,7 +214,7 @@ static void ramp_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct eng_rs *r = w->data;
 
-	rs_eval(r->eng, r, r->st.ramping ? "ramp" : "slowstart done");
+	rs_eval(r->eng, r, "ramp");
 }
 
 /* ---- attempts ---- */
