@@ -4,7 +4,6 @@ matching process starts or ends. Processes are copies of `sleep` under a unique 
 and killed by the test: the count against quorum / quorum_max changes the instance's priority
 or puts it in FAULT, after fork_delay / terminate_delay."""
 
-import os
 import shutil
 import signal
 import subprocess

@@ -7,8 +7,8 @@ Also a MAC given on the use_vmac line, and an IPv6 instance (00:00:5e:00:02:VRID
 import signal
 
 from tandem import wait_until
-from vrrp_util import drops_total, has_vip, inst_status, lan, vrrp_conf, wait_ll6, wait_master_seen,
-                       wait_state
+from vrrp_util import (drops_total, has_vip, inst_status, lan, vrrp_conf, wait_ll6,
+                       wait_master_seen, wait_state)
 
 VIP = "10.9.0.100/24"
 VMAC = "00:00:5e:00:01:33"          # VRID 51
