@@ -219,6 +219,7 @@ def test_entries_cross_the_relay(pair):
     assert ra["entries"]["sent"] >= 200 and ra["frames"]["sent"] >= 10
     assert rb["entries"]["received"] >= 200 and rb["entries"]["to_kernel"] >= 200
     assert rb["kernel"]["messages_out"] >= 1
+    assert rb["kernel"]["backup_socket_drops"] == 0      # the listener's socket kept up
     # b's own injections are not read back by its tap (no echo to a)
     assert rb["entries"]["from_kernel"] == 0 and ra["entries"]["received"] == 0
     assert ra["rejected"]["total"] == 0 and rb["rejected"]["total"] == 0
