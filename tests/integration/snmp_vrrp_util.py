@@ -45,7 +45,7 @@ def wait_walk(snmpd, oid, pred, timeout=15.0, what="walk"):
     try:
         return wait_until(ok, timeout=timeout, interval=0.3, what=what)
     except TimeoutError as e:
-        raise TimeoutError(f"{e}; last walk: {last}") from None
+        raise TimeoutError(f"{e}; last walk ({len(last)} objects): {str(last)[:3000]}") from None
 
 
 def val(w, oid):

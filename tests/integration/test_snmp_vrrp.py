@@ -241,3 +241,32 @@ def test_snmp_child_crash_rebuilds_tables(pair):
                    what="VRRPv3-MIB rows after the restart")
     assert val(w3, f"{V3_OPER}.6.{idx}.52.{V4}") == 2
     assert a.child_pid("vrrp") == vrrp_pid                         # VRRP untouched
+
+
+def test_many_instances_paged(netns, bridge, tandemd, workdir):
+    """95 instances: more than two pages of the vrrp child's reply, all in the tables"""
+    require_snmp_tools()
+    (ns,) = lan(netns, bridge, names=("a",))
+    snmpd = Snmpd(ns, workdir).start()
+    try:
+        insts = "".join(
+            f"vrrp_instance V{v} {{\n    state BACKUP\n    interface eth0\n"
+            f"    virtual_router_id {v}\n    priority 100\n    advert_int 1\n"
+            f"    version {2 if v % 2 else 3}\n    virtual_ipaddress {{\n"
+            f"        10.9.{v}.1/32\n    }}\n}}\n" for v in range(1, 96))
+        tandemd(f"global_defs {{\n    snmp_socket unix:{snmpd.agentx}\n    enable_snmp_rfc\n}}\n"
+                + insts, ns=ns)
+        idx, _, _ = if_facts(ns)
+
+        def rows(w, base):
+            return {o.split(".")[-1 if base == V2_OPER else -2]
+                    for o in w if o.startswith(f".{base}.6.")}
+        w3 = wait_walk(snmpd, VRRPV3_MIB, lambda w: len(rows(w, V3_OPER)) == 95, timeout=30,
+                       what="95 VRRPv3-MIB rows")
+        assert rows(w3, V3_OPER) == {str(v) for v in range(1, 96)}
+        assert val(w3, f"{V3_ASSO}.2.{idx}.95.{V4}.4.10.9.95.1") == 1
+        w2 = wait_walk(snmpd, VRRP_MIB, lambda w: len(rows(w, V2_OPER)) == 48, timeout=10,
+                       what="48 VRRP-MIB rows (the v2 ones)")
+        assert rows(w2, V2_OPER) == {str(v) for v in range(1, 96, 2)}
+    finally:
+        snmpd.close()
