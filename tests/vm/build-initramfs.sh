@@ -28,7 +28,7 @@ OUT=$VM_WORK/initramfs.cpio.gz
 MODULES=${MODULES:-"
   crc32c_generic libcrc32c nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_nat
   ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh ip_vs_dh ip_vs_sed ip_vs_nq
-  ip_vs_fo ip_vs_ovf ip_vs_lblc ip_vs_lblcr ip_vs_ftp
+  ip_vs_fo ip_vs_ovf ip_vs_lblc ip_vs_lblcr ip_vs_ftp ip_vs_pe_sip
   veth dummy macvlan bridge 8021q ipip ip6_tunnel sch_netem fou ip_gre
   nf_tables nft_ct nft_nat nft_masq nft_chain_nat
   virtio_pci virtio_mmio 9pnet_virtio 9p

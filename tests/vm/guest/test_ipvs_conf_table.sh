@@ -2,7 +2,8 @@
 # Every IPVS setting of the config reaches the VM's kernel exactly as configured, read back
 # by ipvsadm (an independent reader): each scheduler the kernel has (rr wrr lc wlc lblc lblcr
 # dh sh sed nq fo ovf mh), scheduler flags (sh-*, mh-*, flag-N), ops, persistence_timeout
-# (with and without a value), persistence_granularity (IPv4 mask, IPv6 prefix), the methods
+# (with and without a value), persistence_granularity (IPv4 mask, IPv6 prefix),
+# persistence_engine sip, the methods
 # NAT DR TUN (ipip, gue with port and csum, gre) and FNAT (Masq in IPVS), weights,
 # uthreshold/lthreshold, TCP/UDP/SCTP, IPv6, fwmark services (ip_family inet6 too), a
 # virtual_server_group with an address range and a fwmark, and lvs_flush (a foreign service
@@ -122,6 +123,14 @@ virtual_server 10.0.0.4 82 {
     real_server 10.1.0.4 82 {
     }
 }
+virtual_server 10.0.0.6 5060 {
+    lb_algo rr
+    protocol UDP
+    persistence_timeout 60
+    persistence_engine sip
+    real_server 10.1.0.10 5060 {
+    }
+}
 virtual_server 10.0.0.5 9 {
     lb_algo rr
     protocol SCTP
@@ -222,6 +231,8 @@ UDP 10.0.0.2:53 rr ops
   -> 10.1.0.2:53 Masq 1 0 0
 SCTP 10.0.0.5:9 rr
   -> 10.1.0.7:9 Masq 1 0 0
+UDP 10.0.0.6:5060 rr persistent 60 pe sip
+  -> 10.1.0.10:5060 Masq 1 0 0
 TCP [2001:db8::3]:80 rr persistent 30 mask 64
   -> [2001:db8:1::3]:80 Masq 1 0 0
 FWM 5 lc
