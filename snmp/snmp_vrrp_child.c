@@ -42,6 +42,8 @@ static void refresh_v2(void *arg, struct snmp_oidtab *tab)
 	struct snmp_vrrp *sv = arg;
 	double base = sv->view->started > 0 ? sv->polled_unix - sv->view->started : 0;
 
+	snmp_vrrp_poll_touch(sv->poll);
+
 	if (sv->v2_built && sv->v2_gen == sv->set_gen && sv->v2_changes == sv->view->changes)
 		return;
 	if (snmp_vrrp_build_v2(tab, &sv->set, sv->view, sv->traps, base) < 0)
@@ -54,6 +56,8 @@ static void refresh_v2(void *arg, struct snmp_oidtab *tab)
 static void refresh_v3(void *arg, struct snmp_oidtab *tab)
 {
 	struct snmp_vrrp *sv = arg;
+
+	snmp_vrrp_poll_touch(sv->poll);
 
 	if (sv->v3_built && sv->v3_gen == sv->set_gen && sv->v3_changes == sv->view->changes)
 		return;

@@ -27,6 +27,8 @@ struct snmp_vrrp_poll {
 	size_t len, cap;
 	int in_flight;
 	uint64_t sent_mono;
+	uint64_t started_mono;      /* the last poll's first request */
+	uint64_t used_mono;         /* the last snmp_vrrp_poll_touch */
 	struct snmp_vrrp_set building;
 	int warned;
 };
@@ -162,14 +164,34 @@ static void poll_once(struct snmp_vrrp_poll *p)
 	if (p->fd < 0 && connect_ctl(p) < 0)
 		return;
 	snmp_vrrp_set_clear(&p->building);
+	p->started_mono = tdm_mono_ns();
 	send_req(p, 0);
 }
 
 static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	struct snmp_vrrp_poll *p = w->data;
+	uint64_t now = tdm_mono_ns();
+
 	(void)loop;
 	(void)revents;
-	poll_once(w->data);
+	if (now - p->used_mono > (uint64_t)(SNMP_VRRP_POLL_ACTIVE_S * 1e9) &&
+	    now - p->started_mono < (uint64_t)((SNMP_VRRP_POLL_IDLE_S - 0.5) * 1e9) &&
+	    !p->in_flight)
+		return;                 /* nobody walks: every SNMP_VRRP_POLL_IDLE_S */
+	poll_once(p);
+}
+
+void snmp_vrrp_poll_touch(struct snmp_vrrp_poll *p)
+{
+	uint64_t now;
+
+	if (!p)
+		return;
+	now = tdm_mono_ns();
+	p->used_mono = now;
+	if (now - p->started_mono > (uint64_t)(SNMP_VRRP_POLL_S * 1e9))
+		poll_once(p);
 }
 
 struct snmp_vrrp_poll *snmp_vrrp_poll_start(struct ev_loop *loop, snmp_vrrp_poll_cb cb,
