@@ -214,6 +214,9 @@ static struct vrrp_child_inst *inst_create(struct vrrp_child *vc,
 	}
 	ci->vc = vc;
 	ci->vi.check_unicast_src = g ? g->vrrp_check_unicast_src : 0;
+	ci->vi.check_unicast_src |= c->check_unicast_src;          /* the instance's own */
+	if (c->skip_check_adv_addr >= 0)
+		ci->vi.check_addrs = !c->skip_check_adv_addr;
 	ci->vi.on_trans = on_trans;
 	ci->vi.cb_arg = vc;
 	ci->vi.user = ci;
@@ -428,6 +431,9 @@ static int vrrp_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_cf
 				ci->vi.check_unicast_src = new_cfg->global->vrrp_check_unicast_src;
 				ci->vi.check_addrs = !new_cfg->global->vrrp_skip_check_adv_addr;
 			}
+			ci->vi.check_unicast_src |= nc->check_unicast_src;
+			if (nc->skip_check_adv_addr >= 0)
+				ci->vi.check_addrs = !nc->skip_check_adv_addr;
 			if (nc->priority != ci->vi.p.priority) {
 				tdm_log_info("vrrp_instance %s: priority %u -> %d", nc->name,
 				             ci->vi.p.priority, nc->priority);

@@ -80,6 +80,9 @@ struct vrrp_instance_conf {
 	uint8_t vmac_mac[6];        /* use_vmac ... MAC (5 octets: the VRID is the sixth) */
 	uint8_t has_vmac_mac;
 	int lower_prio_no_advert;   /* -1 default (global vrrp_lower_prio_no_advert, else 0) */
+	uint8_t v3_checksum_as_v2;  /* v3 IPv4: send the checksum without the pseudo-header */
+	uint8_t check_unicast_src;  /* the instance's own (else global vrrp_check_unicast_src) */
+	int skip_check_adv_addr;    /* -1: global vrrp_skip_check_adv_addr */
 	struct tdm_addr src_ip;     /* mcast_src_ip / unicast_src_ip */
 	uint8_t has_src_ip;
 	struct tdm_addr mcast_dst;

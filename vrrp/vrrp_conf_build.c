@@ -255,6 +255,12 @@ static void instance_kw(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi,
 		vi->garp_lower_prio_delay = (int)c->vals[0].i;
 	else if (!strcmp(k, "garp_lower_prio_repeat"))
 		vi->garp_lower_prio_repeat = (int)c->vals[0].i;
+	else if (!strcmp(k, "check_unicast_src"))
+		vi->check_unicast_src = 1;
+	else if (!strcmp(k, "skip_check_adv_addr"))
+		vi->skip_check_adv_addr = opt_bool(c);
+	else if (!strcmp(k, "v3_checksum_as_v2"))
+		vi->v3_checksum_as_v2 = (uint8_t)opt_bool(c);
 	else if (!strcmp(k, "lower_prio_no_advert"))
 		vi->lower_prio_no_advert = opt_bool(c);
 	else if (!strcmp(k, "down_timer_adverts"))
@@ -290,6 +296,7 @@ int vrrp_conf_instance_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	vi->garp_master_refresh_repeat = vi->garp_lower_prio_delay = -1;
 	vi->garp_lower_prio_repeat = vi->down_timer_adverts = -1;
 	vi->lower_prio_no_advert = -1;
+	vi->skip_check_adv_addr = -1;
 	TDM_CNODE_FOREACH(c, node)
 		if (USABLE(c))
 			instance_kw(ctx, vi, c);

@@ -140,6 +140,7 @@ static void send_one(struct vrrp_inst *vi, uint8_t prio, const union vrrp_pkt_ip
 	tx.src = vi->src;
 	tx.dst = *dst;
 	tx.unicast = vi->unicast;
+	tx.v3_no_pseudo = vi->conf->v3_checksum_as_v2;
 	tx.ttl = vi->unicast && vi->conf->unicast_ttl > 0 ? (uint8_t)vi->conf->unicast_ttl : 255;
 	if (++vi->ip_id == 0)
 		vi->ip_id = 1;

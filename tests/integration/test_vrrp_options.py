@@ -1,6 +1,7 @@
 """VRRP instance and global options not covered elsewhere, in namespaces: dont_track_primary
 (a carrier loss is no FAULT), mcast_src_ip, mcast_dst_ip and global vrrp_mcast_group4,
-vrrp_check_unicast_src (a forged unicast advert from a non-peer is dropped), garp_master_refresh
+vrrp_check_unicast_src / check_unicast_src (a forged unicast advert from a non-peer is dropped),
+skip_check_adv_addr (the followed master's address list is not compared), garp_master_refresh
 (periodic GARP rounds while master)."""
 
 import pytest
@@ -81,13 +82,15 @@ def test_mcast_groups(netns, bridge, tandemd):
     wait_state(db, "MASTER", name="VJ")
 
 
-def test_check_unicast_src(netns, bridge, tandemd):
+@pytest.mark.parametrize("where", ["global", "instance"])
+def test_check_unicast_src(netns, bridge, tandemd, where):
     (a, b, x), _ = lan_br(netns, bridge, names=("a", "b", "x"))
 
     def conf(prio, peer):
         return vrrp_conf(prio=prio, version=2, advert_int="1",
-                         extra=f"    unicast_peer {{\n        {peer}\n    }}",
-                         global_extra="    vrrp_check_unicast_src")
+                         extra=f"    unicast_peer {{\n        {peer}\n    }}" +
+                         ("\n    check_unicast_src" if where == "instance" else ""),
+                         global_extra="    vrrp_check_unicast_src" if where == "global" else "")
     da = tandemd(conf(200, "10.9.0.2"), ns=a, name="a")
     db = tandemd(conf(100, "10.9.0.1"), ns=b, name="b")
     wait_state(da, "MASTER", timeout=20)
@@ -116,3 +119,32 @@ def test_garp_master_refresh(netns, bridge, tandemd):
     out = c.exec("timeout", "3", "tcpdump", "-c", "3", "-n", "-i", "eth0", "arp",
                  check=False).stdout
     assert out.count("10.9.0.100") >= 3, out
+
+
+def test_skip_check_adv_addr(netns, bridge, tandemd):
+    """b follows a; a's VIP list changes (reload): with skip_check_adv_addr b keeps following
+    it, without (the instance VJ) the adverts are dropped as addr_list."""
+    (a, b), _ = lan_br(netns, bridge)
+
+    def conf(prio, vips, extra=""):
+        vj = vrrp_conf(name="VJ", vrid=52, prio=prio, vips=tuple(v.replace(".100", ".110")
+                                                                for v in vips))
+        return (vrrp_conf(prio=prio, vips=vips, extra=extra) + "vrrp_instance" +
+                vj.split("vrrp_instance", 1)[1])
+    da = tandemd(conf(200, ("10.9.0.100/24",)), ns=a, name="a")
+    db = tandemd(conf(100, ("10.9.0.100/24",), "    skip_check_adv_addr"), ns=b, name="b")
+    for n in ("VI", "VJ"):
+        wait_state(da, "MASTER", name=n)
+        wait_state(db, "BACKUP", name=n)
+        wait_master_seen(db, n)
+    da.write_config(conf(200, ("10.9.0.100/24", "10.9.0.102/24")))
+    da.reload()
+    def list_drops(n):
+        dr = inst_status(db, n)["counters"]["drops"]
+        return dr["addr_list"] + dr["addr_count"]
+    wait_until(lambda: list_drops("VJ") >= 3, timeout=10, what="VJ dropping the changed list")
+    rx = inst_status(db)["counters"]["rx"]
+    wait_until(lambda: inst_status(db)["counters"]["rx"] >= rx + 5, timeout=10,
+               what="VI still taking a's adverts")
+    st = inst_status(db)
+    assert st["state"] == "BACKUP" and list_drops("VI") == 0

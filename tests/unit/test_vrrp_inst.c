@@ -516,6 +516,41 @@ static void test_fault_and_admin(void **state)
 	assert_int_equal(x->vi.st.state, VRRP_FSM_BACKUP);
 }
 
+/* one's-complement sum of 16-bit words */
+static uint16_t csum16(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)(p[n - 1] << 8);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/* v3_checksum_as_v2: the v3 IPv4 checksum covers the VRRP part only (no pseudo-header);
+ * by default it includes the pseudo-header (the VRRP part alone then does not sum up) */
+static void test_v3_checksum_as_v2(void **state)
+{
+	struct fx *x = new_fx(3, 200, 100000);
+	const struct vrrp_os_rec *r;
+	struct vrrp_pkt p;
+
+	(void)state;
+	become_master(x);
+	r = vrrp_os_fake_last(&x->f, VRRP_OS_SEND);
+	assert_non_null(r);
+	assert_int_not_equal(csum16(r->pkt + 20, r->len - 20), 0xffff);
+	x->c.v3_checksum_as_v2 = 1;
+	vrrp_inst_timer(&x->vi, x->f.armed_at);     /* the next advert */
+	r = vrrp_os_fake_last(&x->f, VRRP_OS_SEND);
+	assert_int_equal(csum16(r->pkt + 20, r->len - 20), 0xffff);
+	last_sent(x, &p);                           /* still accepted on receive */
+	assert_int_equal(p.adv.priority, 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_source),
 		cmocka_unit_test(test_routes_follow_vips),
 		cmocka_unit_test(test_fault_and_admin),
+		cmocka_unit_test(test_v3_checksum_as_v2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
