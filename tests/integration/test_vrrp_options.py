@@ -148,3 +148,55 @@ def test_skip_check_adv_addr(netns, bridge, tandemd):
                what="VI still taking a's adverts")
     st = inst_status(db)
     assert st["state"] == "BACKUP" and list_drops("VI") == 0
+
+
+def addr_line(ns, ifname, addr):
+    for line in ns.ip("-o", "addr", "show", "dev", ifname).stdout.splitlines():
+        if f" {addr}/" in line:
+            return line
+    return None
+
+
+def test_vip_options_and_excluded(netns, bridge, veth, tandemd):
+    """virtual_ipaddress with /prefix, brd, label, scope and dev (another interface);
+    virtual_ipaddress_excluded installed with them but not carried in the adverts (b, which
+    lists only the main VIPs, accepts a's adverts); all removed when a goes BACKUP and on a
+    clean stop."""
+    (a, b), _ = lan_br(netns, bridge)
+    c = netns("c")
+    veth(a, c, if_a="eth1", if_b="eth1")
+    vips = ("10.9.0.100/24 brd 10.9.0.255 label eth0:vip",
+            "10.9.0.101/32 scope link",
+            "10.7.0.1/24 dev eth1")
+    excl = ("    virtual_ipaddress_excluded {\n        10.9.0.200/24\n"
+            "        fd00:7::1/64 dev eth1\n    }")
+    da = tandemd(vrrp_conf(prio=200, vips=vips, extra=excl), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, vips=vips), ns=b, name="b")
+    m = wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    wait_master_seen(db)
+    l100 = wait_until(lambda: addr_line(a, "eth0", "10.9.0.100"), what="VIP .100")
+    assert "brd 10.9.0.255" in l100 and "eth0:vip" in l100 and "/24" in l100
+    assert "scope link" in addr_line(a, "eth0", "10.9.0.101") and \
+        "/32" in addr_line(a, "eth0", "10.9.0.101")
+    assert addr_line(a, "eth1", "10.7.0.1") is not None
+    assert addr_line(a, "eth0", "10.9.0.200") is not None        # excluded: installed
+    assert addr_line(a, "eth1", "fd00:7::1") is not None
+    st = inst_status(db)
+    drops = st["counters"]["drops"]
+    assert drops["addr_list"] + drops["addr_count"] == 0       # adverts carry 3 addresses
+    # a higher priority takes over: a removes all of them
+    db.stop()
+    da2 = tandemd(vrrp_conf(prio=250, vips=vips, router_id="b2"), ns=b, name="b2")
+    bk = wait_state(da, "BACKUP", since=m["seq"])
+    for ifn, addr in (("eth0", "10.9.0.100"), ("eth0", "10.9.0.101"), ("eth1", "10.7.0.1"),
+                      ("eth0", "10.9.0.200"), ("eth1", "fd00:7::1")):
+        assert addr_line(a, ifn, addr) is None, (ifn, addr)
+    # master again, then a clean stop leaves nothing behind
+    da2.stop()
+    wait_state(da, "MASTER", since=bk["seq"])
+    wait_until(lambda: addr_line(a, "eth0", "10.9.0.200"), what="excluded VIP back")
+    da.stop()
+    for ifn, addr in (("eth0", "10.9.0.100"), ("eth0", "10.9.0.101"), ("eth1", "10.7.0.1"),
+                      ("eth0", "10.9.0.200"), ("eth1", "fd00:7::1")):
+        assert addr_line(a, ifn, addr) is None, (ifn, addr)
