@@ -4,7 +4,10 @@ keepalived 2.2.7, each with SNMP on (enable_snmp_rfc) and its own snmpd (AgentX 
 namespace, each the backup (priority 100) of a tandem peer (200) on its own bridge. The walks
 list the same objects with the same indexes and the same values except counters and times:
 as backup, as master after the peer was killed (masterNoResponse), as backup again after a
-new peer preempted, as master after the peer stopped (priority 0: reason priority). Interface index, MAC and IPv6
+new peer preempted, as master after the peer stopped (priority 0: reason priority). Each
+side also has a snmptrapd: on each takeover both send the same notifications
+(vrrpTrapNewMaster for the v2 instance, vrrpv3NewMaster for all three) with the same
+varbinds. Interface index, MAC and IPv6
 link-local addresses are each side's own and compared as such.
 
 One difference is kept on purpose (docs/monitoring.md): keepalived 2.2.7 writes the
@@ -12,11 +15,13 @@ InetAddress index of vrrpv3AssociatedIpAddrTable without its length subidentifie
 writes it as RFC 4001 / SMIv2 say (length, then octets). The test checks tandem's form, then
 compares the rest with the length taken out."""
 
+import re
+
 import pytest
 
-from snmp_env import Snmpd, require_snmp_tools
+from snmp_env import Snmpd, Snmptrapd, require_snmp_tools
 from snmp_vrrp_util import (V2_ASSO, V2_OPER, V2_STATS, V3_ASSO, V3_OPER, V3_STATS, VRRP_MIB,
-                            VRRPV3_MIB, V4, V6, config, if_facts, ip_hex, val, volatile,
+                            VRRPV3_MIB, V4, V6, config, hexs, if_facts, ip_hex, val, volatile,
                             wait_walk, walk)
 from tandem import wait_until
 from vrrp_util import lan, wait_state
@@ -79,9 +84,40 @@ def side(netns, bridge, tandemd, workdir, tag):
     ns, peer_ns = lan(netns, bridge, names=(tag, tag + "p"), v6=True)
     d = workdir / tag
     d.mkdir()
+    trapd = Snmptrapd(ns, d).start()
     snmpd = Snmpd(ns, d).start()
     peer = tandemd(config(200, router_id=tag + "p"), ns=peer_ns, name=tag + "p")
-    return ns, peer_ns, peer, snmpd
+    return ns, peer_ns, peer, snmpd, trapd
+
+
+_TRAP_IDX = re.compile(r"(\.1\.3\.6\.1\.2\.1\.(?:68\.1\.3\.1\.7|207\.1\.1\.1\.1\.3|"
+                       r"207\.1\.2\.5\.1\.2))\.(\d+)\.")
+
+
+def traps(trapd, since, ns, peer_ns):
+    """The VRRP notifications received after offset since, each as a sorted tuple of its
+    varbinds (sysUpTime left out) with the side's own ifindex and addresses named"""
+    idx, mac, ll = if_facts(ns)
+    _, _, peer_ll = if_facts(peer_ns)
+    subst = {hexs(bytes.fromhex(ip_hex(ll).replace(" ", ""))): "LL_SELF",
+             ip_hex(peer_ll): "LL_PEER", mac: "MAC"}
+    out = []
+    for line in trapd.text()[since:].splitlines():
+        if not line.startswith(".1.3.6.1.2.1.1.3.0 ="):
+            continue
+        vbs = []
+        for vb in line.split("\t")[1:]:
+            vb = vb.strip()
+            m = _TRAP_IDX.match(vb)
+            if m:
+                assert int(m.group(2)) == idx, vb
+                vb = _TRAP_IDX.sub(lambda m: m.group(1) + ".IF.", vb, count=1)
+            name, _, value = vb.partition(" = ")
+            typ, _, v = value.partition(": ")
+            vbs.append((name, typ, subst.get(v.strip(), v.strip())))
+        if any("1.3.6.1.2.1.68.0" in v[2] or "1.3.6.1.2.1.207.0" in v[2] for v in vbs):
+            out.append(tuple(vbs))
+    return sorted(out)
 
 
 def both_walks(snmpd, ns, state):
@@ -94,8 +130,8 @@ def both_walks(snmpd, ns, state):
 
 def test_walks_match_keepalived(netns, bridge, tandemd, keepalived, workdir):
     require_snmp_tools()
-    t_ns, t_peer_ns, t_peer, t_snmpd = side(netns, bridge, tandemd, workdir, "t")
-    k_ns, k_peer_ns, k_peer, k_snmpd = side(netns, bridge, tandemd, workdir, "k")
+    t_ns, t_peer_ns, t_peer, t_snmpd, t_trapd = side(netns, bridge, tandemd, workdir, "t")
+    k_ns, k_peer_ns, k_peer, k_snmpd, k_trapd = side(netns, bridge, tandemd, workdir, "k")
     try:
         for p in (t_peer, k_peer):
             for name in ("VI_2", "VI_3", "VI_6"):
@@ -121,6 +157,7 @@ def test_walks_match_keepalived(netns, bridge, tandemd, keepalived, workdir):
                   (restart_peers, 2, "backup again after the peer preempted"),
                   (stop_peers, 3, "master after the peer stopped"))
         for action, state, what in phases:
+            marks = (len(t_trapd.text()), len(k_trapd.text()))
             if action:
                 action()
             t2, t3 = both_walks(t_snmpd, t_ns, state)
@@ -135,6 +172,21 @@ def test_walks_match_keepalived(netns, bridge, tandemd, keepalived, workdir):
             if state == 3:
                 reasons = {v[1] for o, v in nt3.items() if o.startswith("." + V3_STATS + ".2.")}
                 assert reasons == ({3} if action is kill_peers else {1}), what
+                # the same notifications: vrrpTrapNewMaster for the v2 instance,
+                # vrrpv3NewMaster for all three, with the same varbinds
+                tt = wait_until(lambda: (lambda x: x if len(x) >= 4 else None)(
+                    traps(t_trapd, marks[0], t_ns, t_peer_ns)), timeout=10,
+                    what="tandem's four notifications")
+                kt = wait_until(lambda: (lambda x: x if len(x) >= 4 else None)(
+                    traps(k_trapd, marks[1], k_ns, k_peer_ns)), timeout=10,
+                    what="keepalived's four notifications")
+                assert tt == kt, f"notifications as {what}:\ntandem {tt}\nkeepalived {kt}"
+                kinds = sorted(v[2] for t in tt for v in t if v[0] == ".1.3.6.1.6.3.1.1.4.1.0")
+                assert kinds == sorted(["." + VRRP_MIB + ".0.1"] +
+                                       ["." + VRRPV3_MIB + ".0.1"] * 3), tt
+                assert ("." + V2_OPER + ".7.IF.51", "IpAddress", "10.9.0.1") in tt[0] + tt[-1]
     finally:
         t_snmpd.close()
         k_snmpd.close()
+        t_trapd.close()
+        k_trapd.close()
