@@ -72,7 +72,7 @@ static void cleanup(struct dir_daemon *d, int owner)
 	if (!d->is_child)
 		dir_scripts_free(d->scripts);
 	else
-		free(d->scripts);       /* a forked child: the scripts are the parent's to stop */
+		dir_scripts_forget(d->scripts); /* a forked child: the scripts are the parent's */
 	d->scripts = NULL;
 	if (owner)
 		dir_pidfile_remove(d->pidfile, d->pid_fd);

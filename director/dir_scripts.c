@@ -249,6 +249,23 @@ void dir_scripts_shutdown(struct dir_scripts *s, const struct tdm_config *cfg)
 		ev_run(s->loop, EVRUN_ONCE);
 }
 
+void dir_scripts_forget(struct dir_scripts *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < NFIFO; i++) {
+		struct fifo_reader *f = &s->fifo[i];
+
+		if (f->hold_fd >= 0)
+			close(f->hold_fd);
+		free(f->fifo);
+		free(f->cmd);
+		free(f->user);
+		free(f->group);
+	}
+	free(s);
+}
+
 void dir_scripts_free(struct dir_scripts *s)
 {
 	if (!s)

@@ -16,6 +16,8 @@ struct dir_scripts;
 struct dir_scripts *dir_scripts_new(struct ev_loop *loop);
 /* stop the FIFO readers (SIGTERM to their groups) and a startup script still running */
 void dir_scripts_free(struct dir_scripts *s);
+/* in a forked child: free the memory, leave the parent's scripts alone */
+void dir_scripts_forget(struct dir_scripts *s);
 /* Start startup_script; done(arg) runs once it ended or was killed at its timeout. Returns 1
  * when it runs (done comes later), 0 when none is configured or it could not start (done is
  * not called: go on at once). */
