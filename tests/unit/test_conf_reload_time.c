@@ -120,12 +120,47 @@ static void test_globals(void **state)
 	check_globals("use_pid_dir\n", 022, 5, "/run/tandem/tandemd.pid");
 }
 
+/* the per-child process settings read from global_defs (deprecated spellings included) */
+static void test_tune(void **state)
+{
+	struct tdm_canon c = { 0 };
+	struct tdm_diags d;
+	struct tdm_config *cfg;
+	struct dir_tune t;
+
+	(void)state;
+	cfg = load("global_defs {\n vrrp_priority -3\n checker_priority 5\n"
+	           " vrrp_cpu_affinity 0 2 3\n vrrp_rlimit_rtime 5000\n"
+	           " checker_rt_priority 4\n checker_no_swap\n}\n", &c, &d);
+	dir_tune_get(cfg, TDM_PART_VRRP, &t);
+	assert_int_equal(t.nice, -3);
+	assert_true(t.has_cpus);
+	assert_int_equal(CPU_COUNT(&t.cpus), 3);
+	assert_true(CPU_ISSET(2, &t.cpus) && !CPU_ISSET(1, &t.cpus));
+	assert_int_equal(t.rttime_us, 5000);
+	assert_int_equal(t.rt_prio, 0);         /* the vrrp child sets its own */
+	assert_int_equal(t.no_swap, 0);
+	dir_tune_get(cfg, TDM_PART_CHECK, &t);
+	assert_int_equal(t.nice, 5);
+	assert_false(t.has_cpus);
+	assert_int_equal(t.rt_prio, 4);
+	assert_int_equal(t.rttime_us, 2000000);  /* real-time without a limit gets the default */
+	assert_int_equal(t.no_swap, 1);
+	dir_tune_get(cfg, TDM_PART_SYNC, &t);
+	assert_int_equal(t.nice, 0);
+	assert_false(t.has_cpus);
+	tdm_config_free(cfg);
+	tdm_canon_free(&c);
+	tdm_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_globals),
+		cmocka_unit_test(test_tune),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
