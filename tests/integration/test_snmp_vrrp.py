@@ -194,6 +194,12 @@ def test_reload_keeps_tables(pair):
               what="priority 90 in VRRP-MIB")
     wait_walk(snmpd, VRRPV3_MIB, lambda w: val(w, f"{V3_OPER}.7.{idx}.52.{V4}") == 90,
               what="priority 90 in VRRPv3-MIB")
+    # enable_traps off: vrrpNotificationCntl disabled, still the same snmp child
+    a.write_config(config(90, agentx=snmpd.agentx, router_id="a", traps=False))
+    assert a.reload()["ok"]
+    wait_walk(snmpd, VRRP_MIB, lambda w: val(w, VRRP_MIB + ".1.2.0") == 2,
+              what="vrrpNotificationCntl disabled")
+    assert {c["name"]: c["pid"] for c in a.status()["children"]}["snmp"] == snmp_pid
 
 
 def test_only_enabled_mibs_are_served(netns, bridge, tandemd, workdir):
