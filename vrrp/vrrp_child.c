@@ -7,6 +7,7 @@
 #include "vrrp/vrrp_child.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -188,6 +189,18 @@ static int inst_open_socket(struct vrrp_child *vc, struct vrrp_child_inst *ci)
 	ci->sock_ifindex = ci->vi.ifindex;
 	if (ci->vi.fd < 0)
 		return -1;
+	if (c->kernel_rx_buf_size) {        /* kernel_rx_buf_size: root may exceed rmem_max */
+		int sz = c->kernel_rx_buf_size > INT_MAX / 2 ? INT_MAX / 2 : (int)c->kernel_rx_buf_size;
+
+		if (setsockopt(ci->vi.fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0 &&
+		    setsockopt(ci->vi.fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz)) < 0)
+			tdm_log_warn("vrrp_instance %s: kernel_rx_buf_size: %s", c->name,
+			             strerror(errno));
+	}
+	if (c->promote_secondaries && c->interface && ci->vi.family == AF_INET &&
+	    vrrp_vmac_sysctl_set(c->interface, "promote_secondaries", 1) < 0)
+		tdm_log_warn("vrrp_instance %s: cannot set net.ipv4.conf.%s.promote_secondaries=1",
+		             c->name, c->interface);
 	ev_io_init(&ci->rx_w, on_rx, ci->vi.fd, EV_READ);
 	ci->rx_w.data = ci;
 	ev_io_start(vc->ctx->loop, &ci->rx_w);

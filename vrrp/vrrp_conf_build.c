@@ -255,6 +255,10 @@ static void instance_kw(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi,
 		vi->garp_lower_prio_delay = (int)c->vals[0].i;
 	else if (!strcmp(k, "garp_lower_prio_repeat"))
 		vi->garp_lower_prio_repeat = (int)c->vals[0].i;
+	else if (!strcmp(k, "promote_secondaries"))
+		vi->promote_secondaries = 1;
+	else if (!strcmp(k, "kernel_rx_buf_size"))
+		vi->kernel_rx_buf_size = (uint64_t)c->vals[0].i;
 	else if (!strcmp(k, "check_unicast_src"))
 		vi->check_unicast_src = 1;
 	else if (!strcmp(k, "skip_check_adv_addr"))

@@ -4,6 +4,10 @@ vrrp_check_unicast_src / check_unicast_src (a forged unicast advert from a non-p
 skip_check_adv_addr (the followed master's address list is not compared), garp_master_refresh
 (periodic GARP rounds while master)."""
 
+import ctypes
+import os
+import socket
+
 import pytest
 
 from tandem import wait_until
@@ -200,3 +204,45 @@ def test_vip_options_and_excluded(netns, bridge, veth, tandemd):
     for ifn, addr in (("eth0", "10.9.0.100"), ("eth0", "10.9.0.101"), ("eth1", "10.7.0.1"),
                       ("eth0", "10.9.0.200"), ("eth1", "fd00:7::1")):
         assert addr_line(a, ifn, addr) is None, (ifn, addr)
+
+
+def test_promote_secondaries_and_rx_buf(netns, bridge, tandemd):
+    (a,), _ = lan_br(netns, bridge, names=("a",))
+    before = a.exec("cat", "/proc/sys/net/ipv4/conf/eth0/promote_secondaries").stdout.strip()
+    assert before == "0"
+    da = tandemd(vrrp_conf(prio=200, extra="    promote_secondaries\n"
+                                           "    kernel_rx_buf_size 300000"), ns=a, name="a")
+    wait_state(da, "MASTER")
+    assert a.exec("cat", "/proc/sys/net/ipv4/conf/eth0/promote_secondaries").stdout.strip() == "1"
+    # the instance's raw socket, taken from the vrrp child (pidfd_getfd): the kernel doubles
+    # the size asked for
+    assert 600000 in raw_rcvbufs(da.child_pid("vrrp"))
+
+
+def raw_rcvbufs(pid):
+    """SO_RCVBUF of every raw socket of process pid"""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pfd = os.pidfd_open(pid)
+    sizes = []
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                if not os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"):
+                    continue
+            except OSError:
+                continue
+            mine = libc.syscall(438, pfd, int(fd), 0)          # pidfd_getfd
+            if mine < 0:
+                continue
+            try:
+                s = socket.socket(fileno=mine)
+                try:
+                    if s.type == socket.SOCK_RAW:
+                        sizes.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+                finally:
+                    s.detach()
+            finally:
+                os.close(mine)
+    finally:
+        os.close(pfd)
+    return sizes
