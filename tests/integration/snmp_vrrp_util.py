@@ -113,3 +113,61 @@ _VOLATILE = [re.compile(p) for p in (
 
 def volatile(oid):
     return any(p.match(oid) for p in _VOLATILE)
+
+
+# ---- the MIB modules as Debian's keepalived package installs them (for conformance checks;
+# tandem ships no copy)
+MIB_FILES = ("/usr/share/snmp/mibs/VRRP-MIB.txt", "/usr/share/snmp/mibs/VRRPv3-MIB.txt")
+
+_DEF = re.compile(r"([a-zA-Z][\w-]*)\s+(OBJECT-TYPE|OBJECT IDENTIFIER|MODULE-IDENTITY|"
+                  r"NOTIFICATION-TYPE|OBJECT-GROUP|NOTIFICATION-GROUP|MODULE-COMPLIANCE)"
+                  r"(.*?)::=\s*\{\s*([\w-]+)\s+(\d+)\s*\}", re.S)
+# SYNTAX -> the type snmpwalk prints
+_TYPES = {"Integer32": "INTEGER", "INTEGER": "INTEGER", "TruthValue": "INTEGER",
+          "RowStatus": "INTEGER", "TimeInterval": "INTEGER", "VrId": "INTEGER",
+          "Vrrpv3VrIdTC": "INTEGER", "InetAddressType": "INTEGER", "Counter32": "Counter32",
+          "Counter64": "Counter64", "Unsigned32": "Gauge32", "Gauge32": "Gauge32",
+          "TimeTicks": "Timeticks", "TimeStamp": "Timeticks", "IpAddress": "IpAddress",
+          "MacAddress": "Hex-STRING", "InetAddress": "Hex-STRING", "OCTET": "Hex-STRING"}
+
+
+def load_mibs(paths=MIB_FILES):
+    """{name: {"oid": str, "kind": ..., "type": walk type or None, "access": str or None,
+    "objects": [names] (notifications)}} for the objects of the modules"""
+    defs = {}
+    for p in paths:
+        text = open(p).read()
+        text = re.sub(r'"[^"]*"', '""', text)              # descriptions may hold "--"
+        text = re.sub(r"--[^\n]*", "", text)
+        text = re.sub(r"IMPORTS.*?;", "", text, flags=re.S)
+        for m in _DEF.finditer(text):
+            name, kind, body, parent, num = m.groups()
+            syn = re.search(r"SYNTAX\s+(SEQUENCE OF\s+)?([\w-]+)", body)
+            acc = re.search(r"MAX-ACCESS\s+([\w-]+)", body)
+            objs = re.search(r"OBJECTS\s*\{([^}]*)\}", body)
+            defs[name] = {"parent": parent, "num": num, "kind": kind,
+                          "type": (None if not syn or syn.group(1) else
+                                   _TYPES.get(syn.group(2), syn.group(2))),
+                          "access": acc.group(1) if acc else None,
+                          "objects": [o.strip() for o in objs.group(1).split(",")]
+                          if objs else []}
+    roots = {"mib-2": "1.3.6.1.2.1"}
+
+    def oid(n):
+        if n in roots:
+            return roots[n]
+        d = defs[n]
+        return oid(d["parent"]) + "." + d["num"]
+    for n, d in defs.items():
+        d["oid"] = oid(n)
+    return defs
+
+
+def object_of(defs, oid):
+    """(name, definition) of the MIB object an instance OID belongs to"""
+    best = None
+    for n, d in defs.items():
+        if d["kind"] == "OBJECT-TYPE" and oid.startswith("." + d["oid"] + "."):
+            if best is None or len(d["oid"]) > len(best[1]["oid"]):
+                best = (n, d)
+    return best

@@ -9,18 +9,21 @@ is served."""
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
 from snmp_env import Snmpd, Snmptrapd, require_snmp_tools
 from snmp_vrrp_util import (TRAP_V2_AUTH_FAILURE, TRAP_V2_NEW_MASTER, TRAP_V3_NEW_MASTER,
                             TRAP_V3_PROTO_ERROR, V2_ASSO, V2_OPER, V2_STATS, V3_ASSO, V3_OPER,
-                            V3_STATS, VRRP_MIB, VRRPV3_MIB, V4, V6, config, if_facts, ip_hex,
-                            ip_sub, val, volatile, wait_walk, walk)
+                            V3_STATS, VRRP_MIB, VRRPV3_MIB, V4, V6, MIB_FILES, config,
+                            if_facts, ip_hex, ip_sub, load_mibs, object_of, val, volatile,
+                            wait_walk, walk)
 from tandem import wait_until
 from vrrp_util import forge_v2, lan, send_raw4, wait_state
 
 A_IP, B_IP = "10.9.0.1", "10.9.0.2"
+READABLE = ("read-only", "read-write", "read-create")
 
 
 @pytest.fixture
@@ -276,3 +279,39 @@ def test_many_instances_paged(netns, bridge, tandemd, workdir):
         assert rows(w2, V2_OPER) == {str(v) for v in range(1, 96, 2)}
     finally:
         snmpd.close()
+
+
+def test_walks_and_traps_conform_to_the_mibs(pair):
+    """Every walked object is a readable column or scalar of the MIB module (as Debian's
+    keepalived package installs it) with the type its SYNTAX gives; every readable object of
+    the modules is there (vrrpOperAuthKey excepted, docs/monitoring.md); the notifications
+    carry their OBJECTS."""
+    if not all(Path(p).exists() for p in MIB_FILES):
+        pytest.skip("VRRP-MIB / VRRPv3-MIB texts not installed (keepalived package)")
+    a, b, ns_a, _, _, snmpd, trapd = pair
+    defs = load_mibs()
+    idx, _, _ = if_facts(ns_a)
+    wait_walk(snmpd, VRRP_MIB, lambda w: backup_rows(w, idx), what="backup rows")
+    w = {**walk(snmpd, VRRP_MIB), **walk(snmpd, VRRPV3_MIB)}
+    seen = set()
+    for oid, (typ, _) in w.items():
+        found = object_of(defs, oid)
+        assert found, f"{oid} is no object of the modules"
+        name, d = found
+        # (writable objects are served read-only: tandem takes no SET, as keepalived)
+        assert d["access"] in READABLE, f"{oid}: {name} is {d['access']}"
+        assert typ == d["type"], f"{oid}: {name} is {d['type']}, walked {typ}"
+        seen.add(name)
+    readable = {n for n, d in defs.items() if d["kind"] == "OBJECT-TYPE" and
+                d["access"] in READABLE}
+    assert readable - seen == {"vrrpOperAuthKey"}
+    b.stop()
+    wait_state(a, "MASTER", name="VI_2", timeout=15)
+    for trap in ("vrrpTrapNewMaster", "vrrpv3NewMaster"):
+        d = defs[trap]
+        line = wait_until(lambda: next((ln for ln in trapd.text().splitlines()
+                                        if f"= OID: .{d['oid']}\t" in ln + "\t"), None),
+                          timeout=10, what=trap)
+        names = [object_of(defs, vb.split(" = ")[0])[0] for vb in line.split("\t")
+                 if vb.startswith((".1.3.6.1.2.1.68.", ".1.3.6.1.2.1.207."))]
+        assert names == d["objects"], (trap, names)
