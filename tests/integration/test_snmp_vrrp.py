@@ -4,11 +4,12 @@ under test (A, priority 100) backup of a peer (B, 200) for a v2 IPv4, a v3 IPv4 
 instance. Walks give the expected rows and values as backup; the peer's stop makes A master
 and produces vrrpTrapNewMaster and vrrpv3NewMaster; forged adverts produce
 vrrpTrapAuthFailure and vrrpv3ProtoError; the peer killed gives masterNoResponse; a reload
-keeps the tables; a crashed snmp child comes back with them; without enable_snmp_rfc* nothing
-is served."""
+keeps the tables; a crashed snmp child comes back with them, a restarted snmpd gets them
+again within 5 s; without enable_snmp_rfc* nothing is served."""
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,20 @@ def test_walks_and_traps_conform_to_the_mibs(pair):
         names = [object_of(defs, vb.split(" = ")[0])[0] for vb in line.split("\t")
                  if vb.startswith((".1.3.6.1.2.1.68.", ".1.3.6.1.2.1.207."))]
         assert names == d["objects"], (trap, names)
+
+
+def test_snmpd_restart_serves_vrrp_mibs_again(pair):
+    a, b, ns_a, _, _, snmpd, _ = pair
+    idx, _, _ = if_facts(ns_a)
+    wait_walk(snmpd, VRRP_MIB, lambda w: backup_rows(w, idx), what="backup rows")
+    snmp_pid = a.child_pid("snmp")
+    snmpd.kill(signal.SIGKILL)
+    snmpd.start()
+    t0 = time.monotonic()
+    wait_walk(snmpd, VRRP_MIB, lambda w: backup_rows(w, idx), timeout=5,
+              what="VRRP-MIB after the snmpd restart")
+    wait_walk(snmpd, VRRPV3_MIB, lambda w: val(w, f"{V3_OPER}.6.{idx}.52.{V4}") == 2,
+              timeout=max(0.5, 5 - (time.monotonic() - t0)),
+              what="VRRPv3-MIB after the snmpd restart")
+    assert time.monotonic() - t0 < 5
+    assert a.child_pid("snmp") == snmp_pid
