@@ -93,6 +93,13 @@ int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,
 	rc->pend = malloc(rc->pend_cap);
 	if (!rc->fbuf || !rc->ents || !rc->pend)
 		goto fail;
+	if (conf->mirror_max) {
+		rc->mit = malloc(sizeof(*rc->mit));
+		if (!rc->mit || relay_mirror_init(&rc->mirror, conf->mirror_max) < 0)
+			goto fail;
+		rc->mirror_on = 1;
+		rc->mirror_ready = 1;
+	}
 	rc->npeers = conf->multicast ? 0 : conf->npeers;
 	for (size_t i = 0; i < rc->npeers; i++)
 		rc->peers[i].used = 1;
@@ -108,8 +115,11 @@ fail:
 
 void relay_core_free(struct relay_core *rc)
 {
-	if (rc->srv.active && rc->srv.h && rc->io.table.close)
+	if (rc->srv.active && rc->srv.h && !rc->mirror_on && rc->io.table.close)
 		rc->io.table.close(rc->io.table.ud, rc->srv.h);
+	if (rc->mirror_on)
+		relay_mirror_free(&rc->mirror);
+	free(rc->mit);
 	relay_mac_free(rc->mac);
 	relay_rxtab_free(&rc->rx);
 	relay_txq_free(&rc->txq);
@@ -211,7 +221,6 @@ void relay_core_kernel_msg(struct relay_core *rc, const uint8_t *msg, size_t len
 	struct sync_msg m;
 	uint8_t tmp[SYNC_V1_ENTRY_MAX];
 
-	(void)now;
 	if (sync_msg_parse(msg, len, 0, &m, rc->ents, rc->ents_cap) != SYNC_OK) {
 		rc->c.kmsg_malformed++;
 		return;
@@ -242,7 +251,19 @@ void relay_core_kernel_msg(struct relay_core *rc, const uint8_t *msg, size_t len
 			continue;
 		}
 		rc->c.from_kernel++;
+		if (rc->mirror_on)
+			relay_mirror_put(&rc->mirror, raw, rl, now, 0);
 	}
+}
+
+int relay_core_mirror_prime(struct relay_core *rc, const struct sync_entry *e, uint64_t now)
+{
+	uint8_t raw[SYNC_V1_ENTRY_MAX];
+	size_t len;
+
+	if (!rc->mirror_on || !(len = sync_entry_v1_encode(e, raw, sizeof(raw))))
+		return -1;
+	return relay_mirror_put(&rc->mirror, raw, len, now, 1) < 0 ? -1 : 0;
 }
 
 void relay_core_flush(struct relay_core *rc, uint64_t now)
@@ -345,7 +366,7 @@ static void serve_stop(struct relay_core *rc, int status, uint64_t now)
 {
 	if (!rc->srv.active)
 		return;
-	if (rc->srv.h && rc->io.table.close)
+	if (rc->srv.h && !rc->mirror_on && rc->io.table.close)
 		rc->io.table.close(rc->io.table.ud, rc->srv.h);
 	rc->srv.h = NULL;
 	send_end(rc, status == 1 ? RELAY_RESYNC_DONE : RELAY_RESYNC_ABORTED, now);
@@ -360,6 +381,8 @@ static void serve_stop(struct relay_core *rc, int status, uint64_t now)
 static void serve_start(struct relay_core *rc, int peer, uint32_t requester, uint64_t req_seq,
                         uint64_t now)
 {
+	if (rc->mirror_on && !rc->mirror_ready)
+		return;                  /* still reading the kernel's table: asked again in 1 s */
 	if (rc->srv.active) {
 		if (rc->srv.peer != peer || rc->srv.req_seq >= req_seq)
 			return;              /* busy with another peer, or an old request */
@@ -376,7 +399,12 @@ static void serve_start(struct relay_core *rc, int peer, uint32_t requester, uin
 	rc->last = (struct relay_resync_last){ .valid = 1, .server = 1, .peer = requester,
 		.started = now };
 	resync_event(rc, peer, requester, 1, "started", 0, 0);
-	rc->srv.h = rc->io.table.open ? rc->io.table.open(rc->io.table.ud) : NULL;
+	if (rc->mirror_on) {
+		relay_mirror_iter_init(rc->mit);
+		rc->srv.h = rc->mit;
+	} else {
+		rc->srv.h = rc->io.table.open ? rc->io.table.open(rc->io.table.ud) : NULL;
+	}
 	if (!rc->srv.h)
 		serve_stop(rc, 2, now);
 }
@@ -420,7 +448,8 @@ static void serve_step(struct relay_core *rc, uint64_t now)
 		}
 		while (d.count < rc->srv.tokens) {
 			struct sync_entry e;
-			int r = rc->io.table.next(rc->io.table.ud, rc->srv.h, &e);
+			int r = rc->mirror_on ? relay_mirror_next(&rc->mirror, rc->mit, now, &e) :
+			        rc->io.table.next(rc->io.table.ud, rc->srv.h, &e);
 
 			if (r < 0) {
 				serve_stop(rc, 2, now);
@@ -600,6 +629,8 @@ static void deliver(struct relay_core *rc, int i, const struct relay_hdr *h, con
 		}
 		if (r == 0)
 			rc->c.to_kernel++;
+		if (rc->mirror_on)
+			relay_mirror_put(&rc->mirror, rc->ents[k].raw, rc->ents[k].raw_len, now, 0);
 	}
 	if ((len = sync_builder_finish(&b))) {
 		if (rc->io.inject(rc->io.ud, rc->kbuf, len) < 0)
@@ -807,6 +838,8 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 		    rc->role == RELAY_ROLE_MASTER)
 			serve_start(rc, (int)i, rc->peers[i].sender, 0, now);
 	relay_core_flush(rc, now);
+	if (rc->mirror_on)
+		relay_mirror_sweep(&rc->mirror, now, 4096);
 	if (now >= rc->next_hello) {
 		send_hello(rc);
 		rc->next_hello = now + RELAY_HELLO_US;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include "sync/relay_frame.h"
+#include "sync/relay_mirror.h"
 #include "sync/relay_window.h"
 #include "sync/sync_msg.h"
 
@@ -84,6 +85,8 @@ struct relay_core_conf {
 	uint8_t syncid;             /* of messages to the local kernel */
 	uint32_t local_maxlen;      /* their length limit */
 	size_t pending_max;         /* bytes of entries held under back-pressure (0: default) */
+	size_t mirror_max;          /* entries of the resync mirror; 0: no mirror (resyncs read
+	                             * io.table each time) */
 };
 
 struct relay_peer {
@@ -159,6 +162,12 @@ struct relay_core {
 		int has_carry;
 	} srv;
 	struct relay_resync_last last;
+	/* every entry seen (from the kernel or a peer): what resyncs are served from */
+	int mirror_on;
+	int mirror_ready;           /* 0 while the kernel's table is still being read into it:
+	                             * requests wait (the requester asks again) */
+	struct relay_mirror mirror;
+	struct relay_mirror_iter *mit;
 };
 
 int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,
@@ -187,6 +196,10 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 void relay_core_tick(struct relay_core *rc, uint64_t now);
 /* When tick should run next (absolute us). */
 uint64_t relay_core_next(const struct relay_core *rc, uint64_t now);
+
+/* an entry of the kernel's table read at start (relay_run.c): into the mirror unless a newer
+ * one is there. 0 / -1 */
+int relay_core_mirror_prime(struct relay_core *rc, const struct sync_entry *e, uint64_t now);
 
 /* entries in flight (frames in the resend queue x entries), for the status */
 uint64_t relay_core_inflight_entries(const struct relay_core *rc);

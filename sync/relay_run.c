@@ -44,7 +44,10 @@ struct relay_run {
 	struct relay_inject inj;
 	char peer_err[256], tap_err[256], inj_err[256];
 	ev_io peer_w, tap_w;
-	ev_timer tick, reopen, stats;
+	ev_timer tick, reopen, stats, prime;
+	void *prime_h;              /* the kernel table being read into the mirror */
+	uint64_t primed;
+	int prime_done;
 	uint64_t stats_sig;
 	uint64_t resyncs_done;
 	int tap_paused;
@@ -131,7 +134,7 @@ static uint64_t fingerprint_of(const struct tdm_config *cfg, const struct relay_
 	uint64_t h = 0xcbf29ce484222325ull;
 	const char *s[] = { c->instance, c->interface, c->local_interface };
 	int v[] = { c->port, c->syncid, c->ttl, c->resend_queue, c->replay_window,
-	            c->max_frame_size, c->resync_rate, c->has_group };
+	            c->max_frame_size, c->resync_rate, c->has_group, c->resync_mirror };
 
 	for (size_t i = 0; i < 3; i++)
 		h = fnv(h, s[i] ? s[i] : "", s[i] ? strlen(s[i]) + 1 : 1);
@@ -398,6 +401,34 @@ static void on_stats(struct ev_loop *loop, ev_timer *w, int revents)
 	r->emit(r->emit_arg, o);
 }
 
+/* the kernel's table into the mirror, a few hundred entries per step: each read() of the
+ * /proc file walks the kernel's hash table from the start, so the loop must not block */
+#define PRIME_STEP 400
+static void on_prime(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct relay_run *r = w->data;
+	uint64_t now = mono_us();
+
+	(void)revents;
+	for (int i = 0; i < PRIME_STEP; i++) {
+		struct sync_entry e;
+		int k = relay_conn_next(&r->conns, r->prime_h, &e);
+
+		if (k <= 0) {
+			relay_conn_close(&r->conns, r->prime_h);
+			r->prime_h = NULL;
+			r->prime_done = 1;
+			r->core.mirror_ready = 1;
+			ev_timer_stop(loop, w);
+			tdm_log_info("sync relay: %llu connection(s) of the kernel's table read for resyncs%s",
+			             (unsigned long long)r->primed, k < 0 ? " (read error)" : "");
+			return;
+		}
+		if (relay_core_mirror_prime(&r->core, &e, now) == 0)
+			r->primed++;
+	}
+}
+
 static void open_local(struct relay_run *r)
 {
 	if (r->inj.fd < 0 &&
@@ -529,6 +560,7 @@ struct relay_run *relay_run_start(struct ev_loop *loop, const struct tdm_config 
 	cc.resync_rate = (uint32_t)c->resync_rate;
 	cc.syncid = local->syncid;
 	cc.local_maxlen = local->maxlen;
+	cc.mirror_max = (size_t)c->resync_mirror;
 	io.ud = r;
 	io.send_peer = io_send;
 	io.inject = io_inject;
@@ -560,6 +592,13 @@ struct relay_run *relay_run_start(struct ev_loop *loop, const struct tdm_config 
 	ev_timer_init(&r->stats, on_stats, STATS_S, STATS_S);
 	r->stats.data = r;
 	ev_timer_start(loop, &r->stats);
+	ev_timer_init(&r->prime, on_prime, 0., 0.01);
+	r->prime.data = r;
+	if (r->core.mirror_on && (r->prime_h = relay_conn_open(&r->conns))) {
+		r->core.mirror_ready = 0;
+		ev_timer_start(loop, &r->prime);
+	} else
+		r->prime_done = 1;
 	open_local(r);
 	if (r->inj.fd < 0 || r->tap_fd < 0 || r->peer_fd < 0) {
 		tdm_log_warn("sync relay: %s%s%s%s%s (retried every %.0f s)", r->peer_err,
@@ -581,6 +620,9 @@ void relay_run_stop(struct relay_run *r)
 	ev_timer_stop(r->loop, &r->tick);
 	ev_timer_stop(r->loop, &r->reopen);
 	ev_timer_stop(r->loop, &r->stats);
+	ev_timer_stop(r->loop, &r->prime);
+	if (r->prime_h)
+		relay_conn_close(&r->conns, r->prime_h);
 	if (r->peer_fd >= 0) {
 		ev_io_stop(r->loop, &r->peer_w);
 		close(r->peer_fd);
@@ -716,6 +758,12 @@ json_object *relay_run_status(struct relay_run *r)
 		ADD(pj, "owed", U64(relay_core_owed(rc, (int)i)));
 		ADD(pj, "epochs", U64(p->epochs));
 		ADD(pj, "frames", U64(p->frames));
+		{
+			struct relay_rxwin *w = p->sender ?
+				relay_rxtab_get((struct relay_rxtab *)&rc->rx, p->sender, 0) : NULL;
+
+			ADD(pj, "seq", U64(w ? w->top : 0));     /* highest seq accepted from it */
+		}
 		json_object_array_add(ps, pj);
 	}
 	ADD(o, "peers", ps);
@@ -783,6 +831,19 @@ json_object *relay_run_status(struct relay_run *r)
 		ADD(rs, "last", NULL);
 	}
 	ADD(rs, "table_malformed", U64(r->conns.malformed));
+	if (rc->mirror_on) {
+		json_object *mj = json_object_new_object();
+
+		ADD(mj, "entries", U64(rc->mirror.n));
+		ADD(mj, "max", U64(rc->mirror.max));
+		ADD(mj, "refused", U64(rc->mirror.refused));
+		ADD(mj, "expired", U64(rc->mirror.expired));
+		ADD(mj, "read_from_kernel", U64(r->primed));
+		ADD(mj, "reading", json_object_new_boolean(!r->prime_done));
+		ADD(rs, "mirror", mj);
+	} else {
+		ADD(rs, "mirror", NULL);
+	}
 	ADD(o, "resync", rs);
 	return o;
 }

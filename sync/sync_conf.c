@@ -150,6 +150,7 @@ static const struct tdm_arg a_window[] = { { "frames", TDM_A_INT, 64, 65536, NUL
 static const struct tdm_arg a_ms[] = { { "seconds", TDM_A_TIMER, 1000, 60000000, NULL } };
 static const struct tdm_arg a_frame[] = { { "bytes", TDM_A_INT, 512, 65507, NULL } };
 static const struct tdm_arg a_rate[] = { { "entries_per_s", TDM_A_INT, 0, 100000000, NULL } };
+static const struct tdm_arg a_mirror[] = { { "entries", TDM_A_INT, 0, 16777216, NULL } };
 
 static int chk_if(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 {
@@ -187,6 +188,7 @@ static const struct tdm_kw relay_kws[] = {
 	KWA("resend_timeout", 0, 1, 1, a_ms, "seconds before an unacknowledged frame is resent (default 0.2)"),
 	KWA("max_frame_size", 0, 1, 1, a_frame, "largest frame in bytes, 512..65507 (default 1400)"),
 	KWA("resync_rate", 0, 1, 1, a_rate, "entries per second in a bulk resync, 0 = unlimited"),
+	KWA("resync_mirror", 0, 1, 1, a_mirror, "connections kept for resync answers (default 2000000); 0 = read /proc/net/ip_vs_conn_sync for each"),
 };
 
 static int relay_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
@@ -211,6 +213,7 @@ static int relay_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	r->ack_interval_us = 50000;
 	r->resend_timeout_us = 200000;
 	r->max_frame_size = 1400;
+	r->resync_mirror = 2000000;
 	TDM_CNODE_FOREACH(c, node)
 		if (USABLE(c) && !strcmp(c->kw, "peer"))
 			np++;
@@ -254,6 +257,8 @@ static int relay_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 			r->max_frame_size = (int)c->vals[0].i;
 		else if (!strcmp(k, "resync_rate"))
 			r->resync_rate = (int)c->vals[0].i;
+		else if (!strcmp(k, "resync_mirror"))
+			r->resync_mirror = (int)c->vals[0].i;
 	}
 	if (!r->npeers && !r->has_group) {
 		tdm_conf_err(ctx, node, -1, "sync_relay: needs at least one 'peer' or a 'group'");

@@ -41,6 +41,8 @@ struct sync_relay_conf {
 	uint64_t ack_interval_us, resend_timeout_us;
 	int max_frame_size;         /* bytes, default 1400 */
 	int resync_rate;            /* entries per second during bulk resync, 0 = unlimited */
+	int resync_mirror;          /* entries kept for resyncs (default 2000000), 0 = read
+	                             * /proc/net/ip_vs_conn_sync for each resync */
 	const struct tdm_cnode *node;
 };
 

@@ -660,6 +660,73 @@ static void test_peer_down_and_up(void **state)
 	net_free(&net);
 }
 
+/* node i restarts: new epoch, empty state; what reached its kernel is forgotten too */
+static void restart(struct node *nd, int i, uint64_t now)
+{
+	struct relay_core_conf c = nd[i].rc.conf;
+	struct relay_io io = nd[i].rc.io;
+	struct sockaddr_in a[RELAY_MAX_PEERS];
+	socklen_t al[RELAY_MAX_PEERS];
+	size_t np = nd[i].rc.npeers;
+
+	for (size_t k = 0; k < np; k++) {
+		memcpy(&a[k], &nd[i].rc.peers[k].addr, sizeof(a[k]));
+		al[k] = nd[i].rc.peers[k].alen;
+	}
+	relay_core_free(&nd[i].rc);
+	c.epoch += 1000;
+	c.key = (const uint8_t *)KEY;
+	assert_int_equal(relay_core_init(&nd[i].rc, &c, &io, now), 0);
+	for (size_t k = 0; k < np; k++)
+		relay_core_set_peer_addr(&nd[i].rc, k, (struct sockaddr *)&a[k], al[k]);
+	nd[i].ncports = 0;
+}
+
+static void test_resync_from_mirror(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint8_t m[1500];
+	uint64_t now = 1000000;
+
+	(void)state;
+	t.mirror_max = 100000;
+	net_init(&net, nd, 2, &t, now);
+	relay_core_set_role(&nd[0].rc, RELAY_ROLE_MASTER, now);
+	relay_core_set_role(&nd[1].rc, RELAY_ROLE_BACKUP, now);
+	now = bring_up(&net, now);
+	now = run(&net, now, 1500000, 10000);   /* node 1's start-up resync: empty table */
+	assert_false(nd[1].rc.want_resync);
+	for (int k = 0; k < 50; k++) {
+		size_t len = kmsg(m, (uint16_t)(3000 + 40 * k), 40);
+
+		relay_core_kernel_msg(&nd[0].rc, m, len, now);
+		relay_core_flush(&nd[0].rc, now);
+		now = run(&net, now, 10000, 10000);
+	}
+	assert_true(has_all(&nd[1], 3000, 2000));
+	assert_int_equal(nd[0].rc.mirror.n, 2000);
+	assert_int_equal(nd[1].rc.mirror.n, 2000);          /* the backup keeps what it got */
+	/* the backup restarts: it gets the whole table from the master's mirror */
+	restart(nd, 1, now);
+	relay_core_set_role(&nd[1].rc, RELAY_ROLE_BACKUP, now);
+	for (int i = 0; i < 500 && (nd[1].rc.want_resync || !has_all(&nd[1], 3000, 2000)); i++)
+		now = run(&net, now, 10000, 10000);
+	assert_true(has_all(&nd[1], 3000, 2000));
+	assert_int_equal(nd[1].rc.last.status, 1);
+	assert_int_equal(nd[1].rc.last.entries, 2000);
+	/* failover: node 1 is master, node 0 restarts and is served from node 1's mirror */
+	relay_core_set_role(&nd[1].rc, RELAY_ROLE_MASTER, now);
+	restart(nd, 0, now);
+	relay_core_set_role(&nd[0].rc, RELAY_ROLE_BACKUP, now);
+	for (int i = 0; i < 500 && (nd[0].rc.want_resync || !has_all(&nd[0], 3000, 2000)); i++)
+		now = run(&net, now, 10000, 10000);
+	assert_true(has_all(&nd[0], 3000, 2000));
+	assert_int_equal(nd[0].rc.last.entries, 2000);
+	net_free(&net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_flood_bounded),
 		cmocka_unit_test(test_resync_paced),
 		cmocka_unit_test(test_peer_down_and_up),
+		cmocka_unit_test(test_resync_from_mirror),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
