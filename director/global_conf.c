@@ -247,7 +247,7 @@ static const struct tdm_kw global_kws[] = {
 	KWA("vrrp_garp_master_repeat", 0, 1, 1, a_uint, "GARPs per burst (default 5)"),
 	KWA("vrrp_garp_master_refresh", 0, 1, 1, a_uint, "seconds between GARP refreshes while MASTER"),
 	KWA("vrrp_garp_master_refresh_repeat", 0, 1, 1, a_uint, "GARPs per refresh"),
-	KWA("vrrp_garp_lower_prio_delay", N, 1, 1, a_secs_garp, "seconds before GARPs after a lower-priority advert"),
+	KWA("vrrp_garp_lower_prio_delay", 0, 1, 1, a_secs_garp, "seconds before GARPs after a lower-priority advert"),
 	KWA("vrrp_garp_lower_prio_repeat", 0, 1, 1, a_uint, "GARPs after a lower-priority advert"),
 	KWA("vrrp_garp_interval", N, 1, 1, a_timer, "seconds between gratuitous ARPs on one interface"),
 	KWA("vrrp_gna_interval", N, 1, 1, a_timer, "seconds between unsolicited NAs on one interface"),

@@ -265,7 +265,7 @@ static const struct tdm_kw instance_kws[] = {
 	KWA("garp_master_repeat", 0, 1, 1, a_uint, "GARPs per burst"),
 	KWA("garp_master_refresh", 0, 1, 1, a_uint, "seconds between GARP refreshes while MASTER (0 off)"),
 	KWA("garp_master_refresh_repeat", 0, 1, 1, a_uint, "GARPs per refresh"),
-	KWA("garp_lower_prio_delay", N, 1, 1, a_secs, "seconds before GARPs after a lower-priority advert"),
+	KWA("garp_lower_prio_delay", 0, 1, 1, a_secs, "seconds before GARPs after a lower-priority advert"),
 	KWA("garp_lower_prio_repeat", 0, 1, 1, a_int_pos, "GARPs after a lower-priority advert"),
 	KWC("garp_extra_if", N, vrrp_conf_chk_garp_extra_if, "periodic GARP/NA on other interfaces: [all] <seconds>"),
 	KWC("vmac_garp_intvl", N | TDM_KW_DEPRECATED, vrrp_conf_chk_garp_extra_if, "old spelling of garp_extra_if"),

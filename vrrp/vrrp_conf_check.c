@@ -189,6 +189,8 @@ static void global_defaults(const struct tdm_cnode *root, struct vrrp_conf *vc)
 		{ "vrrp_garp_master_refresh", offsetof(struct vrrp_instance_conf, garp_master_refresh) },
 		{ "vrrp_garp_master_refresh_repeat",
 		  offsetof(struct vrrp_instance_conf, garp_master_refresh_repeat) },
+		{ "vrrp_garp_lower_prio_delay",
+		  offsetof(struct vrrp_instance_conf, garp_lower_prio_delay) },
 		{ "vrrp_garp_lower_prio_repeat",
 		  offsetof(struct vrrp_instance_conf, garp_lower_prio_repeat) },
 		{ "vrrp_down_timer_adverts", offsetof(struct vrrp_instance_conf, down_timer_adverts) },

@@ -248,6 +248,17 @@ static void garp_start(struct vrrp_inst *vi, enum vrrp_fsm_garp_why why)
 	int delay = cfg_or(c->garp_master_delay, 5);
 
 	if (why == VRRP_FSM_GARP_SPLIT_BRAIN) {
+		/* garp_lower_prio_delay: the round comes later, once per delay (further lower
+		 * adverts meanwhile do not push it back); a pending second master round or
+		 * refresh is replaced and resumes after it */
+		if (cfg_or(c->garp_lower_prio_delay, 0) > 0) {
+			if (vi->garp_phase != VRRP_GARP_LOWER) {
+				vi->garp_phase = VRRP_GARP_LOWER;
+				vi->os->arm_garp(vi->os->arg, vi,
+				                 (uint64_t)c->garp_lower_prio_delay * NS_PER_S);
+			}
+			return;
+		}
 		garp_round(vi, cfg_or(c->garp_lower_prio_repeat, repeat));
 		return;
 	}
@@ -272,6 +283,8 @@ void vrrp_inst_garp_timer(struct vrrp_inst *vi, uint64_t now)
 	}
 	if (vi->garp_phase == VRRP_GARP_DELAYED)
 		garp_round(vi, cfg_or(c->garp_master_repeat, 5));
+	else if (vi->garp_phase == VRRP_GARP_LOWER)
+		garp_round(vi, cfg_or(c->garp_lower_prio_repeat, cfg_or(c->garp_master_repeat, 5)));
 	else
 		garp_round(vi, cfg_or(c->garp_master_refresh_repeat, 1));
 	if (refresh > 0) {

@@ -54,7 +54,8 @@ struct vrrp_inst_counters {
 };
 
 /* GARP pacing */
-enum vrrp_garp_phase { VRRP_GARP_IDLE = 0, VRRP_GARP_DELAYED, VRRP_GARP_REFRESH };
+enum vrrp_garp_phase { VRRP_GARP_IDLE = 0, VRRP_GARP_DELAYED, VRRP_GARP_REFRESH,
+                       VRRP_GARP_LOWER /* garp_lower_prio_delay running */ };
 
 struct vrrp_inst {
 	const struct vrrp_instance_conf *conf;  /* the current config (rebound on reload) */

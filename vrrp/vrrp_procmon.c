@@ -255,6 +255,8 @@ static void sock_open(struct vrrp_procmon *pm)
 	}
 	ev_io_init(&pm->io_w, on_sock, pm->fd, EV_READ);
 	pm->io_w.data = pm;
+	/* the system's process events come after the adverts and timers of the same wake-up */
+	ev_set_priority(&pm->io_w, EV_MINPRI);
 	ev_io_start(pm->loop, &pm->io_w);
 }
 

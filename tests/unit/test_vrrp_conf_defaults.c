@@ -32,6 +32,7 @@ static void test_global_defaults(void **state)
 	         "    vrrp_garp_master_refresh 60\n"
 	         "    vrrp_garp_master_refresh_repeat 2\n"
 	         "    vrrp_garp_lower_prio_repeat 0\n"
+	         "    vrrp_garp_lower_prio_delay 4\n"
 	         "    vrrp_down_timer_adverts 5\n"
 	         "    vrrp_lower_prio_no_advert\n"
 	         "}\n"
@@ -59,6 +60,7 @@ static void test_global_defaults(void **state)
 	assert_int_equal(a->garp_master_refresh, 60);
 	assert_int_equal(a->garp_master_refresh_repeat, 2);
 	assert_int_equal(a->garp_lower_prio_repeat, 0);
+	assert_int_equal(a->garp_lower_prio_delay, 4);
 	assert_int_equal(a->down_timer_adverts, 5);
 	assert_int_equal(a->lower_prio_no_advert, 1);
 	/* the instance's own values win */

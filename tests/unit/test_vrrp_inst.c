@@ -516,6 +516,37 @@ static void test_fault_and_admin(void **state)
 	assert_int_equal(x->vi.st.state, VRRP_FSM_BACKUP);
 }
 
+/* garp_lower_prio_delay: the split-brain GARP round comes after the delay, once, with
+ * garp_lower_prio_repeat announcements per VIP; the refresh resumes after it */
+static void test_garp_lower_prio_delay(void **state)
+{
+	struct fx *x = new_fx(2, 200, 1000000);
+	uint8_t buf[VRRP_PKT_MAX_LEN];
+	size_t len, mark;
+
+	(void)state;
+	x->c.garp_master_delay = 0;
+	x->c.garp_master_refresh = 60;
+	x->c.garp_lower_prio_delay = 2;
+	x->c.garp_lower_prio_repeat = 3;
+	init_inst(x);
+	become_master(x);
+	assert_int_equal(x->f.garp_after, 60 * S);
+	mark = x->f.n;
+	len = peer_advert(x, "10.0.0.2", 50, buf, "", 255);
+	rx(x, buf, len, T0 + 5 * S);
+	assert_int_equal(vrrp_os_fake_count(&x->f, VRRP_OS_GARP, mark), 0);
+	assert_int_equal(x->f.garp_after, 2 * S);
+	/* another lower advert does not push the round back */
+	mark = x->f.n;
+	rx(x, buf, len, T0 + 6 * S);
+	assert_int_equal(vrrp_os_fake_count(&x->f, VRRP_OS_ARM_GARP, mark), 0);
+	vrrp_inst_garp_timer(&x->vi, T0 + 7 * S);
+	assert_int_equal(vrrp_os_fake_count(&x->f, VRRP_OS_GARP, mark), 3 * 2);   /* 2 VIPs */
+	assert_int_equal(x->f.garp_after, 60 * S);                  /* the refresh again */
+	assert_int_equal(x->vi.garp_phase, VRRP_GARP_REFRESH);
+}
+
 /* one's-complement sum of 16-bit words */
 static uint16_t csum16(const uint8_t *p, size_t n)
 {
@@ -567,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_routes_follow_vips),
 		cmocka_unit_test(test_fault_and_admin),
 		cmocka_unit_test(test_v3_checksum_as_v2),
+		cmocka_unit_test(test_garp_lower_prio_delay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
