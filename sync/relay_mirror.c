@@ -106,15 +106,15 @@ static uint64_t expiry(const uint8_t *raw, uint64_t now)
 int relay_mirror_put(struct relay_mirror *m, const uint8_t *raw, size_t len, uint64_t now,
                      int only_new)
 {
-	struct sync_entry e;
 	struct relay_mirror_ent **pp, *x;
-	unsigned n = 0;
-	size_t end = 0;
 	uint32_t h;
 
-	if (len < SYNC_V1_V4_LEN || len > SYNC_V1_ENTRY_MAX ||
-	    sync_v1_entries_parse(raw, len, 1, &e, 1, &n, &end) != SYNC_OK || n != 1 ||
-	    end != len) {
+	/* callers hand entries that parsed already (kernel messages, DATA bodies, our own
+	 * encoding): only what the key and the walk rely on is checked again */
+	if (len < SYNC_V1_V4_LEN || len > SYNC_V1_ENTRY_MAX || (raw[2] >> 4) ||
+	    (raw[0] && !(raw[0] & SYNC_TYPE_F_INET6)) ||
+	    (size_t)(((raw[2] & 0x0f) << 8) | raw[3]) != len ||
+	    len < ((raw[0] & SYNC_TYPE_F_INET6) ? SYNC_V1_V6_LEN : SYNC_V1_V4_LEN)) {
 		m->refused++;
 		return -1;
 	}

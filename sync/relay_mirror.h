@@ -29,9 +29,10 @@ struct relay_mirror {
 
 int relay_mirror_init(struct relay_mirror *m, size_t max);
 void relay_mirror_free(struct relay_mirror *m);
-/* Record an encoded v1 entry (as in a kernel message or a DATA body) seen at `now` (us).
- * only_new: keep an existing entry as it is. 1 added, 0 updated (or kept), -1 refused (not
- * a valid entry, or the mirror is full). */
+/* Record an encoded v1 entry that parsed already (from a kernel message or a DATA body, or
+ * our own encoding) seen at `now` (us); its size, type and version bits are checked again.
+ * only_new: keep an existing entry as it is. 1 added, 0 updated (or kept), -1 refused (bad
+ * size/type/version, or the mirror is full). */
 int relay_mirror_put(struct relay_mirror *m, const uint8_t *raw, size_t len, uint64_t now,
                      int only_new);
 /* Free expired entries in up to `buckets` buckets (round robin). */

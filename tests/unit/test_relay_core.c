@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <linux/ip_vs.h>
@@ -727,6 +728,60 @@ static void test_resync_from_mirror(void **state)
 	net_free(&net);
 }
 
+/* CPU cost of the whole path, both relays in this process: kernel messages parsed, packed,
+ * sealed, queued (and mirrored), frames verified, windowed, parsed, mirrored, re-packed into
+ * kernel messages; ACKs. Printed, not asserted (the machine is shared). */
+static void throughput(size_t mirror_max)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint8_t m[8][1500];
+	size_t len[8];
+	uint64_t now = 1000000, n = 0;
+	struct timespec a, b;
+	double cpu;
+
+	t.mirror_max = mirror_max;
+	net_init(&net, nd, 2, &t, now);
+	now = bring_up(&net, now);
+	for (int k = 0; k < 8; k++)
+		len[k] = kmsg(m[k], (uint16_t)(40 * k), 40);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	for (int round = 0; round < 6250; round++) {        /* 6250 x 8 x 40 = 2M entries */
+		for (int k = 0; k < 8; k++) {
+			/* vary the client address: distinct connections for the mirrors */
+			for (int j = 0; j < 40; j++) {
+				m[k][8 + 36 * j + 24] = (uint8_t)(round >> 8);
+				m[k][8 + 36 * j + 25] = (uint8_t)round;
+			}
+			while (!relay_core_can_take(&nd[0].rc))   /* the glue stops reading the tap */
+				now = run(&net, now, 10000, 10000);
+			relay_core_kernel_msg(&nd[0].rc, m[k], len[k], now);
+			n += 40;
+		}
+		relay_core_flush(&nd[0].rc, now);
+		if (round % 16 == 15)
+			now = run(&net, now, 1000, 1000);
+	}
+	for (int i = 0; i < 1000 && nd[1].rc.c.to_kernel < n; i++)
+		now = run(&net, now, 10000, 10000);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	cpu = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	assert_int_equal(nd[1].rc.c.to_kernel, n);
+	print_message("relay path, both ends in one process: %llu entries in %.2f s CPU = %.0f "
+	              "entries/s (mirrors: %zu + %zu connections)\n", (unsigned long long)n, cpu,
+	              (double)n / cpu, nd[0].rc.mirror.n, nd[1].rc.mirror.n);
+	net_free(&net);
+}
+
+static void test_throughput(void **state)
+{
+	(void)state;
+	throughput(0);
+	throughput(2000000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_resync_paced),
 		cmocka_unit_test(test_peer_down_and_up),
 		cmocka_unit_test(test_resync_from_mirror),
+		cmocka_unit_test(test_throughput),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
