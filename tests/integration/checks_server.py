@@ -69,6 +69,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128        # many checks may connect at the same moment
 
 
 Server((ADDR, PORT), Handler).serve_forever()
