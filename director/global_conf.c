@@ -294,8 +294,8 @@ static const struct tdm_kw global_kws[] = {
 	KWC("lvs_timeouts", 0, chk_lvs_timeouts, "IPVS timeouts [tcp S] [tcpfin S] [udp S], 1..2678400"),
 	KWC("lvs_sync_daemon", 0, sync_conf_lvs_sync_daemon_check,
 	    "kernel sync daemon: <interface> [[inst] <instance>] [id 0..255] [maxlen 1..65507] [port 1..65535] [ttl 1..255] [group <addr>]"),
-	KWA("lvs_netlink_cmd_rcv_bufs", N, 1, 1, a_uint, "netlink receive buffer, bytes"),
-	KWA("lvs_netlink_cmd_rcv_bufs_force", N, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
+	KWA("lvs_netlink_cmd_rcv_bufs", 0, 1, 1, a_uint, "netlink receive buffer, bytes"),
+	KWA("lvs_netlink_cmd_rcv_bufs_force", 0, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
 	KWA("lvs_netlink_monitor_rcv_bufs", N, 1, 1, a_uint, "netlink receive buffer, bytes"),
 	KWA("lvs_netlink_monitor_rcv_bufs_force", N, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
 	/* SNMP */

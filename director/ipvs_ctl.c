@@ -146,6 +146,12 @@ void dir_ipvs_ctl_opts_from_config(const struct tdm_config *cfg, struct dir_ipvs
 		o->drain_ns = n->vals[0].us * 1000ull;
 	if (tdm_cnode_find(g->node, "ipvs_keep_on_stop"))
 		o->keep_on_stop = 1;
+	n = tdm_cnode_find(g->node, "lvs_netlink_cmd_rcv_bufs");
+	if (n && n->argc && n->vals && n->vals[0].i > 0)
+		o->cmd_rcvbuf = n->vals[0].i > INT32_MAX ? INT32_MAX : (int)n->vals[0].i;
+	n = tdm_cnode_find(g->node, "lvs_netlink_cmd_rcv_bufs_force");
+	if (n)
+		o->cmd_rcvbuf_force = !n->argc || !n->vals || n->vals[0].i != 0;
 	n = tdm_cnode_find(g->node, "lvs_timeouts");
 	if (n) {
 		for (uint32_t i = 0; i + 1 < n->argc; i += 2) {
@@ -606,6 +612,9 @@ int dir_ipvs_ctl_start(struct dir_ipvs_ctl *c, const struct tdm_config *cfg, uin
 	int rc, frc;
 
 	c->cfg = cfg;
+	if (c->o.cmd_rcvbuf && c->io.rcvbuf &&
+	    (rc = c->io.rcvbuf(c->io.arg, c->o.cmd_rcvbuf, c->o.cmd_rcvbuf_force)) < 0)
+		tdm_log_err("ipvs: lvs_netlink_cmd_rcv_bufs %d: %s", c->o.cmd_rcvbuf, strerror(-rc));
 	if (c->o.flush_on_start && c->io.flush && (rc = c->io.flush(c->io.arg)) < 0)
 		tdm_log_err("ipvs: lvs_flush: %s", strerror(-rc));
 	if (c->o.has_timeouts && c->io.timeouts &&

@@ -28,10 +28,13 @@ struct dir_ipvs_ctl_opts {
 	int flush_on_stop;          /* lvs_flush_on_stop: 1 the whole table, 2 tandem's */
 	int has_timeouts;           /* lvs_timeouts */
 	struct dir_ipvs_timeouts timeouts;
+	int cmd_rcvbuf;             /* lvs_netlink_cmd_rcv_bufs (0: the socket layer's own) */
+	int cmd_rcvbuf_force;       /* lvs_netlink_cmd_rcv_bufs_force */
 };
 
 /* the settings in cfg (global_defs ipvs_drain_time, ipvs_keep_on_stop, lvs_flush,
- * lvs_flush_on_stop, lvs_timeouts); defaults: drain 30 s, remove at stop */
+ * lvs_flush_on_stop, lvs_timeouts, lvs_netlink_cmd_rcv_bufs[_force]); defaults: drain 30 s,
+ * remove at stop */
 void dir_ipvs_ctl_opts_from_config(const struct tdm_config *cfg, struct dir_ipvs_ctl_opts *o);
 #define DIR_IPVS_DRAIN_DEFAULT_NS (30ull * 1000000000ull)
 

@@ -59,6 +59,37 @@ static int sock_setup(struct nl_sock *sk, int rcvbuf)
 	return fd;
 }
 
+/* the window from the command socket's receive buffer as getsockopt reports it (twice what
+ * was set): the acks of one window must fit, with a margin of one quarter */
+static void window_set(struct dir_ipvs_nl *nl, int rcv)
+{
+	const char *env = getenv("TANDEM_IPVS_WINDOW");
+
+	nl->window = (size_t)rcv / 2 / ACK_TRUESIZE * 3 / 4;
+	if (nl->window < 16)
+		nl->window = 16;
+	if (nl->window > 4096)
+		nl->window = 4096;
+	if (env && atoi(env) > 0)
+		nl->window = (size_t)atoi(env);
+}
+
+int dir_ipvs_nl_set_rcvbuf(struct dir_ipvs_nl *nl, int bytes, int force)
+{
+	int fd = nl_socket_get_fd(nl->cmd), rcv = 0;
+	socklen_t sl = sizeof(rcv);
+
+	if (bytes <= 0)
+		return -EINVAL;
+	if (setsockopt(fd, SOL_SOCKET, force ? SO_RCVBUFFORCE : SO_RCVBUF, &bytes,
+		       sizeof(bytes)) < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, &sl) < 0)
+		return -errno;
+	window_set(nl, rcv);
+	return 0;
+}
+
 int dir_ipvs_nl_open(struct dir_ipvs_nl **out, char *msg, size_t msglen)
 {
 	struct dir_ipvs_nl *nl = calloc(1, sizeof(*nl));
@@ -99,15 +130,7 @@ int dir_ipvs_nl_open(struct dir_ipvs_nl **out, char *msg, size_t msglen)
 		rcvbuf = atoi(env);
 	sock_setup(nl->dump, RCVBUF);
 	getsockopt(sock_setup(nl->cmd, rcvbuf), SOL_SOCKET, SO_RCVBUF, &rcv, &sl);
-	/* getsockopt reports twice what was set; keep a margin of one quarter */
-	nl->window = (size_t)rcv / 2 / ACK_TRUESIZE * 3 / 4;
-	if (nl->window < 16)
-		nl->window = 16;
-	if (nl->window > 4096)
-		nl->window = 4096;
-	env = getenv("TANDEM_IPVS_WINDOW");
-	if (env && atoi(env) > 0)
-		nl->window = (size_t)atoi(env);
+	window_set(nl, rcv);
 	nl->seq = 1;
 	*out = nl;
 	snprintf(msg, msglen, "ok");
@@ -467,6 +490,11 @@ static int io_nft(void *arg, const char *script, char *err, size_t errlen)
 	return dir_ipvs_fnat_nft_run(script, err, errlen);
 }
 
+static int io_rcvbuf(void *arg, int bytes, int force)
+{
+	return dir_ipvs_nl_set_rcvbuf(arg, bytes, force);
+}
+
 static int io_conntrack(void *arg, int set)
 {
 	(void)arg;
@@ -483,5 +511,6 @@ void dir_ipvs_nl_io(struct dir_ipvs_nl *nl, struct dir_ipvs_io *io)
 	io->flush = io_flush;
 	io->nft = io_nft;
 	io->conntrack = io_conntrack;
+	io->rcvbuf = io_rcvbuf;
 	io->stats = &nl->st;
 }

@@ -45,6 +45,9 @@ struct dir_ipvs_io {
 	 * 1 when set (0/1, or -errno) */
 	int (*nft)(void *arg, const char *script, char *err, size_t errlen);
 	int (*conntrack)(void *arg, int set);
+	/* lvs_netlink_cmd_rcv_bufs[_force]: the command socket's receive buffer (the batch
+	 * window follows it); may be NULL */
+	int (*rcvbuf)(void *arg, int bytes, int force);
 	struct dir_ipvs_io_stats *stats;    /* may be NULL */
 };
 
@@ -63,6 +66,9 @@ int dir_ipvs_nl_apply(struct dir_ipvs_nl *nl, const struct dir_ipvs_op *ops, siz
 		      int *errs);
 int dir_ipvs_nl_timeouts(struct dir_ipvs_nl *nl, const struct dir_ipvs_timeouts *t);
 int dir_ipvs_nl_flush(struct dir_ipvs_nl *nl);
+/* SO_RCVBUF (SO_RCVBUFFORCE when force) of the command socket, in place of the default
+ * 8 MiB forced; the window is recomputed from it. 0 / -errno */
+int dir_ipvs_nl_set_rcvbuf(struct dir_ipvs_nl *nl, int bytes, int force);
 /* The generic batch: message i comes from build(arg, i) (NULL: errs[i] = ENOMEM); the
  * layer sets flags, port and sequence numbers. Same return values as apply. */
 int dir_ipvs_nl_batch(struct dir_ipvs_nl *nl, struct nl_msg *(*build)(void *arg, size_t i),

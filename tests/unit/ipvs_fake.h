@@ -30,6 +30,7 @@ struct fake_kernel {
 	char *nft_last;
 	const char *nft_fail;           /* non-NULL: the next scripts fail with this message */
 	int ct_val, ct_sets, ct_locked;
+	int rcvbuf, rcvbuf_force;       /* the last lvs_netlink_cmd_rcv_bufs asked for */
 };
 
 static inline int fake_dump(void *arg, struct dir_ipvs_table *out)
@@ -122,6 +123,15 @@ static inline int fake_conntrack(void *arg, int set)
 	return f->ct_val;
 }
 
+static inline int fake_rcvbuf(void *arg, int bytes, int force)
+{
+	struct fake_kernel *f = arg;
+
+	f->rcvbuf = bytes;
+	f->rcvbuf_force = force;
+	return 0;
+}
+
 static inline void fake_init(struct fake_kernel *f, struct dir_ipvs_io *io)
 {
 	memset(f, 0, sizeof(*f));
@@ -132,6 +142,7 @@ static inline void fake_init(struct fake_kernel *f, struct dir_ipvs_io *io)
 	io->apply = fake_apply;
 	io->nft = fake_nft;
 	io->conntrack = fake_conntrack;
+	io->rcvbuf = fake_rcvbuf;
 	io->stats = &f->st;
 }
 

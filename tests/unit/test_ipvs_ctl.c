@@ -532,6 +532,26 @@ static void test_overrun_redump(void **state)
 	env_free(&e);
 }
 
+/* lvs_netlink_cmd_rcv_bufs[_force] reach the socket layer at start */
+static void test_netlink_rcvbuf(void **state)
+{
+	struct env e;
+	char *text = replace(base_conf, "    ipvs_drain_time 10\n",
+			     "    ipvs_drain_time 10\n    lvs_netlink_cmd_rcv_bufs 65536\n"
+			     "    lvs_netlink_cmd_rcv_bufs_force\n");
+
+	env_start(&e, text, -1);
+	assert_int_equal(dir_ipvs_ctl_start(e.c, e.t.cfg, 0), 0);
+	assert_int_equal(e.f.rcvbuf, 65536);
+	assert_int_equal(e.f.rcvbuf_force, 1);
+	env_free(&e);
+	free(text);
+	env_start(&e, base_conf, -1);
+	assert_int_equal(dir_ipvs_ctl_start(e.c, e.t.cfg, 0), 0);
+	assert_int_equal(e.f.rcvbuf, 0);        /* not configured: the layer's own default */
+	env_free(&e);
+}
+
 static void test_status_json(void **state)
 {
 	struct env e;
@@ -575,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_eexist_adopts),
 		cmocka_unit_test(test_overrun_redump),
 		cmocka_unit_test(test_status_json),
+		cmocka_unit_test(test_netlink_rcvbuf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The netlink overrun path against the real kernel: tandemd's check child gets a small
-# receive buffer and a window far larger than the acks that fit in it (test hooks
-# TANDEM_IPVS_RCVBUF, TANDEM_IPVS_WINDOW), so loading 3,000 destinations loses acks. It must
+# receive buffer (global_defs lvs_netlink_cmd_rcv_bufs 32768) and a window far larger than
+# the acks that fit in it (test hook TANDEM_IPVS_WINDOW), so loading 3,000 destinations
+# loses acks. It must
 # notice (ENOBUFS), re-dump, shrink its window and reconcile until the kernel holds exactly
 # the configured table, sending nothing twice (3,003 messages in all).
 . tests/vm/guest/lib.sh
@@ -14,13 +15,14 @@ C() { "$TANDEMCTL" --control "$sock" "$@"; }
 python3 - "$conf" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
+    f.write("global_defs {\n    lvs_netlink_cmd_rcv_bufs 32768\n}\n")
     for v in range(3):
         f.write(f"virtual_server 10.0.{v}.1 80 {{\n    protocol TCP\n    lb_kind DR\n")
         for i in range(1000):
             f.write(f"    real_server 10.{10 + v}.{i // 256}.{i % 256} 80 {{\n    }}\n")
         f.write("}\n")
 PY
-ip netns exec tio-dir env TANDEM_IPVS_RCVBUF=32768 TANDEM_IPVS_WINDOW=2000 \
+ip netns exec tio-dir env TANDEM_IPVS_WINDOW=2000 \
 	"$TANDEMD" -n -l -f "$conf" -p /run/tio.pid --control "$sock" > /tmp/tio.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
