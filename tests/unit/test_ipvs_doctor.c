@@ -134,10 +134,56 @@ static void test_doctor(void **state)
 	test_cfg_free(&t);
 }
 
+/* FNAT: forwarding and net.ipv4.vs.conntrack checked; the real servers need nothing */
+static void test_doctor_fnat(void **state)
+{
+	struct fake_proc p = { .n = 3,
+		.path = { "/proc/net/ip_vs", "/proc/sys/net/ipv4/ip_forward",
+			  "/proc/sys/net/ipv4/vs/conntrack" },
+		.val = { "IP Virtual Server version 1.2.1 (size=4096)", "1", "0" } };
+	struct dir_doctor_env env = { fp_read, fp_local, &p };
+	struct test_cfg t;
+	json_object *r, *c, *v;
+	const char *txt;
+
+	assert_int_equal(test_cfg_load(&t, "t.conf",
+		"virtual_server 10.0.0.1 80 {\n"
+		"    protocol TCP\n"
+		"    lb_kind FNAT\n"
+		"    real_server 10.2.0.1 80 {\n"
+		"    }\n"
+		"}\n"), 0);
+	r = dir_ipvs_doctor(t.cfg, &env);
+	assert_true(ok_of(check_named(r, "IPv4 forwarding (NAT)")));
+	c = check_named(r, "IPVS connection tracking (FNAT)");
+	assert_false(ok_of(c));
+	assert_true(json_object_object_get_ex(c, "fix", &v));
+	assert_string_equal(json_object_get_string(v), "sysctl -w net.ipv4.vs.conntrack=1");
+	txt = json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
+	assert_non_null(strstr(txt, "\"method\":\"FNAT\""));
+	assert_non_null(strstr(txt, "need no route back to the clients"));
+	json_object_put(r);
+	p.val[2] = "1";
+	r = dir_ipvs_doctor(t.cfg, &env);
+	assert_true(ok_of(check_named(r, "IPVS connection tracking (FNAT)")));
+	assert_true(json_object_object_get_ex(r, "problems", &v));
+	assert_int_equal(json_object_get_int(v), 0);
+	json_object_put(r);
+	test_cfg_free(&t);
+
+	/* no FNAT: no conntrack check */
+	assert_int_equal(test_cfg_load(&t, "t.conf", conf), 0);
+	r = dir_ipvs_doctor(t.cfg, &env);
+	assert_null(check_named(r, "IPVS connection tracking (FNAT)"));
+	json_object_put(r);
+	test_cfg_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_doctor),
+		cmocka_unit_test(test_doctor_fnat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
