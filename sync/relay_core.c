@@ -505,8 +505,10 @@ static void send_request(struct relay_core *rc, uint64_t now)
 			target = (int)i;
 			break;
 		}
-	if (target < 0)
-		return;                  /* nobody to ask yet: asked once a master is heard */
+	if (target < 0) {
+		rc->last_resync_data = now;   /* nobody to ask yet: look again in a second */
+		return;
+	}
 	r.target = rc->peers[target].sender;
 	bl = relay_resync_req_encode(&r, rc->fbuf + RELAY_HDR_LEN, RELAY_RESYNC_REQ_BODY_LEN);
 	if (!bl || !(n = seal(rc, RELAY_RESYNC_REQ, RELAY_F_ACK_NOW, bl, 0, &rc->req_seq)))

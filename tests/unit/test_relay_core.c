@@ -782,6 +782,30 @@ static void test_throughput(void **state)
 	throughput(2000000);
 }
 
+/* a relay alone (its peer never answers) sleeps between timers: no busy loop */
+static void test_alone_no_spin(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint64_t now = 5000000, next;
+
+	(void)state;
+	net_init(&net, nd, 2, &t, now);
+	net.n = 1;                                   /* node 1 is never there */
+	relay_core_set_role(&nd[0].rc, RELAY_ROLE_BACKUP, now);
+	for (int i = 0; i < 50; i++) {
+		relay_core_tick(&nd[0].rc, now);
+		next = relay_core_next(&nd[0].rc, now);
+		assert_true(next >= now + 40000);        /* the ACK interval at least */
+		now = next;
+	}
+	assert_true(nd[0].rc.want_resync);          /* still wants its table */
+	assert_true(now > 5000000 + 2000000);
+	net.n = 2;
+	net_free(&net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +817,7 @@ int main(void)
 		cmocka_unit_test(test_resync_paced),
 		cmocka_unit_test(test_peer_down_and_up),
 		cmocka_unit_test(test_resync_from_mirror),
+		cmocka_unit_test(test_alone_no_spin),
 		cmocka_unit_test(test_throughput),
 	};
 
