@@ -375,3 +375,28 @@ def test_multicast_and_ipv6_peers(netns, bridge, tandemd, workdir, mode):
         assert relay(db)["rejected"]["total"] == 0
     finally:
         lis.stop()
+
+
+def test_lone_relay_stays_idle(netns, bridge, tandemd):
+    """A relay whose peer never answers waits on its timers (it used to spin)."""
+    a, = lan(netns, bridge, names=("a",))
+    a.ip("link", "set", "lo", "multicast", "on")
+    # a tracked interface that stays down keeps the instance in FAULT: the relay wants a
+    # resync and has nobody to ask
+    a.ip("link", "add", "x0", "type", "veth", "peer", "name", "x1")
+    conf = relay_conf(100, "10.9.0.2").replace(
+        "    virtual_ipaddress {", "    track_interface {\n        x0\n    }\n    virtual_ipaddress {", 1)
+    d = tandemd(conf, ns=a, name="a")
+    wait_until(lambda: relay(d) is not None and relay(d)["role"] == "FAULT", timeout=10,
+               what="relay running, instance in FAULT")
+    pid = d.child_pid("sync")
+
+    def cpu():
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    c0, t0 = cpu(), time.monotonic()
+    time.sleep(3)
+    used = cpu() - c0
+    r = relay(d)
+    assert r["peers"][0]["state"] == "down" and r["resync"]["wanted"] is True
+    assert used < 0.3 * (time.monotonic() - t0), f"sync child used {used:.2f} s CPU in 3 s"
