@@ -400,3 +400,25 @@ def test_lone_relay_stays_idle(netns, bridge, tandemd):
     r = relay(d)
     assert r["peers"][0]["state"] == "down" and r["resync"]["wanted"] is True
     assert used < 0.3 * (time.monotonic() - t0), f"sync child used {used:.2f} s CPU in 3 s"
+
+
+def test_reload_keeps_or_restarts_the_relay(pair):
+    a, b, da, db, lis = pair()
+    ep = relay(db)["epoch"]
+    # a reload that leaves sync_relay alone keeps the relay (same epoch, counters go on)
+    db.write_config(relay_conf(100, "10.9.0.1").replace("priority 100", "priority 90"))
+    db.reload()
+    wait_until(lambda: "priority" in json.dumps(db.ctl("vrrp")), timeout=5, what="reloaded")
+    time.sleep(0.5)
+    assert relay(db)["epoch"] == ep
+    # a changed relay setting restarts it: a new epoch, and a sees the change
+    db.write_config(relay_conf(100, "10.9.0.1", extra="    resend_queue 512"))
+    db.reload()
+    wait_until(lambda: relay(db)["epoch"] != ep, timeout=10, what="relay restarted")
+    assert relay(db)["in_flight"]["cap"] == 512
+    wait_until(lambda: relay(da)["peers"][0]["epoch"] == relay(db)["epoch"], timeout=10,
+               what="a sees b's new epoch")
+    # and removing sync_relay stops it
+    db.write_config(vrrp_conf(prio=100))
+    db.reload()
+    wait_until(lambda: db.ctl("sync").get("relay") is None, timeout=10, what="relay gone")
