@@ -6,6 +6,7 @@
 #   TCP 10.0.1.100:80   FNAT, masquerade: rs1 sees 10.0.2.1, rs2 sees 10.0.3.1
 #   TCP 10.0.1.100:81   FNAT, fnat_source 10.0.9.1: both see 10.0.9.1
 #   TCP 10.0.1.100:83   FNAT to a busybox httpd on rs1 (a connection held across a reload)
+#   TCP [fd00:1::100]:80 FNAT over IPv6 to rs1 fd00:2::2 (sees fd00:2::1)
 #   TCP 10.0.1.100:82   plain NAT to rs1: no reply path, so it must fail (the control)
 # Also: net.ipv4.vs.conntrack set by tandemd, tandem's nftables table (and nothing else),
 # `tandemctl ipvs` and `doctor`, a reload that changes nothing leaves the rules untouched
@@ -33,6 +34,15 @@ ip -n tfn-rs1 route add 10.0.9.1/32 via 10.0.2.1
 ip -n tfn-rs2 route add 10.0.9.1/32 via 10.0.3.1
 ip -n tfn-rs1 route get 10.0.1.2 >/dev/null 2>&1 && fail "rs1 has a route to the client"
 D sysctl -qw net.ipv4.ip_forward=1
+# IPv6: cl fd00:1::2 -- fd00:1::1 [dir] fd00:2::1 -- fd00:2::2 rs1, VIP fd00:1::100
+ip -n tfn-cl addr add fd00:1::2/64 dev c0 nodad
+ip -n tfn-dir addr add fd00:1::1/64 dev d0 nodad
+ip -n tfn-dir addr add fd00:1::100/128 dev d0 nodad
+ip -n tfn-dir addr add fd00:2::1/64 dev d1 nodad
+ip -n tfn-rs1 addr add fd00:2::2/64 dev r0 nodad
+ip -n tfn-cl route add default via fd00:1::1
+D sysctl -qw net.ipv6.conf.all.forwarding=1
+ip -n tfn-rs1 route get fd00:1::2 >/dev/null 2>&1 && fail "rs1 has an IPv6 route to the client"
 [ "$(D cat /proc/sys/net/ipv4/vs/conntrack)" = 0 ] || fail "conntrack already on"
 peer_server tfn-rs1 rs1 80 81 82
 peer_server tfn-rs2 rs2 80 81
@@ -65,6 +75,12 @@ virtual_server 10.0.1.100 83 {
     real_server 10.0.2.2 83 {
     }
 }
+virtual_server fd00:1::100 80 {
+    lb_kind FNAT
+    protocol TCP
+    real_server fd00:2::2 80 {
+    }
+}
 virtual_server 10.0.1.100 82 {
     lb_algo rr
     lb_kind NAT
@@ -93,8 +109,8 @@ D ipvsadm -Ln
 D nft list ruleset
 [ "$(D cat /proc/sys/net/ipv4/vs/conntrack)" = 1 ] || fail "tandemd did not set net.ipv4.vs.conntrack"
 [ "$(D nft list tables)" = "table inet tandem_fnat" ] || fail "tables: $(D nft list tables)"
-[ "$(D nft list chain inet tandem_fnat postrouting | grep -c 'comment "TCP')" = 3 ] ||
-	fail "expected 3 FNAT rules"
+[ "$(D nft list chain inet tandem_fnat postrouting | grep -c 'comment "TCP')" = 4 ] ||
+	fail "expected 4 FNAT rules"
 
 log "FNAT, masquerade"
 out=$(ask tfn-cl 10.0.1.100 80 4 | sort | uniq -c | sed 's/^ *//'); echo "$out"
@@ -104,13 +120,16 @@ log "FNAT, fnat_source"
 out=$(ask tfn-cl 10.0.1.100 81 4 | sort | uniq -c | sed 's/^ *//'); echo "$out"
 [ "$out" = "$(printf '2 rs1 10.0.9.1\n2 rs2 10.0.9.1')" ] ||
 	fail "FNAT :81: expected 2/2 from fnat_source 10.0.9.1"
+log "FNAT over IPv6"
+out=$(ask tfn-cl fd00:1::100 80 2 | sort | uniq -c | sed 's/^ *//'); echo "$out"
+[ "$out" = "2 rs1 fd00:2::1" ] || fail "FNAT IPv6: expected rs1 seeing fd00:2::1"
 log "plain NAT to the same real server has no way back (control)"
 out=$(ask tfn-cl 10.0.1.100 82 1); echo "$out"
 [ "$out" = failed ] || fail "NAT without a route back worked: the test proves nothing"
 
 C ipvs | tee /tmp/tfn.ipvs
 grep -q "10.0.2.2:80 *FNAT" /tmp/tfn.ipvs || fail "tandemctl ipvs does not show FNAT"
-grep -q "FNAT: 3 rule(s) in nftables table inet tandem_fnat, net.ipv4.vs.conntrack=1" /tmp/tfn.ipvs ||
+grep -q "FNAT: 4 rule(s) in nftables table inet tandem_fnat, net.ipv4.vs.conntrack=1" /tmp/tfn.ipvs ||
 	fail "tandemctl ipvs: no FNAT line"
 C doctor | tee /tmp/tfn.doc
 grep -q "IPVS connection tracking (FNAT)" /tmp/tfn.doc || fail "doctor: no conntrack check"
@@ -170,8 +189,8 @@ D nft list tables | grep -q tandem_fnat && fail "stop left table inet tandem_fna
 [ -z "$(D ipvsadm -Ln | grep -E '^TCP')" ] || fail "stop left services"
 start
 trap 'kill $pid 2>/dev/null; peer_stop' EXIT
-[ "$(D nft list chain inet tandem_fnat postrouting | grep -c 'comment "TCP')" = 3 ] ||
-	fail "restart: expected 3 FNAT rules"
+[ "$(D nft list chain inet tandem_fnat postrouting | grep -c 'comment "TCP')" = 4 ] ||
+	fail "restart: expected 4 FNAT rules"
 out=$(ask tfn-cl 10.0.1.100 81 2 | sort | uniq -c | sed 's/^ *//'); echo "$out"
 [ "$out" = "$(printf '1 rs1 10.0.9.1\n1 rs2 10.0.9.1')" ] || fail "FNAT after restart"
 stop
