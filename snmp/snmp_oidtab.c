@@ -1,8 +1,17 @@
 /* snmp/snmp_oidtab.c - sorted (OID, value) table with exact and next lookups. */
 #include "snmp/snmp_oidtab.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define POOL_BLOCK (256u * 1024u)
+
+struct snmp_oid_pool {
+	struct snmp_oid_pool *next;
+	size_t used, cap;
+	max_align_t data[];
+};
 
 void snmp_oidtab_init(struct snmp_oidtab *t)
 {
@@ -10,19 +19,56 @@ void snmp_oidtab_init(struct snmp_oidtab *t)
 	t->sorted = 1;
 }
 
+/* bytes from the pool (8-byte aligned); blocks are kept by clear() and reused */
+static void *pool_alloc(struct snmp_oidtab *t, size_t bytes)
+{
+	struct snmp_oid_pool *b = t->cur, **link;
+	void *p;
+
+	bytes = (bytes + 7) & ~(size_t)7;
+	while (b && b->cap - b->used < bytes) {
+		b = b->next;
+		if (b)
+			b->used = 0;
+	}
+	if (!b) {
+		size_t cap = bytes > POOL_BLOCK ? bytes : POOL_BLOCK;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->next = NULL;
+		b->used = 0;
+		b->cap = cap;
+		for (link = &t->pool; *link; link = &(*link)->next)
+			;
+		*link = b;
+	}
+	t->cur = b;
+	p = (char *)b->data + b->used;
+	b->used += bytes;
+	return p;
+}
+
 void snmp_oidtab_clear(struct snmp_oidtab *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->ents[i].name);
-		free(t->ents[i].s);
-	}
 	t->n = 0;
 	t->sorted = 1;
+	t->cur = t->pool;
+	if (t->pool)
+		t->pool->used = 0;
 }
 
 void snmp_oidtab_free(struct snmp_oidtab *t)
 {
-	snmp_oidtab_clear(t);
+	struct snmp_oid_pool *b = t->pool;
+
+	while (b) {
+		struct snmp_oid_pool *next = b->next;
+
+		free(b);
+		b = next;
+	}
 	free(t->ents);
 	snmp_oidtab_init(t);
 }
@@ -55,7 +101,7 @@ static struct snmp_oid_ent *new_ent(struct snmp_oidtab *t, const snmp_subid *bas
 	}
 	e = &t->ents[t->n];
 	memset(e, 0, sizeof(*e));
-	e->name = malloc((blen + slen) * sizeof(*e->name));
+	e->name = pool_alloc(t, (blen + slen) * sizeof(*e->name));
 	if (!e->name)
 		return NULL;
 	memcpy(e->name, base, blen * sizeof(*base));
@@ -103,9 +149,8 @@ int snmp_oidtab_add_str(struct snmp_oidtab *t, const snmp_subid *base, size_t bl
 	if (!e)
 		return -1;
 	e->type = SNMP_T_OCTETS;
-	e->s = malloc(len + 1);
+	e->s = pool_alloc(t, len + 1);
 	if (!e->s) {
-		free(e->name);
 		t->n--;
 		return -1;
 	}
@@ -123,10 +168,52 @@ static int ent_cmp(const void *a, const void *b)
 	return snmp_oid_cmp(x->name, x->len, y->name, y->len);
 }
 
+void snmp_oidtab_group(struct snmp_oidtab *t, size_t from, size_t depth)
+{
+	size_t n = t->n > from ? t->n - from : 0, max = 0, *count, pos = 0;
+	struct snmp_oid_ent *tmp, *e = t->ents + from;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = e[i].len > depth ? e[i].name[depth] + 1 : 0;
+
+		if (k > max)
+			max = k;
+	}
+	if (n < 2 || max > 4096)
+		return;                 /* nothing to do, or not a column number: sort() copes */
+	count = calloc(max + 1, sizeof(*count));
+	tmp = malloc(n * sizeof(*tmp));
+	if (!count || !tmp) {
+		free(count);
+		free(tmp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		count[e[i].len > depth ? e[i].name[depth] + 1 : 0]++;
+	for (size_t k = 0; k <= max; k++) {
+		size_t c = count[k];
+
+		count[k] = pos;
+		pos += c;
+	}
+	for (size_t i = 0; i < n; i++)
+		tmp[count[e[i].len > depth ? e[i].name[depth] + 1 : 0]++] = e[i];
+	memcpy(e, tmp, n * sizeof(*tmp));
+	free(tmp);
+	free(count);
+}
+
 void snmp_oidtab_sort(struct snmp_oidtab *t)
 {
-	if (!t->sorted && t->n)
-		qsort(t->ents, t->n, sizeof(*t->ents), ent_cmp);
+	if (!t->sorted && t->n) {
+		size_t i = 1;
+
+		while (i < t->n && snmp_oid_cmp(t->ents[i - 1].name, t->ents[i - 1].len,
+		                                t->ents[i].name, t->ents[i].len) < 0)
+			i++;
+		if (i < t->n)
+			qsort(t->ents, t->n, sizeof(*t->ents), ent_cmp);
+	}
 	t->sorted = 1;
 }
 
@@ -155,6 +242,28 @@ const struct snmp_oid_ent *snmp_oidtab_get(struct snmp_oidtab *t, const snmp_sub
 	if (i < t->n && !snmp_oid_cmp(t->ents[i].name, t->ents[i].len, name, len))
 		return &t->ents[i];
 	return NULL;
+}
+
+int snmp_oidtab_set_int(struct snmp_oidtab *t, const snmp_subid *name, size_t len, int64_t v)
+{
+	struct snmp_oid_ent *e = (struct snmp_oid_ent *)snmp_oidtab_get(t, name, len);
+
+	if (!e || e->type != SNMP_T_INTEGER)
+		return -1;
+	e->i = v;
+	return 0;
+}
+
+int snmp_oidtab_set_uns(struct snmp_oidtab *t, const snmp_subid *name, size_t len, uint64_t v)
+{
+	struct snmp_oid_ent *e = (struct snmp_oid_ent *)snmp_oidtab_get(t, name, len);
+
+	if (!e || e->type == SNMP_T_INTEGER || e->type == SNMP_T_OCTETS)
+		return -1;
+	if (e->type == SNMP_T_COUNTER32 || e->type == SNMP_T_GAUGE32 || e->type == SNMP_T_TIMETICKS)
+		v = e->type == SNMP_T_COUNTER32 ? (uint32_t)v : (v > UINT32_MAX ? UINT32_MAX : v);
+	e->u = v;
+	return 0;
 }
 
 const struct snmp_oid_ent *snmp_oidtab_next(struct snmp_oidtab *t, const snmp_subid *name,

@@ -29,10 +29,13 @@ struct snmp_oid_ent {
 	size_t slen;
 };
 
+struct snmp_oid_pool;            /* names and strings live in a few big blocks */
+
 struct snmp_oidtab {
 	struct snmp_oid_ent *ents;
 	size_t n, cap;
 	int sorted;
+	struct snmp_oid_pool *pool, *cur;
 };
 
 void snmp_oidtab_init(struct snmp_oidtab *t);
@@ -45,7 +48,12 @@ int snmp_oidtab_add_uns(struct snmp_oidtab *t, const snmp_subid *base, size_t bl
                         const snmp_subid *suffix, size_t slen, uint8_t type, uint64_t v);
 int snmp_oidtab_add_str(struct snmp_oidtab *t, const snmp_subid *base, size_t blen,
                         const snmp_subid *suffix, size_t slen, const void *s, size_t len);
-/* sort (call once after the adds; lookups sort on demand too) */
+/* builders that add a table row by row (all columns of a row, rows in index order) call
+ * this after the table: it stable-sorts the entries [from, n) by their subid at position
+ * depth (the column), which puts them in OID order in linear time */
+void snmp_oidtab_group(struct snmp_oidtab *t, size_t from, size_t depth);
+/* sort (call once after the adds; lookups sort on demand too); checks the order first, so
+ * a table built in order costs one pass */
 void snmp_oidtab_sort(struct snmp_oidtab *t);
 /* the entry named exactly name, or NULL */
 const struct snmp_oid_ent *snmp_oidtab_get(struct snmp_oidtab *t, const snmp_subid *name,
@@ -53,6 +61,10 @@ const struct snmp_oid_ent *snmp_oidtab_get(struct snmp_oidtab *t, const snmp_sub
 /* the first entry after name in OID order, or NULL */
 const struct snmp_oid_ent *snmp_oidtab_next(struct snmp_oidtab *t, const snmp_subid *name,
                                             size_t len);
+/* change the value of the INTEGER / unsigned entry named exactly name (same type);
+ * 0 / -1 (absent) */
+int snmp_oidtab_set_int(struct snmp_oidtab *t, const snmp_subid *name, size_t len, int64_t v);
+int snmp_oidtab_set_uns(struct snmp_oidtab *t, const snmp_subid *name, size_t len, uint64_t v);
 /* OID order: <0, 0, >0 */
 int snmp_oid_cmp(const snmp_subid *a, size_t alen, const snmp_subid *b, size_t blen);
 

@@ -43,6 +43,36 @@ size_t snmp_date_and_time(double t, unsigned char buf[11])
 	return 11;
 }
 
+/* the view keeps its tables sorted by name (strcmp): a stable counting sort by length
+ * makes that (length, octets) order in linear time */
+size_t *snmp_tandem_row_order(const void *rows, size_t n, size_t esz)
+{
+	size_t count[SNMP_OID_MAX + 2] = { 0 }, *ord = malloc((n ? n : 1) * sizeof(*ord));
+	size_t *len = malloc((n ? n : 1) * sizeof(*len)), pos = 0;
+
+	if (!ord || !len) {
+		free(ord);
+		free(len);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		len[i] = strlen((const char *)rows + i * esz);
+		if (len[i] > SNMP_OID_MAX)
+			len[i] = SNMP_OID_MAX + 1;      /* too long for an index: skipped anyway */
+		count[len[i]]++;
+	}
+	for (size_t l = 0; l < SNMP_OID_MAX + 2; l++) {
+		size_t c = count[l];
+
+		count[l] = pos;
+		pos += c;
+	}
+	for (size_t i = 0; i < n; i++)
+		ord[count[len[i]]++] = i;
+	free(len);
+	return ord;
+}
+
 static uint64_t ticks(double seconds)
 {
 	return seconds > 0 ? (uint64_t)(seconds * 100) : 0;
@@ -87,6 +117,8 @@ static int build_children(struct snmp_oidtab *t, const struct snmp_view *v, doub
 	const size_t bl = sizeof(base) / sizeof(base[0]);
 	int rc = 0;
 
+	size_t from = t->n;
+
 	for (unsigned i = 0; i < v->nchildren; i++) {
 		const struct snmp_view_child *c = &v->children[i];
 		unsigned idx = snmp_tandem_child_index(c->name);
@@ -107,6 +139,7 @@ static int build_children(struct snmp_oidtab *t, const struct snmp_view *v, doub
 		                            SNMP_T_TIMETICKS, ticks(up)));
 #undef COL
 	}
+	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
 	return rc;
 }
 
@@ -140,15 +173,19 @@ static int build_vrrp(struct snmp_oidtab *t, const struct snmp_view *v)
 	unsigned char dt[11];
 	int rc = 0;
 
-	for (size_t i = 0; i < v->nvrrp; i++) {
+	size_t *ord = snmp_tandem_row_order(v->vrrp, v->nvrrp, sizeof(*v->vrrp));
+	size_t from = t->n;
+
+	for (size_t k = 0; k < v->nvrrp; k++) {
+		size_t i = ord ? ord[k] : k;
 		const struct snmp_view_vrrp *vi = &v->vrrp[i];
 		size_t nl = strlen(vi->name);
 
 		if (!nl || nl > SNMP_VIEW_NAME)
 			continue;
 		idx[0] = nl;
-		for (size_t k = 0; k < nl; k++)
-			idx[k + 1] = (unsigned char)vi->name[k];
+		for (size_t c = 0; c < nl; c++)
+			idx[c + 1] = (unsigned char)vi->name[c];
 #define COL(c) (base[bl - 1] = (c), base), bl, idx, nl + 1
 		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_VRID),
 		                            vi->vrid >= 0 ? vi->vrid : 0));
@@ -173,6 +210,8 @@ static int build_vrrp(struct snmp_oidtab *t, const struct snmp_view *v)
 		}
 #undef COL
 	}
+	free(ord);
+	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
 	return rc;
 }
 
@@ -202,7 +241,11 @@ static int build_rs(struct snmp_oidtab *t, const struct snmp_view *v)
 	unsigned char dt[11];
 	int rc = 0;
 
-	for (size_t i = 0; i < v->nrs; i++) {
+	size_t *ord = snmp_tandem_row_order(v->rs, v->nrs, sizeof(*v->rs));
+	size_t from = t->n;
+
+	for (size_t k = 0; k < v->nrs; k++) {
+		size_t i = ord ? ord[k] : k;
 		const struct snmp_view_rs *r = &v->rs[i];
 		size_t il = name_index(idx, r->name);
 
@@ -236,6 +279,8 @@ static int build_rs(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            r->outbytes));
 #undef COL
 	}
+	free(ord);
+	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
 	return rc;
 }
 
@@ -280,7 +325,11 @@ static int build_vs(struct snmp_oidtab *t, const struct snmp_view *v)
 
 	if (!cnt)
 		return -1;
-	for (size_t i = 0; i < v->nvs; i++) {
+	size_t *ord = snmp_tandem_row_order(v->vs, v->nvs, sizeof(*v->vs));
+	size_t from = t->n;
+
+	for (size_t k = 0; k < v->nvs; k++) {
+		size_t i = ord ? ord[k] : k;
 		const struct snmp_view_vs *q = &v->vs[i];
 		size_t il = name_index(idx, q->name);
 		int64_t live = q->reported ? q->live_weight : cnt[i].live;
@@ -314,7 +363,28 @@ static int build_vs(struct snmp_oidtab *t, const struct snmp_view *v)
 #undef COL
 	}
 	free(cnt);
+	free(ord);
+	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
 	return rc;
+}
+
+void snmp_tandem_refresh_times(struct snmp_oidtab *t, const struct snmp_view *v, double age_s)
+{
+	snmp_subid o[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_DAEMON,
+	                   SNMP_TANDEM_UPTIME, 0 };
+	snmp_subid c[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_CHILD_TABLE, 1,
+	                   SNMP_TANDEM_CHILD_UPTIME, 0 };
+
+	if (!v->have_status)
+		return;
+	snmp_oidtab_set_uns(t, o, sizeof(o) / sizeof(o[0]), ticks(v->uptime_s + age_s));
+	for (unsigned i = 0; i < v->nchildren; i++) {
+		const struct snmp_view_child *ch = &v->children[i];
+
+		c[sizeof(c) / sizeof(c[0]) - 1] = snmp_tandem_child_index(ch->name);
+		snmp_oidtab_set_uns(t, c, sizeof(c) / sizeof(c[0]),
+		                    ticks(ch->pid > 0 ? ch->uptime_s + age_s : 0));
+	}
 }
 
 int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double age_s)

@@ -164,10 +164,19 @@ size_t snmp_date_and_time(double t, unsigned char buf[11]);
 /* the subtree's contents: daemon scalars, children, VRRP instances. age_s: seconds since
  * the status was received (added to the uptimes). 0 / -1 (out of memory). */
 int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double age_s);
+/* where the column number sits in a table's OIDs: tandemMIB(8) . objects . table . entry */
+#define SNMP_TANDEM_COL_DEPTH (SNMP_TANDEM_MIB_LEN + 3)
+/* the rows (esz bytes each, the name first, sorted by strcmp as the view keeps them) in
+ * index order: shorter names first, then by octets, as length-prefixed string indexes
+ * sort. A malloc'd array of n indexes, or NULL. */
+size_t *snmp_tandem_row_order(const void *rows, size_t n, size_t esz);
 /* snmp_tandem_mib_ext.c: drops, sync groups, checkers, the sync relay; 0 / -1 */
 int snmp_tandem_build_ext(struct snmp_oidtab *t, const struct snmp_view *v);
 /* idx = length + octets of name; its length in subids (0 if name cannot be an index) */
 size_t snmp_tandem_name_index(snmp_subid *idx, const char *name, size_t max);
+/* advance the uptimes of a built table to age_s seconds after the status (cheap: the
+ * table is rebuilt only when the view changed) */
+void snmp_tandem_refresh_times(struct snmp_oidtab *t, const struct snmp_view *v, double age_s);
 /* the OID of one column of a VRRP instance row, into out (SNMP_OID_MAX); its length, 0 if
  * the name does not fit */
 size_t snmp_tandem_vrrp_oid(snmp_subid *out, int column, const char *name);

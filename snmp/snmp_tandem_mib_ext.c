@@ -2,6 +2,7 @@
  * sync groups, checkers, the sync relay scalars and its peers (see snmp_tandem_mib.h). */
 #include "snmp/snmp_tandem_mib.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define ADD(rc, expr) do { if ((expr) < 0) rc = -1; } while (0)
@@ -20,28 +21,30 @@ static int build_drops(struct snmp_oidtab *t, const struct snmp_view *v)
 	                      0 /* column */ };
 	snmp_subid idx[SNMP_VIEW_NAME + 2];
 	int rc = 0;
+	size_t *ord = snmp_tandem_row_order(v->vrrp, v->nvrrp, sizeof(*v->vrrp));
 
-	/* OID order: column, then instance, then reason */
+	/* OID order: column, then instance (index order), then reason */
 	for (snmp_subid col = SNMP_TANDEM_DROP_REASON; col <= SNMP_TANDEM_DROP_COUNT; col++) {
 		base[NB(base) - 1] = col;
-		for (size_t i = 0; i < v->nvrrp; i++) {
-			const struct snmp_view_vrrp *vi = &v->vrrp[i];
+		for (size_t k = 0; k < v->nvrrp; k++) {
+			const struct snmp_view_vrrp *vi = &v->vrrp[ord ? ord[k] : k];
 			size_t il = snmp_tandem_name_index(idx, vi->name, SNMP_VIEW_NAME);
 
 			if (!vi->have_stats || !il)
 				continue;
-			for (unsigned k = 0; k < v->ndrop_names; k++) {
-				idx[il] = k + 1;
+			for (unsigned r = 0; r < v->ndrop_names; r++) {
+				idx[il] = r + 1;
 				if (col == SNMP_TANDEM_DROP_REASON)
 					ADD(rc, snmp_oidtab_add_str(t, base, NB(base), idx, il + 1,
-					                            v->drop_names[k],
-					                            strlen(v->drop_names[k])));
+					                            v->drop_names[r],
+					                            strlen(v->drop_names[r])));
 				else
 					ADD(rc, snmp_oidtab_add_uns(t, base, NB(base), idx, il + 1,
-					                            SNMP_T_COUNTER64, vi->drops[k]));
+					                            SNMP_T_COUNTER64, vi->drops[r]));
 			}
 		}
 	}
+	free(ord);
 	return rc;
 }
 
@@ -53,7 +56,11 @@ static int build_groups(struct snmp_oidtab *t, const struct snmp_view *v)
 	unsigned char dt[11];
 	int rc = 0;
 
-	for (size_t i = 0; i < v->ngrp; i++) {
+	size_t *ord = snmp_tandem_row_order(v->grp, v->ngrp, sizeof(*v->grp));
+	size_t from = t->n;
+
+	for (size_t k = 0; k < v->ngrp; k++) {
+		size_t i = ord ? ord[k] : k;
 		const struct snmp_view_group *g = &v->grp[i];
 		size_t il = snmp_tandem_name_index(idx, g->name, SNMP_VIEW_NAME);
 
@@ -71,6 +78,8 @@ static int build_groups(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            snmp_date_and_time(g->last_change, dt)));
 #undef COL
 	}
+	free(ord);
+	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
 	return rc;
 }
 
@@ -82,7 +91,11 @@ static int build_checkers(struct snmp_oidtab *t, const struct snmp_view *v)
 	unsigned char dt[11];
 	int rc = 0;
 
-	for (size_t i = 0; i < v->nchk; i++) {
+	size_t *ord = snmp_tandem_row_order(v->chk, v->nchk, sizeof(*v->chk));
+	size_t from = t->n;
+
+	for (size_t k = 0; k < v->nchk; k++) {
+		size_t i = ord ? ord[k] : k;
 		const struct snmp_view_chk *c = &v->chk[i];
 		size_t il = snmp_tandem_name_index(idx, c->name, 100);
 		double us = c->latency_ms * 1000.0;
@@ -106,6 +119,8 @@ static int build_checkers(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            snmp_date_and_time(c->last_change, dt)));
 #undef COL
 	}
+	free(ord);
+	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
 	return rc;
 }
 
@@ -132,8 +147,11 @@ static int build_relay(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            SNMP_T_COUNTER32, v->relay_resyncs));
 #undef SC
 	}
-	for (size_t i = 0; i < v->npeer; i++) {
-		const struct snmp_view_peer *p = &v->peer[i];
+	size_t *ord = snmp_tandem_row_order(v->peer, v->npeer, sizeof(*v->peer));
+	size_t from = t->n;
+
+	for (size_t k = 0; k < v->npeer; k++) {
+		const struct snmp_view_peer *p = &v->peer[ord ? ord[k] : k];
 		size_t il = snmp_tandem_name_index(idx, p->name, SNMP_VIEW_NAME);
 
 		if (!il)
@@ -148,6 +166,8 @@ static int build_relay(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            snmp_date_and_time(p->last_change, dt)));
 #undef COL
 	}
+	free(ord);
+	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
 	return rc;
 }
 
