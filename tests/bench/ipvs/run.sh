@@ -25,7 +25,7 @@ make -s BUILD="$BUILD" "$BUILD/libtandem.a" || exit 1
 # shellcheck disable=SC2046
 cc -O2 -I. $(pkg-config --cflags libnl-3.0 libnl-genl-3.0) -o "$OUT/bench_ipvs" \
 	tests/bench/ipvs/bench_ipvs.c "$BUILD/libtandem.a" \
-	$(pkg-config --libs libnl-3.0 libnl-genl-3.0 libnl-route-3.0 json-c libsystemd openssl libcurl) \
+	$(pkg-config --libs libnl-3.0 libnl-genl-3.0 libnl-route-3.0 json-c libsystemd openssl libcurl libnftables) \
 	-lev -lnetsnmpagent -lnetsnmp || exit 1
 tests/vm/setup.sh > "$VM_WORK/setup.log" 2>&1 || { cat "$VM_WORK/setup.log"; exit 1; }
 tests/vm/build-initramfs.sh > "$VM_WORK/build.log" 2>&1 || { cat "$VM_WORK/build.log"; exit 1; }

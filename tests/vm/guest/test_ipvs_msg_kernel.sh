@@ -11,7 +11,7 @@ log "building the probe"
 # shellcheck disable=SC2046
 cc -O0 -w -I"$REPO" $(pkg-config --cflags libnl-3.0 libnl-genl-3.0) -o "$probe" \
 	tests/vm/guest/ipvs_msg_probe.c "$REPO/$BUILD/libtandem.a" \
-	$(pkg-config --libs libnl-3.0 libnl-genl-3.0 libnl-route-3.0 json-c libsystemd openssl) -lev \
+	$(pkg-config --libs libnl-3.0 libnl-genl-3.0 libnl-route-3.0 json-c libsystemd openssl libnftables) -lev \
 	|| fail "probe build"
 log "running the probe"
 "$probe" || fail "probe reported failures"
