@@ -5,8 +5,9 @@
  * fuzzed header fields and body sealed with the right key (so the body decoders and the
  * window run on authenticated input), 2 a kernel message (raw bytes), 3 a time step and tick,
  * 4 a role change, 5 a resync request, 6 flush. Properties: nothing crashes or leaks, the
- * resend queue, the held entries, the peer table and the sender table stay within their
- * bounds, and every message handed to the kernel parses as a valid v1 message. */
+ * resend queue, the held entries, the peer table, the sender table and the resync mirror
+ * (on for odd-sized inputs) stay within their bounds, and every message handed to the kernel
+ * parses as a valid v1 message. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,7 @@ static void bounds(const struct relay_core *rc)
 	check(rc->pend_len <= rc->pend_cap && rc->pend_off <= rc->pend_len, "held entries bound");
 	check(rc->npeers <= RELAY_MAX_PEERS, "peer table bound");
 	check(rc->rx.n <= rc->rx.cap, "sender table bound");
+	check(!rc->mirror_on || rc->mirror.n <= rc->mirror.max, "mirror bound");
 }
 
 static void run(const uint8_t *data, size_t size, int multicast)
@@ -100,6 +102,7 @@ static void run(const uint8_t *data, size_t size, int multicast)
 		.window = 64, .resend_queue = 16, .ack_interval_us = 1000,
 		.resend_timeout_us = 1000, .resync_rate = (uint32_t)(size % 3) * 1000,
 		.syncid = 1, .local_maxlen = 600, .pending_max = 150000,
+		.mirror_max = (size & 1) ? 500 : 0,
 	};
 	struct relay_io io = { .send_peer = f_send, .inject = f_inject,
 	                       .table = { t_open, t_next, t_close, NULL } };
