@@ -15,6 +15,14 @@ SY_KEY=tandem-vm-sync-key-0123456789
 SY_TOOL="/usr/bin/python3 $REPO/tests/vm/guest/sync_tool.py"
 SY_PIDS=""
 
+# sy_wait SECONDS COMMAND...: like wait_for, bounded by wall time (commands here are slow)
+sy_wait() {
+	local end=$(( $(date +%s) + $1 )); shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
 sy_ns() { ip netns exec "sy-$1" "${@:2}"; }
 # C NAME ARGS...: tandemctl against director NAME's tandemd
 C() { local n=$1; shift; "$TANDEMCTL" --control "/run/sy-$n.sock" "$@"; }
@@ -62,9 +70,9 @@ sy_topology() {
 		sy_ns $n $SY_TOOL serve 9000 > /tmp/sy-serve-$n.log 2>&1 &
 		SY_PIDS="$SY_PIDS $!"
 	done
-	wait_for 20 sh -c "ip netns exec sy-r1 busybox netstat -ltn | grep -q ':9000 '" || fail "r1 server"
-	wait_for 20 sh -c "ip netns exec sy-r2 busybox netstat -ltn | grep -q ':9000 '" || fail "r2 server"
-	wait_for 5 sh -c "ip netns exec sy-r1 busybox netstat -ltn | grep -q ':80 '" || fail "r1 httpd"
+	sy_wait 20 sh -c "ip netns exec sy-r1 busybox netstat -ltn | grep -q ':9000 '" || fail "r1 server"
+	sy_wait 20 sh -c "ip netns exec sy-r2 busybox netstat -ltn | grep -q ':9000 '" || fail "r2 server"
+	sy_wait 5 sh -c "ip netns exec sy-r1 busybox netstat -ltn | grep -q ':80 '" || fail "r1 httpd"
 }
 
 # sy_conf NAME PRIO MODE [RELAY_EXTRA]: /tmp/sy-NAME.conf; MODE kernel, relay or none (no sync); RELAY_EXTRA
@@ -151,15 +159,16 @@ sy_start() {
 		>> /tmp/sy-$n.log 2>&1 &
 	SY_PIDS="$SY_PIDS $!"
 	eval "SY_PID_$n=$!"
-	wait_for 30 C "$n" ping || sy_die "tandemd $n did not answer"
+	sy_wait 30 C "$n" ping || sy_die "tandemd $n did not answer"
+	log "tandemd $n runs"
 }
 sy_vrrp_is() { C "$1" vrrp VI_1 2>/dev/null | grep -q "$2"; }
 # sy_wait_roles MASTER BACKUP: VRRP roles and the services programmed on both
 sy_wait_roles() {
-	wait_for 30 sy_vrrp_is "$1" MASTER || sy_die "$1 is not VRRP master"
-	wait_for 30 sy_vrrp_is "$2" BACKUP || sy_die "$2 is not VRRP backup"
-	wait_for 20 sh -c "ip netns exec sy-$1 ipvsadm -Ln | grep -q 10.0.7.20:9000" || sy_die "$1 services"
-	wait_for 20 sh -c "ip netns exec sy-$2 ipvsadm -Ln | grep -q 10.0.7.20:9000" || sy_die "$2 services"
+	sy_wait 30 sy_vrrp_is "$1" MASTER || sy_die "$1 is not VRRP master"
+	sy_wait 30 sy_vrrp_is "$2" BACKUP || sy_die "$2 is not VRRP backup"
+	sy_wait 20 sh -c "ip netns exec sy-$1 ipvsadm -Ln | grep -q 10.0.7.20:9000" || sy_die "$1 services"
+	sy_wait 20 sh -c "ip netns exec sy-$2 ipvsadm -Ln | grep -q 10.0.7.20:9000" || sy_die "$2 services"
 }
 
 # sy_crash NAME: the director dies: every process in its namespace gets SIGKILL and its links
@@ -191,7 +200,7 @@ sy_hold() {
 	rm -f "$2" /tmp/sy-$3
 	sy_ns cl $SY_TOOL hold 10.0.7.100 "${4:-9000}" "$1" "$2" /tmp/sy-$3 > /tmp/sy-$3.log 2>&1 &
 	SY_PIDS="$SY_PIDS $!"
-	wait_for 60 grep -q ready /tmp/sy-$3 || sy_die "hold: $(cat /tmp/sy-$3.log)"
+	sy_wait 60 grep -q ready /tmp/sy-$3 || sy_die "hold: $(cat /tmp/sy-$3.log)"
 }
 
 sy_relay_json() { "$TANDEMCTL" --control "/run/sy-$1.sock" --json sync; }
@@ -199,6 +208,8 @@ sy_relay_json() { "$TANDEMCTL" --control "/run/sy-$1.sock" --json sync; }
 sy_relay_get() {
 	sy_relay_json "$1" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); r=d.get('relay') or {}; print($2)"
 }
+
+sy_peer_up() { [ "$(sy_relay_get "$1" 'r["peers"][0]["state"]')" = up ]; }
 
 sy_dump() {
 	local n
