@@ -188,7 +188,9 @@ int relay_conn_next(void *ud, void *hv, struct sync_entry *e)
 		if (!fgets(h->line, sizeof(h->line), h->f)) {
 			if (ferror(h->f))
 				return -1;
-			if (++h->pass < 2) {
+			if (src->one_pass)
+				h->pass = 2;
+			else if (++h->pass < 2) {
 				/* the second pass reads the file again: the table as it is now */
 				FILE *f = freopen(src->path, "re", h->f);
 
@@ -212,7 +214,7 @@ int relay_conn_next(void *ud, void *hv, struct sync_entry *e)
 			continue;
 		}
 		tpl = (e->flags & IP_VS_CONN_F_TEMPLATE) != 0;
-		if (tpl != (h->pass == 0))
+		if (!src->one_pass && tpl != (h->pass == 0))
 			continue;
 		if (src->fwd)
 			e->flags |= src->fwd(src->arg, e->af, e->protocol, &e->vaddr, e->vport,

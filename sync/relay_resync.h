@@ -27,6 +27,8 @@ struct relay_conn_src {
 	const char *path;           /* RELAY_CONN_SYNC_PATH, or a test file */
 	relay_fwd_fn fwd;           /* may be NULL */
 	void *arg;
+	int one_pass;               /* everything in file order, one read of the file (each
+	                             * read of it costs the kernel a walk of its table) */
 	uint64_t malformed, skipped;
 };
 

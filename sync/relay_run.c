@@ -594,6 +594,7 @@ struct relay_run *relay_run_start(struct ev_loop *loop, const struct tdm_config 
 	ev_timer_start(loop, &r->stats);
 	ev_timer_init(&r->prime, on_prime, 0., 0.01);
 	r->prime.data = r;
+	r->conns.one_pass = r->core.mirror_on;     /* the mirror orders its answers itself */
 	if (r->core.mirror_on && (r->prime_h = relay_conn_open(&r->conns))) {
 		r->core.mirror_ready = 0;
 		ev_timer_start(loop, &r->prime);

@@ -230,6 +230,16 @@ static void test_conn_reader(void **state)
 	assert_false(tpl_seen_after_conn);
 	assert_int_equal(src.malformed, 2);                  /* once per pass */
 	relay_conn_close(&src, h);
+	/* one pass: file order, each line once */
+	src.one_pass = 1;
+	src.malformed = 0;
+	h = relay_conn_open(&src);
+	n = 0;
+	while (relay_conn_next(&src, h, &e) == 1)
+		n++;
+	assert_int_equal(n, 3);
+	assert_int_equal(src.malformed, 1);
+	relay_conn_close(&src, h);
 	unlink(path);
 	src.path = "/nonexistent/ip_vs_conn_sync";
 	assert_null(relay_conn_open(&src));
