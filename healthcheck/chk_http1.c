@@ -21,6 +21,20 @@
 
 enum { PH_SEND, PH_READ };
 
+/* the url in progress (allocated for the exchange only: an idle check holds none) */
+struct h1_att {
+	struct http_resp resp;
+	EVP_MD_CTX *md5;
+	char *body;                 /* kept only when the url has a regex or expect_body */
+	size_t body_len, body_cap, total;
+	char abort_why[64];
+};
+
+struct h1_req {                 /* the request text of one url, made on first use */
+	char *s;
+	size_t len;
+};
+
 struct h1_priv {
 	ev_io io;
 	ev_timer to;
@@ -28,16 +42,9 @@ struct h1_priv {
 	int keep;                   /* the url in progress needs the body text (regex, expect_body) */
 	int head;                   /* the method is HEAD (made once: -1 = not yet) */
 	size_t url, sent;
-	struct http_resp resp;
-	/* body checks of the url in progress */
-	EVP_MD_CTX *md5;
-	char *body;                 /* kept only when the url has a regex or expect_body */
-	size_t body_len, body_cap, total;
-	char abort_why[64];
-	/* per url, made on first use */
-	char **req;
-	size_t *reqlen;
-	regex_t *re;
+	struct h1_att *a;
+	struct h1_req *req;
+	regex_t *re;                /* per url, only when a url has a regex */
 	uint8_t *re_state;          /* 0 not compiled, 1 ok, 2 bad */
 	size_t nurls;
 };
@@ -151,8 +158,8 @@ static int build_req(struct chk_inst *c, size_t i)
 		free(b.p);
 		return -1;
 	}
-	p->req[i] = b.p;
-	p->reqlen[i] = b.len;
+	p->req[i].s = b.p;
+	p->req[i].len = b.len;
 	return 0;
 }
 
@@ -177,19 +184,18 @@ static void conn_close(struct chk_inst *c)
 
 static void body_end(struct h1_priv *p)
 {
-	if (p->md5) {
-		EVP_MD_CTX_free(p->md5);
-		p->md5 = NULL;
-	}
-	free(p->body);
-	p->body = NULL;
-	p->body_len = p->body_cap = p->total = 0;
+	if (!p->a)
+		return;
+	EVP_MD_CTX_free(p->a->md5);
+	free(p->a->body);
+	free(p->a);
+	p->a = NULL;
 }
 
 static int body_cb(void *arg, const char *data, size_t len)
 {
 	struct chk_inst *c = arg;
-	struct h1_priv *p = c->priv;
+	struct h1_att *p = ((struct h1_priv *)c->priv)->a;
 
 	p->total += len;
 	if (p->total > H1_MAX_BODY) {
@@ -198,7 +204,7 @@ static int body_cb(void *arg, const char *data, size_t len)
 	}
 	if (p->md5)
 		EVP_DigestUpdate(p->md5, data, len);
-	if (p->keep) {
+	if (((struct h1_priv *)c->priv)->keep) {
 		if (p->body_len + len + 1 > p->body_cap) {
 			size_t cap = p->body_cap ? p->body_cap : 4096;
 			while (cap < p->body_len + len + 1)
@@ -230,8 +236,8 @@ static void url_end(struct chk_inst *c, int complete, const char *err)
 
 	conn_close(c);
 	if (complete)
-		ok = chk_http_verdict(&c->spec, p->url, "HTTP", p->resp.code, p->md5, p->body,
-		                      p->body_len, p->re, p->re_state, why, sizeof(why));
+		ok = chk_http_verdict(&c->spec, p->url, "HTTP", p->a->resp.code, p->a->md5, p->a->body,
+		                      p->a->body_len, p->re, p->re_state, why, sizeof(why));
 	else
 		snprintf(why, sizeof(why), "HTTP %s %s from %s: %s", method_of(c->spec.conf),
 		         u->path ? u->path : "/", c->spec.target, err);
@@ -261,13 +267,13 @@ static void h1_read(struct chk_inst *c)
 		}
 		if (n == 0) {
 			p->eof = 1;
-			r = http_resp_eof(&p->resp);
-			url_end(c, r == 1, p->resp.err);
+			r = http_resp_eof(&p->a->resp);
+			url_end(c, r == 1, p->a->resp.err);
 			return;
 		}
-		r = http_resp_feed(&p->resp, buf, (size_t)n, body_cb, c);
+		r = http_resp_feed(&p->a->resp, buf, (size_t)n, body_cb, c);
 		if (r) {
-			url_end(c, r == 1, p->resp.err[0] ? p->resp.err : p->abort_why);
+			url_end(c, r == 1, p->a->resp.err[0] ? p->a->resp.err : p->a->abort_why);
 			return;
 		}
 		if ((size_t)n < sizeof(buf))
@@ -285,8 +291,8 @@ static void h1_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	/* connected (or failed: send reports the connect error) */
-	while (p->sent < p->reqlen[p->url]) {
-		ssize_t n = send(p->fd, p->req[p->url] + p->sent, p->reqlen[p->url] - p->sent,
+	while (p->sent < p->req[p->url].len) {
+		ssize_t n = send(p->fd, p->req[p->url].s + p->sent, p->req[p->url].len - p->sent,
 		                 MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -310,7 +316,7 @@ static void h1_to_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	snprintf(msg, sizeof(msg), "timed out after %.3g s %s", (double)c->spec.connect_timeout_us / 1e6,
 	         p->phase == PH_SEND ? (p->sent ? "sending the request" : "connecting") :
-	         p->resp.code ? "reading the body" : "waiting for the response");
+	         p->a->resp.code ? "reading the body" : "waiting for the response");
 	url_end(c, 0, msg);
 }
 
@@ -319,13 +325,13 @@ static int url_begin(struct chk_inst *c, char *why, size_t len)
 	struct h1_priv *p = c->priv;
 	const struct check_url *u = &c->spec.conf->u.http.urls[p->url];
 
-	if (!p->req[p->url] && build_req(c, p->url)) {
+	if ((!p->req[p->url].s && build_req(c, p->url)) || !(p->a = calloc(1, sizeof(*p->a)))) {
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
 	if (u->digest) {
-		p->md5 = EVP_MD_CTX_new();
-		if (!p->md5 || !EVP_DigestInit_ex(p->md5, EVP_md5(), NULL)) {
+		p->a->md5 = EVP_MD_CTX_new();
+		if (!p->a->md5 || !EVP_DigestInit_ex(p->a->md5, EVP_md5(), NULL)) {
 			body_end(p);
 			snprintf(why, len, "MD5 unavailable");
 			return -1;
@@ -334,8 +340,7 @@ static int url_begin(struct chk_inst *c, char *why, size_t len)
 	if (p->head < 0)
 		p->head = !strcmp(method_of(c->spec.conf), "HEAD");
 	p->keep = u->regex || chk_http_expect_body(c->spec.conf, p->url);
-	http_resp_init(&p->resp, p->head, H1_MAX_HEADERS);
-	p->abort_why[0] = '\0';
+	http_resp_init(&p->a->resp, p->head, H1_MAX_HEADERS);
 	p->sent = 0;
 	p->eof = 0;
 	p->phase = PH_SEND;
@@ -369,12 +374,13 @@ static int h1_start(struct chk_inst *c, char *why, size_t len)
 	}
 	if (!p) {
 		p = calloc(1, sizeof(*p));
+		int re = 0;
+		for (size_t i = 0; i < nu; i++)
+			re |= c->spec.conf->u.http.urls[i].regex != NULL;
 		if (!p || !(p->req = calloc(nu, sizeof(*p->req))) ||
-		    !(p->reqlen = calloc(nu, sizeof(*p->reqlen))) ||
-		    !(p->re = calloc(nu, sizeof(*p->re))) || !(p->re_state = calloc(nu, 1))) {
+		    (re && (!(p->re = calloc(nu, sizeof(*p->re))) || !(p->re_state = calloc(nu, 1))))) {
 			if (p) {
 				free(p->req);
-				free(p->reqlen);
 				free(p->re);
 			}
 			free(p);
@@ -413,12 +419,11 @@ static void h1_free(struct chk_inst *c)
 		return;
 	h1_stop(c);
 	for (size_t i = 0; i < p->nurls; i++) {
-		free(p->req[i]);
-		if (p->re_state[i] == 1)
+		free(p->req[i].s);
+		if (p->re_state && p->re_state[i] == 1)
 			regfree(&p->re[i]);
 	}
 	free(p->req);
-	free(p->reqlen);
 	free(p->re);
 	free(p->re_state);
 	free(p);

@@ -137,9 +137,13 @@ int main(int argc, char **argv)
 	if (quiet)
 		usr1_cb(loop, NULL, 0);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("{\"type\":\"exit\",\"events\":%llu,\"cpu_s\":%.3f,\"maxrss_kb\":%ld}\n", nev,
+	/* heap now: the checks have run, each holds its type's state (mostly idle between attempts) */
+	printf("{\"type\":\"exit\",\"events\":%llu,\"cpu_s\":%.3f,\"user_s\":%.3f,\"sys_s\":%.3f,"
+	       "\"maxrss_kb\":%ld,\"heap_end\":%zu}\n", nev,
 	       (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-	       ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss);
+	       ru.ru_stime.tv_usec / 1e6, (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss,
+	       mallinfo2().uordblks - h0);
 	check_engine_free(eng);
 	tdm_config_free(cfg);
 	return 0;

@@ -60,11 +60,13 @@ for k, (t, f) in tot.items():
 allc = sum(t for t, _ in tot.values())
 print(f"all        {allc / secs:9.0f} checks/s, {up}/{len(st['checks'])} checks up")
 print(f"engine CPU {ex['cpu_s']:.2f} s in {secs:.0f} s = {100 * ex['cpu_s'] / secs:.0f}% of one core, "
-      f"{1e6 * ex['cpu_s'] / max(allc, 1):.1f} ms CPU per 1,000 checks")
+      f"{1e6 * ex['cpu_s'] / max(allc, 1):.1f} ms CPU per 1,000 checks "
+      f"(user {1e6 * ex['user_s'] / max(allc, 1):.1f}, system {1e6 * ex['sys_s'] / max(allc, 1):.1f})")
 for w, n in why.most_common(3):
     print(f"  last failure x{n}: {w}")
 print(f"heap: config {sta['heap_config'] / max(nt + nh, 1):.0f} bytes per check, engine at start "
-      f"{sta['heap_engine'] / max(nt + nh, 1):.0f} bytes per check")
+      f"{sta['heap_engine'] / max(nt + nh, 1):.0f} bytes per check; after the run (config, engine and "
+      f"each check's own state) {ex['heap_end'] / max(nt + nh, 1):.0f} bytes per check")
 print(f"max RSS {ex['maxrss_kb'] / 1024:.1f} MiB = {1024 * ex['maxrss_kb'] / max(nt + nh, 1):.0f} bytes per check "
       f"(includes the parsed config and libcurl)")
 PY

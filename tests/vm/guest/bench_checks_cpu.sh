@@ -30,7 +30,7 @@ W=$(mktemp -d)
 /usr/bin/python3 tests/bench/checks/gen.py "$N_TCP" "$N_HTTP" 1 > "$W/bench.conf"
 HZ=$(getconf CLK_TCK)
 : > "$OUT"
-declare -A SRVPID DPID T0 T1 A0 A1
+declare -A SRVPID DPID T0 T1 A0 A1 U0 U1
 NAMES=(keepalived tandemd)
 
 # "pid comm utime stime" of every process of NAME's namespace but its bench_srv; the top
@@ -75,11 +75,12 @@ start_one() {       # NAME: its namespace, bench_srv and daemon
 	fi
 	DPID[$n]=$!
 }
-sample() {          # NAME 0|1
+sample() {          # NAME 0|1: connections, time and CPU, taken together
 	local n=$1
+	eval "A$2[$n]=$(accepted "$n")"
+	eval "U$2[$n]=$(up)"
 	per_proc "$n" > "$W/pp$2-$n"
 	eval "T$2[$n]=$(awk '{ t += $3 + $4 } END { print t + 0 }' "$W/pp$2-$n")"
-	eval "A$2[$n]=$(accepted "$n")"
 }
 tandem_view() {     # tandem's own view: totals, failures and their reasons
 	"$TANDEMCTL" --control "$W/t.sock" --json checks 2>/dev/null | /usr/bin/python3 -c '
@@ -111,7 +112,9 @@ stop_one() {        # NAME: stop, report, clean up; sets PER_NAME
 	local cpu_ms=$(( (T1[$n] - T0[$n]) * 1000 / HZ )) checks=$((A1[$n] - A0[$n]))
 	local per
 	per=$(awk -v c="$cpu_ms" -v k="$checks" 'BEGIN { printf "%.1f", (k ? c * 1000 / k : 0) }')
-	echo "$n: $checks checks in $SECS s ($((checks / SECS))/s, expected $((N_TCP + N_HTTP))/s), CPU $cpu_ms ms, $per ms per 1,000 checks" | tee -a "$OUT"
+	local secs
+	secs=$(awk -v a="${U0[$n]}" -v b="${U1[$n]}" 'BEGIN { printf "%.1f", b - a }')
+	echo "$n: $checks checks in $secs s ($(awk -v k="$checks" -v s="$secs" 'BEGIN { printf "%d", (s > 0 ? k / s : 0) }')/s, at most $((N_TCP + N_HTTP))/s), CPU $cpu_ms ms, $per ms per 1,000 checks" | tee -a "$OUT"
 	eval "PER_$n=$per"
 }
 run_round() {
