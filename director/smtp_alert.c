@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include "director/evbus.h"
 #include "director/global_conf.h"
+#include "director/globals.h"
 #include "lib/log.h"
 
 #define QUEUE_MAX 64            /* mails waiting; more are dropped (and counted in the log) */
@@ -142,7 +143,7 @@ void dir_smtp_config(struct dir_smtp *m, const struct tdm_config *cfg)
 	s->alert = g->smtp_alert;
 	s->alert_vrrp = g->smtp_alert_vrrp;
 	s->alert_checker = g->smtp_alert_checker;
-	s->no_faults = tdm_cnode_find(g->node, "no_email_faults") != NULL;
+	s->no_faults = dir_gdef(cfg, "no_email_faults") != NULL;   /* any global_defs block */
 	s->rcpt = calloc(g->n_notification_email, sizeof(*s->rcpt));
 	if (!s->rcpt)
 		abort();
