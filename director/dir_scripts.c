@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 #include <signal.h>
 #include <stddef.h>
@@ -52,10 +53,21 @@ struct dir_scripts *dir_scripts_new(struct ev_loop *loop)
 	return s;
 }
 
+/* who runs r; -1 (logged) for an unknown user or group, or a root script that
+ * enable_script_security refuses */
 static int cred_for(const struct tdm_global_conf *g, const struct tdm_script_ref *r,
                     struct vrrp_exec_cred *cred)
 {
-	return vrrp_exec_cred(r->user, r->group, g->script_user, g->script_group, cred);
+	char why[PATH_MAX + 64];
+
+	if (vrrp_exec_cred(r->user, r->group, g->script_user, g->script_group, cred) < 0)
+		return -1;
+	if (g->enable_script_security && cred->uid == 0 &&
+	    vrrp_exec_secure(r->cmd, why, sizeof(why)) < 0) {
+		tdm_log_err("script '%s' not run as root (enable_script_security): %s", r->cmd, why);
+		return -1;
+	}
+	return 0;
 }
 
 static void describe(char *buf, size_t cap, int status, int timed_out)
@@ -95,7 +107,7 @@ static int run_once(struct dir_scripts *s, struct vrrp_exec *x, const struct tdm
 	if (!r->cmd)
 		return 0;
 	if (cred_for(cfg->global, r, &cred) < 0) {
-		tdm_log_err("%s %s: not run (no such user or group)", what, r->cmd);
+		tdm_log_err("%s %s: not run", what, r->cmd);
 		return 0;
 	}
 	tdm_log_notice("%s: running %s as %s (timeout %d s)", what, r->cmd, cred.user, timeout_s);
@@ -193,7 +205,7 @@ static void reader_start(struct dir_scripts *s, struct fifo_reader *f,
 	f->user = dup_or_null(r->user);
 	f->group = dup_or_null(r->group);
 	if (cred_for(g, r, &cred) < 0) {
-		tdm_log_err("%s %s: not run (no such user or group)", f->kw, r->cmd);
+		tdm_log_err("%s %s: not run", f->kw, r->cmd);
 		return;
 	}
 	if (vrrp_exec_start(&f->x, s->loop, r->cmd, args, 1, &cred, 0, reader_exit, s) == 0)

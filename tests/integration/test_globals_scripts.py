@@ -308,3 +308,24 @@ def test_reload_time_file_past_or_bad(tandemd, workdir):
         with pytest.raises(TimeoutError):
             evs.wait_event({"type": "config.reload"}, timeout=2)
     assert tf.exists()
+
+
+def test_enable_script_security(tandemd, netns, workdir):
+    """With enable_script_security a root startup script that others may change is not run;
+    the children start all the same. A safe one runs."""
+    out = workdir / "ran"
+    unsafe = script(workdir / "unsafe.sh", f"echo x > {out}\n")
+    unsafe.chmod(0o777)
+    d = tandemd(f"global_defs {{\n    enable_script_security\n    startup_script {unsafe} root\n}}\n"
+                + PARTS, ns=netns("g"))
+    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+               what="vrrp child")
+    assert f"script '{unsafe}' not run as root (enable_script_security)" in d.log_text()
+    assert not out.exists()
+    d.stop()
+    unsafe.chmod(0o755)
+    d2 = tandemd(f"global_defs {{\n    enable_script_security\n    startup_script {unsafe} root\n}}\n",
+                 name="safe")
+    wait_until(lambda: "startup_script exited 0" in d2.log_text(), timeout=10,
+               what="safe script run")
+    assert out.read_text() == "x\n"
