@@ -218,6 +218,11 @@ char *dir_default_run_path(const struct tdm_config *cfg, const char *suffix)
 	char *s = NULL;
 	int rc;
 
+	if (inst && (strchr(inst->argv[0], '/') || inst->argv[0][0] == '.' || !inst->argv[0][0])) {
+		tdm_log_warn("instance '%s': not usable in a file name; using the default names",
+		             inst->argv[0]);
+		inst = NULL;
+	}
 	if (!inst)
 		rc = asprintf(&s, RUN_DIR "/tandemd.%s", suffix);
 	else if (dir_gdef(cfg, "use_pid_dir"))

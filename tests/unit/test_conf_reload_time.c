@@ -116,6 +116,7 @@ static void test_globals(void **state)
 	check_globals("global_defs {\n umask IWGRP|IWOTH IRUSR\n}\nchild_wait_time 2\n"
 	              "instance blue\n", 0422, 2, "/run/tandem/tandemd_blue.pid");
 	check_globals("use_pid_dir\ninstance red\n", 022, 5, "/run/tandem/red/tandemd.pid");
+	check_globals("instance ../etc\n", 022, 5, "/run/tandem/tandemd.pid");
 	/* use_pid_dir alone: the default already is a directory of tandem's own */
 	check_globals("use_pid_dir\n", 022, 5, "/run/tandem/tandemd.pid");
 }
