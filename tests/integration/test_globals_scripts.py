@@ -329,3 +329,28 @@ def test_enable_script_security(tandemd, netns, workdir):
     wait_until(lambda: "startup_script exited 0" in d2.log_text(), timeout=10,
                what="safe script run")
     assert out.read_text() == "x\n"
+
+
+def test_startup_script_reload_and_stop_while_it_runs(tandemd, netns, workdir):
+    """A reload while startup_script runs is taken; the children then start with the newest
+    config. A stop while it runs kills it and ends tandemd at once."""
+    marker = f"tdmwait{secrets.token_hex(4)}"
+    s = script(workdir / "wait.sh", "sleep 3\n")
+    conf = f"global_defs {{\n    startup_script \"{s} {marker}\" root\n}}\n"
+    ns = netns("g")
+    d = tandemd(conf, ns=ns)
+    d.write_config(conf + PARTS)
+    assert d.reload()["ok"]
+    assert not d.status()["children"] or all(c["pid"] in (None, 0) for c in d.status()["children"])
+    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+               what="vrrp child of the reloaded config")
+    assert children(d)["vrrp"]["generation"] == 2
+    d.stop()
+
+    d2 = tandemd(conf + PARTS, ns=ns, name="stopper")
+    wait_until(lambda: pids_with(marker), timeout=5, what="startup script running")
+    t0 = time.monotonic()
+    assert d2.stop(timeout=10) == 0
+    assert time.monotonic() - t0 < 2
+    assert "startup_script still running at shutdown: killing it" in d2.log_text()
+    wait_until(lambda: not pids_with(marker), timeout=5, what="startup script killed")
