@@ -56,6 +56,21 @@ static double getd(json_object *o, const char *k)
 	return v ? json_object_get_double(v) : 0;
 }
 
+/* one line per tracking reference: "    track process tp: failed, -150" */
+static void print_tracking(json_object *trk)
+{
+	json_object *refs = ctl_get(trk, "refs");
+
+	for (size_t i = 0; refs && i < json_object_array_length(refs); i++) {
+		json_object *r = json_object_array_get_idx(refs, i), *ok = ctl_get(r, "ok");
+
+		printf("    track %s %s%s: %s, %+lld\n", ctl_get_str(r, "what", "?"),
+		       ctl_get_str(r, "name", "?"), ctl_get(r, "group") ? " (group)" : "",
+		       !ok ? "unknown" : json_object_get_boolean(ok) ? "ok" : "failed",
+		       geti(r, "delta"));
+	}
+}
+
 static void print_inst(json_object *in)
 {
 	json_object *m = ctl_get(in, "master"), *peers = ctl_get(in, "peers");
@@ -84,6 +99,7 @@ static void print_inst(json_object *in)
 		       ctl_get_str(p, "address", "?"), geti(p, "priority"), getd(p, "last_heard_s"),
 		       geti(p, "adverts"));
 	}
+	print_tracking(ctl_get(in, "tracking"));
 	if (drops) {
 		json_object_object_foreach(drops, k, v) {
 			if (!json_object_get_int64(v))

@@ -78,6 +78,8 @@ def test_track_process_quorum_weight_delay(netns, bridge, tandemd, procs):
     assert bk["reason"] == "higher_priority"
     wait_state(db, "MASTER")
     assert inst_status(da)["priority"] == 50
+    rc, out, err = da.tandemctl("vrrp")
+    assert rc == 0 and "    track process tp: failed, -150" in out, (out, err)
     t0 = time.monotonic()
     procs.start()
     ev = track_event(da, ev["seq"], what="process", name="tp", ok=True)
