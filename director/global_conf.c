@@ -256,7 +256,7 @@ static const struct tdm_kw global_kws[] = {
 	KWC("vrrp_vmac_garp_intvl", N | TDM_KW_DEPRECATED, vrrp_conf_chk_garp_extra_if, "old spelling of vrrp_garp_extra_if"),
 	KWA("vrrp_down_timer_adverts", 0, 1, 1, a_dta, "default down_timer_adverts, 1..100"),
 	KWA("vrrp_lower_prio_no_advert", 0, 0, 1, a_bool, "default lower_prio_no_advert"),
-	KWA("vrrp_higher_prio_send_advert", N, 0, 1, a_bool, "default higher_prio_send_advert"),
+	KWA("vrrp_higher_prio_send_advert", 0, 0, 1, a_bool, "default higher_prio_send_advert"),
 	KWA("vrrp_version", 0, 1, 1, a_version, "default VRRP version, 2 or 3"),
 	KW0("vrrp_check_unicast_src", 0, "accept unicast adverts only from configured peers"),
 	KW0("vrrp_skip_check_adv_addr", 0, "skip checking advert addresses from the current master"),

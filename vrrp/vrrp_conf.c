@@ -272,7 +272,7 @@ static const struct tdm_kw instance_kws[] = {
 	KWA("down_timer_adverts", 0, 1, 1, a_dta, "adverts missed before master down (default 3)"),
 	KWA("timer_expired_backup", N, 0, 1, a_prio254, "on master-down, stay BACKUP expecting a peer of this priority"),
 	KWA("lower_prio_no_advert", 0, 0, 1, a_bool, "do not answer a lower-priority advert"),
-	KWA("higher_prio_send_advert", N, 0, 1, a_bool, "send an advert before yielding to a higher priority"),
+	KWA("higher_prio_send_advert", 0, 0, 1, a_bool, "send an advert before yielding to a higher priority"),
 	KWA("kernel_rx_buf_size", 0, 1, 1, a_uint, "socket receive buffer size"),
 	KWL("unicast_peer", 0, vrrp_conf_item_peer, "unicast peers: <addr> [min_ttl N] [max_ttl N]"),
 	KW0("unicast_fault_no_peer", N, "FAULT instead of multicast when there are no peers"),

@@ -83,6 +83,7 @@ struct vrrp_instance_conf {
 	uint8_t v3_checksum_as_v2;  /* v3 IPv4: send the checksum without the pseudo-header */
 	uint8_t check_unicast_src;  /* the instance's own (else global vrrp_check_unicast_src) */
 	int skip_check_adv_addr;    /* -1: global vrrp_skip_check_adv_addr */
+	int higher_prio_send_advert;        /* -1: global vrrp_higher_prio_send_advert */
 	uint8_t promote_secondaries;        /* set the interface's promote_secondaries (IPv4) */
 	uint64_t kernel_rx_buf_size;        /* the socket's receive buffer, 0 = default */
 	struct tdm_addr src_ip;     /* mcast_src_ip / unicast_src_ip */

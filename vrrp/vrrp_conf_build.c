@@ -255,6 +255,8 @@ static void instance_kw(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi,
 		vi->garp_lower_prio_delay = (int)c->vals[0].i;
 	else if (!strcmp(k, "garp_lower_prio_repeat"))
 		vi->garp_lower_prio_repeat = (int)c->vals[0].i;
+	else if (!strcmp(k, "higher_prio_send_advert"))
+		vi->higher_prio_send_advert = opt_bool(c);
 	else if (!strcmp(k, "promote_secondaries"))
 		vi->promote_secondaries = 1;
 	else if (!strcmp(k, "kernel_rx_buf_size"))
@@ -301,6 +303,7 @@ int vrrp_conf_instance_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	vi->garp_lower_prio_repeat = vi->down_timer_adverts = -1;
 	vi->lower_prio_no_advert = -1;
 	vi->skip_check_adv_addr = -1;
+	vi->higher_prio_send_advert = -1;
 	TDM_CNODE_FOREACH(c, node)
 		if (USABLE(c))
 			instance_kw(ctx, vi, c);

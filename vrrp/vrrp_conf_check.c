@@ -194,6 +194,8 @@ static void global_defaults(const struct tdm_cnode *root, struct vrrp_conf *vc)
 		{ "vrrp_garp_lower_prio_repeat",
 		  offsetof(struct vrrp_instance_conf, garp_lower_prio_repeat) },
 		{ "vrrp_down_timer_adverts", offsetof(struct vrrp_instance_conf, down_timer_adverts) },
+		{ "vrrp_higher_prio_send_advert",
+		  offsetof(struct vrrp_instance_conf, higher_prio_send_advert) },
 		{ "vrrp_lower_prio_no_advert",
 		  offsetof(struct vrrp_instance_conf, lower_prio_no_advert) },
 	};

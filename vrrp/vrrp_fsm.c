@@ -209,6 +209,8 @@ static int master_rx_advert(const struct vrrp_fsm_params *p, struct vrrp_fsm *st
 		        ? VRRP_FSM_R_HIGHER_PRIO : VRRP_FSM_R_EQUAL_PRIO_HIGHER_ADDR;
 		uint16_t mai = p->version == 3 && ev->int_cs ? ev->int_cs : p->advert_int_cs;
 
+		if (p->higher_prio_send_advert)
+			act_advert(out, st->eff_prio, p->advert_int_cs);
 		leave_master(p, st, out, 0);
 		if (mai != st->master_adver_int_cs) {
 			st->master_adver_int_cs = mai;

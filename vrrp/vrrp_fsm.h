@@ -105,6 +105,7 @@ struct vrrp_fsm_params {
 	uint8_t accept_mode;        /* v3 Accept_Mode */
 	uint8_t lower_prio_no_advert; /* master: do not answer a lower priority with an advert */
 	uint8_t lower_prio_no_garp;   /* master: do not re-send GARP/NA on a lower priority */
+	uint8_t higher_prio_send_advert; /* master: one advert of its own before yielding */
 	uint8_t down_timer_adverts; /* adverts in Master_Down_Interval; 0 = 3 (the RFC value) */
 	uint64_t preempt_delay_ns;  /* 0 = none */
 	uint8_t addr_len;           /* 4 or 16: length of local_addr and advert source addresses */

@@ -50,6 +50,7 @@ int vrrp_inst_init(struct vrrp_inst *vi, const struct vrrp_instance_conf *conf,
 	p->preempt_delay_ns = conf->preempt_delay_us * 1000;
 	p->lower_prio_no_garp = conf->garp_lower_prio_repeat == 0;
 	p->lower_prio_no_advert = conf->lower_prio_no_advert == 1;
+	p->higher_prio_send_advert = conf->higher_prio_send_advert == 1;
 	p->addr_len = (uint8_t)alen(vi);
 	if (vrrp_fsm_params_check(p) < 0) {
 		tdm_log_err("vrrp_instance %s: unusable parameters (version %d, priority %d, "

@@ -35,6 +35,7 @@ static void test_global_defaults(void **state)
 	         "    vrrp_garp_lower_prio_delay 4\n"
 	         "    vrrp_down_timer_adverts 5\n"
 	         "    vrrp_lower_prio_no_advert\n"
+	         "    vrrp_higher_prio_send_advert\n"
 	         "}\n"
 	         "vrrp_instance A {\n"
 	         "    interface eth0\n"
@@ -63,6 +64,7 @@ static void test_global_defaults(void **state)
 	assert_int_equal(a->garp_lower_prio_delay, 4);
 	assert_int_equal(a->down_timer_adverts, 5);
 	assert_int_equal(a->lower_prio_no_advert, 1);
+	assert_int_equal(a->higher_prio_send_advert, 1);
 	/* the instance's own values win */
 	assert_int_equal(b->garp_master_delay, 0);
 	assert_int_equal(b->garp_master_repeat, 1);

@@ -385,6 +385,24 @@ static void test_master_higher_prio(void **state)
 	assert_int_equal(F.st.master_prio, 200);
 }
 
+/* higher_prio_send_advert: one advert of our own priority, then the step down */
+static void test_master_higher_prio_send_advert(void **state)
+{
+	int v = ver(state);
+	uint16_t iv = dflt_int(v);
+	uint64_t t;
+
+	setup_v(v, 100, iv);
+	F.p.higher_prio_send_advert = 1;
+	t = to_master(0) + 5;
+	adv(200, iv, 1, t);
+	expect_trans(VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_R_HIGHER_PRIO);
+	assert_int_equal(F.out.a[0].kind, VRRP_FSM_ACT_SEND_ADVERT);
+	expect_advert(0, 100, iv);
+	assert_int_equal(F.out.a[1].kind, VRRP_FSM_ACT_VIPS_DEL);
+	assert_int_equal(count(VRRP_FSM_ACT_SEND_ADVERT), 1);
+}
+
 static void test_v3_master_steps_down_learns_interval(void **state)
 {
 	uint64_t t;
@@ -917,6 +935,7 @@ int main(void)
 		BOTH(test_backup_prio0),
 		BOTH(test_master_adver_timer),
 		BOTH(test_master_higher_prio),
+		BOTH(test_master_higher_prio_send_advert),
 		cmocka_unit_test(test_v3_master_steps_down_learns_interval),
 		BOTH(test_master_tie_break),
 		cmocka_unit_test(test_tie_break_ipv6),
