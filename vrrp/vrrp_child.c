@@ -14,6 +14,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <sys/timerfd.h>
 #include "director/global_conf.h"
 #include "lib/log.h"
@@ -120,6 +122,34 @@ static void on_rx(struct ev_loop *loop, ev_io *w, int revents)
 
 static int inst_open_socket(struct vrrp_child *vc, struct vrrp_child_inst *ci);
 
+/* track_src_ip: the configured source address is missing from the interface (any interface
+ * without one); unicast_fault_no_peer: a unicast_peer block with no peer */
+static int src_fault(const struct vrrp_instance_conf *c)
+{
+	struct ifaddrs *ifa, *i;
+	int found = 0;
+
+	if (c->unicast_fault_no_peer && !c->npeers && tdm_cnode_find(c->node, "unicast_peer"))
+		return 1;
+	if (!c->track_src_ip || !c->has_src_ip)
+		return 0;
+	if (getifaddrs(&ifa) < 0)
+		return 0;               /* cannot tell: no FAULT on our own failure */
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != c->src_ip.family ||
+		    (c->interface && strcmp(i->ifa_name, c->interface)))
+			continue;
+		if (c->src_ip.family == AF_INET)
+			found = !memcmp(&((struct sockaddr_in *)i->ifa_addr)->sin_addr,
+			                &c->src_ip.u.v4, 4);
+		else
+			found = !memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr,
+			                &c->src_ip.u.v6, 16);
+	}
+	freeifaddrs(ifa);
+	return !found;
+}
+
 /* Interface facts -> source/index; the socket follows the interface (opened when it appears,
  * reopened when it comes back with another index); FAULT while the interface is missing or
  * down (unless dont_track_primary) or the instance has no socket: a router that cannot hear
@@ -143,6 +173,7 @@ static void update_if(struct vrrp_child *vc, struct vrrp_child_inst *ci, uint64_
 		inst_open_socket(vc, ci);
 	}
 	fault = fault || ci->vi.fd < 0;
+	fault = fault || src_fault(c);      /* track_src_ip, unicast_fault_no_peer */
 	ci->if_fault = (uint8_t)fault;
 	fault = fault || ci->track_fault;   /* tracking's own FAULT input (vrrp_track.c) */
 	if (fault != ci->vi.st.fault) {

@@ -84,6 +84,8 @@ struct vrrp_instance_conf {
 	uint8_t check_unicast_src;  /* the instance's own (else global vrrp_check_unicast_src) */
 	int skip_check_adv_addr;    /* -1: global vrrp_skip_check_adv_addr */
 	int higher_prio_send_advert;        /* -1: global vrrp_higher_prio_send_advert */
+	uint8_t track_src_ip;               /* FAULT while the source address is missing */
+	uint8_t unicast_fault_no_peer;      /* FAULT when unicast_peer lists no peer */
 	uint8_t promote_secondaries;        /* set the interface's promote_secondaries (IPv4) */
 	uint64_t kernel_rx_buf_size;        /* the socket's receive buffer, 0 = default */
 	struct tdm_addr src_ip;     /* mcast_src_ip / unicast_src_ip */

@@ -257,6 +257,10 @@ static void instance_kw(struct tdm_conf_ctx *ctx, struct vrrp_instance_conf *vi,
 		vi->garp_lower_prio_repeat = (int)c->vals[0].i;
 	else if (!strcmp(k, "higher_prio_send_advert"))
 		vi->higher_prio_send_advert = opt_bool(c);
+	else if (!strcmp(k, "track_src_ip"))
+		vi->track_src_ip = 1;
+	else if (!strcmp(k, "unicast_fault_no_peer"))
+		vi->unicast_fault_no_peer = 1;
 	else if (!strcmp(k, "promote_secondaries"))
 		vi->promote_secondaries = 1;
 	else if (!strcmp(k, "kernel_rx_buf_size"))

@@ -246,3 +246,29 @@ def raw_rcvbufs(pid):
     finally:
         os.close(pfd)
     return sizes
+
+
+def test_track_src_ip(netns, bridge, tandemd):
+    """track_src_ip: FAULT while the configured source address is missing"""
+    (a,), _ = lan_br(netns, bridge, names=("a",))
+    a.ip("addr", "add", "10.9.0.11/24", "dev", "eth0")
+    da = tandemd(vrrp_conf(prio=200, extra="    mcast_src_ip 10.9.0.11\n    track_src_ip"),
+                 ns=a, name="a")
+    m = wait_state(da, "MASTER")
+    a.ip("addr", "del", "10.9.0.11/24", "dev", "eth0")
+    f = wait_state(da, "FAULT", since=m["seq"])
+    assert not has_vip(a, "10.9.0.100")
+    a.ip("addr", "add", "10.9.0.11/24", "dev", "eth0")
+    wait_state(da, "MASTER", since=f["seq"])
+
+
+def test_unicast_fault_no_peer(netns, bridge, tandemd):
+    """an empty unicast_peer block: multicast as usual, FAULT with unicast_fault_no_peer"""
+    (a, b), _ = lan_br(netns, bridge)
+    da = tandemd(vrrp_conf(prio=200, extra="    unicast_peer {\n    }\n    unicast_fault_no_peer"),
+                 ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, extra="    unicast_peer {\n    }"), ns=b, name="b")
+    wait_state(da, "FAULT")
+    wait_state(db, "MASTER")
+    st = inst_status(db)
+    assert not st["unicast"]
