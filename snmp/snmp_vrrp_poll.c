@@ -48,7 +48,8 @@ static void disconnect(struct snmp_vrrp_poll *p)
 static int send_req(struct snmp_vrrp_poll *p, long long from)
 {
 	char req[96];
-	int n = snprintf(req, sizeof(req), "{\"cmd\":\"vrrp\",\"op\":\"mib\",\"from\":%lld}\n", from);
+	int n = snprintf(req, sizeof(req), "{\"cmd\":\"vrrp\",\"op\":\"mib\",\"from\":%lld}\n",
+	                 from);
 
 	if (send(p->fd, req, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n) {
 		disconnect(p);

@@ -1,6 +1,6 @@
 /* snmp/snmp_vrrp_poll.h - the snmp child's client of the parent's control socket: every
- * SNMP_VRRP_POLL_S (SNMP_VRRP_POLL_IDLE_S when nobody walks) it asks {"cmd":"vrrp","op":"mib"} (paged with "from"), which the parent
- * forwards to the vrrp child, and hands the complete set of instances to a callback. Non-
+ * SNMP_VRRP_POLL_S (SNMP_VRRP_POLL_IDLE_S when nobody walks) it asks
+ * {"cmd":"vrrp","op":"mib"} (paged with "from"), which the parent forwards to the vrrp child, and hands the complete set of instances to a callback. Non-
  * blocking on the child's libev loop; reconnects by itself; an error reply (no vrrp child)
  * keeps the last set. The VRRP facts thus come only through the parent, never from the vrrp
  * child directly. */

@@ -84,7 +84,8 @@ static json_object *entry(const struct vrrp_inst *vi, uint64_t now)
 	json_object_object_add(o, "prio", json_object_new_int(vi->p.priority));
 	for (size_t i = 0; i < c->vips.n; i++)
 		if (c->vips.v[i].addr.family == vi->family)
-			json_object_array_add(a, jaddr(vi->family, (const uint8_t *)&c->vips.v[i].addr.u));
+			json_object_array_add(a, jaddr(vi->family,
+			                               (const uint8_t *)&c->vips.v[i].addr.u));
 	json_object_object_add(o, "vips", a);
 	json_object_object_add(o, "primary", vi->has_src ? jaddr(vi->family, vi->src.b) : NULL);
 	json_object_object_add(o, "master", vi->st.master_known && st != VRRP_FSM_MASTER
@@ -127,7 +128,8 @@ json_object *vrrp_mibfeed_command(struct vrrp_child *vc, json_object *req, uint6
 	json_object_object_add(r, "ok", json_object_new_boolean(1));
 	json_object_object_add(r, "total", json_object_new_int64(total));
 	json_object_object_add(r, "from", json_object_new_int64(from));
-	json_object_object_add(r, "next", from + i < total ? json_object_new_int64(from + i) : NULL);
+	json_object_object_add(r, "next", from + i < total ? json_object_new_int64(from + i)
+	                                                   : NULL);
 	json_object_object_add(r, "instances", a);
 	return r;
 }

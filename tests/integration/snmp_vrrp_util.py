@@ -5,7 +5,6 @@ instance) as config text for tandem or keepalived."""
 
 import ipaddress
 import re
-import textwrap
 
 from snmp_env import SNMPWALK, parse_vars
 from tandem import wait_until
@@ -72,7 +71,8 @@ def if_facts(ns, ifname="eth0"):
     idx = int(out.split(":")[0])
     mac = re.search(r"link/ether ([0-9a-f:]+)", out).group(1)
     ll = None
-    for line in ns.ip("-6", "-o", "addr", "show", "dev", ifname, "scope", "link").stdout.splitlines():
+    out = ns.ip("-6", "-o", "addr", "show", "dev", ifname, "scope", "link").stdout
+    for line in out.splitlines():
         ll = line.split()[3].split("/")[0]
     return idx, hexs(bytes.fromhex(mac.replace(":", ""))), ll
 

@@ -18,7 +18,8 @@ static const char *const page1 =
 	"\"mac\":\"0a0b0c0d0e0f\",\"state\":\"BACKUP\",\"prio\":150,"
 	"\"vips\":[\"10.9.0.101\",\"10.9.0.100\"],\"primary\":\"10.9.0.1\",\"master\":\"10.9.0.2\","
 	"\"last_heard\":\"10.9.0.2\",\"adv_cs\":100,\"preempt\":false,\"accept\":true,\"auth\":1,"
-	"\"up_s\":12.5,\"master_reason\":\"preempt_delay\",\"c\":{\"rx\":9,\"auth_fail\":2,\"csum_err\":1,\"ver_err\":4},"
+	"\"up_s\":12.5,\"master_reason\":\"preempt_delay\","
+	"\"c\":{\"rx\":9,\"auth_fail\":2,\"csum_err\":1,\"ver_err\":4},"
 	"\"last_err\":\"auth_pass\",\"last_err_src\":\"10.9.0.3\"},"
 	"{\"name\":\"V6\",\"vrid\":53,\"version\":3,\"family\":6,\"ifindex\":7,"
 	"\"mac\":\"0a0b0c0d0e0f\",\"state\":\"MASTER\",\"prio\":90,\"vips\":[\"fd00:9::100\"],"
@@ -48,7 +49,9 @@ static const struct snmp_oid_ent *get(struct snmp_oidtab *t, const snmp_subid *o
 	return snmp_oidtab_get(t, o, n);
 }
 
-#define O(...) (const snmp_subid[]){ __VA_ARGS__ }, sizeof((const snmp_subid[]){ __VA_ARGS__ }) / sizeof(snmp_subid)
+/* an OID literal as (pointer, length) arguments */
+#define O(...) (const snmp_subid[]){ __VA_ARGS__ }, \
+	sizeof((const snmp_subid[]){ __VA_ARGS__ }) / sizeof(snmp_subid)
 
 static void test_parse(void **state)
 {
@@ -190,7 +193,8 @@ static void test_v3_tree(void **state)
 	e = get(&t, O(1, 3, 6, 1, 2, 1, 207, 1, 1, 1, 1, 3, 7, 51, 1));  /* now itself */
 	assert_memory_equal(e->s, "\x0a\x09\x00\x01", 4);
 	ev = json_tokener_parse("{\"type\":\"vrrp.state\",\"instance\":\"V2\",\"vrid\":51,"
-	                        "\"from\":\"BACKUP\",\"to\":\"MASTER\",\"reason\":\"higher_priority\","
+	                        "\"from\":\"BACKUP\",\"to\":\"MASTER\","
+	                        "\"reason\":\"higher_priority\","
 	                        "\"prio\":150}");
 	snmp_view_event(&v, ev, 1);
 	json_object_put(ev);
