@@ -105,6 +105,7 @@ int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,
 		rc->peers[i].used = 1;
 	rc->next_hello = now;
 	rc->next_ack = now + conf->ack_interval_us;
+	rc->frame_max = conf->max_frame;
 	rc->want_resync = 1;            /* a relay that starts asks for the table */
 	rc->req_started = now;
 	return 0;
@@ -281,7 +282,7 @@ void relay_core_flush(struct relay_core *rc, uint64_t now)
 			rc->backpressure = 1;
 			break;
 		}
-		relay_data_init(&d, rc->fbuf, rc->conf.max_frame);
+		relay_data_init(&d, rc->fbuf, rc->frame_max);
 		while (rc->pend_off < rc->pend_len) {
 			size_t el = ((size_t)rc->pend[rc->pend_off] << 8) | rc->pend[rc->pend_off + 1];
 			int r = relay_data_add_raw(&d, rc->pend + rc->pend_off + 2, el);
@@ -440,7 +441,7 @@ static void serve_step(struct relay_core *rc, uint64_t now)
 		/* live updates keep half of the queue */
 		if (rc->txq.used >= rc->txq.cap / 2 || !txq_has_room(rc))
 			return;
-		relay_data_init(&d, rc->fbuf, rc->conf.max_frame);
+		relay_data_init(&d, rc->fbuf, rc->frame_max);
 		if (rc->srv.has_carry) {
 			if (relay_data_add(&d, &rc->srv.carry) < 0)
 				rc->c.kentries_skipped++;
@@ -546,6 +547,27 @@ void relay_core_set_role(struct relay_core *rc, uint8_t role, uint64_t now)
 	}
 	if (role != was)
 		rc->next_hello = now;    /* tell the peers at once */
+}
+
+/* the peers' HELLOs: frames no larger than the smallest frame an up peer accepts, and no
+ * more in flight than the smallest replay window (frames past a receiver's window would be
+ * taken for acknowledged) */
+static void adapt(struct relay_core *rc)
+{
+	uint32_t f = rc->conf.max_frame, w = rc->conf.window;
+
+	for (size_t i = 0; i < rc->npeers; i++) {
+		const struct relay_peer *p = &rc->peers[i];
+
+		if (!p->used || !p->up)
+			continue;
+		if (p->max_frame >= 512 && p->max_frame < f)
+			f = p->max_frame;
+		if (p->window >= RELAY_WIN_MIN && p->window < w)
+			w = p->window;
+	}
+	rc->frame_max = f;
+	rc->txq.window = w;
 }
 
 static void got_end(struct relay_core *rc, int i, const struct relay_resync_end *e, uint64_t now)
@@ -792,6 +814,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 			p->role = hl.role;
 			p->window = hl.window;
 			p->max_frame = hl.max_frame;
+			adapt(rc);
 		}
 		break;
 	}
@@ -817,6 +840,7 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 			if (rc->srv.active && rc->srv.peer == (int)i)
 				serve_stop(rc, 2, now);
 			peer_event(rc, (int)i, RELAY_EV_PEER_DOWN, "silent");
+			adapt(rc);
 		}
 	}
 	if (now >= rc->next_ack) {

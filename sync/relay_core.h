@@ -145,6 +145,7 @@ struct relay_core {
 	size_t ents_cap;
 	uint8_t kbuf[SYNC_MSG_MAX_LEN];
 	uint64_t next_hello, next_ack;
+	uint32_t frame_max;         /* frames built: max_frame, or less if a peer announces less */
 	/* resync: as requester */
 	int want_resync;
 	uint64_t req_sent_at, req_seq, req_started, last_resync_data;

@@ -662,7 +662,8 @@ static void test_peer_down_and_up(void **state)
 }
 
 /* node i restarts: new epoch, empty state; what reached its kernel is forgotten too */
-static void restart(struct node *nd, int i, uint64_t now)
+static void restart_with(struct node *nd, int i, uint64_t now, uint32_t max_frame,
+                         uint32_t window)
 {
 	struct relay_core_conf c = nd[i].rc.conf;
 	struct relay_io io = nd[i].rc.io;
@@ -677,10 +678,47 @@ static void restart(struct node *nd, int i, uint64_t now)
 	relay_core_free(&nd[i].rc);
 	c.epoch += 1000;
 	c.key = (const uint8_t *)KEY;
+	if (max_frame)
+		c.max_frame = max_frame;
+	if (window)
+		c.window = window;
 	assert_int_equal(relay_core_init(&nd[i].rc, &c, &io, now), 0);
 	for (size_t k = 0; k < np; k++)
 		relay_core_set_peer_addr(&nd[i].rc, k, (struct sockaddr *)&a[k], al[k]);
 	nd[i].ncports = 0;
+}
+
+static void restart(struct node *nd, int i, uint64_t now)
+{
+	restart_with(nd, i, now, 0, 0);
+}
+
+/* a peer announcing smaller frames and a smaller window gets both */
+static void test_adapt_to_peer(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint8_t m[1500];
+	uint64_t now = 1000000;
+	size_t len;
+
+	(void)state;
+	net_init(&net, nd, 2, &t, now);
+	restart_with(nd, 1, now, 600, 128);
+	now = bring_up(&net, now);
+	assert_int_equal(nd[0].rc.frame_max, 600);
+	assert_int_equal(nd[0].rc.txq.window, 128);
+	assert_int_equal(nd[1].rc.frame_max, 600);   /* its own */
+	len = kmsg(m, 7000, 40);
+	relay_core_kernel_msg(&nd[0].rc, m, len, now);
+	relay_core_flush(&nd[0].rc, now);
+	assert_true(net.qn >= 3);                    /* 40 entries do not fit 600-byte frames */
+	for (size_t i = 0; i < net.qn; i++)
+		assert_true(net.q[i].len <= 600);
+	now = run(&net, now, 100000, 10000);
+	assert_true(has_all(&nd[1], 7000, 40));
+	net_free(&net);
 }
 
 static void test_resync_from_mirror(void **state)
@@ -816,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_flood_bounded),
 		cmocka_unit_test(test_resync_paced),
 		cmocka_unit_test(test_peer_down_and_up),
+		cmocka_unit_test(test_adapt_to_peer),
 		cmocka_unit_test(test_resync_from_mirror),
 		cmocka_unit_test(test_alone_no_spin),
 		cmocka_unit_test(test_throughput),
