@@ -218,6 +218,10 @@ static int inst_open_socket(struct vrrp_child *vc, struct vrrp_child_inst *ci)
 	}
 	ci->vi.fd = vrrp_sock_open(&so);
 	ci->sock_ifindex = ci->vi.ifindex;
+	/* IPv6 gives the device per packet: the one the socket is bound to (the VMAC's base
+	 * with vmac_xmit_base; the macvlan would send with the virtual MAC, which the peer's
+	 * own macvlan takes for its own) */
+	ci->vi.tx_ifindex = so.ifindex != ci->vi.ifindex ? so.ifindex : 0;
 	if (ci->vi.fd < 0)
 		return -1;
 	if (c->kernel_rx_buf_size) {        /* kernel_rx_buf_size: root may exceed rmem_max */

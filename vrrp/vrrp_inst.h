@@ -69,6 +69,8 @@ struct vrrp_inst {
 	union vrrp_pkt_ip mcast;    /* 224.0.0.18 / ff02::12 (or as configured) */
 	/* interface and source */
 	int ifindex;
+	int tx_ifindex;             /* the device the socket is bound to when not ifindex (VMAC
+	                             * with vmac_xmit_base: the base); 0 = ifindex */
 	uint8_t mac[6];
 	uint8_t has_src, src_fixed; /* src_fixed: mcast_src_ip / unicast_src_ip configured */
 	union vrrp_pkt_ip src;

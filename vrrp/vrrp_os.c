@@ -25,7 +25,8 @@ static int sys_send(void *arg, struct vrrp_inst *vi, const uint8_t *buf, size_t 
 		errno = EBADF;
 		return -1;
 	}
-	return vrrp_sock_send(vi->fd, vi->family, vi->ifindex, buf, len, src, dst);
+	return vrrp_sock_send(vi->fd, vi->family, vi->tx_ifindex ? vi->tx_ifindex : vi->ifindex,
+	                      buf, len, src, dst);
 }
 
 static int sys_vip(void *arg, struct vrrp_inst *vi, int add, const struct vrrp_vip *v,

@@ -6,6 +6,8 @@ Also a MAC given on the use_vmac line, and an IPv6 instance (00:00:5e:00:02:VRID
 
 import signal
 
+import pytest
+
 from tandem import wait_until
 from vrrp_util import (drops_total, has_vip, inst_status, lan, vrrp_conf, wait_ll6,
                        wait_master_seen, wait_state)
@@ -102,7 +104,8 @@ def test_vmac_configured_mac(netns, bridge, tandemd):
     assert link_mac(a2, "vrrp.51") == "02:42:ac:11:00:33"      # VRID 51 = 0x33
 
 
-def test_vmac_ipv6(netns, bridge, tandemd):
+@pytest.mark.parametrize("xmit_base", [False, True])
+def test_vmac_ipv6(netns, bridge, tandemd, xmit_base):
     """An IPv6 instance with use_vmac: the macvlan has the IPv6 virtual router MAC
     00:00:5e:00:02:VRID, the master's VIP is on it and a client's neighbour entry for the VIP
     holds that MAC, before and after a failover; the backup hears the master's adverts."""
@@ -110,10 +113,9 @@ def test_vmac_ipv6(netns, bridge, tandemd):
     vmac6 = "00:00:5e:00:02:33"
     a, b, c = lan(netns, bridge, names=("a", "b", "c"), v6=True)
     c.ip("-6", "addr", "add", "fd00:9::3/64", "dev", "eth0", "nodad")
-    da = tandemd(vrrp_conf(prio=200, vips=(vip6,), extra="    use_vmac", router_id="a"),
-                 ns=a, name="a")
-    db = tandemd(vrrp_conf(prio=100, vips=(vip6,), extra="    use_vmac", router_id="b"),
-                 ns=b, name="b")
+    extra = "    use_vmac" + ("\n    vmac_xmit_base" if xmit_base else "")
+    da = tandemd(vrrp_conf(prio=200, vips=(vip6,), extra=extra, router_id="a"), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, vips=(vip6,), extra=extra, router_id="b"), ns=b, name="b")
     wait_state(da, "MASTER")
     wait_state(db, "BACKUP")
     for ns in (a, b):
