@@ -7,6 +7,7 @@
 #include <string.h>
 #include "lib/log.h"
 #include "lib/mono.h"
+#include "vrrp/vrrp_garp_extra.h"
 #include "vrrp/vrrp_sgroup.h"
 #include "vrrp/vrrp_track.h"
 
@@ -137,6 +138,7 @@ void vrrp_hooks_inst_init(struct vrrp_child *vc, struct vrrp_child_inst *ci, uin
 	vrrp_notify_q_init(&h->nq, &vc->ext->nenv, h->what, vrrp_notify_timeout(ci->vi.conf->node));
 	ci->vi.on_step = vrrp_sgroup_on_step;
 	ci->vi.on_lower_prio = on_lower_prio;
+	h->gx = vrrp_garp_extra_start(vc, ci);
 	vrrp_track_eval(vc, ci, now);
 }
 
@@ -147,6 +149,7 @@ void vrrp_hooks_inst_free(struct vrrp_child *vc, struct vrrp_child_inst *ci)
 	if (!h)
 		return;
 	vrrp_notify_q_free(&h->nq);
+	vrrp_garp_extra_stop(h->gx);
 	free(h->ref_ok);
 	free(h->ref_delta);
 	free(h);
@@ -205,4 +208,13 @@ void vrrp_hooks_inst_json(const struct vrrp_inst *vi, json_object *o)
 	json_object_object_add(n, "timeouts", json_object_new_uint64(h->nq.timeouts));
 	json_object_object_add(n, "dropped", json_object_new_uint64(h->nq.dropped));
 	json_object_object_add(o, "notify", n);
+	if (h->gx) {
+		uint64_t sent, errors;
+
+		vrrp_garp_extra_counts(h->gx, &sent, &errors);
+		n = json_object_new_object();
+		json_object_object_add(n, "sent", json_object_new_uint64(sent));
+		json_object_object_add(n, "errors", json_object_new_uint64(errors));
+		json_object_object_add(o, "garp_extra_if", n);
+	}
 }

@@ -25,6 +25,7 @@ struct vrrp_hooks_inst {
 	uint8_t deleting;           /* removed by a reload: its STOP is reported as DELETED */
 	uint64_t last_lower_ns;     /* last lower-priority advert heard as master */
 	int last_prio;              /* effective priority last reported (0: none yet) */
+	struct vrrp_garp_extra *gx; /* garp_extra_if (vrrp_garp_extra.h), NULL when off */
 };
 
 /* per child */

@@ -143,3 +143,43 @@ def test_vmac_ipv6(netns, bridge, tandemd, xmit_base):
     assert neigh6() == vmac6
     assert inst_status(db)["counters"]["garp_errors"] == 0
     assert drops_total(inst_status(db)) == 0
+
+
+@pytest.mark.parametrize("where", ["instance", "global"])
+def test_vmac_garp_extra_if(netns, bridge, tandemd, where):
+    """garp_extra_if 1 (or global vrrp_garp_extra_if): the base interface of a VMAC instance
+    announces its own address with its own MAC every second, whatever the state."""
+    a, b, c = lan(netns, bridge, names=("a", "b", "c"))
+    inst = "    use_vmac\n    garp_extra_if 1" if where == "instance" else "    use_vmac"
+    glob = "    vrrp_garp_extra_if 1" if where == "global" else ""
+    da = tandemd(vrrp_conf(prio=200, extra="    use_vmac", router_id="a"), ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, extra=inst, router_id="b", global_extra=glob),
+                 ns=b, name="b")
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    mac_b = link_mac(b, "eth0")
+    out = c.exec("timeout", "4", "tcpdump", "-c", "2", "-e", "-n", "-i", "eth0",
+                 "arp and ether src " + mac_b, check=False).stdout
+    lines = [l for l in out.splitlines() if "who-has 10.9.0.2 " in l and "tell 10.9.0.2," in l]
+    assert len(lines) >= 2, out
+    st = inst_status(db)
+    assert st["garp_extra_if"]["sent"] >= 2 and st["garp_extra_if"]["errors"] == 0
+    assert "garp_extra_if" not in inst_status(da)          # off for a
+
+
+def test_vmac_garp_extra_if_ipv6(netns, bridge, tandemd):
+    a, b, c = lan(netns, bridge, names=("a", "b", "c"), v6=True)
+    vip6 = ("fd00:9::100/64",)
+    da = tandemd(vrrp_conf(prio=200, vips=vip6, extra="    use_vmac", router_id="a"),
+                 ns=a, name="a")
+    db = tandemd(vrrp_conf(prio=100, vips=vip6, extra="    use_vmac\n    garp_extra_if 1",
+                           router_id="b"), ns=b, name="b")
+    wait_state(da, "MASTER")
+    wait_state(db, "BACKUP")
+    mac_b, ll_b = link_mac(b, "eth0"), wait_ll6(b)
+    out = c.exec("timeout", "4", "tcpdump", "-c", "2", "-e", "-n", "-i", "eth0",
+                 "icmp6 and ip6[40] == 136 and ether src " + mac_b, check=False).stdout
+    lines = [l for l in out.splitlines() if f"tgt is {ll_b}" in l]
+    assert len(lines) >= 2, out
+    st = inst_status(db)
+    assert st["garp_extra_if"]["sent"] >= 2 and st["garp_extra_if"]["errors"] == 0
