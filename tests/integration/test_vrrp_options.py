@@ -272,3 +272,21 @@ def test_unicast_fault_no_peer(netns, bridge, tandemd):
     wait_state(db, "MASTER")
     st = inst_status(db)
     assert not st["unicast"]
+
+
+def test_garp_extra_if_all(netns, bridge, tandemd):
+    """garp_extra_if all 1 without VMAC: the instance's interface announces its own address
+    every second; without `all` nothing is started for a non-VMAC instance"""
+    (a, c), _ = lan_br(netns, bridge, names=("a", "c"))
+    a.ip("link", "set", "eth0", "address", "02:00:00:00:aa:01")
+    da = tandemd(vrrp_conf(prio=200, extra="    garp_extra_if all 1"), ns=a, name="a")
+    wait_state(da, "MASTER")
+    out = c.exec("timeout", "4", "tcpdump", "-c", "2", "-e", "-n", "-i", "eth0",
+                 "arp and ether src 02:00:00:00:aa:01 and arp[14:4] == 0x0a090001",
+                 check=False).stdout
+    assert out.count("tell 10.9.0.1,") >= 2, out
+    assert inst_status(da)["garp_extra_if"]["sent"] >= 2
+    da.stop()
+    db = tandemd(vrrp_conf(prio=200, extra="    garp_extra_if 1"), ns=a, name="b")
+    wait_state(db, "MASTER")
+    assert "garp_extra_if" not in inst_status(db)
