@@ -64,7 +64,7 @@ else
 	ROOT=1.3.6.1.4.1.9586.100.5
 	COUNT=$ROOT.3.4.1.6            # realServerStatus
 	/usr/bin/python3 "$HERE/gen.py" keepalived "$W/agentx.sock" "$VS" "$RS" > "$W/bench.conf"
-	ip netns exec "$NS" keepalived -n -l -C -x -f "$W/bench.conf" -p "$W/d.pid" -c "$W/dc.pid" \
+	ip netns exec "$NS" keepalived -n -C -x -f "$W/bench.conf" -p "$W/d.pid" -c "$W/dc.pid" \
 		> "$W/daemon.log" 2>&1 &
 fi
 DPID=$!
@@ -76,7 +76,7 @@ while [ "$SECONDS" -lt "$deadline" ]; do
 	kill -0 "$DPID" 2>/dev/null || { tail -20 "$W/daemon.log"; echo "$DAEMON exited" >&2; exit 1; }
 	# keepalived answers a walk in time quadratic in the real servers: poll IPVS first
 	if [ "$DAEMON" = keepalived ] &&
-		[ "$(ipvsadm -Ln 2>/dev/null | grep -c -- '->.*Masq')" -lt "$want" ]; then
+		[ "$(ip netns exec "$NS" ipvsadm -Ln 2>/dev/null | grep -c -- "->.*Masq")" -lt "$want" ]; then
 		sleep 2
 		continue
 	fi
