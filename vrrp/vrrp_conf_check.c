@@ -3,6 +3,7 @@
  * instance/script/group names, duplicate VRIDs on one interface and family, sync group members,
  * names referenced by track_script / track_file / track_process. Also turns the build lists into
  * the arrays of struct vrrp_conf and collects the static addresses, routes and rules. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -202,6 +203,8 @@ static void global_defaults(const struct tdm_cnode *root, struct vrrp_conf *vc)
 	const struct tdm_cnode *g;
 
 	TDM_CNODE_FOREACH(g, root) {
+		const struct tdm_cnode *mg = tdm_cnode_find(g, "vrrp_min_garp");
+
 		if (strcmp(g->kw, "global_defs"))
 			continue;
 		for (size_t m = 0; m < sizeof(map) / sizeof(map[0]); m++) {
@@ -218,6 +221,42 @@ static void global_defaults(const struct tdm_cnode *root, struct vrrp_conf *vc)
 					*f = v;
 			}
 		}
+		/* vrrp_min_garp: one announcement on becoming master, no second round (the
+		 * explicit settings above and the instance's own win) */
+		if (mg && USABLE(mg) && (!mg->argc || mg->vals[0].i))
+			for (size_t i = 0; i < vc->ninstances; i++) {
+				struct vrrp_instance_conf *vi = vc->instances[i];
+
+				if (vi->garp_master_repeat < 0)
+					vi->garp_master_repeat = 1;
+				if (vi->garp_master_delay < 0)
+					vi->garp_master_delay = 0;
+				if (vi->garp_lower_prio_repeat < 0)
+					vi->garp_lower_prio_repeat = 1;
+			}
+	}
+}
+
+/* vmac_prefix: the default VMAC name is PREFIX.VRID (default "vrrp.VRID") */
+static void vmac_names(struct tdm_conf_ctx *ctx, const struct tdm_cnode *root,
+                       struct vrrp_conf *vc)
+{
+	const struct tdm_cnode *g, *p = NULL;
+
+	TDM_CNODE_FOREACH(g, root)
+		if (!strcmp(g->kw, "global_defs") && tdm_cnode_find(g, "vmac_prefix"))
+			p = tdm_cnode_find(g, "vmac_prefix");
+	if (!p || !USABLE(p) || !p->argc)
+		return;
+	for (size_t i = 0; i < vc->ninstances; i++) {
+		struct vrrp_instance_conf *vi = vc->instances[i];
+		char *name;
+
+		if (!vi->use_vmac || (vi->vmac_name && *vi->vmac_name))
+			continue;
+		name = tdm_conf_alloc(ctx, 16);
+		snprintf(name, 16, "%.11s.%d", p->argv[0], vi->vrid);
+		vi->vmac_name = name;
 	}
 }
 
@@ -418,6 +457,7 @@ int vrrp_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root)
 
 	gver = global_vrrp_version(root);
 	global_defaults(root, vc);
+	vmac_names(ctx, root, vc);
 	for (size_t i = 0; i < vc->ninstances; i++)
 		if (check_version(ctx, vc->instances[i], gver))
 			rc = -1;

@@ -153,6 +153,53 @@ static void test_bad_vmac_mac(void **state)
 	kt_free(&t);
 }
 
+static void test_min_garp_and_vmac_prefix(void **state)
+{
+	struct kt t;
+	const struct vrrp_instance_conf *a, *b, *c;
+
+	(void)state;
+	kt_parse(&t,
+	         "global_defs {\n"
+	         "    vrrp_min_garp\n"
+	         "    vrrp_garp_master_refresh 30\n"
+	         "    vmac_prefix vm\n"
+	         "}\n"
+	         "vrrp_instance A {\n"
+	         "    interface eth0\n"
+	         "    virtual_router_id 7\n"
+	         "    use_vmac\n"
+	         "    virtual_ipaddress {\n        10.0.0.1\n    }\n"
+	         "}\n"
+	         "vrrp_instance B {\n"
+	         "    interface eth0\n"
+	         "    virtual_router_id 8\n"
+	         "    use_vmac mine\n"
+	         "    garp_master_repeat 3\n"
+	         "    virtual_ipaddress {\n        10.0.0.2\n    }\n"
+	         "}\n"
+	         "vrrp_instance C {\n"
+	         "    interface eth0\n"
+	         "    virtual_router_id 9\n"
+	         "    virtual_ipaddress {\n        10.0.0.3\n    }\n"
+	         "}\n");
+	KT_CLEAN(&t);
+	a = inst(&t, "A");
+	b = inst(&t, "B");
+	c = inst(&t, "C");
+	/* vrrp_min_garp: one announcement, no second round; explicit settings win */
+	assert_int_equal(a->garp_master_repeat, 1);
+	assert_int_equal(a->garp_master_delay, 0);
+	assert_int_equal(a->garp_lower_prio_repeat, 1);
+	assert_int_equal(a->garp_master_refresh, 30);
+	assert_int_equal(b->garp_master_repeat, 3);
+	/* vmac_prefix: PREFIX.VRID unless named */
+	assert_string_equal(a->vmac_name, "vm.7");
+	assert_string_equal(b->vmac_name, "mine");
+	assert_null(c->vmac_name);
+	kt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_no_global_defaults),
 		cmocka_unit_test(test_use_vmac_mac),
 		cmocka_unit_test(test_bad_vmac_mac),
+		cmocka_unit_test(test_min_garp_and_vmac_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
