@@ -24,7 +24,9 @@ import sys
 import textwrap
 import time
 
-GROUP, KPORT, RPORT = "224.0.0.81", 8848, 8849
+GROUP = os.environ.get("RELAY_GROUP", "224.0.0.81")
+KPORT = int(os.environ.get("RELAY_KPORT", "8848"))
+RPORT = 8849
 KEY = "relay-test-key-0123456789abcdef"
 
 
@@ -70,6 +72,7 @@ def cmd_listen(out):
         while True:
             data = s.recv(65535)
             rec = {"len": len(data), "version": data[5] if len(data) > 5 else -1,
+                   "syncid": data[1] if len(data) > 1 else -1,
                    "nr": data[4] if len(data) > 4 else -1, "cports": [], "flags": []}
             off = 8
             for _ in range(rec["nr"]):
@@ -150,10 +153,10 @@ def peers_up(d):
 
 
 class Listener:
-    def __init__(self, ns, path):
+    def __init__(self, ns, path, env=None):
         self.path = path
         open(path, "w").close()
-        self.proc = ns.popen([PY, HERE, "listen", path])
+        self.proc = ns.popen([PY, HERE, "listen", path], env=dict(os.environ, **(env or {})))
         wait_until(lambda: "ready" in open(path).read(), timeout=10, what="listener ready")
 
     def records(self):
@@ -422,3 +425,39 @@ def test_reload_keeps_or_restarts_the_relay(pair):
     db.write_config(vrrp_conf(prio=100))
     db.reload()
     wait_until(lambda: db.ctl("sync").get("relay") is None, timeout=10, what="relay gone")
+
+
+def test_kernel_side_from_lvs_sync_daemon(netns, bridge, tandemd, workdir):
+    """With lvs_sync_daemon, the relay meets the kernel threads on its interface, group, port
+    and sync id."""
+    a, b = lan(netns, bridge, names=("a", "b"))
+    for ns in (a, b):
+        ns.ip("link", "set", "lo", "multicast", "on")
+    env = {"RELAY_GROUP": "224.0.0.90", "RELAY_KPORT": "9848"}
+    lvs = "    lvs_sync_daemon lo VI id 9 port 9848 group 224.0.0.90"
+
+    def conf(prio, peer):
+        block = relay_conf(prio, peer).split("sync_relay", 1)[1].replace("    local_interface lo\n", "")
+        return vrrp_conf(prio=prio, global_extra=lvs) + "sync_relay" + block
+    lis = Listener(b, os.path.join(str(workdir), "listen-b.jsonl"), env=env)
+    try:
+        da = tandemd(conf(150, "10.9.0.2"), ns=a, name="a")
+        wait_state(da, "MASTER")
+        db = tandemd(conf(100, "10.9.0.1"), ns=b, name="b")
+        wait_until(lambda: peers_up(da) and peers_up(db), timeout=15, what="relays see each other")
+        loc = relay(db)["local"]
+        assert (loc["interface"], loc["group"], loc["port"], loc["syncid"]) == ("lo", "224.0.0.90", 9848, 9)
+        assert db.ctl("sync")["daemon"]["port"] == 9848
+        run_env(a, env, "send", "2", "10", "61000")
+        want = set(range(61000, 61020))
+        wait_until(lambda: want <= lis.cports(), timeout=10, what="entries on b's 224.0.0.90:9848")
+        assert all(r["syncid"] == 9 for r in lis.records() if set(r["cports"]) & want)
+    finally:
+        lis.stop()
+
+
+def run_env(ns, env, *args):
+    """The helper inside ns with env (ip netns exec keeps the environment)."""
+    import subprocess
+    subprocess.run(["ip", "netns", "exec", ns.name, PY, HERE, *args], check=True, timeout=30,
+                   env=dict(os.environ, **env))
