@@ -346,7 +346,7 @@ def test_restarted_backup_gets_new_epoch_and_peer_events(pair):
     assert pa["epochs"] == 1
     # the counters for the SNMP view, every 5 s while they move
     st = da.wait_event(lambda e: e.get("type") == "sync.stats", timeout=10)
-    assert st["counters"]["sent"] > 0 and st["peers"][0]["peer"] == "10.9.0.2"
+    assert st["counters"]["received"] > 0 and st["peers"][0]["peer"] == "10.9.0.2"
 
 
 @pytest.mark.parametrize("mode", ["multicast4", "unicast6", "multicast6"])
