@@ -188,10 +188,10 @@ def pair(netns, bridge, tandemd, workdir, request):
         ns.ip("link", "set", "lo", "multicast", "on")
     made = []
 
-    def make(env_a=None, start_b=True):
+    def make(env_a=None, start_b=True, extra_a=""):
         lis = Listener(b, os.path.join(str(workdir), "listen-b.jsonl"))
         made.append(lis)
-        da = tandemd(relay_conf(150, "10.9.0.2"), ns=a, name="a", env=env_a)
+        da = tandemd(relay_conf(150, "10.9.0.2", extra=extra_a), ns=a, name="a", env=env_a)
         wait_state(da, "MASTER")
         db = tandemd(relay_conf(100, "10.9.0.1"), ns=b, name="b") if start_b else None
         if db:
@@ -461,3 +461,28 @@ def run_env(ns, env, *args):
     import subprocess
     subprocess.run(["ip", "netns", "exec", ns.name, PY, HERE, *args], check=True, timeout=30,
                    env=dict(os.environ, **env))
+
+
+def test_backpressure_when_acks_are_lost(pair):
+    """b's ACKs are dropped (nftables matches the frame kind byte): a's resend queue fills,
+    a shows back-pressure and holds the rest; once ACKs flow again everything arrives."""
+    a, b, da, db, lis = pair(extra_a="    resend_queue 16")
+    b.exec("nft", "add", "table", "inet", "noack")
+    b.exec("nft", "add", "chain", "inet", "noack", "out", "{ type filter hook output priority 0 ; }")
+    # UDP payload byte 5 is the frame kind; 2 = ACK
+    b.exec("nft", "add", "rule", "inet", "noack", "out", "udp", "dport", str(RPORT),
+           "@th,104,8", "2", "drop")
+    a.exec(PY, HERE, "send", "100", "20", "1000", timeout=60)
+
+    def held():
+        r = relay(da)
+        return r["backpressure"]["active"] and r["in_flight"]["frames"] == 16
+    wait_until(held, timeout=10, what="a's queue full, back-pressure on")
+    r = relay(da)
+    assert r["backpressure"]["pending_entries"] > 0 and r["in_flight"]["cap"] == 16
+    assert r["kernel"]["dropped"] == 0
+    b.exec("nft", "delete", "table", "inet", "noack")
+    want = set(range(1000, 3000))
+    wait_until(lambda: want <= lis.cports(), timeout=30, what="all 2000 entries after the ACKs return")
+    wait_until(lambda: not relay(da)["backpressure"]["active"], timeout=10, what="back-pressure off")
+    assert relay(da)["backpressure"]["events"] >= 1
