@@ -4,8 +4,9 @@
 # with tests/bench/checks/vs_keepalived.sh. The same config (tests/bench/checks/gen.py: N_TCP
 # TCP_CHECK + N_HTTP HTTP_GET real servers at delay_loop 1 against bench_srv on the namespace's
 # loopback) runs under each daemon, each in its own namespace with its own bench_srv; after
-# WARM seconds the CPU time of all the daemon's processes (/proc/PID/stat, user and system, plus
-# the reaped children of its top process) and bench_srv's connection count are sampled over
+# WARM seconds, and once the daemon's top process is idle (its start-up done), the CPU time of
+# all the daemon's processes (/proc/PID/stat, user and system, plus the reaped children of its
+# top process) and bench_srv's connection count are sampled over
 # SECS seconds. TOGETHER=1 (the default) runs both daemons at the same time: the guest's CPU
 # clock also runs while the host deschedules the VM, so on a busy host whichever daemon runs
 # alone in a busy moment is inflated; side by side both see the same host. TOGETHER=0 runs them
@@ -117,6 +118,20 @@ stop_one() {        # NAME: stop, report, clean up; sets PER_NAME
 	echo "$n: $checks checks in $secs s ($(awk -v k="$checks" -v s="$secs" 'BEGIN { printf "%d", (s > 0 ? k / s : 0) }')/s, at most $((N_TCP + N_HTTP))/s), CPU $cpu_ms ms, $per ms per 1,000 checks" | tee -a "$OUT"
 	eval "PER_$n=$per"
 }
+# until NAME's top process (tandemd's supervisor, keepalived's parent) has stopped using CPU:
+# its start-up (parsing, programming IPVS, starting children) must not fall into the window
+settle() {
+	local n=$1 a b i s
+	for i in $(seq 30); do
+		s=$(cut -d')' -f2 "/proc/${DPID[$n]}/stat" 2>/dev/null) || return 0
+		set -- $s; a=$((${12} + ${13}))
+		sleep 1
+		s=$(cut -d')' -f2 "/proc/${DPID[$n]}/stat" 2>/dev/null) || return 0
+		set -- $s; b=$((${12} + ${13}))
+		[ $((b - a)) -le 1 ] && return 0
+	done
+	log "$n: its top process is still busy after 30 s"
+}
 run_round() {
 	local n
 	if [ "$TOGETHER" = 1 ]; then
@@ -125,6 +140,7 @@ run_round() {
 		for n in "${NAMES[@]}"; do
 			kill -0 "${DPID[$n]}" 2>/dev/null || { tail -20 "$W/$n.log"; fail "$n exited"; }
 		done
+		for n in "${NAMES[@]}"; do settle "$n"; done
 		for n in "${NAMES[@]}"; do sample "$n" 0; done
 		sleep "$SECS"
 		for n in "${NAMES[@]}"; do sample "$n" 1; done
@@ -135,6 +151,7 @@ run_round() {
 			start_one "$n"
 			sleep "$WARM"
 			kill -0 "${DPID[$n]}" 2>/dev/null || { tail -20 "$W/$n.log"; fail "$n exited"; }
+			settle "$n"
 			sample "$n" 0
 			sleep "$SECS"
 			sample "$n" 1
