@@ -94,6 +94,14 @@ static void print_relay(json_object *r)
 	       json_object_get_boolean(ctl_get(bp, "active")) ? "ON" : "off", num(bp, "events"));
 	printf("  resync:        %lld request(s) sent, %lld served%s\n", num(rs, "requests_sent"),
 	       num(rs, "requests_served"), json_object_get_boolean(ctl_get(rs, "running")) ? ", one running" : "");
+	if (ctl_get(rs, "mirror")) {
+		json_object *mi = ctl_get(rs, "mirror");
+
+		printf("  mirror:        %lld connection(s) of %lld, %lld read from the kernel at start%s, "
+		       "%lld refused\n", num(mi, "entries"), num(mi, "max"), num(mi, "read_from_kernel"),
+		       json_object_get_boolean(ctl_get(mi, "reading")) ? " (still reading)" : "",
+		       num(mi, "refused"));
+	}
 	if (last) {
 		print_when("  last resync:   ", json_object_get_double(ctl_get(last, "started")));
 		printf(" as %s with peer %lld: %s, %lld entries", ctl_get_str(last, "side", "?"),

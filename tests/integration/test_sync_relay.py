@@ -232,6 +232,7 @@ def test_entries_cross_the_relay(pair):
     assert rc == 0, err
     assert "relay:           unicast on eth0 port 8849" in out
     assert "peer 10.9.0.1" in out and "up" in out
+    assert "mirror:        200 connection(s)" in out          # what b received
 
 
 def test_loss_is_repaired_by_resends(pair):
