@@ -26,6 +26,7 @@ import time
 
 GROUP = os.environ.get("RELAY_GROUP", "224.0.0.81")
 KPORT = int(os.environ.get("RELAY_KPORT", "8848"))
+LIF = os.environ.get("RELAY_IF", "lo")          # the local interface of the kernel side
 RPORT = 8849
 KEY = "relay-test-key-0123456789abcdef"
 
@@ -48,24 +49,40 @@ def msg_v1(entries, syncid=0):
 
 
 def cmd_send(nmsgs, per, first):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+    if ":" in GROUP:
+        idx = socket.if_nametoindex(LIF)
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
+        dst = (GROUP, KPORT, 0, idx)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+        dst = (GROUP, KPORT)
     port = first
     for _ in range(nmsgs):
         ents = [entry_v1(port + i) for i in range(per)]
         port += per
-        s.sendto(msg_v1(ents), (GROUP, KPORT))
+        s.sendto(msg_v1(ents), dst)
         time.sleep(0.002)
 
 
 def cmd_listen(out):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", KPORT))
-    mreq = socket.inet_aton(GROUP) + struct.pack("=I", 0) + struct.pack("=i", socket.if_nametoindex("lo"))
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    idx = socket.if_nametoindex(LIF)
+    if ":" in GROUP:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("::", KPORT))
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
+                     socket.inet_pton(socket.AF_INET6, GROUP) + struct.pack("@I", idx))
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", KPORT))
+        mreq = socket.inet_aton(GROUP) + struct.pack("=I", 0) + struct.pack("=i", idx)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
     with open(out, "a") as f:
         f.write(json.dumps({"ready": True}) + "\n")
         f.flush()
@@ -119,7 +136,7 @@ if __name__ == "__main__":
 import pytest  # noqa: E402
 
 from tandem import wait_until  # noqa: E402
-from vrrp_util import lan, vrrp_conf, wait_state  # noqa: E402
+from vrrp_util import enable_ipv6, lan, vrrp_conf, wait_ll6, wait_state  # noqa: E402
 
 PY = "/usr/bin/python3"
 HERE = os.path.abspath(__file__)
@@ -487,3 +504,36 @@ def test_backpressure_when_acks_are_lost(pair):
     wait_until(lambda: want <= lis.cports(), timeout=30, what="all 2000 entries after the ACKs return")
     wait_until(lambda: not relay(da)["backpressure"]["active"], timeout=10, what="back-pressure off")
     assert relay(da)["backpressure"]["events"] >= 1
+
+
+def test_ipv6_kernel_side(netns, bridge, tandemd, workdir):
+    """The kernel threads' group is IPv6 (lvs_sync_daemon ... group ff02::81) on a local veth
+    (standing in for a dummy): the tap reads IPv6 sync datagrams, the injector sends IPv6."""
+    a, b = lan(netns, bridge, names=("a", "b"))
+    for ns in (a, b):
+        enable_ipv6(ns)
+        ns.ip("link", "add", "sy0", "type", "veth", "peer", "name", "sy1")
+        ns.ip("link", "set", "sy0", "up")
+        ns.ip("link", "set", "sy1", "up")
+        wait_ll6(ns, "sy0")
+    env = {"RELAY_GROUP": "ff02::81", "RELAY_IF": "sy0"}
+    lvs = "    lvs_sync_daemon sy0 VI id 9 group ff02::81"
+
+    def conf(prio, peer):
+        block = relay_conf(prio, peer).split("sync_relay", 1)[1].replace("    local_interface lo\n", "")
+        return vrrp_conf(prio=prio, global_extra=lvs) + "sync_relay" + block
+    lis = Listener(b, os.path.join(str(workdir), "listen-b.jsonl"), env=env)
+    try:
+        da = tandemd(conf(150, "10.9.0.2"), ns=a, name="a")
+        wait_state(da, "MASTER")
+        db = tandemd(conf(100, "10.9.0.1"), ns=b, name="b")
+        wait_until(lambda: peers_up(da) and peers_up(db), timeout=15, what="relays see each other")
+        assert relay(db)["local"]["group"] == "ff02::81"
+        wait_until(lambda: relay(da)["local"]["tap"] and relay(db)["local"]["inject"], timeout=10,
+                   what="local sockets open")
+        run_env(a, env, "send", "3", "10", "62000")
+        want = set(range(62000, 62030))
+        wait_until(lambda: want <= lis.cports(), timeout=10, what="entries on b's [ff02::81]:8848")
+        assert relay(da)["kernel"]["messages_in"] == 3
+    finally:
+        lis.stop()
