@@ -139,21 +139,62 @@ static void on_writable(struct ev_loop *loop, ev_io *w, int revents)
 	q_flush(w->data);
 }
 
+#define VIEW_PART 24576         /* view text per feed.view line (escaped, it stays < TDM_IPC_MAX) */
+
+/* the view as "feed.view" lines of VIEW_PART bytes of its JSON text each; their count */
+static size_t push_view_parts(struct feed_q *q, const char *text, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t off = 0; off < len; off += VIEW_PART, n++) {
+		json_object *p = json_object_new_object();
+		const char *s;
+
+		json_object_object_add(p, "type", json_object_new_string("feed.view"));
+		json_object_object_add(p, "part", json_object_new_uint64(n));
+		json_object_object_add(p, "last", json_object_new_boolean(off + VIEW_PART >= len));
+		json_object_object_add(p, "text", json_object_new_string_len(
+			text + off, (int)(len - off < VIEW_PART ? len - off : VIEW_PART)));
+		s = json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN |
+		                                   JSON_C_TO_STRING_NOSLASHESCAPE);
+		q_push(q, s, strlen(s));
+		json_object_put(p);
+	}
+	return n;
+}
+
 static void push_state(struct feed_q *q, int replay)
 {
 	struct dir_daemon *d = q->feed->d;
-	json_object *st = json_object_new_object();
-	const char *s;
+	json_object *st = json_object_new_object(), *view = NULL;
+	const char *s, *vt = NULL;
+	size_t vlen = 0;
 
 	json_object_object_add(st, "type", json_object_new_string("feed.state"));
 	json_object_object_add(st, "replay", json_object_new_boolean(replay));
 	json_object_object_add(st, "last_seq", json_object_new_uint64(dir_evbus_last_seq(d->bus)));
 	json_object_object_add(st, "status", dir_status_json(d));
-	if (replay)                 /* what the parent learnt from all events since its start */
-		json_object_object_add(st, "view", snmp_view_events_json(&q->feed->view));
+	if (replay) {               /* what the parent learnt from all events since its start */
+		view = snmp_view_events_json(&q->feed->view);
+		vt = json_object_to_json_string_ext(view, JSON_C_TO_STRING_PLAIN |
+		                                    JSON_C_TO_STRING_NOSLASHESCAPE);
+		vlen = strlen(vt);
+		if (vlen < VIEW_PART) {
+			json_object_object_add(st, "view", view);
+			view = NULL;
+		} else {
+			/* too big for one packet (many real servers): the text follows in parts,
+			 * before the ring replay */
+			json_object_object_add(st, "view_parts", json_object_new_uint64(
+				(vlen + VIEW_PART - 1) / VIEW_PART));
+		}
+	}
 	s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN |
 	                                   JSON_C_TO_STRING_NOSLASHESCAPE);
 	q_push(q, s, strlen(s));
+	if (view)
+		push_view_parts(q, vt, vlen);
+	json_object_put(view);
 	json_object_put(st);
 }
 

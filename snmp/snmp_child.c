@@ -29,6 +29,7 @@ struct snmp_child {
 	uint64_t status_mono;       /* when the last status arrived */
 	uint64_t history_until;     /* events with seq <= this are replays */
 	int have_snapshot;          /* the replaying feed.state carried the parent's view */
+	struct snmp_view_parts vparts;  /* or the feed.view lines after it (a big view) */
 	struct snmp_oidtab tandem_tab;
 	uint64_t built_changes, built_mono;
 	int built;
@@ -139,6 +140,7 @@ static void snmp_stop(struct dir_part_ctx *ctx)
 	snmp_vrrp_stop(sc->vrrp_mibs);
 	snmp_oidtab_free(&sc->tandem_tab);
 	snmp_view_free(&sc->view);
+	snmp_view_parts_free(&sc->vparts);
 	free(sc->socket);
 	free(sc);
 	ctx->priv = NULL;
@@ -263,12 +265,19 @@ static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 			 * then only the replayed events it lacks would matter (none) */
 			sc->have_snapshot = json_object_object_get_ex(ev, "view", &v) &&
 			                    snmp_view_load_events(&sc->view, v) == 0;
+			if (json_object_object_get_ex(ev, "view_parts", &v))
+				snmp_view_parts_begin(&sc->vparts, json_object_get_uint64(v));
 		}
 		if (json_object_object_get_ex(ev, "status", &v) &&
 		    snmp_view_set_status(&sc->view, v) == 0)
 			sc->status_mono = tdm_mono_ns();
 		if (json_object_object_get_ex(ev, "status", &v))
 			snmp_vrrp_status(sc->vrrp_mibs, v);
+		return;
+	}
+	if (!strcmp(type, "feed.view")) {   /* a part of a big view snapshot */
+		if (snmp_view_parts_add(&sc->vparts, ev, &sc->view) == 1)
+			sc->have_snapshot = 1;
 		return;
 	}
 	if (json_object_object_get_ex(ev, "seq", &v))

@@ -197,6 +197,18 @@ void snmp_view_vs_quorum(const struct snmp_view *v, const struct snmp_view_vs *q
 /* the VRRP instance with this name, or NULL */
 const struct snmp_view_vrrp *snmp_view_vrrp_find(const struct snmp_view *v, const char *name);
 
+/* a view snapshot sent in parts (snmp_view_parts.c): begin with the count announced by the
+ * feed.state, add each "feed.view" line; add returns 1 when the last part was loaded into v,
+ * 0 while more are due, -1 on a part out of order or a snapshot that does not parse */
+struct snmp_view_parts {
+	char *buf;
+	size_t len, cap;
+	uint64_t next, expect;
+};
+void snmp_view_parts_begin(struct snmp_view_parts *p, uint64_t n);
+int snmp_view_parts_add(struct snmp_view_parts *p, json_object *ev, struct snmp_view *v);
+void snmp_view_parts_free(struct snmp_view_parts *p);
+
 /* names for the enums ("running", "MASTER"); "unknown" out of range */
 const char *snmp_child_state_name(int state);
 const char *snmp_vrrp_state_name(int state);

@@ -6,9 +6,11 @@ sync group; a server killed and restarted gives tandemRealServerStateChange down
 snmptrapd; a reload keeps every row; the Prometheus text carries the same facts and parses
 with prometheus_client's parser."""
 
+import os
 import re
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -291,3 +293,29 @@ def test_prometheus_same_facts(lab, tandemd):
         if m:
             assert (m.group(1), m.group(2)) not in seen
             seen.add((m.group(1), m.group(2)))
+
+
+def test_restarted_child_gets_a_big_view_in_parts(lab, tandemd):
+    """800 real servers make the parent's view snapshot larger than one feed packet: it
+    comes as feed.view parts. A SIGSEGVed snmp child gets it back whole (all rows, their
+    transitions), and sends no trap for history."""
+    ns, snmpd, trapd, _ = lab
+    rs = "".join(f"    real_server 198.51.100.{i % 250 + 1} {1000 + i} {{\n        weight 2\n    }}\n"
+                 for i in range(800))
+    text = (f"global_defs {{\n    snmp_socket {snmpd.agentx}\n    enable_snmp_tandem\n"
+            f"    enable_traps\n}}\nvirtual_server 192.0.2.40 80 {{\n    protocol TCP\n"
+            f"    lb_algo rr\n    lb_kind NAT\n{rs}}}\n")
+    d = tandemd(text, ns=ns)
+
+    def rows(w):
+        return [o for o in w if o.startswith("." + RS + ".3.")]
+    w = wait_walk(snmpd, lambda w: len(rows(w)) == 800, what="800 real server rows")
+    assert {w[o][1] for o in rows(w)} == {1}
+    traps_before = trapd.text().count(TRAP_RS_STATE)
+    old = d.child_pid("snmp")
+    os.kill(old, signal.SIGSEGV)
+    wait_until(lambda: d.child_pid("snmp") not in (None, 0, old), timeout=15,
+               what="snmp child restarted")
+    w = wait_walk(snmpd, lambda w: len(rows(w)) == 800, what="800 rows after the restart")
+    time.sleep(1)
+    assert trapd.text().count(TRAP_RS_STATE) == traps_before
