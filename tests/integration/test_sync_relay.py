@@ -537,3 +537,24 @@ def test_ipv6_kernel_side(netns, bridge, tandemd, workdir):
         assert relay(da)["kernel"]["messages_in"] == 3
     finally:
         lis.stop()
+
+
+def test_bad_key_file_is_reported(netns, bridge, tandemd, workdir):
+    a, = lan(netns, bridge, names=("a",))
+    key = os.path.join(str(workdir), "short.key")
+    with open(key, "w") as f:
+        f.write("short\n")
+    conf = relay_conf(100, "10.9.0.2").replace(f"auth_key {KEY}", f"auth_key_file {key}")
+    d = tandemd(conf, ns=a, name="a")
+    r = d.ctl("sync")
+    assert r["ok"] and r["relay"] is None
+    assert "16..1024 bytes" in r["relay_error"]
+    rc, out, err = d.tandemctl("sync", timeout=10)
+    assert rc == 0 and "relay:           not running:" in out
+    rc, out, err = d.tandemctl("sync", "resync", timeout=10)
+    assert rc != 0 and "no sync relay runs here" in (out + err)
+    # a good key and a reload start it
+    with open(key, "w") as f:
+        f.write(KEY + "\n")
+    d.reload()
+    wait_until(lambda: d.ctl("sync")["relay"] is not None, timeout=10, what="relay started")
