@@ -191,7 +191,8 @@ json_object *vrrp_child_command(struct vrrp_child *vc, json_object *req, uint64_
 		return r;
 	}
 	if (strcmp(op, "demote") && strcmp(op, "promote") && strcmp(op, "garp")) {
-		snprintf(msg, sizeof(msg), "vrrp: unknown op '%.60s' (status, demote, promote, garp)", op);
+		snprintf(msg, sizeof(msg), "vrrp: unknown op '%.60s' (status, demote, promote, garp, "
+		         "mib)", op);
 		return err(msg);
 	}
 	if (!name)
