@@ -84,6 +84,7 @@ int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,
 	tq.rto_us = conf->resend_timeout_us;
 	tq.rto_max_us = 4 * conf->resend_timeout_us;
 	tq.max_retries = 12;
+	rc->txq_conf = tq;
 	if (relay_txq_init(&rc->txq, &tq, conf->sender, conf->epoch) < 0)
 		goto fail;
 	rc->fbuf = malloc(RELAY_MAX_FRAME);
@@ -570,6 +571,26 @@ static void adapt(struct relay_core *rc)
 	rc->txq.window = w;
 }
 
+/* a peer acknowledges an epoch of ours newer than the one we use: our wall clock went back
+ * since it knew us. Move past it (a fresh sequence and resend queue), and as MASTER give that
+ * peer the whole table, since it dropped what we sent meanwhile. */
+static void move_epoch(struct relay_core *rc, int i, uint64_t known, uint64_t now)
+{
+	struct relay_txq q;
+
+	if (relay_txq_init(&q, &rc->txq_conf, rc->conf.sender, known + 1) < 0)
+		return;
+	relay_txq_free(&rc->txq);
+	rc->txq = q;
+	rc->conf.epoch = known + 1;
+	rc->seq = 0;
+	rc->c.epoch_moves++;
+	adapt(rc);
+	rc->next_hello = now;
+	if (rc->role == RELAY_ROLE_MASTER && !rc->srv.active)
+		serve_start(rc, i, rc->peers[i].sender, 0, now);
+}
+
 static void got_end(struct relay_core *rc, int i, const struct relay_resync_end *e, uint64_t now)
 {
 	if (e->requester != rc->conf.sender || !rc->want_resync)
@@ -717,6 +738,14 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		if (v == RELAY_WIN_REPLAY && i >= 0 &&
 		    relay_frame_open(rc->mac, buf, len, &h, &body) == RELAY_OK)
 			rc->peers[i].ack_dirty = 1;
+		/* an older epoch of a sender we know, authentic: its clock went back across a
+		 * restart. An ACK for the epoch we know (at most once a second) lets it move past. */
+		if (v == RELAY_WIN_OLD_EPOCH && i >= 0 && rc->peers[i].sender == h.sender &&
+		    now - rc->peers[i].old_epoch_ack >= RELAY_HELLO_US &&
+		    relay_frame_open(rc->mac, buf, len, &h, &body) == RELAY_OK) {
+			rc->peers[i].old_epoch_ack = now;
+			send_ack(rc, i);
+		}
 		reject(rc, win_rej(v));
 		return;
 	}
@@ -783,8 +812,12 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 	case RELAY_ACK: {
 		struct relay_ack a;
 
-		if (relay_ack_decode(&h, body, &a) == 0 && a.acked_sender == rc->conf.sender)
-			relay_txq_ack(&rc->txq, (unsigned)i, &a);
+		if (relay_ack_decode(&h, body, &a) == 0 && a.acked_sender == rc->conf.sender) {
+			if (a.acked_epoch > rc->conf.epoch)
+				move_epoch(rc, i, a.acked_epoch, now);
+			else
+				relay_txq_ack(&rc->txq, (unsigned)i, &a);
+		}
 		rc->c.acks_received++;
 		break;
 	}

@@ -102,6 +102,7 @@ struct relay_peer {
 	uint64_t epochs;            /* epoch changes seen */
 	uint64_t frames;            /* authenticated frames from it */
 	int ack_dirty;              /* frames received since the last ACK to it */
+	uint64_t old_epoch_ack;     /* when we last told it (by an ACK) which epoch we know */
 };
 
 struct relay_counters {
@@ -112,6 +113,7 @@ struct relay_counters {
 	uint64_t backpressure_events;
 	uint64_t resync_req_sent, resync_served;
 	uint64_t send_errors, inject_errors;
+	uint64_t epoch_moves;       /* our epoch moved past one a peer knew (our clock went back) */
 };
 
 struct relay_resync_last {
@@ -129,6 +131,7 @@ struct relay_core {
 	struct relay_mac *mac;
 	struct relay_rxtab rx;
 	struct relay_txq txq;
+	struct relay_txq_conf txq_conf;
 	uint64_t seq;               /* last seq used */
 	uint8_t role;               /* our RELAY_ROLE_* */
 	struct relay_peer peers[RELAY_MAX_PEERS];

@@ -719,6 +719,7 @@ json_object *relay_run_status(struct relay_run *r)
 	ADD(o, "sender_id", U64(rc->conf.sender));
 	ADD(o, "epoch", U64(rc->conf.epoch));
 	ADD(o, "seq", U64(rc->seq));
+	ADD(o, "epoch_moves", U64(c->epoch_moves));
 	ADD(o, "interface", json_object_new_string(r->ifname));
 	ADD(o, "port", json_object_new_int(r->port));
 	ADD(o, "mode", json_object_new_string(r->multicast ? "multicast" : "unicast"));

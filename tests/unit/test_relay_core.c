@@ -693,6 +693,49 @@ static void restart(struct node *nd, int i, uint64_t now)
 	restart_with(nd, i, now, 0, 0);
 }
 
+/* node 0 restarts with its wall clock behind the epoch node 1 knows: node 1 drops its frames
+ * (old epoch) and acknowledges the epoch it knows; node 0 moves past it and is heard again */
+static void test_epoch_moves_past_clock_step(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint8_t m[1500];
+	uint64_t now = 1000000, known;
+	struct relay_core_conf c0;
+	struct relay_io io;
+	struct sockaddr_in a1 = addr_of(1);
+	size_t len;
+
+	(void)state;
+	net_init(&net, nd, 2, &t, now);
+	relay_core_set_role(&nd[0].rc, RELAY_ROLE_MASTER, now);
+	now = bring_up(&net, now);
+	known = nd[0].rc.conf.epoch;
+	c0 = nd[0].rc.conf;
+	io = nd[0].rc.io;
+	relay_core_free(&nd[0].rc);
+	c0.epoch = 5;                              /* the clock stepped back */
+	c0.key = (const uint8_t *)KEY;
+	assert_int_equal(relay_core_init(&nd[0].rc, &c0, &io, now), 0);
+	relay_core_set_peer_addr(&nd[0].rc, 0, (struct sockaddr *)&a1, sizeof(a1));
+	relay_core_set_role(&nd[0].rc, RELAY_ROLE_MASTER, now);
+	now = run(&net, now, 100000, 10000);
+	assert_true(nd[1].rc.c.rejected[RELAY_REJ_OLD_EPOCH] >= 1);
+	assert_int_equal(nd[0].rc.c.epoch_moves, 1);
+	assert_int_equal(nd[0].rc.conf.epoch, known + 1);
+	now = run(&net, now, 1100000, 10000);
+	assert_int_equal(nd[1].rc.peers[0].epoch, known + 1);
+	assert_true(nd[1].rc.peers[0].up);
+	len = kmsg(m, 8000, 10);
+	relay_core_kernel_msg(&nd[0].rc, m, len, now);
+	relay_core_flush(&nd[0].rc, now);
+	now = run(&net, now, 100000, 10000);
+	assert_true(has_all(&nd[1], 8000, 10));
+	assert_int_equal(nd[0].rc.c.epoch_moves, 1);
+	net_free(&net);
+}
+
 /* a peer announcing smaller frames and a smaller window gets both */
 static void test_adapt_to_peer(void **state)
 {
@@ -855,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_resync_paced),
 		cmocka_unit_test(test_peer_down_and_up),
 		cmocka_unit_test(test_adapt_to_peer),
+		cmocka_unit_test(test_epoch_moves_past_clock_step),
 		cmocka_unit_test(test_resync_from_mirror),
 		cmocka_unit_test(test_alone_no_spin),
 		cmocka_unit_test(test_throughput),
