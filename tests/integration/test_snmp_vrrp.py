@@ -333,3 +333,26 @@ def test_snmpd_restart_serves_vrrp_mibs_again(pair):
               what="VRRPv3-MIB after the snmpd restart")
     assert time.monotonic() - t0 < 5
     assert a.child_pid("snmp") == snmp_pid
+
+
+def test_vrrp_mib_op_reply(pair):
+    """The vrrp command's op mib, as docs/monitoring.md shows it"""
+    a, b, ns_a, _, _, snmpd, _ = pair
+    idx, mac, ll_a = if_facts(ns_a)
+    r = wait_until(lambda: (lambda r: r if r.get("ok") and all(
+        i["last_heard"] for i in r["instances"]) else None)(a.ctl("vrrp", op="mib")),
+        timeout=10, what="every instance has heard B")
+    assert r["total"] == 3 and r["from"] == 0 and r["next"] is None
+    by = {i["name"]: i for i in r["instances"]}
+    v2, v6 = by["VI_2"], by["VI_6"]
+    assert (v2["vrid"], v2["version"], v2["family"], v2["ifindex"]) == (51, 2, 4, idx)
+    assert v2["mac"] == mac.replace(" ", "").lower()
+    assert v2["vips"] == ["10.9.0.100", "10.9.0.101"]
+    assert (v2["primary"], v2["master"], v2["last_heard"]) == (A_IP, B_IP, B_IP)
+    assert (v2["adv_cs"], v2["preempt"], v2["accept"], v2["auth"]) == (100, True, True, 1)
+    assert v2["state"] == "BACKUP" and v2["prio"] == 100 and v2["master_reason"] is None
+    assert v2["c"]["rx"] > 0 and v2["c"]["become_master"] == 0
+    assert v6["family"] == 6 and v6["primary"] == ll_a and v6["vips"] == ["fd00:9::100"]
+    order = [i["name"] for i in r["instances"]]            # the child's order
+    r = a.ctl("vrrp", op="mib", **{"from": 2})
+    assert r["from"] == 2 and [i["name"] for i in r["instances"]] == order[2:]
