@@ -234,7 +234,8 @@ int snmp_vrrp_auth_err(const struct snmp_vrrp_row *r)
 		return SNMP_V2AUTH_INVALID_TYPE;
 	if (!strcmp(r->last_err, "auth_type"))
 		return SNMP_V2AUTH_TYPE_MISMATCH;
-	if (!strcmp(r->last_err, "auth_pass") || !strncmp(r->last_err, "ah_", 3))
+	if (!strcmp(r->last_err, "auth_pass") || !strcmp(r->last_err, "ah_icv") ||
+	    !strcmp(r->last_err, "ah_spi") || !strcmp(r->last_err, "ah_replay"))
 		return SNMP_V2AUTH_FAILURE;
 	return 0;
 }
