@@ -7,7 +7,9 @@
 - TCP_CHECK routing options: fwmark (a target reachable only through an `ip rule fwmark`
   table), connect_ip, bind_if (eth0 passes, lo fails).
 - omega: at shutdown the live real servers' notify_down runs, and only with omega.
-- SSL_GET client_cert / client_key against `openssl s_server -Verify`.
+- SSL_GET client_cert / client_key against `openssl s_server -Verify`; ca_path (a hashed
+  directory); enable_sni (the virtualhost is the name sent and verified).
+- MISC_CHECK `user nobody`: the script runs with that uid.
 - warmup: the first attempts are spread over the warmup time."""
 
 import json
@@ -178,3 +180,65 @@ def test_warmup_spreads_first_attempts(lab, tandemd):
     # spread over the 2 s warmup (all at once would be within a few ms), none after it
     assert ts[-1] - ts[0] > 0.5, ts
     assert ts[-1] < 2.0 + 3.0, ts
+
+
+def test_ssl_ca_path_and_enable_sni(lab, tandemd, workdir):
+    if not shutil.which(OPENSSL):
+        pytest.skip("openssl not installed")
+    make_ca(workdir, "goodca")
+    cert, key = make_server_cert(workdir, "goodca")      # for rs.test and the server's IP
+    cadir = workdir / "cadir"
+    cadir.mkdir()
+    shutil.copy(workdir / "goodca.pem", cadir / "goodca.pem")
+    subprocess.run([OPENSSL, "rehash", cadir], check=True, capture_output=True, timeout=30)
+    p = lab.s.popen([OPENSSL, "s_server", "-accept", 8454, "-cert", cert, "-key", key, "-www",
+                     "-quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lab.servers[8454] = p
+    listening(lab.s, 8454)
+    S = "SSL_GET {{\n url {{ path / }}\n connect_timeout 2\n retry 0\n verify_peer\n {o}\n }}"
+    cases = {
+        # trust from a hashed directory, verified against the IP SAN
+        "10.231.15.1": (S.format(o=f"ca_path {cadir}"), True, None),
+        # enable_sni: the virtualhost is the name sent and verified
+        "10.231.15.2": (S.format(o=f"ca_path {cadir}\n virtualhost rs.test\n enable_sni"), True, None),
+        "10.231.15.3": (S.format(o=f"ca_path {cadir}\n virtualhost wrong.test\n enable_sni"),
+                        False, "wrong.test"),
+        # without enable_sni the virtualhost is only the Host header: the IP is verified
+        "10.231.15.4": (S.format(o=f"ca_path {cadir}\n virtualhost wrong.test"), True, None),
+    }
+    d = tandemd("".join(vs(a, 8454, c, extra="alpha", delay="0.5") for a, (c, _, _) in cases.items()),
+                ns=lab.d)
+    wait_until(lambda: len(checks(d)["checks"]) == len(cases) and
+               all(c["total"] >= 1 for c in checks(d)["checks"]), timeout=15,
+               what="every TLS check ran")
+    got = by_vs(d)
+    for addr, (_, up, reason) in cases.items():
+        assert (got[addr]["state"] == "up") == up, (addr, got[addr])
+        if reason:
+            assert reason in got[addr]["last"], (addr, got[addr])
+
+
+def test_misc_check_runs_as_user(netns, tandemd, workdir):
+    ns = netns("d")
+    pub = workdir / "pub"
+    pub.mkdir()
+    pub.chmod(0o777)
+    workdir.chmod(0o711)
+    out = pub / "uid"
+    conf = f"""
+virtual_server 10.231.16.1 80 {{
+    protocol TCP
+    delay_loop 0.3
+    real_server 10.231.16.2 80 {{
+        MISC_CHECK {{
+            misc_path "id -u > {out}"
+            user nobody
+        }}
+    }}
+}}
+"""
+    d = tandemd(conf, ns=ns)
+    wait_until(lambda: out.exists() and out.read_text().strip(), timeout=10,
+               what="the script ran")
+    assert out.read_text().strip() == str(__import__("pwd").getpwnam("nobody").pw_uid)
+    wait_until(lambda: checks(d)["checks"][0]["state"] == "up", timeout=10, what="check up")
