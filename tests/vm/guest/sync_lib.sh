@@ -67,7 +67,7 @@ sy_topology() {
 	mkdir -p /tmp/sy-www && echo r1 > /tmp/sy-www/index.html
 	sy_ns r1 busybox httpd -p 80 -h /tmp/sy-www || fail "httpd"
 	for n in r1 r2; do
-		sy_ns $n $SY_TOOL serve 9000 > /tmp/sy-serve-$n.log 2>&1 &
+		ip netns exec "sy-$n" $SY_TOOL serve 9000 > /tmp/sy-serve-$n.log 2>&1 &
 		SY_PIDS="$SY_PIDS $!"
 	done
 	sy_wait 20 sh -c "ip netns exec sy-r1 busybox netstat -ltn | grep -q ':9000 '" || fail "r1 server"
@@ -155,8 +155,9 @@ CONF
 sy_start() {
 	local n=$1
 	rm -f /run/sy-$n.sock
-	sy_ns $n "$TANDEMD" -n -l -f /tmp/sy-$n.conf -p /run/sy-$n.pid --control /run/sy-$n.sock \
-		>> /tmp/sy-$n.log 2>&1 &
+	# `ip netns exec` execs tandemd: $! is tandemd itself
+	ip netns exec "sy-$n" "$TANDEMD" -n -l -f /tmp/sy-$n.conf -p /run/sy-$n.pid \
+		--control /run/sy-$n.sock >> /tmp/sy-$n.log 2>&1 &
 	SY_PIDS="$SY_PIDS $!"
 	eval "SY_PID_$n=$!"
 	sy_wait 30 C "$n" ping || sy_die "tandemd $n did not answer"
@@ -188,7 +189,7 @@ sy_count() { sy_keys "$1" "${2:-.}" | wc -l; }
 # sy_stream NS HOST PORT BYTES RATE TAG: start a sync_tool stream client; result /tmp/sy-TAG
 sy_stream() {
 	rm -f /tmp/sy-$6 /tmp/sy-$6.progress
-	sy_ns "$1" $SY_TOOL stream "$2" "$3" "$4" "$5" /tmp/sy-$6 > /tmp/sy-$6.log 2>&1 &
+	ip netns exec "sy-$1" $SY_TOOL stream "$2" "$3" "$4" "$5" /tmp/sy-$6 > /tmp/sy-$6.log 2>&1 &
 	SY_PIDS="$SY_PIDS $!"
 	eval "SY_STREAM_$6=$!"
 }
@@ -198,7 +199,7 @@ sy_past() { [ "$(sy_progress "$1")" -ge "$2" ]; }
 # sy_hold N STOPFILE TAG [PORT]: N connections from cl held open through 10.0.7.100:PORT(9000)
 sy_hold() {
 	rm -f "$2" /tmp/sy-$3
-	sy_ns cl $SY_TOOL hold 10.0.7.100 "${4:-9000}" "$1" "$2" /tmp/sy-$3 > /tmp/sy-$3.log 2>&1 &
+	ip netns exec "sy-cl" $SY_TOOL hold 10.0.7.100 "${4:-9000}" "$1" "$2" /tmp/sy-$3 > /tmp/sy-$3.log 2>&1 &
 	SY_PIDS="$SY_PIDS $!"
 	sy_wait 60 grep -q ready /tmp/sy-$3 || sy_die "hold: $(cat /tmp/sy-$3.log)"
 }
