@@ -319,7 +319,7 @@ static const struct tdm_kw global_kws[] = {
 	KWC("include_check", TDM_KW_IGNORED, chk_include_check, "tandem always treats a missing or unreadable include file as an error (includew: also a pattern that matches nothing)"),
 	KWA("tmp_config_directory", TDM_KW_IGNORED, 1, 1, a_path, "tandem passes the config in a sealed memfd"),
 	KWA("config_save_dir", TDM_KW_IGNORED, 1, 1, a_path, "not needed: tandemd --dump-config prints the resolved config"),
-	KWA("data_use_instance", N, 0, 1, a_bool, "put the instance name in state dump file names"),
+	KWA("data_use_instance", TDM_KW_IGNORED, 0, 1, a_bool, "tandem writes no state dump files: SIGUSR1 logs the state, tandemctl status shows it"),
 	KW0("linkbeat_use_polling", N, "poll link state (MII/ethtool) instead of netlink"),
 };
 
