@@ -6,18 +6,28 @@
 
 #include <ev.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include "healthcheck/check_conf.h"
 #include "healthcheck/check_engine.h"
 #include "healthcheck/rs_fsm.h"
 
+/* an IPv4 or IPv6 socket address: 28 bytes where sockaddr_storage takes 128 (two per check);
+ * ss_family reads the family of either */
+union chk_sa {
+	sa_family_t ss_family;
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
 /* everything that defines one check, with inherited values resolved (identity for
  * de-duplication and reload) */
 struct chk_spec {
 	enum check_kind kind;
-	struct sockaddr_storage addr;       /* target */
+	union chk_sa addr;                  /* target */
 	socklen_t alen;
-	struct sockaddr_storage bind;       /* source; blen 0 = none */
+	union chk_sa bind;                  /* source; blen 0 = none */
 	socklen_t blen;
 	char target[64];                    /* "10.0.0.5:80", "[::1]:443" */
 	char host[48];                      /* the target address alone (URL host) */

@@ -5,6 +5,7 @@
  * "the same" for de-duplication and reload. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,18 +81,18 @@ static int64_t pick(int64_t a, int64_t b, int64_t c, int64_t def)
 	return a >= 0 ? a : b >= 0 ? b : c >= 0 ? c : def;
 }
 
-static socklen_t to_sockaddr(const struct tdm_addr *a, int port, struct sockaddr_storage *ss)
+static socklen_t to_sockaddr(const struct tdm_addr *a, int port, union chk_sa *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)ss;
+		struct sockaddr_in *s = &ss->in;
 		s->sin_family = AF_INET;
 		s->sin_addr = a->u.v4;
 		s->sin_port = htons((uint16_t)port);
 		return sizeof(*s);
 	}
 	if (a->family == AF_INET6) {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
+		struct sockaddr_in6 *s = &ss->in6;
 		s->sin6_family = AF_INET6;
 		s->sin6_addr = a->u.v6;
 		s->sin6_port = htons((uint16_t)port);
@@ -206,7 +207,20 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 		free(buf);
 		return -1;
 	}
-	*key = buf;
+	/* kept as a 128-bit digest of that text (32 hex digits) instead of the text itself: a
+	 * few hundred bytes less per check */
+	{
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned dl = 0;
+		char *hex = NULL;
+		if (EVP_Digest(buf, sz, d, &dl, EVP_sha256(), NULL) && dl >= 16 && (hex = malloc(33)))
+			for (int i = 0; i < 16; i++)
+				snprintf(hex + 2 * i, 3, "%02x", d[i]);
+		free(buf);
+		if (!hex)
+			return -1;
+		*key = hex;
+	}
 	return 0;
 }
 

@@ -16,7 +16,8 @@ struct check_text {
 int check_text_index(struct check_text *ti, const struct tdm_config *cfg);
 void check_text_free(struct check_text *ti);
 
-/* fills *s and a malloc'd identity key; 0 / -1 */
+/* fills *s and a malloc'd identity key (a digest of the resolved values and the checker's
+ * canonical text); 0 / -1 */
 int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *vs,
                      const struct check_rs_conf *rs, const struct check_checker_conf *k,
                      const struct check_text *ti, struct chk_spec *s, char **key);

@@ -71,7 +71,7 @@ static int ping_socket(struct chk_inst *c, char *why, size_t len)
 		setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->spec.bind_if,
 		           (socklen_t)strlen(c->spec.bind_if) + 1);
 	if (c->spec.blen && c->spec.conf->has_bindto) {
-		struct sockaddr_storage b = c->spec.bind;
+		union chk_sa b = c->spec.bind;
 		if (b.ss_family == AF_INET)
 			((struct sockaddr_in *)&b)->sin_port = 0;
 		else
@@ -126,7 +126,7 @@ static void ping_to_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static int ping_start(struct chk_inst *c, char *why, size_t len)
 {
 	struct ping_priv *p = c->priv;
-	struct sockaddr_storage to = c->spec.addr;
+	union chk_sa to = c->spec.addr;
 	uint8_t pkt[PING_LEN];
 	int v6 = to.ss_family == AF_INET6;
 
