@@ -1,17 +1,17 @@
 /* sync/relay_core.c - the relay's state machine (see relay_core.h): kernel entries to DATA
  * frames with back-pressure, the receive checks in the order of docs/sync-protocol.md section
- * 4, ACKs and resends, HELLO and peer liveness, epochs, and bulk resync on both sides. */
+ * 4, ACKs and resends, HELLO and peer liveness, epochs; bulk resync is relay_core_resync.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include "sync/relay_core.h"
+#include "sync/relay_core_int.h"
 
 #define RX_SENDERS       (2 * RELAY_MAX_PEERS)
 #define PEND_DEFAULT     (1u << 20)
 #define PEND_MSG_ROOM    70000u          /* free bytes needed to take one more kernel message */
 #define DUE_BATCH        64
-#define SERVE_FRAMES_MAX 512             /* frames per resync step */
 #define NEVER            UINT64_MAX
 
 static const char *const rej_names[RELAY_REJ__COUNT] = {
@@ -37,14 +37,6 @@ static void peer_event(struct relay_core *rc, int i, enum relay_ev_kind k, const
 	event(rc, &ev);
 }
 
-static void resync_event(struct relay_core *rc, int peer, uint32_t sender, int server,
-                         const char *phase, uint64_t entries, double dur)
-{
-	struct relay_event ev = { .kind = RELAY_EV_RESYNC, .peer = peer, .sender = sender,
-	                          .side = server ? "server" : "requester", .phase = phase,
-	                          .entries = entries, .duration = dur };
-	event(rc, &ev);
-}
 
 static uint64_t up_mask(const struct relay_core *rc)
 {
@@ -144,8 +136,8 @@ int relay_core_set_peer_addr(struct relay_core *rc, size_t i, const struct socka
 /* ---- sending ---- */
 
 /* header + seal into rc->fbuf (body already at fbuf + RELAY_HDR_LEN); frame length or 0 */
-static size_t seal(struct relay_core *rc, uint8_t kind, uint16_t flags, size_t body_len,
-                   uint16_t count, uint64_t *seq)
+size_t relay_core_seal(struct relay_core *rc, uint8_t kind, uint16_t flags, size_t body_len,
+                       uint16_t count, uint64_t *seq)
 {
 	struct relay_hdr h = { .version = RELAY_VERSION, .kind = kind, .flags = flags,
 	                       .sender = rc->conf.sender, .epoch = rc->conf.epoch,
@@ -161,7 +153,7 @@ static size_t seal(struct relay_core *rc, uint8_t kind, uint16_t flags, size_t b
 	return n;
 }
 
-static void send_to(struct relay_core *rc, int peer, const uint8_t *f, size_t len)
+void relay_core_send_to(struct relay_core *rc, int peer, const uint8_t *f, size_t len)
 {
 	if (rc->io.send_peer(rc->io.ud, peer, f, len) < 0)
 		rc->c.send_errors++;
@@ -170,15 +162,15 @@ static void send_to(struct relay_core *rc, int peer, const uint8_t *f, size_t le
 static void send_all(struct relay_core *rc, const uint8_t *f, size_t len)
 {
 	if (rc->conf.multicast) {
-		send_to(rc, RELAY_DEST_GROUP, f, len);
+		relay_core_send_to(rc, RELAY_DEST_GROUP, f, len);
 		return;
 	}
 	for (size_t i = 0; i < rc->npeers; i++)
 		if (rc->peers[i].alen)
-			send_to(rc, (int)i, f, len);
+			relay_core_send_to(rc, (int)i, f, len);
 }
 
-static int txq_has_room(const struct relay_core *rc)
+int relay_core_room(const struct relay_core *rc)
 {
 	return relay_txq_space(&rc->txq, rc->seq + 1) == RELAY_TXQ_OK;
 }
@@ -258,15 +250,6 @@ void relay_core_kernel_msg(struct relay_core *rc, const uint8_t *msg, size_t len
 	}
 }
 
-int relay_core_mirror_prime(struct relay_core *rc, const struct sync_entry *e, uint64_t now)
-{
-	uint8_t raw[SYNC_V1_ENTRY_MAX];
-	size_t len;
-
-	if (!rc->mirror_on || !(len = sync_entry_v1_encode(e, raw, sizeof(raw))))
-		return -1;
-	return relay_mirror_put(&rc->mirror, raw, len, now, 1) < 0 ? -1 : 0;
-}
 
 void relay_core_flush(struct relay_core *rc, uint64_t now)
 {
@@ -277,7 +260,7 @@ void relay_core_flush(struct relay_core *rc, uint64_t now)
 		uint64_t mask = up_mask(rc), seq;
 		size_t n;
 
-		if (mask && !txq_has_room(rc)) {
+		if (mask && !relay_core_room(rc)) {
 			if (!rc->backpressure)
 				rc->c.backpressure_events++;
 			rc->backpressure = 1;
@@ -299,7 +282,7 @@ void relay_core_flush(struct relay_core *rc, uint64_t now)
 			continue;
 		memset(&h, 0, sizeof(h));
 		relay_data_hdr(&d, &h);
-		n = seal(rc, RELAY_DATA, 0, h.body_len, h.count, &seq);
+		n = relay_core_seal(rc, RELAY_DATA, 0, h.body_len, h.count, &seq);
 		if (!n) {
 			rc->c.send_errors++;
 			continue;
@@ -327,9 +310,9 @@ static void send_ack(struct relay_core *rc, int i)
 		return;
 	relay_rxwin_ack(w, &a);
 	bl = relay_ack_encode(&a, rc->fbuf + RELAY_HDR_LEN, rc->conf.max_frame - RELAY_OVERHEAD);
-	if (!bl || !(n = seal(rc, RELAY_ACK, 0, bl, a.n, NULL)))
+	if (!bl || !(n = relay_core_seal(rc, RELAY_ACK, 0, bl, a.n, NULL)))
 		return;
-	send_to(rc, i, rc->fbuf, n);
+	relay_core_send_to(rc, i, rc->fbuf, n);
 	rc->c.acks_sent++;
 }
 
@@ -339,216 +322,14 @@ static void send_hello(struct relay_core *rc)
 	                          .role = rc->role };
 	size_t bl = relay_hello_encode(&hl, rc->fbuf + RELAY_HDR_LEN, RELAY_HELLO_BODY_LEN), n;
 
-	if (bl && (n = seal(rc, RELAY_HELLO, 0, bl, 0, NULL)))
+	if (bl && (n = relay_core_seal(rc, RELAY_HELLO, 0, bl, 0, NULL)))
 		send_all(rc, rc->fbuf, n);
 }
 
-/* ---- resync, server side ---- */
 
-static int send_end(struct relay_core *rc, uint32_t status, uint64_t now)
-{
-	struct relay_resync_end e = { .requester = rc->srv.requester, .status = status,
-	                              .request_seq = rc->srv.req_seq, .entries = rc->srv.entries };
-	size_t bl, n;
-	uint64_t seq;
 
-	if (!txq_has_room(rc))
-		return -1;
-	bl = relay_resync_end_encode(&e, rc->fbuf + RELAY_HDR_LEN, RELAY_RESYNC_END_BODY_LEN);
-	if (!bl || !(n = seal(rc, RELAY_RESYNC_END, RELAY_F_ACK_NOW, bl, 0, &seq)))
-		return -1;
-	send_to(rc, rc->srv.peer, rc->fbuf, n);
-	rc->c.sent++;
-	if (rc->peers[rc->srv.peer].up)
-		relay_txq_push(&rc->txq, seq, 1ull << rc->srv.peer, rc->fbuf, n, now);
-	return 0;
-}
 
-static void serve_stop(struct relay_core *rc, int status, uint64_t now)
-{
-	if (!rc->srv.active)
-		return;
-	if (rc->srv.h && !rc->mirror_on && rc->io.table.close)
-		rc->io.table.close(rc->io.table.ud, rc->srv.h);
-	rc->srv.h = NULL;
-	send_end(rc, status == 1 ? RELAY_RESYNC_DONE : RELAY_RESYNC_ABORTED, now);
-	rc->srv.active = 0;
-	rc->last = (struct relay_resync_last){ .valid = 1, .server = 1,
-		.peer = rc->srv.requester, .started = rc->srv.started, .ended = now ? now : 1,
-		.entries = rc->srv.entries, .status = status };
-	resync_event(rc, rc->srv.peer, rc->srv.requester, 1, status == 1 ? "done" : "aborted",
-	             rc->srv.entries, (double)(now - rc->srv.started) / 1e6);
-}
 
-static void serve_start(struct relay_core *rc, int peer, uint32_t requester, uint64_t req_seq,
-                        uint64_t now)
-{
-	if (rc->mirror_on && !rc->mirror_ready)
-		return;                  /* still reading the kernel's table: asked again in 1 s */
-	if (rc->srv.active) {
-		if (rc->srv.peer != peer || rc->srv.req_seq >= req_seq)
-			return;              /* busy with another peer, or an old request */
-		serve_stop(rc, 2, now);  /* a newer request from the same requester */
-	}
-	memset(&rc->srv, 0, sizeof(rc->srv));
-	rc->srv.active = 1;
-	rc->srv.peer = peer;
-	rc->srv.requester = requester;
-	rc->srv.req_seq = req_seq;
-	rc->srv.started = now;
-	rc->srv.last_tick = now;
-	rc->c.resync_served++;
-	rc->last = (struct relay_resync_last){ .valid = 1, .server = 1, .peer = requester,
-		.started = now };
-	resync_event(rc, peer, requester, 1, "started", 0, 0);
-	if (rc->mirror_on) {
-		relay_mirror_iter_init(rc->mit);
-		rc->srv.h = rc->mit;
-	} else {
-		rc->srv.h = rc->io.table.open ? rc->io.table.open(rc->io.table.ud) : NULL;
-	}
-	if (!rc->srv.h)
-		serve_stop(rc, 2, now);
-}
-
-/* one pacing step: as many entries as the rate and the resend queue allow */
-static void serve_step(struct relay_core *rc, uint64_t now)
-{
-	struct relay_data_builder d;
-	struct relay_hdr h;
-	unsigned frames = 0;
-	int eof = 0;
-
-	if (!rc->srv.active)
-		return;
-	if (!rc->peers[rc->srv.peer].up) {
-		serve_stop(rc, 2, now);
-		return;
-	}
-	if (rc->conf.resync_rate) {
-		double cap = rc->conf.resync_rate / 10.0 + 64;
-
-		rc->srv.tokens += (double)rc->conf.resync_rate * (double)(now - rc->srv.last_tick) / 1e6;
-		if (rc->srv.tokens > cap)
-			rc->srv.tokens = cap;
-	} else {
-		rc->srv.tokens = 1e12;
-	}
-	rc->srv.last_tick = now;
-	while (rc->srv.tokens >= 1 && frames < SERVE_FRAMES_MAX && !eof) {
-		uint64_t seq;
-		size_t n;
-
-		/* live updates keep half of the queue */
-		if (rc->txq.used >= rc->txq.cap / 2 || !txq_has_room(rc))
-			return;
-		relay_data_init(&d, rc->fbuf, rc->frame_max);
-		if (rc->srv.has_carry) {
-			if (relay_data_add(&d, &rc->srv.carry) < 0)
-				rc->c.kentries_skipped++;
-			rc->srv.has_carry = 0;
-		}
-		while (d.count < rc->srv.tokens) {
-			struct sync_entry e;
-			int r = rc->mirror_on ? relay_mirror_next(&rc->mirror, rc->mit, now, &e) :
-			        rc->io.table.next(rc->io.table.ud, rc->srv.h, &e);
-
-			if (r < 0) {
-				serve_stop(rc, 2, now);
-				return;
-			}
-			if (r == 0) {
-				eof = 1;
-				break;
-			}
-			r = relay_data_add(&d, &e);
-			if (r == 1) {
-				rc->srv.carry = e;
-				rc->srv.carry.pe_data = NULL;
-				rc->srv.carry.pe_data_len = 0;
-				rc->srv.carry.pe_name[0] = 0;
-				rc->srv.carry.pe_name_len = 0;
-				rc->srv.has_carry = 1;
-				break;
-			}
-		}
-		if (d.count) {
-			memset(&h, 0, sizeof(h));
-			relay_data_hdr(&d, &h);
-			n = seal(rc, RELAY_DATA, RELAY_F_RESYNC, h.body_len, h.count, &seq);
-			if (n) {
-				send_to(rc, rc->srv.peer, rc->fbuf, n);
-				relay_txq_push(&rc->txq, seq, 1ull << rc->srv.peer, rc->fbuf, n, now);
-				rc->c.sent++;
-				rc->c.entries_sent += h.count;
-				rc->srv.entries += h.count;
-				rc->srv.tokens -= h.count;
-				frames++;
-			}
-		} else if (!eof) {
-			break;
-		}
-	}
-	/* the END waits for room in the queue (the table source keeps answering "end") */
-	if (eof && txq_has_room(rc))
-		serve_stop(rc, 1, now);
-}
-
-/* ---- resync, requester side ---- */
-
-static void send_request(struct relay_core *rc, uint64_t now)
-{
-	struct relay_resync_req r = { 0 };
-	int target = -1;
-	size_t bl, n;
-
-	for (size_t i = 0; i < rc->npeers; i++)
-		if (rc->peers[i].used && rc->peers[i].up && rc->peers[i].role == RELAY_ROLE_MASTER) {
-			target = (int)i;
-			break;
-		}
-	if (target < 0) {
-		rc->last_resync_data = now;   /* nobody to ask yet: look again in a second */
-		return;
-	}
-	r.target = rc->peers[target].sender;
-	bl = relay_resync_req_encode(&r, rc->fbuf + RELAY_HDR_LEN, RELAY_RESYNC_REQ_BODY_LEN);
-	if (!bl || !(n = seal(rc, RELAY_RESYNC_REQ, RELAY_F_ACK_NOW, bl, 0, &rc->req_seq)))
-		return;
-	send_to(rc, target, rc->fbuf, n);
-	rc->c.sent++;
-	if (!rc->req_sent_at) {
-		rc->req_started = now;
-		rc->req_entries = 0;
-		rc->last = (struct relay_resync_last){ .valid = 1, .server = 0,
-			.peer = r.target, .started = now };
-		resync_event(rc, target, r.target, 0, "requested", 0, 0);
-	}
-	rc->req_sent_at = now;
-	rc->last_resync_data = now;
-	rc->c.resync_req_sent++;
-}
-
-void relay_core_request_resync(struct relay_core *rc, uint64_t now)
-{
-	rc->want_resync = 1;
-	rc->req_sent_at = 0;
-	send_request(rc, now);
-}
-
-void relay_core_set_role(struct relay_core *rc, uint8_t role, uint64_t now)
-{
-	uint8_t was = rc->role;
-
-	rc->role = role;
-	if (role == RELAY_ROLE_MASTER) {
-		rc->want_resync = 0;     /* the master's table is the reference */
-	} else if (was == RELAY_ROLE_MASTER) {
-		relay_core_request_resync(rc, now);
-	}
-	if (role != was)
-		rc->next_hello = now;    /* tell the peers at once */
-}
 
 /* the peers' HELLOs: frames no larger than the smallest frame an up peer accepts, and no
  * more in flight than the smallest replay window (frames past a receiver's window would be
@@ -588,23 +369,9 @@ static void move_epoch(struct relay_core *rc, int i, uint64_t known, uint64_t no
 	adapt(rc);
 	rc->next_hello = now;
 	if (rc->role == RELAY_ROLE_MASTER && !rc->srv.active)
-		serve_start(rc, i, rc->peers[i].sender, 0, now);
+		relay_srv_start(rc, i, rc->peers[i].sender, 0, now);
 }
 
-static void got_end(struct relay_core *rc, int i, const struct relay_resync_end *e, uint64_t now)
-{
-	if (e->requester != rc->conf.sender || !rc->want_resync)
-		return;
-	rc->want_resync = 0;
-	rc->req_sent_at = 0;
-	rc->last = (struct relay_resync_last){ .valid = 1, .server = 0,
-		.peer = rc->peers[i].sender, .started = rc->req_started, .ended = now,
-		.entries = e->entries,
-		.status = e->status == RELAY_RESYNC_DONE ? 1 : 2 };
-	resync_event(rc, i, rc->peers[i].sender, 0,
-	             e->status == RELAY_RESYNC_DONE ? "done" : "aborted", e->entries,
-	             (double)(now - rc->req_started) / 1e6);
-}
 
 /* ---- receiving ---- */
 
@@ -794,7 +561,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		p->epoch = h.epoch;
 		p->up = 1;
 		if (rc->srv.active && rc->srv.peer == i)
-			serve_stop(rc, 2, now);
+			relay_srv_stop(rc, 2, now);
 		peer_event(rc, i, RELAY_EV_PEER_UP, "new epoch");
 	} else if (!p->up) {
 		p->sender = h.sender;
@@ -827,7 +594,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		p->ack_dirty = 1;
 		if (relay_resync_req_decode(&h, body, &r) == 0 &&
 		    (r.target == rc->conf.sender || (!r.target && rc->role == RELAY_ROLE_MASTER)))
-			serve_start(rc, i, h.sender, h.seq, now);
+			relay_srv_start(rc, i, h.sender, h.seq, now);
 		send_ack(rc, i);
 		break;
 	}
@@ -836,7 +603,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 
 		p->ack_dirty = 1;
 		if (relay_resync_end_decode(&h, body, &e) == 0)
-			got_end(rc, i, &e, now);
+			relay_req_end(rc, i, &e, now);
 		send_ack(rc, i);
 		break;
 	}
@@ -871,7 +638,7 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 			p->up = 0;
 			relay_txq_drop_peer(&rc->txq, (unsigned)i);
 			if (rc->srv.active && rc->srv.peer == (int)i)
-				serve_stop(rc, 2, now);
+				relay_srv_stop(rc, 2, now);
 			peer_event(rc, (int)i, RELAY_EV_PEER_DOWN, "silent");
 			adapt(rc);
 		}
@@ -887,7 +654,7 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 		for (size_t k = 0; k < n; k++)
 			for (unsigned i = 0; i < RELAY_MAX_PEERS; i++)
 				if (due[k].peers & (1ull << i)) {
-					send_to(rc, (int)i, due[k].frame, due[k].len);
+					relay_core_send_to(rc, (int)i, due[k].frame, due[k].len);
 					rc->c.resent++;
 				}
 	} while (n == DUE_BATCH);
@@ -895,7 +662,7 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 	for (unsigned i = 0; gave_up && i < rc->npeers; i++)
 		if ((gave_up & (1ull << i)) && rc->peers[i].up && !rc->srv.active &&
 		    rc->role == RELAY_ROLE_MASTER)
-			serve_start(rc, (int)i, rc->peers[i].sender, 0, now);
+			relay_srv_start(rc, (int)i, rc->peers[i].sender, 0, now);
 	relay_core_flush(rc, now);
 	if (rc->mirror_on)
 		relay_mirror_sweep(&rc->mirror, now, 4096);
@@ -906,8 +673,8 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 	if (rc->want_resync && rc->role != RELAY_ROLE_MASTER &&
 	    now - rc->last_resync_data >= RELAY_RESYNC_RETRY_US &&
 	    (!rc->req_sent_at || now - rc->req_sent_at >= RELAY_RESYNC_RETRY_US))
-		send_request(rc, now);
-	serve_step(rc, now);
+		relay_req_send(rc, now);
+	relay_srv_step(rc, now);
 }
 
 uint64_t relay_core_next(const struct relay_core *rc, uint64_t now)
