@@ -75,15 +75,20 @@ n=0
 while [ "$SECONDS" -lt "$deadline" ]; do
 	kill -0 "$DPID" 2>/dev/null || { tail -20 "$W/daemon.log"; echo "$DAEMON exited" >&2; exit 1; }
 	# keepalived answers a walk in time quadratic in the real servers: poll IPVS first
-	if [ "$DAEMON" = keepalived ] &&
-		[ "$(ip netns exec "$NS" ipvsadm -Ln 2>/dev/null | grep -c -- "->.*Masq")" -lt "$want" ]; then
-		sleep 2
-		continue
+	if [ "$DAEMON" = keepalived ]; then
+		k=$(ip netns exec "$NS" ipvsadm -Ln 2>/dev/null | grep -c -- "->.*Masq" || true)
+		if [ "$k" -lt "$want" ]; then
+			[ $((SECONDS % 30)) -lt 2 ] && echo "keepalived: $k of $want in IPVS after $SECONDS s" >&2
+			sleep 2
+			continue
+		fi
 	fi
 	n=$(walk "$COUNT" 2>/dev/null | grep -c '^\.' || true)
 	[ "$n" -ge "$want" ] && break
+	echo "$DAEMON: $n of $want real servers in the MIB after $SECONDS s" >&2
 	sleep 2
 done
+echo "$DAEMON: all $want real servers in the MIB after $SECONDS s" >&2
 [ "$n" -ge "$want" ] || { echo "$DAEMON: only $n of $want real servers in the MIB" >&2; exit 1; }
 # the process that answers: tandem's snmp child, keepalived's checker child
 pids_of() { ip netns pids "$NS"; }
@@ -107,6 +112,7 @@ for _ in $(seq "$RUNS"); do
 	t0=$(date +%s.%N)
 	vb=$(walk "$ROOT" | grep -c '^\.' || true)
 	t1=$(date +%s.%N)
+	echo "$DAEMON: a walk: $vb varbinds" >&2
 	times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
 done
 a1=$(ticks "$AGENT"); s1=$(ticks "$SNMPD")
