@@ -71,11 +71,11 @@ sn0=$(softnet)
 # (then what is missing was lost between b's relay and its kernel)
 limit=$((120 + N / 500))
 end=$(( $(date +%s) + limit ))
-next=0 last=-1 still=0 t1=
+next=0 last=-1 still=0 t1= tlast=$t0
 while :; do
 	c=$(bcount)
 	[ "$c" -ge "$N" ] && { t1=$(now); break; }
-	if [ "$c" = "$last" ]; then still=$((still + 1)); else still=0; last=$c; fi
+	if [ "$c" = "$last" ]; then still=$((still + 1)); else still=0; last=$c; tlast=$(now); fi
 	[ "$(date +%s)" -ge "$end" ] && break
 	if [ $still -ge 20 ] && [ "$(sy_relay_get b '(r["resync"].get("last") or {}).get("status")')" = done ]; then
 		break
@@ -85,14 +85,15 @@ while :; do
 done
 progress
 R softnet_drops_during_resync "$(( $(softnet) - sn0 ))"
-R b_ip_vs_conn_objects "$(awk '$1 == "ip_vs_conn" { print $2 }' /proc/slabinfo)"
+R b_udp "$(sy_ns b awk '/^Udp:/ { if (!h) { split($0, k); h = 1 } else { for (i = 2; i <= NF; i++) if (k[i] ~ /Errors|NoPorts/) printf "%s=%s ", k[i], $i } }' /proc/net/snmp)"
+R b_resync_request_after_s "$(el "$t0" "$(sy_relay_get b '(r["resync"].get("last") or {}).get("started", 0)')")"
 R b_mem_free_mib "$(free -m | awk '/Mem:/ { print $4 }')"
 if [ -n "$t1" ]; then
 	relay_s=$(el "$t0" "$t1")
 	R relay_until_b_has_all_s "$relay_s"
 else
 	relay_s=$(el "$t0" "$(now)")
-	R relay_b_has "$(bcount) of $N (stopped waiting)"
+	R relay_b_has "$(bcount) of $N after $(el "$t0" "$tlast") s (no more came)"
 	dmesg | grep -iE "ipvs|alloc|memory" | tail -5 | sed "s/^/RESULT $N dmesg /"
 fi
 R b_resync "$(sy_relay_get b 'json.dumps(r["resync"]["last"])')"
