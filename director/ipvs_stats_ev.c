@@ -4,7 +4,9 @@
  *   {"type":"ipvs.stats",
  *    "vs":[{"vs":ID,"conns":..,"inpkts":..,"outpkts":..,"inbytes":..,"outbytes":..}],
  *    "rs":[{"rs":ID,"vs":VS_ID,"weight":..,"active":..,"inactive":..,"conns":..,...}]}
- * At most DIR_IPVS_STATS_CHUNK entries per event (far below the IPC size limit). */
+ * At most DIR_IPVS_STATS_CHUNK entries per event (far below the IPC size limit) and
+ * DIR_IPVS_STATS_ROUND per round (the rest come in the next rounds); entries without any
+ * traffic yet are not published (the outputs show zeros and no kernel weight for them). */
 #include "director/ipvs_stats_ev.h"
 
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "director/ipvs_ctl_int.h"
 
 #define DIR_IPVS_STATS_CHUNK 200
+#define DIR_IPVS_STATS_ROUND 2000   /* entries published per round at most: the rest wait */
 
 struct digest {
 	char *id;
@@ -59,10 +62,15 @@ static int cmp_digest(const void *a, const void *b)
 	return strcmp(((const struct digest *)a)->id, ((const struct digest *)b)->id);
 }
 
-/* 1 if id's figures differ from the last published ones; records them for the next round */
-static int changed(struct dir_ipvs_stats_ev *s, const char *id, uint64_t h)
+/* 1 if id's figures differ from the last published ones and are to be published now;
+ * records what counts as published for the next round. An entry never published whose
+ * figures are all zero (h == zero) is not worth an event: the outputs show zeros without
+ * one. Beyond *budget entries per round, a changed entry keeps its old digest and waits. */
+static int changed(struct dir_ipvs_stats_ev *s, const char *id, uint64_t h, uint64_t zero,
+                   size_t *budget)
 {
 	struct digest key = { .id = (char *)id }, *old;
+	int pub;
 
 	if (s->nn == s->ncap) {
 		size_t nc = s->ncap ? s->ncap * 2 : 64;
@@ -76,9 +84,14 @@ static int changed(struct dir_ipvs_stats_ev *s, const char *id, uint64_t h)
 	s->nd[s->nn].id = strdup(id);
 	if (!s->nd[s->nn].id)
 		return 1;
-	s->nd[s->nn++].h = h;
 	old = s->n ? bsearch(&key, s->d, s->n, sizeof(*s->d), cmp_digest) : NULL;
-	return !old || old->h != h;
+	pub = old ? old->h != h : h != zero;
+	if (pub && !*budget)
+		pub = 0, h = old ? old->h : zero;
+	else if (pub)
+		(*budget)--;
+	s->nd[s->nn++].h = h;
+	return pub;
 }
 
 static void add_stats(json_object *o, const struct dir_ipvs_stats *st)
@@ -134,6 +147,8 @@ int dir_ipvs_stats_ev_publish(struct dir_ipvs_stats_ev *s, struct dir_ipvs_ctl *
                               void (*emit)(void *arg, json_object *ev), void *arg)
 {
 	struct batch b = { .emit = emit, .arg = arg };
+	const struct dir_ipvs_stats none = { 0 };
+	size_t budget = DIR_IPVS_STATS_ROUND;
 	int rc;
 
 	if (!s || !c)
@@ -152,7 +167,7 @@ int dir_ipvs_stats_ev_publish(struct dir_ipvs_stats_ev *s, struct dir_ipvs_ctl *
 
 		if (!so)
 			continue;           /* not ours */
-		if (changed(s, so->id, stats_hash(0, &ks->stats))) {
+		if (changed(s, so->id, stats_hash(0, &ks->stats), stats_hash(0, &none), &budget)) {
 			json_object *e = json_object_new_object();
 
 			json_object_object_add(e, "vs", json_object_new_string(so->id));
@@ -170,7 +185,9 @@ int dir_ipvs_stats_ev_publish(struct dir_ipvs_stats_ev *s, struct dir_ipvs_ctl *
 				continue;
 			h = stats_hash(mix(mix(mix(0, (uint64_t)kd->weight), kd->active_conns),
 			                   kd->inact_conns), &kd->stats);
-			if (changed(s, o->id, h)) {
+			if (changed(s, o->id, h, kd->active_conns || kd->inact_conns ? 0 :
+			            stats_hash(mix(mix(mix(0, (uint64_t)kd->weight), 0), 0), &none),
+			            &budget)) {
 				json_object *e = json_object_new_object();
 
 				json_object_object_add(e, "rs", json_object_new_string(o->id));

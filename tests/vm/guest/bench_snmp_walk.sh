@@ -2,7 +2,8 @@
 # tests/vm/guest/bench_snmp_walk.sh - the SNMP walk figure in the IPVS VM: keepalived 2.2.7
 # (KEEPALIVED-MIB checker part) then tandemd (TANDEM-MIB) with the same VS x RS real servers,
 # each walked RUNS times by tests/bench/snmp/walk_bench.sh. Not a test (no test_ prefix): run
-# it with `tests/bench/snmp/run.sh vm`. Writes $TDM_OUT/bench_snmp_walk.txt.
+# it with `tests/bench/snmp/run.sh vm` (ONLY=tandemd or ONLY=keepalived: one of them). Writes
+# $TDM_OUT/bench_snmp_walk.txt.
 . tests/vm/guest/lib.sh
 need_tandemd
 [ -f "$BUILD/bench/snmp.env" ] && . "$BUILD/bench/snmp.env"
@@ -12,8 +13,8 @@ export VS=${VS:-100} RS=${RS:-100} RUNS=${RUNS:-3} MAXREP=${MAXREP:-50} READY_S=
 export OUT=${TDM_OUT:-/tmp}/bench_snmp_walk.txt TANDEMD BUILD
 : > "$OUT"
 echo "VM (qemu TCG) $(uname -r), $(nproc) cores; $VS virtual servers x $RS real servers" | tee -a "$OUT"
-ipvsadm -C 2>/dev/null || true
-tests/bench/snmp/walk_bench.sh keepalived || echo "keepalived: failed" | tee -a "$OUT"
-ipvsadm -C 2>/dev/null || true
-tests/bench/snmp/walk_bench.sh tandemd || echo "tandemd: failed" | tee -a "$OUT"
+for d in ${ONLY:-keepalived tandemd}; do
+	ipvsadm -C 2>/dev/null || true
+	tests/bench/snmp/walk_bench.sh "$d" || echo "$d: failed" | tee -a "$OUT"
+done
 ipvsadm -C 2>/dev/null || true
