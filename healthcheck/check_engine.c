@@ -62,7 +62,7 @@ static const struct chk_ops *ops_of(enum check_kind k)
 	case CHECK_TCP:
 		return &chk_tcp_ops;
 	case CHECK_HTTP:
-		return &chk_http1_ops;
+		return &chk_http_ops;
 	case CHECK_SSL:
 		return &chk_http_ops;
 	case CHECK_UDP:

@@ -100,8 +100,7 @@ void chk_kick(struct chk_inst *c);
 void **chk_kctx(const struct chk_inst *c);
 
 extern const struct chk_ops chk_tcp_ops;
-extern const struct chk_ops chk_http_ops;       /* SSL_GET (libcurl) */
-extern const struct chk_ops chk_http1_ops;      /* HTTP_GET (own HTTP/1.x client) */
+extern const struct chk_ops chk_http_ops;       /* HTTP_GET and SSL_GET (libcurl multi) */
 extern const struct chk_ops chk_udp_ops;
 extern const struct chk_ops chk_smtp_ops;
 extern const struct chk_ops chk_misc_ops;

@@ -1,12 +1,18 @@
 /* healthcheck/chk_http.c - HTTP_GET and SSL_GET on libcurl's multi interface driven by the
- * engine's libev loop (curl_multi_socket_action): each url { path, digest, status_code, regex,
- * regex_no_match, virtualhost } is fetched in turn on a fresh connection and all must pass.
- * Body and headers are bounded in size, the whole exchange by connect_timeout. SSL_GET verifies
- * the peer only when asked (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key) and
- * can limit the TLS versions (tls_min_version/tls_max_version). tandem's request keywords:
- * method, header (repeatable), body, and expect_body (text the response body must contain). */
+ * engine's libev loop (CURLMOPT_SOCKETFUNCTION/TIMERFUNCTION, curl_multi_socket_action for the
+ * ready fd only): each url { path, digest, status_code, regex, regex_no_match, virtualhost } is
+ * fetched in turn on a fresh connection and all must pass (verdict in chk_http_match.c).
+ * Headers and body are bounded in the header/write callbacks, the exchange by connect_timeout
+ * (CURLOPT_TIMEOUT_MS). Easy handles come from a small per-engine pool (an idle check holds
+ * none) with the common options set once; IP-literal URLs (CONNECT_TO for a name) so libcurl
+ * starts no resolver thread; a connection is never reused and is closed with a reset
+ * (SO_LINGER 0) so no TIME_WAIT stays on the director. SSL_GET verifies the peer only when asked
+ * (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key) and can limit the TLS
+ * versions (tls_min_version/tls_max_version). tandem's request keywords: method, header
+ * (repeatable), body, and expect_body (text the response body must contain). */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/tcp.h>
 #include <openssl/evp.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -14,42 +20,68 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "healthcheck/check_int.h"
 #include "healthcheck/chk_http_match.h"
 
 #define HTTP_MAX_BODY    (1024 * 1024)
 #define HTTP_MAX_HEADERS (64 * 1024)
+/* idle easy handles kept per engine; more are freed when their exchange ends */
+#define HTTP_POOL_MAX    64
+/* Checks are spread over HTTP_SHARDS multi handles: libcurl's per-multi caches (host names,
+ * connection bundles) are walked in full on some operations, which costs O(targets) per
+ * transfer with one multi for 10,000 targets. */
+#define HTTP_SHARDS      64
 
-struct http_glob {              /* one per engine */
+struct http_glob {              /* one multi handle */
 	CURLM *multi;
 	struct ev_loop *loop;
 	ev_timer timer;
+	int n_in;                   /* easy handles added and not yet removed */
+	struct http_sock *free_socks;
 };
 
-struct http_sock {
+struct http_sock {              /* one socket libcurl asked us to watch */
 	ev_io io;
 	struct http_glob *g;
 	curl_socket_t fd;
+	struct http_sock *next;     /* free list */
 };
 
-struct http_priv {
+/* one exchange: a pooled easy handle and the state of the url it fetches */
+struct http_ex {
 	CURL *easy;
+	struct http_ex *next;       /* pool free list */
+	struct chk_inst *c;
+	struct http_glob *g;        /* the multi it is on (NULL = none) */
 	struct curl_slist *hdrs, *connect_to;
-	struct http_glob *g;
-	size_t url;                 /* index of the URL in progress */
 	EVP_MD_CTX *md5;
-	char *body;                 /* kept only when the URL has a regex or expect_body */
+	char *body;                 /* kept only when the url has a regex or expect_body */
 	size_t body_len, body_cap, total, hdr_bytes;
-	char abort_why[96];
+	int keep;
+	int dirty;                  /* options beyond the common set were used: reset on release */
+	char abort_why[64];
 	char err[CURL_ERROR_SIZE];
-	regex_t *re;                /* per URL, compiled on first use */
+};
+
+struct http_shards {            /* per engine (kctx) */
+	struct http_glob *g[HTTP_SHARDS];
+	unsigned next;
+	struct http_ex *pool;
+	int npool;
+};
+
+/* per check: what stays between attempts (about 40 bytes) */
+struct http_priv {
+	struct http_ex *ex;         /* the exchange in progress, NULL when idle */
+	struct http_glob *g;
+	uint32_t url, nre;          /* url in progress; regex slots (0 = no url has a regex) */
+	regex_t *re;
 	uint8_t *re_state;          /* 0 not compiled, 1 ok, 2 bad */
-	size_t nre;
 };
 
 static void check_done_msgs(struct http_glob *g);
 
-/* reason text (cut to fit) */
 __attribute__((format(printf, 3, 4)))
 static void say(char *why, size_t len, const char *fmt, ...)
 {
@@ -62,15 +94,22 @@ static void say(char *why, size_t len, const char *fmt, ...)
 
 /* ---- libev <-> curl multi ---- */
 
+/* completed transfers wait in the multi: read them only when curl runs fewer than we added */
+static void after_action(struct http_glob *g, int running)
+{
+	if (running < g->n_in)
+		check_done_msgs(g);
+}
+
 static void sock_cb_ev(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct http_sock *s = w->data;
 	struct http_glob *g = s->g;
-	int running, flags = (revents & EV_READ ? CURL_CSELECT_IN : 0) |
-	                     (revents & EV_WRITE ? CURL_CSELECT_OUT : 0);
+	int running = g->n_in, flags = (revents & EV_READ ? CURL_CSELECT_IN : 0) |
+	                               (revents & EV_WRITE ? CURL_CSELECT_OUT : 0);
 
 	curl_multi_socket_action(g->multi, s->fd, flags, &running);
-	check_done_msgs(g);
+	after_action(g, running);
 }
 
 static int curl_sock_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
@@ -82,20 +121,26 @@ static int curl_sock_cb(CURL *easy, curl_socket_t fd, int what, void *userp, voi
 	if (what == CURL_POLL_REMOVE) {
 		if (s) {
 			ev_io_stop(g->loop, &s->io);
-			free(s);
+			s->next = g->free_socks;
+			g->free_socks = s;
 			curl_multi_assign(g->multi, fd, NULL);
 		}
 		return 0;
 	}
 	if (!s) {
-		s = calloc(1, sizeof(*s));
-		if (!s)
+		if (g->free_socks) {
+			s = g->free_socks;
+			g->free_socks = s->next;
+		} else if (!(s = calloc(1, sizeof(*s)))) {
 			return -1;
+		}
 		s->g = g;
 		s->fd = fd;
 		ev_io_init(&s->io, sock_cb_ev, fd, ev);
 		s->io.data = s;
 		curl_multi_assign(g->multi, fd, s);
+	} else if ((s->io.events & (EV_READ | EV_WRITE)) == ev && ev_is_active(&s->io)) {
+		return 0;               /* unchanged: no epoll_ctl */
 	} else {
 		ev_io_stop(g->loop, &s->io);
 		ev_io_set(&s->io, fd, ev);
@@ -107,10 +152,10 @@ static int curl_sock_cb(CURL *easy, curl_socket_t fd, int what, void *userp, voi
 static void timer_cb_ev(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct http_glob *g = w->data;
-	int running;
+	int running = g->n_in;
 
 	curl_multi_socket_action(g->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done_msgs(g);
+	after_action(g, running);
 }
 
 static int curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
@@ -125,16 +170,6 @@ static int curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	}
 	return 0;
 }
-
-/* Checks are spread over HTTP_SHARDS multi handles: libcurl's per-multi caches (host names,
- * connection bundles) are walked in full on some operations, which costs O(targets) per
- * transfer with one multi for 10,000 targets. */
-#define HTTP_SHARDS 64
-
-struct http_shards {
-	struct http_glob *g[HTTP_SHARDS];
-	unsigned next;
-};
 
 static struct http_glob *glob_new(struct ev_loop *loop)
 {
@@ -157,24 +192,28 @@ static struct http_glob *glob_new(struct ev_loop *loop)
 	return g;
 }
 
-static struct http_glob *glob_get(struct chk_inst *c)
+static struct http_shards *shards_of(struct chk_inst *c)
 {
 	void **slot = chk_kctx(c);
-	struct http_shards *sh = *slot;
 	static int curl_ready;
-	unsigned i;
 
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT))
 			return NULL;
 		curl_ready = 1;
 	}
-	if (!sh) {
-		sh = calloc(1, sizeof(*sh));
-		if (!sh)
-			return NULL;
-		*slot = sh;
-	}
+	if (!*slot)
+		*slot = calloc(1, sizeof(struct http_shards));
+	return *slot;
+}
+
+static struct http_glob *glob_get(struct chk_inst *c)
+{
+	struct http_shards *sh = shards_of(c);
+	unsigned i;
+
+	if (!sh)
+		return NULL;
 	i = sh->next++ % HTTP_SHARDS;
 	if (!sh->g[i])
 		sh->g[i] = glob_new(chk_loop(c));
@@ -187,16 +226,177 @@ static void http_fini(void **kctx)
 
 	if (!sh)
 		return;
+	while (sh->pool) {
+		struct http_ex *x = sh->pool;
+		sh->pool = x->next;
+		curl_easy_cleanup(x->easy);
+		free(x);
+	}
 	for (int i = 0; i < HTTP_SHARDS; i++) {
 		struct http_glob *g = sh->g[i];
 		if (!g)
 			continue;
 		ev_timer_stop(g->loop, &g->timer);
 		curl_multi_cleanup(g->multi);
+		while (g->free_socks) {
+			struct http_sock *s = g->free_socks;
+			g->free_socks = s->next;
+			free(s);
+		}
 		free(g);
 	}
 	free(sh);
 	*kctx = NULL;
+}
+
+/* ---- callbacks ---- */
+
+static size_t write_cb(char *data, size_t sz, size_t n, void *arg)
+{
+	struct http_ex *x = arg;
+	size_t len = sz * n;
+
+	x->total += len;
+	if (x->total > HTTP_MAX_BODY) {
+		snprintf(x->abort_why, sizeof(x->abort_why), "body longer than %d bytes", HTTP_MAX_BODY);
+		return 0;               /* short: libcurl aborts the transfer */
+	}
+	if (x->md5)
+		EVP_DigestUpdate(x->md5, data, len);
+	if (x->keep) {
+		if (x->body_len + len + 1 > x->body_cap) {
+			size_t cap = x->body_cap ? x->body_cap : 4096;
+			while (cap < x->body_len + len + 1)
+				cap *= 2;
+			char *b = realloc(x->body, cap);
+			if (!b) {
+				snprintf(x->abort_why, sizeof(x->abort_why), "out of memory");
+				return 0;
+			}
+			x->body = b;
+			x->body_cap = cap;
+		}
+		memcpy(x->body + x->body_len, data, len);
+		x->body_len += len;
+		x->body[x->body_len] = '\0';
+	}
+	return len;
+}
+
+static size_t header_cb(char *data, size_t sz, size_t n, void *arg)
+{
+	struct http_ex *x = arg;
+
+	x->hdr_bytes += sz * n;
+	if (x->hdr_bytes > HTTP_MAX_HEADERS) {
+		snprintf(x->abort_why, sizeof(x->abort_why), "headers longer than %d bytes",
+		         HTTP_MAX_HEADERS);
+		return 0;
+	}
+	return sz * n;
+}
+
+static int sockopt_cb(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	struct http_ex *x = arg;
+	const struct chk_spec *s = x->c ? &x->c->spec : NULL;
+
+	if (s && s->fwmark >= 0) {
+		unsigned mark = (unsigned)s->fwmark;
+		if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)))
+			return CURL_SOCKOPT_ERROR;
+	}
+	return CURL_SOCKOPT_OK;
+}
+
+/* every connection is closed with a reset: no TIME_WAIT socket per check on the director */
+static int closesock_cb(void *arg, curl_socket_t fd)
+{
+	struct linger lg = { 1, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	return close(fd);
+}
+
+/* ---- the easy handle pool ---- */
+
+/* the options every exchange shares, set once per handle */
+static void easy_prime(struct http_ex *x)
+{
+	CURL *e = x->easy;
+
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->err);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "tandem-check");
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)HTTP_MAX_BODY);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, x);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesock_cb);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, x);
+}
+
+static struct http_ex *ex_get(struct http_shards *sh)
+{
+	struct http_ex *x = sh->pool;
+
+	if (x) {
+		sh->pool = x->next;
+		sh->npool--;
+		x->next = NULL;
+		return x;
+	}
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return NULL;
+	x->easy = curl_easy_init();
+	if (!x->easy) {
+		free(x);
+		return NULL;
+	}
+	easy_prime(x);
+	return x;
+}
+
+/* end of an exchange: off the multi, per-url state freed, the handle back to the pool */
+static void ex_put(struct http_shards *sh, struct http_ex *x)
+{
+	if (x->g) {
+		curl_multi_remove_handle(x->g->multi, x->easy);
+		x->g->n_in--;
+		x->g = NULL;
+	}
+	curl_slist_free_all(x->hdrs);
+	curl_slist_free_all(x->connect_to);
+	x->hdrs = x->connect_to = NULL;
+	EVP_MD_CTX_free(x->md5);
+	x->md5 = NULL;
+	free(x->body);
+	x->body = NULL;
+	x->body_len = x->body_cap = x->total = x->hdr_bytes = 0;
+	x->c = NULL;
+	if (!sh || sh->npool >= HTTP_POOL_MAX) {
+		curl_easy_cleanup(x->easy);
+		free(x);
+		return;
+	}
+	if (x->dirty) {
+		curl_easy_reset(x->easy);
+		easy_prime(x);
+		x->dirty = 0;
+	}
+	x->next = sh->pool;
+	sh->pool = x;
+	sh->npool++;
 }
 
 /* ---- one URL ---- */
@@ -228,7 +428,7 @@ static long tls_versions(const struct check_checker_conf *k)
 	return v;
 }
 
-/* "tls 1.2-1.3" text of the limits, "" without */
+/* " (TLS 1.2 to 1.3 required)" text of the limits, "" without */
 static void tls_text(const struct check_checker_conf *k, char *buf, size_t len)
 {
 	const char *a = kw_str(k->node, "tls_min_version"), *b = kw_str(k->node, "tls_max_version");
@@ -242,84 +442,14 @@ static void easy_end(struct chk_inst *c)
 {
 	struct http_priv *p = c->priv;
 
-	if (p->easy) {
-		curl_multi_remove_handle(p->g->multi, p->easy);
-		curl_easy_cleanup(p->easy);
-		p->easy = NULL;
+	if (p && p->ex) {
+		ex_put(*chk_kctx(c), p->ex);
+		p->ex = NULL;
 	}
-	curl_slist_free_all(p->hdrs);
-	p->hdrs = NULL;
-	curl_slist_free_all(p->connect_to);
-	p->connect_to = NULL;
-	if (p->md5) {
-		EVP_MD_CTX_free(p->md5);
-		p->md5 = NULL;
-	}
-	free(p->body);
-	p->body = NULL;
-	p->body_len = p->body_cap = p->total = p->hdr_bytes = 0;
 }
 
-static size_t write_cb(char *data, size_t sz, size_t n, void *arg)
-{
-	struct chk_inst *c = arg;
-	struct http_priv *p = c->priv;
-	const struct check_url *u = &c->spec.conf->u.http.urls[p->url];
-	size_t len = sz * n;
-
-	p->total += len;
-	if (p->total > HTTP_MAX_BODY) {
-		snprintf(p->abort_why, sizeof(p->abort_why), "body longer than %d bytes", HTTP_MAX_BODY);
-		return 0;
-	}
-	if (p->md5)
-		EVP_DigestUpdate(p->md5, data, len);
-	if (u->regex || chk_http_expect_body(c->spec.conf, p->url)) {
-		if (p->body_len + len + 1 > p->body_cap) {
-			size_t cap = p->body_cap ? p->body_cap : 4096;
-			while (cap < p->body_len + len + 1)
-				cap *= 2;
-			char *b = realloc(p->body, cap);
-			if (!b) {
-				snprintf(p->abort_why, sizeof(p->abort_why), "out of memory");
-				return 0;
-			}
-			p->body = b;
-			p->body_cap = cap;
-		}
-		memcpy(p->body + p->body_len, data, len);
-		p->body_len += len;
-		p->body[p->body_len] = '\0';
-	}
-	return len;
-}
-
-static size_t header_cb(char *data, size_t sz, size_t n, void *arg)
-{
-	struct chk_inst *c = arg;
-	struct http_priv *p = c->priv;
-
-	p->hdr_bytes += sz * n;
-	if (p->hdr_bytes > HTTP_MAX_HEADERS) {
-		snprintf(p->abort_why, sizeof(p->abort_why), "headers longer than %d bytes", HTTP_MAX_HEADERS);
-		return 0;
-	}
-	return sz * n;
-}
-
-static int sockopt_cb(void *arg, curl_socket_t fd, curlsocktype purpose)
-{
-	struct chk_inst *c = arg;
-
-	if (c->spec.fwmark >= 0) {
-		unsigned mark = (unsigned)c->spec.fwmark;
-		if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)))
-			return CURL_SOCKOPT_ERROR;
-	}
-	return CURL_SOCKOPT_OK;
-}
-
-static int url_start(struct chk_inst *c, char *why, size_t len)
+/* the request options of this check's url; the common ones are already set */
+static int url_opts(struct chk_inst *c, struct http_ex *x, char *why, size_t len)
 {
 	struct http_priv *p = c->priv;
 	const struct chk_spec *s = &c->spec;
@@ -328,89 +458,84 @@ static int url_start(struct chk_inst *c, char *why, size_t len)
 	const char *vhost = u->virtualhost ? u->virtualhost : s->virtualhost;
 	const char *name = s->sni_name ? s->sni_name :
 	                   (s->conf->u.http.enable_sni && vhost ? vhost : NULL);
+	const char *method = kw_str(s->conf->node, "method");
+	const char *body = kw_str(s->conf->node, "body");
 	int ssl = s->kind == CHECK_SSL, v6 = s->addr.ss_family == AF_INET6;
 	char url[1024], buf[512];
-	CURL *e;
+	CURL *e = x->easy;
 
-	p->abort_why[0] = p->err[0] = '\0';
-	e = p->easy = curl_easy_init();
-	if (!e) {
-		say(why, len, "curl_easy_init failed");
-		return -1;
-	}
+	/* an IP literal in the URL (or CONNECT_TO the literal for a name): no resolver runs */
 	snprintf(url, sizeof(url), "%s://%s%s%s:%d%s%s", ssl ? "https" : "http",
 	         name || !v6 ? "" : "[", name ? name : s->host, name || !v6 ? "" : "]", s->port,
 	         u->path && u->path[0] == '/' ? "" : "/", u->path ? u->path : "");
 	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, ssl ? "https" : "http");
 	if (name) {
 		snprintf(buf, sizeof(buf), "%s:%d:%s%s%s:%d", name, s->port, v6 ? "[" : "", s->host,
 		         v6 ? "]" : "", s->port);
-		/* the URL names the server; the connection goes to the real server's address */
-		p->connect_to = curl_slist_append(NULL, buf);
-		curl_easy_setopt(e, CURLOPT_CONNECT_TO, p->connect_to);
+		x->connect_to = curl_slist_append(NULL, buf);
+		if (!x->connect_to)
+			goto oom;
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, x->connect_to);
+		x->dirty = 1;
 	}
 	if (vhost) {
 		snprintf(buf, sizeof(buf), "Host: %s", vhost);
-		p->hdrs = curl_slist_append(p->hdrs, buf);
+		if (!(x->hdrs = curl_slist_append(x->hdrs, buf)))
+			goto oom;
 	}
-	if (proto && !strcmp(proto, "1.0C"))
-		p->hdrs = curl_slist_append(p->hdrs, "Connection: close");
+	/* 1.0C and 1.1 ask the server to close after its answer */
+	if (proto && (!strcmp(proto, "1.0C") || !strcmp(proto, "1.1")))
+		if (!(x->hdrs = curl_slist_append(x->hdrs, "Connection: close")))
+			goto oom;
 	for (const struct tdm_cnode *h = s->conf->node ? s->conf->node->child : NULL; h; h = h->next) {
 		char line[1024];
 		size_t o = 0;
+		struct curl_slist *l;
 		if (strcmp(h->kw, "header"))
 			continue;
 		line[0] = '\0';
 		for (uint32_t i = 0; i < h->argc && o < sizeof(line) - 1; i++)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s", i ? " " : "", h->argv[i]);
-		p->hdrs = curl_slist_append(p->hdrs, line);
+		if (!(l = curl_slist_append(x->hdrs, line)))
+			goto oom;
+		x->hdrs = l;
 	}
-	if (p->hdrs)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->hdrs);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, proto && !strcmp(proto, "1.1") ?
 	                 CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_1_0);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "tandem-check");
-	{
-		const char *method = kw_str(s->conf->node, "method");
-		const char *body = kw_str(s->conf->node, "body");
-		if (body) {
-			curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-			curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-		}
-		if (method && !strcmp(method, "HEAD"))
-			curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-		else if (method && strcmp(method, body ? "POST" : "GET"))
-			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	if (body) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+		x->dirty = 1;
 	}
-	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->err);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, ssl ? "https" : "http");
+	if (method && !strcmp(method, "HEAD")) {
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+		x->dirty = 1;
+	} else if (method && strcmp(method, body ? "POST" : "GET")) {
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+		x->dirty = 1;
+	}
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(s->connect_timeout_us / 1000));
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(s->connect_timeout_us / 1000));
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
-	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
-	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, c);
 	if (s->blen && s->conf->has_bindto) {
 		char a[64];
 		const struct tdm_addr *b = &s->conf->bindto;
 		inet_ntop(b->family, &b->u, a, sizeof(a));
 		snprintf(buf, sizeof(buf), "host!%s", a);
 		curl_easy_setopt(e, CURLOPT_INTERFACE, buf);
+		x->dirty = 1;
 	} else if (s->bind_if) {
 		snprintf(buf, sizeof(buf), "if!%s", s->bind_if);
 		curl_easy_setopt(e, CURLOPT_INTERFACE, buf);
+		x->dirty = 1;
 	}
-	if (s->conf->bind_port > 0)
+	if (s->conf->bind_port > 0) {
 		curl_easy_setopt(e, CURLOPT_LOCALPORT, (long)s->conf->bind_port);
+		x->dirty = 1;
+	}
 	if (ssl) {
+		x->dirty = 1;
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, s->verify_peer ? 1L : 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, s->verify_peer ? 2L : 0L);
 		if (s->ca_file)
@@ -424,26 +549,53 @@ static int url_start(struct chk_inst *c, char *why, size_t len)
 		if (tls_versions(s->conf))
 			curl_easy_setopt(e, CURLOPT_SSLVERSION, tls_versions(s->conf));
 	}
-	if (u->digest) {
-		p->md5 = EVP_MD_CTX_new();
-		if (!p->md5 || !EVP_DigestInit_ex(p->md5, EVP_md5(), NULL)) {
-			say(why, len, "MD5 unavailable");
-			easy_end(c);
-			return -1;
-		}
-	}
-	if (curl_multi_add_handle(p->g->multi, e) != CURLM_OK) {
-		say(why, len, "curl_multi_add_handle failed");
-		easy_end(c);
+	return 0;
+oom:
+	say(why, len, "out of memory");
+	return -1;
+}
+
+static int url_start(struct chk_inst *c, char *why, size_t len)
+{
+	struct http_priv *p = c->priv;
+	struct http_shards *sh = *chk_kctx(c);
+	const struct check_url *u = &c->spec.conf->u.http.urls[p->url];
+	struct http_ex *x = ex_get(sh);
+
+	if (!x) {
+		say(why, len, "curl_easy_init failed");
 		return -1;
 	}
+	p->ex = x;
+	x->c = c;
+	x->abort_why[0] = x->err[0] = '\0';
+	x->keep = u->regex || chk_http_expect_body(c->spec.conf, p->url);
+	if (url_opts(c, x, why, len))
+		goto fail;
+	if (u->digest) {
+		x->md5 = EVP_MD_CTX_new();
+		if (!x->md5 || !EVP_DigestInit_ex(x->md5, EVP_md5(), NULL)) {
+			say(why, len, "MD5 unavailable");
+			goto fail;
+		}
+	}
+	if (curl_multi_add_handle(p->g->multi, x->easy) != CURLM_OK) {
+		say(why, len, "curl_multi_add_handle failed");
+		goto fail;
+	}
+	x->g = p->g;
+	p->g->n_in++;
 	return 0;
+fail:
+	easy_end(c);
+	return -1;
 }
 
 /* verdict of one finished URL: 1 pass, 0 fail (text in why) */
 static int url_verdict(struct chk_inst *c, CURLcode res, char *why, size_t len)
 {
 	struct http_priv *p = c->priv;
+	struct http_ex *x = p->ex;
 	const struct chk_spec *s = &c->spec;
 	const struct check_url *u = &s->conf->u.http.urls[p->url];
 	const char *kind = s->kind == CHECK_SSL ? "HTTPS" : "HTTP";
@@ -455,15 +607,22 @@ static int url_verdict(struct chk_inst *c, CURLcode res, char *why, size_t len)
 		method = kw_str(s->conf->node, "body") ? "POST" : "GET";
 	if (res != CURLE_OK) {
 		char tls[64] = "";
+		const char *what = x->abort_why[0] ? x->abort_why : x->err[0] ? x->err :
+		                   curl_easy_strerror(res);
 		if (s->kind == CHECK_SSL && (res == CURLE_SSL_CONNECT_ERROR || res == CURLE_RECV_ERROR ||
 		                             res == CURLE_SEND_ERROR))
 			tls_text(s->conf, tls, sizeof(tls));
-		say(why, len, "%s %s %s from %s: %s%s", kind, method, path, s->target,
-		         p->abort_why[0] ? p->abort_why : p->err[0] ? p->err : curl_easy_strerror(res), tls);
+		if (res == CURLE_FILESIZE_EXCEEDED)
+			what = "body longer than 1048576 bytes";
+		if (res == CURLE_UNSUPPORTED_PROTOCOL || res == CURLE_WEIRD_SERVER_REPLY)
+			say(why, len, "%s %s %s from %s: not an HTTP response (%s)", kind, method, path,
+			    s->target, what);
+		else
+			say(why, len, "%s %s %s from %s: %s%s", kind, method, path, s->target, what, tls);
 		return 0;
 	}
-	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &code);
-	return chk_http_verdict(s, p->url, kind, code, p->md5, p->body, p->body_len, p->re,
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	return chk_http_verdict(s, p->url, kind, code, x->md5, x->body, x->body_len, p->re,
 	                        p->re_state, why, len);
 }
 
@@ -473,14 +632,15 @@ static void check_done_msgs(struct http_glob *g)
 	int left;
 
 	while ((m = curl_multi_info_read(g->multi, &left))) {
-		struct chk_inst *c = NULL;
+		struct http_ex *x = NULL;
+		struct chk_inst *c;
 		struct http_priv *p;
 		char why[192];
 		int ok;
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
-		if (!c || !(p = c->priv) || p->easy != m->easy_handle)
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		if (!x || !(c = x->c) || !(p = c->priv) || p->ex != x)
 			continue;
 		ok = url_verdict(c, m->data.result, why, sizeof(why));
 		easy_end(c);
@@ -506,15 +666,19 @@ static int http_start(struct chk_inst *c, char *why, size_t len)
 		return -1;
 	}
 	if (!p) {
+		int re = 0;
+		for (size_t i = 0; i < nu; i++)
+			re |= c->spec.conf->u.http.urls[i].regex != NULL;
 		p = calloc(1, sizeof(*p));
-		if (!p || !(p->re = calloc(nu, sizeof(*p->re))) || !(p->re_state = calloc(nu, 1))) {
+		if (!p || (re && (!(p->re = calloc(nu, sizeof(*p->re))) ||
+		                  !(p->re_state = calloc(nu, 1))))) {
 			if (p)
 				free(p->re);
 			free(p);
 			say(why, len, "out of memory");
 			return -1;
 		}
-		p->nre = nu;
+		p->nre = re ? (uint32_t)nu : 0;
 		c->priv = p;
 	}
 	if (!p->g)
@@ -529,8 +693,7 @@ static int http_start(struct chk_inst *c, char *why, size_t len)
 
 static void http_stop(struct chk_inst *c)
 {
-	if (c->priv)
-		easy_end(c);
+	easy_end(c);
 }
 
 static int http_same(const struct chk_spec *a, const struct chk_spec *b)

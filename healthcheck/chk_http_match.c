@@ -1,5 +1,5 @@
-/* healthcheck/chk_http_match.c - the verdict on one url's complete response, shared by the two
- * HTTP clients (HTTP_GET's own, SSL_GET's libcurl one): status_code (default 200-299), digest
+/* healthcheck/chk_http_match.c - the verdict on one url's complete response, shared by HTTP_GET
+ * and SSL_GET (both on libcurl, chk_http.c): status_code (default 200-299), digest
  * (MD5 of the body), regex / regex_no_match (POSIX extended, limited by regex_min_offset and
  * regex_max_offset) and expect_body. */
 #include <openssl/evp.h>

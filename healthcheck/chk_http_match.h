@@ -1,5 +1,5 @@
 /* healthcheck/chk_http_match.h - the verdict on one url's response, shared by HTTP_GET
- * (chk_http1.c) and SSL_GET (chk_http.c). Internal to healthcheck/. */
+ * and SSL_GET (chk_http.c, libcurl). Internal to healthcheck/. */
 #ifndef CHK_HTTP_MATCH_H
 #define CHK_HTTP_MATCH_H
 

@@ -62,6 +62,10 @@ print(f"all        {allc / secs:9.0f} checks/s, {up}/{len(st['checks'])} checks 
 print(f"engine CPU {ex['cpu_s']:.2f} s in {secs:.0f} s = {100 * ex['cpu_s'] / secs:.0f}% of one core, "
       f"{1e6 * ex['cpu_s'] / max(allc, 1):.1f} ms CPU per 1,000 checks "
       f"(user {1e6 * ex['user_s'] / max(allc, 1):.1f}, system {1e6 * ex['sys_s'] / max(allc, 1):.1f})")
+lat = sorted(c["latency_ms"] for c in st["checks"] if c.get("latency_ms") is not None)
+if lat:
+    q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))]
+    print(f"latency of the last attempt: median {q(0.5):.1f} ms, p90 {q(0.9):.1f} ms, max {lat[-1]:.1f} ms")
 for w, n in why.most_common(3):
     print(f"  last failure x{n}: {w}")
 print(f"heap: config {sta['heap_config'] / max(nt + nh, 1):.0f} bytes per check, engine at start "
