@@ -86,6 +86,8 @@ done
 progress
 R softnet_drops_during_resync "$(( $(softnet) - sn0 ))"
 R b_udp "$(sy_ns b awk '/^Udp:/ { if (!h) { split($0, k); h = 1 } else { for (i = 2; i <= NF; i++) if (k[i] ~ /Errors|NoPorts/) printf "%s=%s ", k[i], $i } }' /proc/net/snmp)"
+# per socket (local address:port in hex, ..., drops last): which socket overflowed
+sy_ns b cat /proc/net/udp | sed "s/^/RESULT $N b_proc_net_udp /"
 R b_resync_request_after_s "$(el "$t0" "$(sy_relay_get b '(r["resync"].get("last") or {}).get("started", 0)')")"
 R b_mem_free_mib "$(free -m | awk '/Mem:/ { print $4 }')"
 if [ -n "$t1" ]; then
