@@ -2,8 +2,8 @@
  * resync (relay_resync.h). The file's lines (ip_vs_conn.c, ip_vs_conn_sync_seq_show):
  *   "TCP 0A000902 9C41 0A000001 0050 0A000102 0050 ESTABLISHED Local      897"
  * IPv4 addresses as 8 hex digits (host order of the value), IPv6 ones in full colon form,
- * ports as 4 hex digits, the state name (templates: "TPL.NONE", "TPL.ASSURED"), origin
- * ("Local" or "Sync") and the seconds left. */
+ * ports as 4 hex digits, the state name (templates: "TPL.NONE", "TPL.ASSURED"; 6.1 prints
+ * "NONE" / "ASSURED" with client port 0), origin ("LOCAL" or "SYNC") and the seconds left. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,7 +24,6 @@ static const char *const sctp_states[] = { "NONE", "INIT1", "INIT", "COOKIE_SENT
 	"COOKIE_REPLIED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED", "SHUTDOWN_SENT",
 	"SHUTDOWN_RECEIVED", "SHUTDOWN_ACK_SENT", "REJECTED", "CLOSED" };
 static const char *const ah_states[] = { "NONE" };
-static const char *const tpl_states[] = { "TPL.NONE", "TPL.ASSURED" };
 
 static int find(const char *const *v, unsigned n, const char *s)
 {
@@ -123,8 +122,13 @@ int relay_conn_line_parse(const char *line, struct sync_entry *e)
 	e->protocol = (uint8_t)proto;
 	e->version = 1;
 	e->timeout = exp ? (uint32_t)exp : 1;
-	if (!strncmp(tok[7], "TPL.", 4)) {
-		st = find(tpl_states, 2, tok[7]);
+	/* a template: "TPL.NONE" / "TPL.ASSURED" in newer kernels; 6.1 prints the bare names
+	 * "NONE" / "ASSURED" (client port 0; no TCP connection is ASSURED) */
+	if (!strncmp(tok[7], "TPL.", 4) ||
+	    (!e->cport && (!strcmp(tok[7], "ASSURED") || !strcmp(tok[7], "NONE")))) {
+		const char *name = strncmp(tok[7], "TPL.", 4) ? tok[7] : tok[7] + 4;
+
+		st = !strcmp(name, "ASSURED") ? 1 : !strcmp(name, "NONE") ? 0 : -1;
 		if (st < 0)
 			return 0;
 		e->flags = IP_VS_CONN_F_TEMPLATE;

@@ -149,6 +149,18 @@ static void test_conn_lines(void **state)
 	assert_int_equal(e.flags, IP_VS_CONN_F_TEMPLATE);
 	assert_int_equal(e.state, 1);
 	assert_int_equal(e.cport, 0);
+	/* 6.1 prints a template's state without "TPL." (seen in the VM): client port 0 */
+	assert_int_equal(relay_conn_line_parse(
+		"TCP 0A00070A 0000 0A000764 0051 0A00080A 0050 ASSURED     LOCAL      282", &e), 1);
+	assert_int_equal(e.flags, IP_VS_CONN_F_TEMPLATE);
+	assert_int_equal(e.state, 1);
+	assert_int_equal(e.vport, 81);
+	assert_int_equal(relay_conn_line_parse(
+		"TCP 0A00070A 0000 0A000764 0051 0A00080A 0050 NONE        SYNC        60", &e), 1);
+	assert_int_equal(e.flags, IP_VS_CONN_F_TEMPLATE);
+	assert_int_equal(e.state, 0);
+	assert_int_equal(relay_conn_line_parse(
+		"TCP 0A000902 0000 0A000001 0051 0A000102 0050 TPL.WEIRD   Local      299", &e), 0);
 	assert_int_equal(relay_conn_line_parse(
 		"IP  0A000902 0000 00000000 0000 0A000102 0000 TPL.NONE    Local      100", &e), 1);
 	assert_int_equal(e.protocol, 0);
