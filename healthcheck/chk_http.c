@@ -335,6 +335,8 @@ static void easy_prime(struct http_ex *x)
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "tandem-check");
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)HTTP_MAX_BODY);
+	/* check answers are small: a 4 KiB receive buffer instead of 16 KiB per handle */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);

@@ -2,7 +2,8 @@
 # tests/bench/checks/run.sh - checker throughput: N real servers with TCP_CHECK and N with
 # HTTP_GET at a 1 s delay_loop against bench_srv in a private network namespace (loopback only);
 # prints checks per second sustained, CPU of the engine (one process, as the check child) and
-# memory per check.   tests/bench/checks/run.sh [N_TCP] [N_HTTP] [SECONDS]   (needs root)
+# memory per check.   [DELAY=s] tests/bench/checks/run.sh [N_TCP] [N_HTTP] [SECONDS]   (needs root;
+# DELAY, the delay_loop, 1 s by default: a long one leaves the checks idle for the heap figure)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -33,11 +34,11 @@ trap cleanup EXIT
 ip netns add "$NS"
 ip -n "$NS" link set lo up
 ip netns exec "$NS" sysctl -qw net.ipv4.tcp_tw_reuse=1 || true
-/usr/bin/python3 "$HERE/gen.py" "$NT" "$NH" 1 > "$TMP/bench.conf"
+/usr/bin/python3 "$HERE/gen.py" "$NT" "$NH" "${DELAY:-1}" > "$TMP/bench.conf"
 ip netns exec "$NS" "$BUILD/bench/bench_srv" 0.0.0.0 8080 &
 SRV=$!
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-echo "checks: $NT TCP_CHECK + $NH HTTP_GET, delay_loop 1 s, ${SECS} s run, $(nproc) cores"
+echo "checks: $NT TCP_CHECK + $NH HTTP_GET, delay_loop ${DELAY:-1} s, ${SECS} s run, $(nproc) cores"
 ip netns exec "$NS" "$BUILD/bench/check_run" --quiet --seconds "$SECS" "$TMP/bench.conf" > "$TMP/out.json"
 /usr/bin/python3 - "$TMP/out.json" "$SECS" "$NT" "$NH" <<'PY'
 import json, sys
