@@ -7,7 +7,9 @@
 #   VIP 10.0.5.102:80  TUN gre             rs: VIP on gre0
 # Each splits 1/1 over rs1 10.0.5.11 and rs2 10.0.5.12 (rr), and the real servers see the
 # client's own address (no NAT). Controls: GUE fails until the real servers receive GUE on
-# port 6080 (so the traffic really is GUE), and gre0 counts the GRE packets.
+# port 6080 (so the traffic really is GUE), and gre0 counts the GRE packets. An FNAT service
+# (VIP 10.0.5.103) on the same director turns on IPVS conntrack and tandem's nat chain, so
+# the tunnels are tested with them on (and FNAT on a shared link: rs1 sees the director).
 . tests/vm/guest/lib.sh
 need_tandemd
 [ -x "$TANDEMCTL" ] || skip "$TANDEMCTL not built"
@@ -23,7 +25,8 @@ veth ttn-dir d0 10.0.5.1/24 - b-dir -
 veth ttn-rs1 r0 10.0.5.11/24 - b-rs1 -
 veth ttn-rs2 r0 10.0.5.12/24 - b-rs2 -
 for p in b-cl b-dir b-rs1 b-rs2; do ip link set $p master ttnbr; done
-for v in 100 101 102; do ip -n ttn-dir addr add 10.0.5.$v/32 dev d0; done
+for v in 100 101 102 103; do ip -n ttn-dir addr add 10.0.5.$v/32 dev d0; done
+D sysctl -qw net.ipv4.ip_forward=1     # FNAT forwards the real servers' replies
 i=0
 for r in ttn-rs1 ttn-rs2; do
 	i=$((i + 1))
@@ -60,6 +63,12 @@ virtual_server 10.0.5.101 80 {
     real_server 10.0.5.12 80 {
     }
 }
+virtual_server 10.0.5.103 80 {
+    lb_kind FNAT
+    protocol TCP
+    real_server 10.0.5.11 80 {
+    }
+}
 virtual_server 10.0.5.102 80 {
     lb_algo rr
     lb_kind TUN type gre
@@ -82,6 +91,12 @@ D ipvsadm -Ln --tun-info | grep -A2 "10.0.5.101:80" | grep -q "10.0.5.11:80 *Tun
 D ipvsadm -Ln --tun-info | grep -A2 "10.0.5.102:80" | grep -q "10.0.5.11:80 *Tunnel *gre" ||
 	fail "the GRE destination is not gre"
 
+# the FNAT service turns on IPVS conntrack and tandem's nat chain: the tunnels must not mind
+[ "$(D cat /proc/sys/net/ipv4/vs/conntrack)" = 1 ] || fail "FNAT did not turn on conntrack"
+D nft list table inet tandem_fnat >/dev/null || fail "no FNAT table"
+log "FNAT next to the tunnels: rs1 sees the director"
+out=$(ask ttn-cl 10.0.5.103 80 1); echo "$out"
+[ "$out" = "rs1 10.0.5.1" ] || { D nft list ruleset; D cat /proc/net/nf_conntrack; D ipvsadm -Lnc; grep -i "fnat\|error" /tmp/ttn.log; ip -n ttn-cl neigh; fail "FNAT on the shared link: expected rs1 seeing 10.0.5.1"; }
 log "ipip"
 out=$(ask ttn-cl 10.0.5.100 80 2 | sort); echo "$out"
 [ "$out" = "$(printf 'rs1 10.0.5.10\nrs2 10.0.5.10')" ] || fail "TUN ipip: expected rs1+rs2 seeing the client"
