@@ -333,6 +333,8 @@ static void easy_prime(struct http_ex *x)
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	/* checks go straight to the real server: no proxy, nor its environment lookups */
+	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "tandem-check");
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)HTTP_MAX_BODY);
 	/* check answers are small: a 4 KiB receive buffer instead of 16 KiB per handle */
