@@ -33,6 +33,10 @@ static long long backup_socket_drops(uint16_t port)
 			if (sscanf(line, "%*s %63s", local) != 1 || !strstr(local, want) ||
 			    strcmp(strstr(local, want), want))
 				continue;
+			/* the kernel pads each line with spaces after the drops column */
+			last = line + strlen(line);
+			while (last > line && (last[-1] == ' ' || last[-1] == '\n'))
+				*--last = '\0';
 			last = strrchr(line, ' ');
 			if (last && sscanf(last, "%llu", &d) == 1)
 				sum += (long long)d;
