@@ -8,7 +8,7 @@
                                (JSON: bytes, ok, error, seconds)
   hold HOST PORT N STOP OUT    client: N connections each answered "ok", held open until the
                                file STOP exists (then closed); OUT gets "ready N" when all are up
-  udp HOST PORT N [SPORT0]     client: one datagram from each of N source ports
+  udp HOST PORT N [SPORT0 [K]] client: K (1) datagrams from each of N source ports
   tap IFACE PORT OUT SECONDS   AF_PACKET capture of IPv4 UDP datagrams to PORT on IFACE (sent
                                or received): one line each, "time src payload-hex", to OUT
   waitconns KEYS OUT SECONDS   polls /proc/net/ip_vs_conn every 20 ms until every line of KEYS
@@ -139,13 +139,14 @@ def hold(host, port, n, stop, out):
     return 0
 
 
-def udp(host, port, n, sport0=0):
+def udp(host, port, n, sport0=0, k=1):
     socks = []
     for i in range(n):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         if sport0:
             s.bind(("0.0.0.0", sport0 + i))
-        s.sendto(b"x", (host, port))
+        for _ in range(k):
+            s.sendto(b"x", (host, port))
         socks.append(s)
     for s in socks:
         s.close()
@@ -272,7 +273,8 @@ def main(a):
     elif a[0] == "hold":
         return hold(a[1], int(a[2]), int(a[3]), a[4], a[5])
     elif a[0] == "udp":
-        return udp(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0)
+        return udp(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0,
+                   int(a[5]) if len(a) > 5 else 1)
     elif a[0] == "tap":
         return tap(a[1], int(a[2]), a[3], float(a[4]))
     elif a[0] == "waitconns":
