@@ -5,7 +5,7 @@
 # same namespace. Once every real server is in the MIB, the whole subtree is walked RUNS times
 # with snmpbulkwalk (-Cr MAXREP); prints the median wall time, the varbinds, and the CPU time
 # the subagent process and snmpd spent per walk (/proc utime+stime over the walks).
-#   walk_bench.sh tandemd|keepalived   (root; env: BUILD TANDEMD VS RS RUNS MAXREP OUT)
+#   walk_bench.sh tandemd|keepalived   (root; env: BUILD TANDEMD TANDEMD_ARGS VS RS RUNS MAXREP OUT)
 # keepalived's checker needs IPVS: run that one in the VM (tests/bench/snmp/run.sh vm).
 set -euo pipefail
 DAEMON=$1
@@ -58,7 +58,9 @@ if [ "$DAEMON" = tandemd ]; then
 	ROOT=1.3.6.1.4.1.32473.17
 	COUNT=$ROOT.1.4.1.3            # tandemRealServerState
 	/usr/bin/python3 "$HERE/gen.py" tandem "$W/agentx.sock" "$VS" "$RS" > "$W/bench.conf"
+	# shellcheck disable=SC2086
 	ip netns exec "$NS" "$TANDEMD" -n -l -f "$W/bench.conf" -p "$W/d.pid" --control "$W/d.sock" \
+		${TANDEMD_ARGS:-} \
 		> "$W/daemon.log" 2>&1 &
 else
 	ROOT=1.3.6.1.4.1.9586.100.5
