@@ -38,12 +38,21 @@ static void peer_event(struct relay_core *rc, int i, enum relay_ev_kind k, const
 }
 
 
-static uint64_t up_mask(const struct relay_core *rc)
+/* the peers DATA is queued (kept for resends) for: those up, and the configured unicast peers
+ * that were heard and are silent for less than RELAY_GRACE_US (a lossy link or a stalled host
+ * makes a peer look down for a while; it still owes ACKs) */
+static int kept(const struct relay_core *rc, const struct relay_peer *p, uint64_t now)
+{
+	return !rc->conf.multicast && p->sender && !p->up && p->last_heard &&
+	       now - p->last_heard < RELAY_GRACE_US;
+}
+
+static uint64_t queue_mask(const struct relay_core *rc, uint64_t now)
 {
 	uint64_t m = 0;
 
 	for (size_t i = 0; i < rc->npeers; i++)
-		if (rc->peers[i].used && rc->peers[i].up)
+		if (rc->peers[i].used && (rc->peers[i].up || kept(rc, &rc->peers[i], now)))
 			m |= 1ull << i;
 	return m;
 }
@@ -257,7 +266,7 @@ void relay_core_flush(struct relay_core *rc, uint64_t now)
 	struct relay_hdr h;
 
 	while (rc->pend_off < rc->pend_len) {
-		uint64_t mask = up_mask(rc), seq;
+		uint64_t mask = queue_mask(rc, now), seq;
 		size_t n;
 
 		if (mask && !relay_core_room(rc)) {
@@ -306,6 +315,7 @@ static void send_ack(struct relay_core *rc, int i)
 	size_t bl, n;
 
 	p->ack_dirty = 0;
+	p->rx_unacked = 0;
 	if (!w || !w->epoch)
 		return;
 	relay_rxwin_ack(w, &a);
@@ -450,11 +460,16 @@ static void deliver(struct relay_core *rc, int i, const struct relay_hdr *h, con
 		rc->c.kmsg_out++;
 	}
 	rc->peers[i].ack_dirty = 1;
+	rc->peers[i].rx_unacked++;
 	if (h->flags & RELAY_F_RESYNC) {
 		rc->last_resync_data = now;
 		rc->req_entries += n;
 	}
-	if (h->flags & RELAY_F_ACK_NOW)
+	/* a stream of DATA (a bulk resync) keeps the receive path busy: acknowledge from here
+	 * every RELAY_ACK_EVERY frames or once ack_interval has passed, not only from the timer,
+	 * or the sender resends what arrived */
+	if ((h->flags & RELAY_F_ACK_NOW) || rc->peers[i].rx_unacked >= RELAY_ACK_EVERY ||
+	    now >= rc->next_ack)
 		send_ack(rc, i);
 }
 
@@ -557,6 +572,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		/* restarted: what it owed is gone; it asks for a resync itself */
 		relay_txq_drop_peer(&rc->txq, (unsigned)i);
 		p->epochs++;
+		p->missed = 0;
 		p->sender = h.sender;
 		p->epoch = h.epoch;
 		p->up = 1;
@@ -568,6 +584,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		p->epoch = h.epoch;
 		p->up = 1;
 		peer_event(rc, i, RELAY_EV_PEER_UP, "heard");
+		/* back with the same epoch: what it lost while down is pushed from tick */
 	}
 	p->last_heard = now;
 	p->frames++;
@@ -636,11 +653,20 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 
 		if (p->used && p->up && now - p->last_heard > RELAY_DEAD_US) {
 			p->up = 0;
-			relay_txq_drop_peer(&rc->txq, (unsigned)i);
-			if (rc->srv.active && rc->srv.peer == (int)i)
+			if (rc->srv.active && rc->srv.peer == (int)i) {
 				relay_srv_stop(rc, 2, now);
+				p->missed = 1;
+			}
+			if (!kept(rc, p, now)) {
+				relay_txq_drop_peer(&rc->txq, (unsigned)i);
+				p->missed = 1;
+			}
 			peer_event(rc, (int)i, RELAY_EV_PEER_DOWN, "silent");
 			adapt(rc);
+		} else if (p->used && !p->up && p->sender && !p->missed && !kept(rc, p, now)) {
+			/* silent past the grace time: stop holding frames for it */
+			relay_txq_drop_peer(&rc->txq, (unsigned)i);
+			p->missed = 1;
 		}
 	}
 	if (now >= rc->next_ack) {
@@ -658,11 +684,19 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 					rc->c.resent++;
 				}
 	} while (n == DUE_BATCH);
-	/* a peer given up on for a frame has lost it for good: push it the whole table */
-	for (unsigned i = 0; gave_up && i < rc->npeers; i++)
-		if ((gave_up & (1ull << i)) && rc->peers[i].up && !rc->srv.active &&
-		    rc->role == RELAY_ROLE_MASTER)
-			relay_srv_start(rc, (int)i, rc->peers[i].sender, 0, now);
+	/* a peer given up on for a frame, or that missed frames while down, has lost them for
+	 * good: push it the whole table once it is up (one answer at a time: the others wait) */
+	for (unsigned i = 0; i < rc->npeers; i++) {
+		struct relay_peer *p = &rc->peers[i];
+
+		if (gave_up & (1ull << i))
+			p->missed = 1;
+		if (p->missed && p->up && !rc->srv.active && rc->role == RELAY_ROLE_MASTER) {
+			relay_srv_start(rc, (int)i, p->sender, 0, now);
+			if (rc->srv.active && rc->srv.peer == (int)i)
+				p->missed = 0;
+		}
+	}
 	relay_core_flush(rc, now);
 	if (rc->mirror_on)
 		relay_mirror_sweep(&rc->mirror, now, 4096);

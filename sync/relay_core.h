@@ -21,6 +21,12 @@
 #define RELAY_DEST_GROUP       (-1)          /* send_peer: to the multicast group */
 #define RELAY_HELLO_US         1000000ull    /* HELLO period */
 #define RELAY_DEAD_US          3500000ull    /* a peer silent this long is down */
+#define RELAY_GRACE_US         10000000ull   /* a configured unicast peer that has been heard
+                                              * still gets DATA queued (resent) until silent
+                                              * this long; after that what it misses is pushed
+                                              * to it as a resync when it is heard again */
+#define RELAY_ACK_EVERY        32            /* ACK after this many frames received from a peer,
+                                              * without waiting for ack_interval */
 #define RELAY_RESYNC_RETRY_US  1000000ull    /* a resync request unanswered this long is sent again */
 #define RELAY_RESYNC_TICK_US   10000ull      /* pacing step while serving a resync */
 
@@ -102,6 +108,9 @@ struct relay_peer {
 	uint64_t epochs;            /* epoch changes seen */
 	uint64_t frames;            /* authenticated frames from it */
 	int ack_dirty;              /* frames received since the last ACK to it */
+	uint32_t rx_unacked;        /* DATA frames received since the last ACK to it */
+	int missed;                 /* it lost frames for good (given up, dropped while down, a
+	                             * resync to it aborted): push it the table when it is up */
 	uint64_t old_epoch_ack;     /* when we last told it (by an ACK) which epoch we know */
 };
 

@@ -236,6 +236,11 @@ void relay_req_end(struct relay_core *rc, int i, const struct relay_resync_end *
 {
 	if (e->requester != rc->conf.sender || !rc->want_resync)
 		return;
+	/* the answer to an older request, aborted because the server took our newer one: the
+	 * newer one's END decides (and `last`) */
+	if (e->status != RELAY_RESYNC_DONE && e->request_seq && rc->req_seq &&
+	    e->request_seq < rc->req_seq)
+		return;
 	rc->want_resync = 0;
 	rc->req_sent_at = 0;
 	rc->last = (struct relay_resync_last){ .valid = 1, .server = 0,

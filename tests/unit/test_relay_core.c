@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <linux/ip_vs.h>
 #include "sync/relay_core.h"
+#include "sync/relay_core_int.h"
 
 #define KEY "unit-test-relay-key-0123456789"
 #define MAXN 4
@@ -627,6 +628,36 @@ static void test_resync_paced(void **state)
 	net_free(&net);
 }
 
+/* drop what is queued on the simulated network towards node `to` */
+static void drop_to(struct net *net, int to)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < net->qn; i++) {
+		if (net->q[i].to == to)
+			free(net->q[i].buf);
+		else
+			net->q[k++] = net->q[i];
+	}
+	net->qn = k;
+}
+
+/* run, dropping everything sent to node `deaf` (it hears nothing, says nothing) */
+static uint64_t run_deaf(struct net *net, uint64_t now, uint64_t us, uint64_t step, int deaf)
+{
+	for (uint64_t t = 0; t < us; t += step) {
+		now += step;
+		for (int i = 0; i < net->n; i++)
+			if (i != deaf)
+				relay_core_tick(&net->nodes[i]->rc, now);
+		drop_to(net, deaf);
+		deliver(net, now);
+	}
+	return now;
+}
+
+/* a peer silent past the dead time is down, but DATA for it stays queued (resent) during the
+ * grace time: when it is heard again it gets the entries of its silence, with nothing lost */
 static void test_peer_down_and_up(void **state)
 {
 	struct relay_core_conf t = base_conf(0, 0, 0);
@@ -639,25 +670,129 @@ static void test_peer_down_and_up(void **state)
 	(void)state;
 	net_init(&net, nd, 3, &t, now);
 	now = bring_up(&net, now);
-	/* node 2 goes silent: after the dead time it is down and owes nothing */
-	net.n = 2;
 	len = kmsg(m, 100, 10);
 	relay_core_kernel_msg(&nd[0].rc, m, len, now);
 	relay_core_flush(&nd[0].rc, now);
-	now = run(&net, now, 4000000, 50000);
+	now = run_deaf(&net, now, 4000000, 50000, 2);
 	assert_false(nd[0].rc.peers[1].up);
 	assert_true(nd[0].rc.peers[0].up);
 	assert_int_equal(nd[0].events[RELAY_EV_PEER_DOWN], 1);
-	assert_int_equal(relay_core_owed(&nd[0].rc, 1), 0);
-	assert_int_equal(relay_txq_inflight(&nd[0].rc.txq), 0);
+	assert_true(relay_core_owed(&nd[0].rc, 1) > 0);          /* still owed, not dropped */
 	assert_true(relay_core_next(&nd[0].rc, now) >= now);
-	net.n = 3;
-	for (size_t i = 0; i < net.qn; i++)     /* what node 2 would have got is gone */
-		free(net.q[i].buf);
-	net.qn = 0;
-	now = run(&net, now, 1100000, 50000);
+	/* live entries while it is down are queued for it too */
+	len = kmsg(m, 200, 10);
+	relay_core_kernel_msg(&nd[0].rc, m, len, now);
+	relay_core_flush(&nd[0].rc, now);
+	now = run_deaf(&net, now, 500000, 50000, 2);
+	assert_false(has_all(&nd[2], 200, 10));
+	now = run(&net, now, 2000000, 50000);
 	assert_true(nd[0].rc.peers[1].up);
 	assert_int_equal(nd[0].events[RELAY_EV_PEER_UP], 3);   /* 1, 2, then 2 again */
+	assert_true(has_all(&nd[2], 100, 10));
+	assert_true(has_all(&nd[2], 200, 10));
+	assert_int_equal(relay_core_owed(&nd[0].rc, 1), 0);
+	net_free(&net);
+}
+
+/* a peer silent past the grace time: frames for it are dropped (the queue does not stay full
+ * for a dead peer), and when it is heard again with the same epoch the master pushes it the
+ * table */
+static void test_peer_back_after_grace_resynced(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint64_t now = 1000000;
+	uint8_t m[1500];
+	size_t len;
+
+	(void)state;
+	t.mirror_max = 10000;
+	net_init(&net, nd, 2, &t, now);
+	relay_core_set_role(&nd[0].rc, RELAY_ROLE_MASTER, now);
+	relay_core_set_role(&nd[1].rc, RELAY_ROLE_BACKUP, now);
+	now = bring_up(&net, now);
+	now = run(&net, now, 1500000, 10000);   /* node 1's start-up resync: empty table */
+	assert_false(nd[1].rc.want_resync);
+	now = run_deaf(&net, now, 4000000, 50000, 1);
+	assert_false(nd[0].rc.peers[0].up);
+	len = kmsg(m, 500, 20);
+	relay_core_kernel_msg(&nd[0].rc, m, len, now);
+	relay_core_flush(&nd[0].rc, now);
+	now = run_deaf(&net, now, RELAY_GRACE_US, 50000, 1);
+	assert_int_equal(relay_core_owed(&nd[0].rc, 0), 0);     /* given up on after the grace */
+	assert_false(has_all(&nd[1], 500, 20));
+	for (int i = 0; i < 300 && !has_all(&nd[1], 500, 20); i++)
+		now = run(&net, now, 10000, 10000);
+	assert_true(nd[0].rc.peers[0].up);
+	assert_int_equal(nd[0].rc.peers[0].epochs, 0);           /* same epoch, not a restart */
+	assert_true(has_all(&nd[1], 500, 20));
+	net_free(&net);
+}
+
+/* ACKs come from the receive path during a stream of DATA: with no timer tick at the receiver,
+ * the sender still learns what arrived and resends nothing */
+static void test_acks_during_stream(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint64_t now = 1000000;
+	uint8_t m[1500];
+
+	(void)state;
+	t.ack_interval_us = 1000000;            /* the timer alone would ACK once a second */
+	net_init(&net, nd, 2, &t, now);
+	now = bring_up(&net, now);
+	for (int k = 0; k < 100; k++) {
+		size_t len = kmsg(m, (uint16_t)(1000 + 40 * k), 40);
+
+		relay_core_kernel_msg(&nd[0].rc, m, len, now);
+	}
+	relay_core_flush(&nd[0].rc, now);
+	assert_true(relay_txq_inflight(&nd[0].rc.txq) >= 64);
+	/* deliver both ways for 0.3 s (longer than resend_timeout), ticking only the sender: the
+	 * 100+ frames are acknowledged from the receive path, 32 at a time */
+	for (int r = 0; r < 30; r++) {
+		now += 10000;
+		relay_core_tick(&nd[0].rc, now);
+		deliver(&net, now);
+	}
+	assert_true(has_all(&nd[1], 1000, 4000));
+	assert_true(nd[1].rc.c.acks_sent >= 2);
+	/* only the tail after the last full batch waits for the receiver's timer */
+	assert_true(relay_txq_inflight(&nd[0].rc.txq) < RELAY_ACK_EVERY);
+	assert_true(nd[0].rc.c.resent < RELAY_ACK_EVERY);
+	net_free(&net);
+}
+
+/* the requester asked twice; the server aborted the first answer to serve the second: the
+ * first's END (aborted) must not end the request, the second's END (done) does */
+static void test_resync_last_after_reask(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint64_t now = 1000000;
+	struct relay_resync_end e = { .requester = 101, .status = RELAY_RESYNC_ABORTED,
+	                              .entries = 5 };
+
+	(void)state;
+	net_init(&net, nd, 2, &t, now);
+	now = bring_up(&net, now);
+	nd[1].rc.want_resync = 1;
+	nd[1].rc.req_sent_at = now;
+	nd[1].rc.req_seq = 40;                  /* the newer request */
+	e.request_seq = 30;                     /* the older one, aborted */
+	relay_req_end(&nd[1].rc, 0, &e, now);
+	assert_true(nd[1].rc.want_resync);
+	e.request_seq = 40;
+	e.status = RELAY_RESYNC_DONE;
+	e.entries = 1000;
+	relay_req_end(&nd[1].rc, 0, &e, now + 1000);
+	assert_false(nd[1].rc.want_resync);
+	assert_int_equal(nd[1].rc.last.status, 1);
+	assert_int_equal(nd[1].rc.last.entries, 1000);
 	net_free(&net);
 }
 
@@ -897,6 +1032,9 @@ int main(void)
 		cmocka_unit_test(test_flood_bounded),
 		cmocka_unit_test(test_resync_paced),
 		cmocka_unit_test(test_peer_down_and_up),
+		cmocka_unit_test(test_peer_back_after_grace_resynced),
+		cmocka_unit_test(test_acks_during_stream),
+		cmocka_unit_test(test_resync_last_after_reask),
 		cmocka_unit_test(test_adapt_to_peer),
 		cmocka_unit_test(test_epoch_moves_past_clock_step),
 		cmocka_unit_test(test_resync_from_mirror),
