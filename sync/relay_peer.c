@@ -10,11 +10,17 @@
 #include <netinet/in.h>
 #include "sync/relay_os.h"
 
+/* receive (and send) buffer of the peer socket: a bulk resync streams up to a replay window of
+ * frames (1024 by default, 4096 at most in the resend queue) faster than a slow receiver reads
+ * them; each ~1.4 KB frame costs 2-4 KiB of buffer, so 16 MiB holds a whole queue. Forced as
+ * root (SO_RCVBUFFORCE), else capped by net.core.rmem_max. */
+#define RELAY_PEER_BUF (16 << 20)
+
 int relay_peer_open(int af, const char *ifname, uint16_t port, const union sync_addr *group,
                     int ttl, char *err, size_t errlen)
 {
 	unsigned idx = if_nametoindex(ifname);
-	int fd, one = 1, zero = 0, bufsz = 4 << 20;
+	int fd, one = 1, zero = 0, bufsz = RELAY_PEER_BUF;
 	struct sockaddr_storage me;
 	const char *what = "socket";
 
