@@ -25,6 +25,8 @@
                                               * still gets DATA queued (resent) until silent
                                               * this long; after that what it misses is pushed
                                               * to it as a resync when it is heard again */
+#define RELAY_REREAD_MAX       50000         /* mirrors up to this size are completed from
+                                              * the kernel's table at a resync request */
 #define RELAY_ACK_EVERY        32            /* ACK after this many frames received from a peer,
                                               * without waiting for ack_interval */
 #define RELAY_RESYNC_RETRY_US  1000000ull    /* a resync request unanswered this long is sent again */
@@ -72,6 +74,12 @@ struct relay_io {
 	int (*inject)(void *ud, const uint8_t *msg, size_t len);
 	void (*event)(void *ud, const struct relay_event *ev);    /* may be NULL */
 	struct relay_table_src table;
+	/* may be NULL. Asked to serve a resync from a mirror of at most RELAY_REREAD_MAX
+	 * entries: read the kernel's table into the mirror (relay_core_mirror_prime per entry),
+	 * since the kernel master never sends some connections (fewer packets than
+	 * sync_threshold). 1: done now; 0: reading in the background (the core sets mirror_ready
+	 * to 0, the glue sets it to 1 when done; the requester asks again meanwhile); -1: cannot */
+	int (*reread)(void *ud);
 };
 
 struct relay_core_conf {
@@ -181,6 +189,9 @@ struct relay_core {
 	                             * requests wait (the requester asks again) */
 	struct relay_mirror mirror;
 	struct relay_mirror_iter *mit;
+	int reread_pending;         /* a request started a read of the kernel's table: the
+	                             * request asked again after it is served from the result */
+	uint64_t rereads;           /* such reads started */
 };
 
 int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,

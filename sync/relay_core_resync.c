@@ -69,11 +69,26 @@ void relay_srv_start(struct relay_core *rc, int peer, uint32_t requester, uint64
 {
 	if (rc->mirror_on && !rc->mirror_ready)
 		return;                  /* still reading the kernel's table: asked again in 1 s */
+	/* a request (not a push) and a small table: first add what the kernel master never sent
+	 * (short flows under sync_threshold) from the kernel's table, once per request */
+	if (rc->mirror_on && req_seq && rc->io.reread && !rc->reread_pending && !rc->srv.active &&
+	    rc->mirror.n <= RELAY_REREAD_MAX) {
+		int k = rc->io.reread(rc->io.ud);
+
+		if (k >= 0)
+			rc->rereads++;
+		if (k == 0) {
+			rc->reread_pending = 1;
+			rc->mirror_ready = 0;
+			return;
+		}
+	}
 	if (rc->srv.active) {
 		if (rc->srv.peer != peer || rc->srv.req_seq >= req_seq)
 			return;              /* busy with another peer, or an old request */
 		relay_srv_stop(rc, 2, now);  /* a newer request from the same requester */
 	}
+	rc->reread_pending = 0;
 	memset(&rc->srv, 0, sizeof(rc->srv));
 	rc->srv.active = 1;
 	rc->srv.peer = peer;

@@ -393,6 +393,21 @@ static void on_prime(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
+/* io.reread: a resync request with a small mirror reads the kernel's table again, in the
+ * same paced steps (connections the kernel master never sent are only there) */
+static int io_reread(void *ud)
+{
+	struct relay_run *r = ud;
+
+	if (r->prime_h)
+		return 0;                /* already reading */
+	if (!(r->prime_h = relay_conn_open(&r->conns)))
+		return -1;
+	r->prime_done = 0;
+	ev_timer_start(r->loop, &r->prime);
+	return 0;
+}
+
 static void open_local(struct relay_run *r)
 {
 	if (r->inj.fd < 0 &&
@@ -529,6 +544,7 @@ struct relay_run *relay_run_start(struct ev_loop *loop, const struct tdm_config 
 	io.send_peer = io_send;
 	io.inject = io_inject;
 	io.event = io_event;
+	io.reread = io_reread;
 	io.table.open = relay_conn_open;
 	io.table.next = relay_conn_next;
 	io.table.close = relay_conn_close;

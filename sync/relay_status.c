@@ -190,6 +190,7 @@ json_object *relay_run_status(struct relay_run *r)
 		ADD(mj, "expired", U64(rc->mirror.expired));
 		ADD(mj, "read_from_kernel", U64(r->primed));
 		ADD(mj, "reading", json_object_new_boolean(!r->prime_done));
+		ADD(mj, "rereads", U64(rc->rereads));
 		ADD(rs, "mirror", mj);
 	} else {
 		ADD(rs, "mirror", NULL);

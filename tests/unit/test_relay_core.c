@@ -66,6 +66,7 @@ struct node {
 	size_t ntable;
 	int events[4];
 	const char *last_phase;
+	unsigned rereads;
 };
 
 static struct sockaddr_in addr_of(int id)
@@ -158,6 +159,17 @@ static void t_close(void *ud, void *h)
 	free(h);
 }
 
+/* io.reread: the node's "kernel table" into its mirror at once */
+static int f_reread(void *ud)
+{
+	struct node *nd = ud;
+
+	for (size_t i = 0; i < nd->ntable; i++)
+		relay_core_mirror_prime(&nd->rc, &nd->table[i], 1);
+	nd->rereads++;
+	return 1;
+}
+
 static struct relay_core_conf base_conf(uint32_t sender, uint64_t epoch, size_t npeers)
 {
 	struct relay_core_conf c = {
@@ -180,7 +192,8 @@ static void net_init(struct net *net, struct node *nodes, int n, const struct re
 		struct relay_core_conf c = *tmpl;
 		struct relay_io io = { .ud = &nodes[i], .send_peer = f_send, .inject = f_inject,
 		                       .event = f_event,
-		                       .table = { t_open, t_next, t_close, &nodes[i] } };
+		                       .table = { t_open, t_next, t_close, &nodes[i] },
+		                       .reread = f_reread };
 		int slot = 0;
 
 		memset(&nodes[i], 0, sizeof(nodes[i]));
@@ -944,6 +957,46 @@ static void test_resync_from_mirror(void **state)
 	net_free(&net);
 }
 
+/* connections the kernel master never sent (a 1-datagram UDP flow stays under
+ * sync_threshold) are only in the kernel's table: a resync request with a small mirror reads
+ * that table into the mirror first, so the restarted backup gets them too */
+static void test_resync_rereads_kernel_table(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint8_t m[1500];
+	uint64_t now = 1000000;
+	size_t len;
+
+	(void)state;
+	t.mirror_max = 100000;
+	net_init(&net, nd, 2, &t, now);
+	relay_core_set_role(&nd[0].rc, RELAY_ROLE_MASTER, now);
+	relay_core_set_role(&nd[1].rc, RELAY_ROLE_BACKUP, now);
+	now = bring_up(&net, now);
+	now = run(&net, now, 1500000, 10000);
+	len = kmsg(m, 3000, 30);
+	relay_core_kernel_msg(&nd[0].rc, m, len, now);
+	relay_core_flush(&nd[0].rc, now);
+	now = run(&net, now, 100000, 10000);
+	assert_true(has_all(&nd[1], 3000, 30));
+	nd[0].table = calloc(10, sizeof(*nd[0].table));
+	nd[0].ntable = 10;
+	for (int k = 0; k < 10; k++)
+		entry(&nd[0].table[k], (uint16_t)(6000 + k), 0);
+	restart(nd, 1, now);
+	relay_core_set_role(&nd[1].rc, RELAY_ROLE_BACKUP, now);
+	for (int i = 0; i < 500 && (nd[1].rc.want_resync || !has_all(&nd[1], 6000, 10)); i++)
+		now = run(&net, now, 10000, 10000);
+	assert_true(nd[0].rereads >= 1);
+	assert_true(has_all(&nd[1], 3000, 30));
+	assert_true(has_all(&nd[1], 6000, 10));
+	assert_int_equal(nd[1].rc.last.status, 1);
+	free(nd[0].table);
+	net_free(&net);
+}
+
 /* CPU cost of the whole path, both relays in this process: kernel messages parsed, packed,
  * sealed, queued (and mirrored), frames verified, windowed, parsed, mirrored, re-packed into
  * kernel messages; ACKs. Printed, not asserted (the machine is shared). */
@@ -1038,6 +1091,7 @@ int main(void)
 		cmocka_unit_test(test_adapt_to_peer),
 		cmocka_unit_test(test_epoch_moves_past_clock_step),
 		cmocka_unit_test(test_resync_from_mirror),
+		cmocka_unit_test(test_resync_rereads_kernel_table),
 		cmocka_unit_test(test_alone_no_spin),
 		cmocka_unit_test(test_throughput),
 	};
