@@ -88,3 +88,33 @@ void relay_inject_close(struct relay_inject *in)
 		close(in->fd);
 	in->fd = -1;
 }
+
+long long relay_inject_backlog(uint16_t port)
+{
+	static const char *const files[] = { "/proc/net/udp", "/proc/net/udp6" };
+	long long sum = -1;
+	char line[512], want[8];
+
+	snprintf(want, sizeof(want), ":%04X", port);
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "re");
+
+		if (!f)
+			continue;
+		if (sum < 0)
+			sum = 0;
+		while (fgets(line, sizeof(line), f)) {
+			char local[64], *p;
+			unsigned long long tx, rx;
+
+			/* sl local_address rem_address st tx_queue:rx_queue ... */
+			if (sscanf(line, "%*s %63s %*s %*s %llx:%llx", local, &tx, &rx) != 3)
+				continue;
+			p = strstr(local, want);
+			if (p && !strcmp(p, want))
+				sum += (long long)rx;
+		}
+		fclose(f);
+	}
+	return sum;
+}

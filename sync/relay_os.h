@@ -44,6 +44,9 @@ int relay_inject_open(struct relay_inject *in, const char *ifname, int af,
                       const union sync_addr *group, uint16_t port, char *err, size_t errlen);
 int relay_inject_send(struct relay_inject *in, const uint8_t *msg, size_t len);
 void relay_inject_close(struct relay_inject *in);
+/* bytes waiting in the receive queues of the UDP sockets bound to `port` (the kernel backup
+ * thread's): the rx_queue column of /proc/net/udp[6]; -1 when unreadable */
+long long relay_inject_backlog(uint16_t port);
 
 /* The peer socket: bound to port on ifname (SO_BINDTODEVICE); with a group it joins it there
  * and sends to it out of ifname (loop off). ttl: unicast TTL / multicast hops. fd or -1. */

@@ -270,13 +270,47 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	rearm(r);
 }
 
+/* Pacing the hand-over to the kernel backup thread: it reads its socket slower than a bulk
+ * resync arrives (a slow or single CPU), and what overflows that socket is lost. Every
+ * PACE_CHECK messages handed over, the socket's backlog is read; above PACE_BACKLOG bytes the
+ * relay stops reading frames for PACE_S (they wait in the peer socket's 16 MiB buffer and are
+ * acknowledged later, which slows the sender down). */
+#define PACE_CHECK   32
+#define PACE_BACKLOG (64 * 1024)
+#define PACE_S       0.002
+
+static void on_pace(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct relay_run *r = w->data;
+
+	(void)revents;
+	ev_timer_stop(loop, w);
+	if (r->peer_fd >= 0)
+		ev_io_start(loop, &r->peer_w);
+}
+
+/* 1 when reading frames must pause */
+static int kernel_busy(struct relay_run *r)
+{
+	if (r->core.c.kmsg_out - r->pace_mark < PACE_CHECK)
+		return 0;
+	r->pace_mark = r->core.c.kmsg_out;
+	if (relay_inject_backlog(r->local.port) <= PACE_BACKLOG)
+		return 0;
+	r->inject_paused++;
+	ev_io_stop(r->loop, &r->peer_w);
+	ev_timer_set(&r->pace, PACE_S, 0.);
+	ev_timer_start(r->loop, &r->pace);
+	return 1;
+}
+
 static void on_peer(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct relay_run *r = w->data;
 
 	(void)loop;
 	(void)revents;
-	for (int i = 0; i < READ_BATCH; i++) {
+	for (int i = 0; i < READ_BATCH && !kernel_busy(r); i++) {
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(r->peer_fd, r->pkt, PKT_MAX, MSG_TRUNC,
@@ -574,6 +608,8 @@ struct relay_run *relay_run_start(struct ev_loop *loop, const struct tdm_config 
 	ev_timer_start(loop, &r->stats);
 	ev_timer_init(&r->prime, on_prime, 0., 0.01);
 	r->prime.data = r;
+	ev_timer_init(&r->pace, on_pace, PACE_S, 0.);
+	r->pace.data = r;
 	r->conns.one_pass = r->core.mirror_on;     /* the mirror orders its answers itself */
 	if (r->core.mirror_on && (r->prime_h = relay_conn_open(&r->conns))) {
 		r->core.mirror_ready = 0;
@@ -602,6 +638,7 @@ void relay_run_stop(struct relay_run *r)
 	ev_timer_stop(r->loop, &r->reopen);
 	ev_timer_stop(r->loop, &r->stats);
 	ev_timer_stop(r->loop, &r->prime);
+	ev_timer_stop(r->loop, &r->pace);
 	if (r->prime_h)
 		relay_conn_close(&r->conns, r->prime_h);
 	if (r->peer_fd >= 0) {

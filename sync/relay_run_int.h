@@ -28,7 +28,9 @@ struct relay_run {
 	struct relay_inject inj;
 	char peer_err[256], tap_err[256], inj_err[256];
 	ev_io peer_w, tap_w;
-	ev_timer tick, reopen, stats, prime;
+	ev_timer tick, reopen, stats, prime, pace;
+	uint64_t pace_mark;         /* core.c.kmsg_out when the kernel's backlog was last read */
+	uint64_t inject_paused;     /* times reading frames paused for the kernel to catch up */
 	void *prime_h;              /* the kernel table being read into the mirror */
 	uint64_t primed;
 	int prime_done;

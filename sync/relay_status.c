@@ -147,6 +147,7 @@ json_object *relay_run_status(struct relay_run *r)
 	ADD(k, "skipped", U64(c->kentries_skipped));
 	ADD(k, "inject_errors", U64(c->inject_errors));
 	ADD(k, "backup_socket_drops", json_object_new_int64(backup_socket_drops(r->local.port)));
+	ADD(k, "inject_paused", U64(r->inject_paused));
 	ADD(o, "kernel", k);
 	in = json_object_new_object();
 	ADD(in, "frames", U64(relay_txq_inflight(&rc->txq)));

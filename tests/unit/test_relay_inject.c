@@ -1,0 +1,52 @@
+/* tests/unit/test_relay_inject.c - relay_inject_backlog (sync/relay_inject.c): the bytes
+ * waiting at UDP sockets bound to a port, read from /proc/net/udp, which the relay uses to pace
+ * what it hands to the kernel backup thread. Uses a loopback socket on an ephemeral port. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include "sync/relay_os.h"
+
+static void test_backlog_follows_queue(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t al = sizeof(a);
+	int rx, tx;
+	char buf[1000];
+	uint16_t port;
+
+	(void)state;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rx = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	tx = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(rx >= 0 && tx >= 0);
+	assert_int_equal(bind(rx, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(rx, (struct sockaddr *)&a, &al), 0);
+	port = ntohs(a.sin_port);
+	assert_int_equal(relay_inject_backlog(port), 0);
+	memset(buf, 7, sizeof(buf));
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(sendto(tx, buf, sizeof(buf), 0, (struct sockaddr *)&a, sizeof(a)),
+		                 (ssize_t)sizeof(buf));
+	assert_true(relay_inject_backlog(port) >= 5 * (long long)sizeof(buf));
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(recv(rx, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+	assert_int_equal(relay_inject_backlog(port), 0);
+	close(rx);
+	close(tx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backlog_follows_queue),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
