@@ -27,6 +27,7 @@
                                               * to it as a resync when it is heard again */
 #define RELAY_REREAD_MAX       50000         /* mirrors up to this size are completed from
                                               * the kernel's table at a resync request */
+#define RELAY_REREAD_FRESH_US  10000000ull
 #define RELAY_ACK_EVERY        32            /* ACK after this many frames received from a peer,
                                               * without waiting for ack_interval */
 #define RELAY_RESYNC_RETRY_US  1000000ull    /* a resync request unanswered this long is sent again */
@@ -189,8 +190,13 @@ struct relay_core {
 	                             * requests wait (the requester asks again) */
 	struct relay_mirror mirror;
 	struct relay_mirror_iter *mit;
-	int reread_pending;         /* a request started a read of the kernel's table: the
-	                             * request asked again after it is served from the result */
+	int reread_pending;         /* a request started a read of the kernel's table (at
+	                             * reread_at, for requester reread_for at its epoch
+	                             * reread_epoch): its next request within
+	                             * RELAY_REREAD_FRESH_US is served from the result without
+	                             * another read; any other request reads again */
+	uint64_t reread_at, reread_epoch;
+	uint32_t reread_for;
 	uint64_t rereads;           /* such reads started */
 };
 

@@ -71,16 +71,25 @@ void relay_srv_start(struct relay_core *rc, int peer, uint32_t requester, uint64
 		return;                  /* still reading the kernel's table: asked again in 1 s */
 	/* a request (not a push) and a small table: first add what the kernel master never sent
 	 * (short flows under sync_threshold) from the kernel's table, once per request */
-	if (rc->mirror_on && req_seq && rc->io.reread && !rc->reread_pending && !rc->srv.active &&
+	if (rc->mirror_on && req_seq && rc->io.reread && !rc->srv.active &&
 	    rc->mirror.n <= RELAY_REREAD_MAX) {
-		int k = rc->io.reread(rc->io.ud);
+		if (rc->reread_pending && now - rc->reread_at < RELAY_REREAD_FRESH_US &&
+		    rc->reread_for == requester && rc->reread_epoch == rc->peers[peer].epoch) {
+			rc->reread_pending = 0;      /* the read this request (or another) started */
+		} else {
+			int k = rc->io.reread(rc->io.ud);
 
-		if (k >= 0)
-			rc->rereads++;
-		if (k == 0) {
-			rc->reread_pending = 1;
-			rc->mirror_ready = 0;
-			return;
+			rc->reread_pending = 0;
+			if (k >= 0)
+				rc->rereads++;
+			if (k == 0) {
+				rc->reread_pending = 1;
+				rc->reread_at = now;
+				rc->reread_for = requester;
+				rc->reread_epoch = rc->peers[peer].epoch;
+				rc->mirror_ready = 0;
+				return;
+			}
 		}
 	}
 	if (rc->srv.active) {
@@ -88,7 +97,6 @@ void relay_srv_start(struct relay_core *rc, int peer, uint32_t requester, uint64
 			return;              /* busy with another peer, or an old request */
 		relay_srv_stop(rc, 2, now);  /* a newer request from the same requester */
 	}
-	rc->reread_pending = 0;
 	memset(&rc->srv, 0, sizeof(rc->srv));
 	rc->srv.active = 1;
 	rc->srv.peer = peer;
