@@ -717,6 +717,42 @@ static void test_peer_down_and_up(void **state)
 	net_free(&net);
 }
 
+/* any authenticated frame counts as hearing a peer: with its HELLOs lost, a peer whose ACKs
+ * arrive stays up */
+static void test_acks_keep_peer_up(void **state)
+{
+	struct relay_core_conf t = base_conf(0, 0, 0);
+	struct node nd[2];
+	struct net net;
+	uint64_t now = 1000000;
+	uint8_t m[1500];
+
+	(void)state;
+	net_init(&net, nd, 2, &t, now);
+	now = bring_up(&net, now);
+	for (int k = 0; k < 100; k++) {         /* 5 s of DATA from node 0, node 1's HELLOs lost */
+		size_t len = kmsg(m, (uint16_t)(100 + 10 * k), 10), j = 0;
+
+		relay_core_kernel_msg(&nd[0].rc, m, len, now);
+		relay_core_flush(&nd[0].rc, now);
+		now += 50000;
+		relay_core_tick(&nd[0].rc, now);
+		relay_core_tick(&nd[1].rc, now);
+		for (size_t i = 0; i < net.qn; i++) {
+			if (net.q[i].from == 1 && net.q[i].buf[5] == RELAY_HELLO)
+				free(net.q[i].buf);
+			else
+				net.q[j++] = net.q[i];
+		}
+		net.qn = j;
+		deliver(&net, now);
+	}
+	assert_true(nd[0].rc.peers[0].up);
+	assert_int_equal(nd[0].events[RELAY_EV_PEER_DOWN], 0);
+	assert_true(nd[0].rc.c.acks_received > 0);
+	net_free(&net);
+}
+
 /* a peer silent past the grace time: frames for it are dropped (the queue does not stay full
  * for a dead peer), and when it is heard again with the same epoch the master pushes it the
  * table */
@@ -1103,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(test_resync_paced),
 		cmocka_unit_test(test_peer_down_and_up),
 		cmocka_unit_test(test_peer_back_after_grace_resynced),
+		cmocka_unit_test(test_acks_keep_peer_up),
 		cmocka_unit_test(test_acks_during_stream),
 		cmocka_unit_test(test_resync_last_after_reask),
 		cmocka_unit_test(test_adapt_to_peer),
