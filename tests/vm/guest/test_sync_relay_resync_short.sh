@@ -4,10 +4,10 @@
 # templates, UDP), so the backup's kernel never hears of them; the backup's tandemd starts
 # again, its relay asks the master for the whole table, and afterwards the backup's
 # /proc/net/ip_vs_conn lists every connection the master's does (same protocol, client,
-# virtual and real address:port; templates included). Pending: the UDP flows here are ONE
-# datagram each, which the kernel master thread never sends (it syncs after the 3rd packet),
-# and the relay answers resyncs from what its kernel sent (test_sync_relay_resync.sh is the
-# same with 3-datagram flows and passes).
+# virtual and real address:port; templates included). The UDP flows here are ONE datagram
+# each, which the kernel master thread never sends (it syncs after the 3rd packet): the master's
+# relay finds them by reading /proc/net/ip_vs_conn_sync at the request (small mirror).
+# test_sync_relay_resync.sh is the same with 3-datagram flows.
 . tests/vm/guest/lib.sh
 need_tandemd
 [ -x "$TANDEMCTL" ] || skip "$TANDEMCTL not built"
