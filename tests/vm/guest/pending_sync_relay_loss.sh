@@ -77,6 +77,7 @@ sy_ns a tc -s qdisc show dev eth2 | grep -o 'dropped [0-9]*' | sed 's/^/netem on
 sy_ns b tc -s qdisc show dev eth2 | grep -o 'dropped [0-9]*' | sed 's/^/netem on b: /'
 log "a's relay: $(sy_relay_get a 'json.dumps(r["frames"])')"
 log "b's relay: $(sy_relay_get b 'json.dumps(r["frames"])')"
+log "a's relay kernel side: $(sy_relay_get a 'json.dumps(r["kernel"])'), b's entries: $(sy_relay_get b 'json.dumps(r["entries"])')"
 awk -v s="$relay_s" 'BEGIN{exit !(s <= 1.0)}' || sy_die "b complete ${relay_s} s after the kernel's last message (> 1 s)"
 [ "${resent:-0}" -ge 1 ] || sy_die "a's relay resent nothing: was there loss?"
 sy_sanitizer_check
