@@ -301,9 +301,9 @@ static const struct tdm_kw global_kws[] = {
 	/* SNMP */
 	KWA("snmp_socket", 0, 1, 1, a_str, "AgentX master socket (default unix:/var/agentx/master)"),
 	KW0("enable_traps", 0, "send SNMP traps"),
-	KW0("enable_snmp_vrrp", N, "VRRP part of the KEEPALIVED-MIB"),
-	KW0("enable_snmp_keepalived", N | TDM_KW_DEPRECATED, "old spelling of enable_snmp_vrrp"),
-	KW0("enable_snmp_checker", N, "checker part of the KEEPALIVED-MIB"),
+	KW0("enable_snmp_vrrp", 0, "keepalived's KEEPALIVED-MIB VRRP part: tandem serves TANDEM-MIB"),
+	KW0("enable_snmp_keepalived", TDM_KW_DEPRECATED, "old spelling of enable_snmp_vrrp"),
+	KW0("enable_snmp_checker", 0, "keepalived's KEEPALIVED-MIB checker part: tandem serves TANDEM-MIB"),
 	KW0("enable_snmp_rfc", 0, "VRRP-MIB (RFC 2787) and VRRPv3-MIB (RFC 6527)"),
 	KW0("enable_snmp_rfcv2", 0, "VRRP-MIB (RFC 2787)"),
 	KW0("enable_snmp_rfcv3", 0, "VRRPv3-MIB (RFC 6527)"),

@@ -88,18 +88,21 @@ static int snmp_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 		ev_break(ctx->loop, EVBREAK_ALL);
 		return -1;
 	}
-	if (c->enable_tandem &&
+	/* keepalived's enable_snmp_vrrp / enable_snmp_checker ask for its own MIB's VRRP and checker
+	 * parts: tandem serves those facts in TANDEM-MIB, so either keyword turns it on */
+	if ((c->enable_tandem || c->enable_vrrp || c->enable_checker) &&
 	    snmp_agent_register(sc->agent, "tandemMIB", snmp_tandem_mib_oid, SNMP_TANDEM_MIB_LEN,
 	                        &sc->tandem_tab, refresh_tandem, sc) < 0)
 		tdm_log_err("TANDEM-MIB could not be registered");
 	sc->vrrp_mibs = snmp_vrrp_start(ctx->loop, sc->agent, c, &sc->view);
 	if (c->enable_vrrp || c->enable_checker)
-		tdm_log_notice("KEEPALIVED-MIB is not served (TANDEM-MIB: enable_snmp_tandem; "
-		               "VRRP-MIB, VRRPv3-MIB: enable_snmp_rfc)");
+		tdm_log_notice("KEEPALIVED-MIB is not served: its VRRP and checker facts are in "
+		               "TANDEM-MIB, served instead (VRRP-MIB, VRRPv3-MIB: enable_snmp_rfc)");
 	snmp_agent_connect(sc->agent);
 	tdm_log_info("AgentX subagent started (master %s)%s%s",
 	             sc->socket ? sc->socket : SNMP_AGENT_DEFAULT_SOCKET,
-	             c->enable_tandem ? ", TANDEM-MIB" : "", c->enable_traps ? ", traps" : "");
+	             (c->enable_tandem || c->enable_vrrp || c->enable_checker) ? ", TANDEM-MIB" : "",
+	             c->enable_traps ? ", traps" : "");
 	return 0;
 }
 

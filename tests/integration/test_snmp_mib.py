@@ -113,3 +113,21 @@ def test_walked_objects_are_defined(netns, workdir, tandemd):
                 assert o.endswith(".0"), oid
     finally:
         snmpd.close()
+
+
+@pytest.mark.parametrize("keyword", ["enable_snmp_checker", "enable_snmp_vrrp"])
+def test_keepalived_keywords_serve_tandem_mib(netns, workdir, tandemd, keyword):
+    """keepalived's enable_snmp_checker / enable_snmp_vrrp alone (no enable_snmp_tandem) serve
+    TANDEM-MIB, which carries the facts of KEEPALIVED-MIB's checker and VRRP parts."""
+    require_snmp_tools()
+    ns = netns("kamib")
+    snmpd = Snmpd(ns, workdir).start()
+    try:
+        conf = CONF.replace("enable_snmp_tandem", keyword)
+        assert keyword in conf and "enable_snmp_tandem" not in conf
+        tandemd(conf.format(agentx=snmpd.agentx), ns=ns)
+        wait_until(lambda: (lambda w: any(".1.3.1." in o for o in w) and
+                            any(".1.4.1." in o for o in w))(snmpd.walk()),
+                   timeout=10, interval=0.2, what="TANDEM-MIB rows with " + keyword)
+    finally:
+        snmpd.close()
