@@ -89,7 +89,9 @@ void relay_inject_close(struct relay_inject *in)
 	in->fd = -1;
 }
 
-long long relay_inject_backlog(uint16_t port)
+/* Sum over the /proc/net/udp[6] rows bound to local port PORT of their rx_queue (drops 0) or
+ * of their drops column, the last one (drops 1); -1 when neither file is readable. */
+static long long udp_port_sum(uint16_t port, int drops)
 {
 	static const char *const files[] = { "/proc/net/udp", "/proc/net/udp6" };
 	long long sum = -1;
@@ -105,16 +107,36 @@ long long relay_inject_backlog(uint16_t port)
 			sum = 0;
 		while (fgets(line, sizeof(line), f)) {
 			char local[64], *p;
-			unsigned long long tx, rx;
+			unsigned long long tx, v;
 
-			/* sl local_address rem_address st tx_queue:rx_queue ... */
-			if (sscanf(line, "%*s %63s %*s %*s %llx:%llx", local, &tx, &rx) != 3)
+			/* sl local_address rem_address st tx_queue:rx_queue ... drops */
+			if (sscanf(line, "%*s %63s", local) != 1 || !(p = strstr(local, want)) ||
+			    strcmp(p, want))
 				continue;
-			p = strstr(local, want);
-			if (p && !strcmp(p, want))
-				sum += (long long)rx;
+			if (!drops) {
+				if (sscanf(line, "%*s %*s %*s %*s %llx:%llx", &tx, &v) == 2)
+					sum += (long long)v;
+				continue;
+			}
+			/* the kernel pads each line with spaces after the drops column */
+			p = line + strlen(line);
+			while (p > line && (p[-1] == ' ' || p[-1] == '\n'))
+				*--p = '\0';
+			p = strrchr(line, ' ');
+			if (p && sscanf(p, "%llu", &v) == 1)
+				sum += (long long)v;
 		}
 		fclose(f);
 	}
 	return sum;
+}
+
+long long relay_inject_backlog(uint16_t port)
+{
+	return udp_port_sum(port, 0);
+}
+
+long long relay_inject_drops(uint16_t port)
+{
+	return udp_port_sum(port, 1);
 }

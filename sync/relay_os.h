@@ -47,6 +47,9 @@ void relay_inject_close(struct relay_inject *in);
 /* bytes waiting in the receive queues of the UDP sockets bound to `port` (the kernel backup
  * thread's): the rx_queue column of /proc/net/udp[6]; -1 when unreadable */
 long long relay_inject_backlog(uint16_t port);
+/* datagrams the kernel dropped at UDP sockets bound to local port PORT (the backup thread's
+ * socket when its receive buffer overflows); -1 when /proc/net/udp[6] is unreadable */
+long long relay_inject_drops(uint16_t port);
 
 /* The peer socket: bound to port on ifname (SO_BINDTODEVICE); with a group it joins it there
  * and sends to it out of ifname (loop off). ttl: unicast TTL / multicast hops. fd or -1. */

@@ -9,43 +9,6 @@
 #include "sync/relay_run.h"
 #include "sync/relay_run_int.h"
 
-/* datagrams the kernel dropped at UDP sockets bound to the local sync port (the backup
- * thread's socket when its receive buffer overflows): the drops column of /proc/net/udp[6];
- * -1 when unreadable */
-static long long backup_socket_drops(uint16_t port)
-{
-	static const char *const files[] = { "/proc/net/udp", "/proc/net/udp6" };
-	long long sum = -1;
-	char line[512], want[8];
-
-	snprintf(want, sizeof(want), ":%04X", port);
-	for (size_t i = 0; i < 2; i++) {
-		FILE *f = fopen(files[i], "re");
-
-		if (!f)
-			continue;
-		if (sum < 0)
-			sum = 0;
-		while (fgets(line, sizeof(line), f)) {
-			char local[64], *last;
-			unsigned long long d;
-
-			if (sscanf(line, "%*s %63s", local) != 1 || !strstr(local, want) ||
-			    strcmp(strstr(local, want), want))
-				continue;
-			/* the kernel pads each line with spaces after the drops column */
-			last = line + strlen(line);
-			while (last > line && (last[-1] == ' ' || last[-1] == '\n'))
-				*--last = '\0';
-			last = strrchr(line, ' ');
-			if (last && sscanf(last, "%llu", &d) == 1)
-				sum += (long long)d;
-		}
-		fclose(f);
-	}
-	return sum;
-}
-
 #define ADD(o, k, v) json_object_object_add(o, k, v)
 #define U64(v) json_object_new_uint64(v)
 
@@ -146,7 +109,7 @@ json_object *relay_run_status(struct relay_run *r)
 	ADD(k, "dropped", U64(c->kentries_dropped));
 	ADD(k, "skipped", U64(c->kentries_skipped));
 	ADD(k, "inject_errors", U64(c->inject_errors));
-	ADD(k, "backup_socket_drops", json_object_new_int64(backup_socket_drops(r->local.port)));
+	ADD(k, "backup_socket_drops", json_object_new_int64(relay_inject_drops(r->local.port)));
 	ADD(k, "inject_paused", U64(r->inject_paused));
 	ADD(o, "kernel", k);
 	in = json_object_new_object();

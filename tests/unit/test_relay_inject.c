@@ -1,6 +1,7 @@
-/* tests/unit/test_relay_inject.c - relay_inject_backlog (sync/relay_inject.c): the bytes
- * waiting at UDP sockets bound to a port, read from /proc/net/udp, which the relay uses to pace
- * what it hands to the kernel backup thread. Uses a loopback socket on an ephemeral port. */
+/* tests/unit/test_relay_inject.c - relay_inject_backlog and relay_inject_drops
+ * (sync/relay_inject.c): the bytes waiting at, and the datagrams dropped by, UDP sockets bound
+ * to a port, read from /proc/net/udp; the relay paces what it hands to the kernel backup thread
+ * by the first and reports the second. Uses loopback sockets on ephemeral ports. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -43,10 +44,40 @@ static void test_backlog_follows_queue(void **state)
 	close(tx);
 }
 
+/* a socket with a small receive buffer that is never read drops the datagrams that do not fit */
+static void test_drops_counted(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t al = sizeof(a);
+	int rx, tx, small = 2048;
+	char buf[1000];
+	uint16_t port;
+
+	(void)state;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rx = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	tx = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(rx >= 0 && tx >= 0);
+	assert_int_equal(setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+	assert_int_equal(bind(rx, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(rx, (struct sockaddr *)&a, &al), 0);
+	port = ntohs(a.sin_port);
+	assert_int_equal(relay_inject_drops(port), 0);
+	memset(buf, 7, sizeof(buf));
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(sendto(tx, buf, sizeof(buf), 0, (struct sockaddr *)&a, sizeof(a)),
+		                 (ssize_t)sizeof(buf));
+	assert_true(relay_inject_drops(port) >= 40);
+	assert_true(relay_inject_backlog(port) > 0);
+	close(rx);
+	close(tx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backlog_follows_queue),
+		cmocka_unit_test(test_drops_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
