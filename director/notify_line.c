@@ -3,6 +3,7 @@
  * the little state it needs (the last reported state of each real and virtual server) lives
  * in struct dir_notify_lines. */
 #include "director/notify_line.h"
+#include "lib/json_get.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,15 +36,6 @@ void dir_notify_lines_free(struct dir_notify_lines *s)
 	json_object_put(s->rs);
 	json_object_put(s->vs);
 	free(s);
-}
-
-static const char *get_str(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
 }
 
 static int get_int(json_object *o, const char *k, int dflt)
@@ -141,7 +133,7 @@ static size_t put(char *buf, size_t len, size_t at, const char *fmt, const char 
 
 static size_t vrrp_line(json_object *ev, int group, char *buf, size_t len)
 {
-	const char *name = get_str(ev, group ? "group" : "instance"), *to = get_str(ev, "to");
+	const char *name = tdm_json_str(ev, group ? "group" : "instance"), *to = tdm_json_str(ev, "to");
 	int n;
 
 	/* keepalived reports MASTER, BACKUP, FAULT and STOP; INIT is tandem's own */
@@ -210,7 +202,7 @@ static size_t implicit_quorum(json_object *q, const char *vs, long long delta, c
 
 static size_t rs_line(struct dir_notify_lines *s, json_object *ev, char *buf, size_t len)
 {
-	const char *rs = get_str(ev, "rs"), *vs = get_str(ev, "vs");
+	const char *rs = tdm_json_str(ev, "rs"), *vs = tdm_json_str(ev, "vs");
 	json_object *st = NULL;
 	int up, was = -1, w = get_int(ev, "weight", 0);
 	long long delta = 0;
@@ -240,7 +232,7 @@ static size_t rs_line(struct dir_notify_lines *s, json_object *ev, char *buf, si
 
 static size_t quorum_line(struct dir_notify_lines *s, json_object *ev, char *buf, size_t len)
 {
-	const char *vs = get_str(ev, "vs");
+	const char *vs = tdm_json_str(ev, "vs");
 	json_object *q;
 	int up, was = -1;
 
@@ -259,7 +251,7 @@ static size_t quorum_line(struct dir_notify_lines *s, json_object *ev, char *buf
 size_t dir_notify_line(struct dir_notify_lines *s, json_object *ev, unsigned kinds, char *buf,
                        size_t len)
 {
-	const char *type = get_str(ev, "type");
+	const char *type = tdm_json_str(ev, "type");
 	size_t n = 0;
 
 	if (!type || !len)

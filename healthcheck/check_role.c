@@ -5,15 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "healthcheck/check_role.h"
-
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
+#include "lib/json_get.h"
 
 static int set_active(struct check_role *r)
 {
@@ -44,7 +36,7 @@ int check_role_config(struct check_role *r, const struct tdm_config *cfg)
 
 static void take(struct check_role *r, json_object *e)
 {
-	const char *inst = jstr(e, "instance"), *to = jstr(e, "to");
+	const char *inst = tdm_json_str(e, "instance"), *to = tdm_json_str(e, "to");
 
 	if (inst && to && !strcmp(inst, r->instance))
 		snprintf(r->state, sizeof(r->state), "%s", to);
@@ -52,7 +44,7 @@ static void take(struct check_role *r, json_object *e)
 
 int check_role_event(struct check_role *r, json_object *ev)
 {
-	const char *type = jstr(ev, "type");
+	const char *type = tdm_json_str(ev, "type");
 	json_object *view, *arr;
 
 	if (!r->instance[0] || !type)

@@ -17,6 +17,7 @@
 #include "snmp/snmp_tandem_trap.h"
 #include "snmp/snmp_view.h"
 #include "snmp/snmp_vrrp_child.h"
+#include "lib/json_get.h"
 
 #define REBUILD_AFTER_NS 1000000000ull     /* rebuild at most once a second */
 
@@ -149,15 +150,6 @@ static void snmp_stop(struct dir_part_ctx *ctx)
 	ctx->priv = NULL;
 }
 
-static const char *str_of(json_object *ev, const char *key)
-{
-	json_object *v;
-
-	if (json_object_object_get_ex(ev, key, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
-}
-
 static void trap_reload_failed(struct snmp_child *sc, json_object *ev)
 {
 	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
@@ -166,7 +158,7 @@ static void trap_reload_failed(struct snmp_child *sc, json_object *ev)
 	                           SNMP_TANDEM_CONFIG_GENERATION, 0 };
 	const snmp_subid err[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_DAEMON,
 	                           SNMP_TANDEM_LAST_RELOAD_ERROR, 0 };
-	const char *e = str_of(ev, "error");
+	const char *e = tdm_json_str(ev, "error");
 	json_object *v;
 	unsigned long g = 0;
 	struct snmp_trap *t;
@@ -187,7 +179,7 @@ static void trap_vrrp_state(struct snmp_child *sc, json_object *ev)
 {
 	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
 	                            SNMP_TANDEM_TRAP_VRRP_STATE };
-	const char *name = str_of(ev, "instance");
+	const char *name = tdm_json_str(ev, "instance");
 	const struct snmp_view_vrrp *vi = name ? snmp_view_vrrp_find(&sc->view, name) : NULL;
 	snmp_subid o[SNMP_OID_MAX];
 	struct snmp_trap *t;
@@ -209,7 +201,7 @@ static void trap_rs_state(struct snmp_child *sc, json_object *ev)
 {
 	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
 	                            SNMP_TANDEM_TRAP_RS_STATE };
-	const char *name = str_of(ev, "rs");
+	const char *name = tdm_json_str(ev, "rs");
 	const struct snmp_view_rs *r = name ? snmp_view_rs_find(&sc->view, name) : NULL;
 	snmp_subid o[SNMP_OID_MAX];
 	struct snmp_trap *t;
@@ -232,7 +224,7 @@ static void trap_quorum(struct snmp_child *sc, json_object *ev)
 {
 	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
 	                            SNMP_TANDEM_TRAP_QUORUM };
-	const char *name = str_of(ev, "vs");
+	const char *name = tdm_json_str(ev, "vs");
 	const struct snmp_view_vs *q = name ? snmp_view_vs_find(&sc->view, name) : NULL;
 	snmp_subid o[SNMP_OID_MAX];
 	struct snmp_trap *t;
@@ -252,7 +244,7 @@ static void trap_quorum(struct snmp_child *sc, json_object *ev)
 static void snmp_on_event(struct dir_part_ctx *ctx, json_object *ev)
 {
 	struct snmp_child *sc = ctx->priv;
-	const char *type = str_of(ev, "type");
+	const char *type = tdm_json_str(ev, "type");
 	json_object *v;
 	uint64_t seq = 0;
 	int live;

@@ -5,21 +5,13 @@
 
 #include <string.h>
 #include "snmp/snmp_tandem_mib.h"
-
-static const char *str_of(json_object *ev, const char *key)
-{
-	json_object *v;
-
-	if (json_object_object_get_ex(ev, key, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
-}
+#include "lib/json_get.h"
 
 int snmp_tandem_trap_sync(struct snmp_agent *a, const struct snmp_view *v, json_object *ev)
 {
 	const snmp_subid trap[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_NOTIFICATIONS,
 	                            SNMP_TANDEM_TRAP_SYNC_PEER };
-	const char *type = str_of(ev, "type"), *name = str_of(ev, "peer");
+	const char *type = tdm_json_str(ev, "type"), *name = tdm_json_str(ev, "peer");
 	const struct snmp_view_peer *p;
 	snmp_subid o[SNMP_OID_MAX];
 	struct snmp_trap *t;
@@ -28,7 +20,7 @@ int snmp_tandem_trap_sync(struct snmp_agent *a, const struct snmp_view *v, json_
 	if (!type || strncmp(type, "sync.peer", 9))
 		return 0;
 	if (!name)
-		name = str_of(ev, "address");
+		name = tdm_json_str(ev, "address");
 	if (!name || !(p = snmp_view_peer_find(v, name)))
 		return 0;
 	t = snmp_trap_new(trap, sizeof(trap) / sizeof(trap[0]));

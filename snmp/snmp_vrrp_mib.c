@@ -3,6 +3,7 @@
  * where they leave room, what keepalived 2.2.7 answers for the same setup; the deliberate
  * differences are listed in docs/monitoring.md. */
 #include "snmp/snmp_vrrp_mib.h"
+#include "lib/json_get.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -34,15 +35,6 @@ void snmp_vrrp_set_free(struct snmp_vrrp_set *s)
 	snmp_vrrp_set_init(s);
 }
 
-static const char *jstr(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
-}
-
 static int64_t jint(json_object *o, const char *k, int64_t dflt)
 {
 	json_object *v;
@@ -64,7 +56,7 @@ static uint64_t juns(json_object *o, const char *k)
 /* address text of the row's family into b[16]; 1 if it parsed */
 static int addr_of(json_object *o, const char *k, int family, uint8_t b[16])
 {
-	const char *s = jstr(o, k);
+	const char *s = tdm_json_str(o, k);
 
 	memset(b, 0, 16);
 	return s && inet_pton(family == 6 ? AF_INET6 : AF_INET, s, b) == 1;
@@ -72,7 +64,7 @@ static int addr_of(json_object *o, const char *k, int family, uint8_t b[16])
 
 static int parse_row(struct snmp_vrrp_row *r, json_object *o)
 {
-	const char *name = jstr(o, "name"), *st = jstr(o, "state"), *mac = jstr(o, "mac"), *e;
+	const char *name = tdm_json_str(o, "name"), *st = tdm_json_str(o, "state"), *mac = tdm_json_str(o, "mac"), *e;
 	json_object *a, *c;
 	size_t n;
 
@@ -129,9 +121,9 @@ static int parse_row(struct snmp_vrrp_row *r, json_object *o)
 		r->c.csum_err = juns(c, "csum_err");
 		r->c.ver_err = juns(c, "ver_err");
 	}
-	if ((e = jstr(o, "master_reason")))
+	if ((e = tdm_json_str(o, "master_reason")))
 		snprintf(r->master_reason, sizeof(r->master_reason), "%s", e);
-	if ((e = jstr(o, "last_err")))
+	if ((e = tdm_json_str(o, "last_err")))
 		snprintf(r->last_err, sizeof(r->last_err), "%s", e);
 	addr_of(o, "last_err_src", r->family, r->last_err_src);
 	return 0;

@@ -20,6 +20,7 @@
 #include "sync/sync_conf.h"
 #include "sync/sync_daemon.h"
 #include "sync/relay_run.h"
+#include "lib/json_get.h"
 
 #define K(kind) (1u << (kind))
 #define RETRY_S 5.0
@@ -362,15 +363,6 @@ static void sync_stop(struct dir_part_ctx *ctx)
 	ctx->priv = NULL;
 }
 
-static const char *str_of(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
-}
-
 static uint64_t u64_of(json_object *o, const char *key)
 {
 	json_object *v;
@@ -406,7 +398,7 @@ static void snapshot(struct sync_child *sc, json_object *ev)
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			json_object *e = json_object_array_get_idx(arr, i);
 
-			learn(sc, str_of(e, "instance"), str_of(e, "to"));
+			learn(sc, tdm_json_str(e, "instance"), tdm_json_str(e, "to"));
 		}
 	relay_role_update(sc);
 	evaluate(sc, "event feed snapshot", 0);
@@ -415,7 +407,7 @@ static void snapshot(struct sync_child *sc, json_object *ev)
 static void sync_on_event(struct dir_part_ctx *ctx, json_object *ev)
 {
 	struct sync_child *sc = ctx->priv;
-	const char *type = str_of(ev, "type"), *inst, *to;
+	const char *type = tdm_json_str(ev, "type"), *inst, *to;
 	json_object *rp;
 	char reason[160];
 
@@ -431,15 +423,15 @@ static void sync_on_event(struct dir_part_ctx *ctx, json_object *ev)
 	/* replayed events are older than (or as old as) the snapshot's view */
 	if (sc->have_feed && u64_of(ev, "seq") <= sc->feed_seq)
 		return;
-	inst = str_of(ev, "instance");
-	to = str_of(ev, "to");
+	inst = tdm_json_str(ev, "instance");
+	to = tdm_json_str(ev, "to");
 	if (!inst || !to)
 		return;
 	learn(sc, inst, to);
 	if (!sc->configured || !sync_follow_set(&sc->follow, inst, sync_role_parse(to)))
 		return;
 	snprintf(reason, sizeof(reason), "vrrp %s %s->%s%s%s", inst,
-	         str_of(ev, "from") ? str_of(ev, "from") : "?", to,
+	         tdm_json_str(ev, "from") ? tdm_json_str(ev, "from") : "?", to,
 	         sc->follow.is_group ? " in group " : "", sc->follow.is_group ? sc->follow.name : "");
 	evaluate(sc, reason, 0);
 }
