@@ -7,6 +7,7 @@
 SY_BYTES=${SY_BYTES:-3000000}
 SY_RATE=${SY_RATE:-100000}
 trap sy_cleanup EXIT
+SY_PCAP=${SY_PCAP:-/tmp/sy-cl.pcap}
 sy_topology
 sy_conf a 150 "$SY_MODE"
 sy_conf b 100 "$SY_MODE"
@@ -34,7 +35,7 @@ sy_ns b ipvsadm -Lnc | grep ':9000'
 
 [ "$(type -t sy_before_crash)" = function ] && sy_before_crash
 nat0=$(sy_progress nat); dr0=$(sy_progress dr)
-log "crash a (NAT at $nat0 bytes, DR at $dr0)"
+log "crash a (NAT at $nat0 bytes, DR at $dr0) at $(date +%T.%N)"
 sy_crash a
 sy_wait 20 sy_vrrp_is b MASTER || sy_die "b did not take over"
 log "b is master"

@@ -73,6 +73,22 @@ sy_topology() {
 	sy_wait 20 sh -c "ip netns exec sy-r1 busybox netstat -ltn | grep -q ':9000 '" || fail "r1 server"
 	sy_wait 20 sh -c "ip netns exec sy-r2 busybox netstat -ltn | grep -q ':9000 '" || fail "r2 server"
 	sy_wait 5 sh -c "ip netns exec sy-r1 busybox netstat -ltn | grep -q ':80 '" || fail "r1 httpd"
+	# SY_PCAP=FILE: the client's TCP traffic on port 9000 is captured, and a failure shows its
+	# resets and last packets with their MAC addresses (who sent them)
+	if [ -n "${SY_PCAP:-}" ] && command -v tcpdump >/dev/null; then
+		ip netns exec sy-cl tcpdump -U -i eth0 -s 96 -w "$SY_PCAP" tcp port 9000 2>/dev/null &
+		SY_PIDS="$SY_PIDS $!"
+	fi
+}
+
+sy_pcap_dump() {
+	local n
+	[ -s "${SY_PCAP:-}" ] || return 0
+	for n in a b r2; do echo "--- MAC of $n eth0: $(ip -n sy-$n -br link show eth0 | awk '{print $3}')"; done
+	echo "--- client capture: resets"
+	tcpdump -nn -e -tt -r "$SY_PCAP" 'tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | head -10
+	echo "--- client capture: last 25 packets"
+	tcpdump -nn -e -tt -r "$SY_PCAP" 2>/dev/null | tail -25
 }
 
 # sy_conf NAME PRIO MODE [RELAY_EXTRA]: /tmp/sy-NAME.conf; MODE kernel, relay or none (no sync); RELAY_EXTRA
@@ -220,6 +236,7 @@ sy_dump() {
 		echo "--- $n: tandemctl sync --json"; sy_relay_json $n 2>&1 | head -80
 		echo "--- $n: log"; tail -30 /tmp/sy-$n.log
 	done
+	sy_pcap_dump
 }
 sy_die() { sy_dump; fail "$*"; }
 sy_sanitizer_check() {
