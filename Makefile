@@ -6,7 +6,7 @@
 CC       ?= cc
 BUILD    ?= build
 PKGS     := libnl-3.0 libnl-genl-3.0 libnl-route-3.0 json-c libsystemd openssl libcurl libcares libmicrohttpd \
-            libnftables
+            libnftables libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lnetsnmpagent -lnetsnmp
 CFLAGS   ?= -O2 -g

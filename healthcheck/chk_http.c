@@ -7,14 +7,14 @@
  * none) with the common options set once; IP-literal URLs (CONNECT_TO for a name) so libcurl
  * starts no resolver thread; a connection is never reused and is closed with a reset
  * (SO_LINGER 0) so no TIME_WAIT stays on the director. SSL_GET verifies the peer only when asked
- * (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key) and can limit the TLS
+ * (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key with the SSL block's
+ * password for an encrypted key) and can limit the TLS
  * versions (tls_min_version/tls_max_version). tandem's request keywords: method, header
  * (repeatable), body, and expect_body (text the response body must contain). */
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/tcp.h>
 #include <openssl/evp.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +76,7 @@ struct http_priv {
 	struct http_ex *ex;         /* the exchange in progress, NULL when idle */
 	struct http_glob *g;
 	uint32_t url, nre;          /* url in progress; regex slots (0 = no url has a regex) */
-	regex_t *re;
+	struct chk_rx **re;         /* PCRE2, compiled on first use (chk_regex.c) */
 	uint8_t *re_state;          /* 0 not compiled, 1 ok, 2 bad */
 };
 
@@ -550,6 +550,8 @@ static int url_opts(struct chk_inst *c, struct http_ex *x, char *why, size_t len
 			curl_easy_setopt(e, CURLOPT_SSLCERT, s->client_cert);
 		if (s->client_key)
 			curl_easy_setopt(e, CURLOPT_SSLKEY, s->client_key);
+		if (s->key_passwd && (s->client_key || s->client_cert))
+			curl_easy_setopt(e, CURLOPT_KEYPASSWD, s->key_passwd);
 		if (tls_versions(s->conf))
 			curl_easy_setopt(e, CURLOPT_SSLVERSION, tls_versions(s->conf));
 	}
@@ -713,8 +715,7 @@ static void http_free(struct chk_inst *c)
 		return;
 	easy_end(c);
 	for (size_t i = 0; i < p->nre; i++)
-		if (p->re_state[i] == 1)
-			regfree(&p->re[i]);
+		chk_rx_free(p->re[i]);
 	free(p->re);
 	free(p->re_state);
 	free(p);

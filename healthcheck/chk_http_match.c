@@ -1,7 +1,7 @@
 /* healthcheck/chk_http_match.c - the verdict on one url's complete response, shared by HTTP_GET
  * and SSL_GET (both on libcurl, chk_http.c): status_code (default 200-299), digest
- * (MD5 of the body), regex / regex_no_match (POSIX extended, limited by regex_min_offset and
- * regex_max_offset) and expect_body. */
+ * (MD5 of the body), regex / regex_no_match (PCRE2 with keepalived's regex_options and
+ * regex_stack, chk_regex.c; limited by regex_min_offset and regex_max_offset) and expect_body. */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,25 +37,8 @@ static long long url_int(const struct tdm_cnode *u, const char *kw, long long de
 	return n && n->argc ? n->vals[0].i : def;
 }
 
-int chk_http_regex_match(const regex_t *re, const char *body, size_t len, long long min_off,
-                         long long max_off)
-{
-	regmatch_t m[1];
-
-	if (min_off < 0)
-		min_off = 0;
-	if ((size_t)min_off > len)
-		return 0;
-	m[0].rm_so = (regoff_t)min_off;
-	m[0].rm_eo = (regoff_t)len;
-	if (regexec(re, body ? body : "", 1, m, REG_STARTEND))
-		return 0;
-	/* the leftmost match starts first: none starts earlier than it */
-	return max_off < 0 || (long long)m[0].rm_so <= max_off;
-}
-
 int chk_http_verdict(const struct chk_spec *s, size_t url, const char *kind, long code,
-                     EVP_MD_CTX *md5, const char *body, size_t blen, regex_t *re,
+                     EVP_MD_CTX *md5, const char *body, size_t blen, struct chk_rx **re,
                      uint8_t *re_state, char *why, size_t len)
 {
 	const struct check_url *u = &s->conf->u.http.urls[url];
@@ -85,16 +68,23 @@ int chk_http_verdict(const struct chk_spec *s, size_t url, const char *kind, lon
 	}
 	if (u->regex) {
 		const struct tdm_cnode *un = chk_http_url_node(s->conf, url);
+		char err[160];
 		int m;
-		if (re_state[url] == 0)
-			re_state[url] = regcomp(&re[url], u->regex, REG_EXTENDED) ? 2 : 1;
+		if (re_state[url] == 0) {
+			re[url] = chk_rx_new(u->regex, un, err, sizeof(err));
+			re_state[url] = re[url] ? 1 : 2;
+		}
 		if (re_state[url] == 2) {
 			snprintf(why, len, "%s %s: regex '%s' does not compile", kind, path, u->regex);
 			return 0;
 		}
-		m = chk_http_regex_match(&re[url], body, body ? blen : 0,
-		                         url_int(un, "regex_min_offset", 0),
-		                         url_int(un, "regex_max_offset", -1));
+		m = chk_rx_match(re[url], body, body ? blen : 0, url_int(un, "regex_min_offset", 0),
+		                 url_int(un, "regex_max_offset", -1), err, sizeof(err));
+		if (m < 0) {
+			snprintf(why, len, "%s %ld from %s for %s: regex '%s': %s", kind, code, s->target,
+			         path, u->regex, err);
+			return 0;
+		}
 		if (m == (int)u->regex_no_match) {
 			snprintf(why, len, "%s %ld from %s for %s: body %s regex '%s'", kind, code,
 			         s->target, path, m ? "matches" : "does not match", u->regex);

@@ -4,23 +4,20 @@
 #define CHK_HTTP_MATCH_H
 
 #include <openssl/evp.h>
-#include <regex.h>
 #include <stdint.h>
 #include "healthcheck/check_int.h"
+#include "healthcheck/chk_regex.h"
 
 /* the i-th url block of a checker; NULL when absent */
 const struct tdm_cnode *chk_http_url_node(const struct check_checker_conf *k, size_t i);
 /* expect_body of url i (the url's own, else the checker's); NULL = none */
 const char *chk_http_expect_body(const struct check_checker_conf *k, size_t i);
-/* re matches body[0..len) with its match starting at min_off or later and, with max_off >= 0,
- * at max_off or earlier: 1 / 0 */
-int chk_http_regex_match(const regex_t *re, const char *body, size_t len, long long min_off,
-                         long long max_off);
 /* status code, digest (md5 may be NULL when the url has none), regex and expect_body of url
- * `url` (re/re_state: the check's per-url compiled regexes, compiled here on first use).
+ * `url` (re/re_state: the check's per-url compiled PCRE2 regexes (chk_regex.h), compiled
+ * here on first use; 0 not compiled, 1 ok, 2 bad).
  * 1 = pass, 0 = fail; why gets "KIND CODE from TARGET for PATH[: what failed]". */
 int chk_http_verdict(const struct chk_spec *s, size_t url, const char *kind, long code,
-                     EVP_MD_CTX *md5, const char *body, size_t blen, regex_t *re,
+                     EVP_MD_CTX *md5, const char *body, size_t blen, struct chk_rx **re,
                      uint8_t *re_state, char *why, size_t len);
 
 #endif

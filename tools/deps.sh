@@ -13,7 +13,7 @@ PKGS=(
 	build-essential pkg-config make gcc clang libclang-rt-14-dev
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libcurl4-openssl-dev libc-ares-dev
 	libsnmp-dev libev-dev libjson-c-dev libsystemd-dev libcmocka-dev libmicrohttpd-dev
-	libnftables-dev
+	libnftables-dev libpcre2-dev
 	# run
 	iproute2 procps psmisc util-linux snmpd snmp
 	# test: FULLNAT in the VM (the guest runs the host's nft)
