@@ -55,7 +55,7 @@ static const struct tdm_kw top_kws[] = {
 	{ .name = "virtual_server", .flags = M | TDM_KW_BLOCK, .min_args = 1, .max_args = 2,
 	  .args = a_vs, .nargs = 2, .sub = &check_conf_vs_block, .check = check_conf_vs_args,
 	  .help = "a virtual service: <address> [<port>] | fwmark <n> | group <name>" },
-	BLK("SSL", N, 0, check_conf_ssl_block, "client TLS settings of SSL_GET checkers"),
+	BLK("SSL", 0, 0, check_conf_ssl_block, "client TLS settings of SSL_GET checkers"),
 	/* sync */
 	BLK("sync_relay", 0, 0, sync_conf_relay_block, "tandem: authenticated relay of IPVS connection sync"),
 	/* refused */

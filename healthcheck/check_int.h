@@ -41,6 +41,7 @@ struct chk_spec {
 	/* tandem's TLS keywords (SSL_GET), global SSL block as defaults */
 	int verify_peer;
 	const char *ca_file, *ca_path, *sni_name, *client_cert, *client_key;
+	const char *key_passwd;             /* SSL { password }: passphrase of the client key */
 	/* FILE_CHECK: the track_file's file, and the real server's configured weight */
 	const char *file_path;
 	int base_weight;

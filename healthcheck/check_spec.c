@@ -178,6 +178,7 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 		s->client_key = str_kw(k->node, "client_key");
 		if (!s->client_key && g)
 			s->client_key = g->key;
+		s->key_passwd = g ? g->password : NULL;
 	}
 	if (k->kind == CHECK_FILE) {
 		const struct vrrp_named *t = cfg->vrrp ? cfg->vrrp->track_files : NULL;
@@ -193,13 +194,14 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 	f = open_memstream(&buf, &sz);
 	if (!f)
 		return -1;
-	fprintf(f, "%d|%s|%s:%d|%s|%lld|%lld,%lld,%lld,%lld|%d,%d,%d|%s|%d,%s,%s,%s,%s,%s|",
+	fprintf(f, "%d|%s|%s:%d|%s|%lld|%lld,%lld,%lld,%lld|%d,%d,%d|%s|%d,%s,%s,%s,%s,%s,%s|",
 	        (int)s->kind, s->target, bind, k->bind_port, s->bind_if ? s->bind_if : "",
 	        s->fwmark, (long long)s->connect_timeout_us, (long long)s->delay_loop_us,
 	        (long long)s->retry_delay_us, (long long)s->warmup_us, s->rise, s->fall, s->alpha,
 	        s->virtualhost ? s->virtualhost : "", s->verify_peer, s->ca_file ? s->ca_file : "",
 	        s->ca_path ? s->ca_path : "", s->sni_name ? s->sni_name : "",
-	        s->client_cert ? s->client_cert : "", s->client_key ? s->client_key : "");
+	        s->client_cert ? s->client_cert : "", s->client_key ? s->client_key : "",
+	        s->key_passwd ? s->key_passwd : "");
 	if (k->kind == CHECK_FILE)
 		fprintf(f, "file=%s,w=%d|", s->file_path ? s->file_path : "", s->base_weight);
 	fwrite(txt, 1, tlen, f);

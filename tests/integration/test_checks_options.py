@@ -7,7 +7,8 @@
 - TCP_CHECK routing options: fwmark (a target reachable only through an `ip rule fwmark`
   table), connect_ip, bind_if (eth0 passes, lo fails).
 - omega: at shutdown the live real servers' notify_down runs, and only with omega.
-- SSL_GET client_cert / client_key against `openssl s_server -Verify`; ca_path (a hashed
+- SSL_GET client_cert / client_key against `openssl s_server -Verify`, an encrypted client_key
+  with the SSL block's password (and a wrong one fails); ca_path (a hashed
   directory); enable_sni (the virtualhost is the name sent and verified).
 - MISC_CHECK `user nobody`: the script runs with that uid.
 - warmup: the first attempts are spread over the warmup time."""
@@ -143,19 +144,36 @@ def test_ssl_client_cert(lab, tandemd, workdir):
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     lab.servers[8453] = p
     listening(lab.s, 8453)
+    # the same key encrypted: SSL { password } is its passphrase (libcurl's CURLOPT_KEYPASSWD)
+    enc = workdir / "srv_enc.key"
+    subprocess.run([OPENSSL, "pkey", "-in", key, "-aes256", "-passout", "pass:s3cret", "-out",
+                    enc], check=True, capture_output=True)
+    assert "ENCRYPTED" in enc.read_text()
     S = "SSL_GET {{\n url {{ path / }}\n connect_timeout 2\n retry 0\n {o}\n }}"
     cases = {
         "10.231.13.1": (S.format(o=f"client_cert {cert}\n client_key {key}"), True),
         "10.231.13.2": (S.format(o=""), False),
+        "10.231.13.3": (S.format(o=f"client_cert {cert}\n client_key {enc}"), True),
     }
-    d = tandemd("".join(vs(a, 8453, c, extra="alpha", delay="0.5") for a, (c, _) in cases.items()),
-                ns=lab.d)
-    wait_until(lambda: len(checks(d)["checks"]) == 2 and
+    body = "".join(vs(a, 8453, c, extra="alpha", delay="0.5") for a, (c, _) in cases.items())
+    d = tandemd("SSL {\n password s3cret\n}\n" + body, ns=lab.d)
+    wait_until(lambda: len(checks(d)["checks"]) == 3 and
                all(c["total"] >= 1 for c in checks(d)["checks"]), timeout=15,
-               what="both TLS checks ran")
+               what="the TLS checks ran")
     got = by_vs(d)
     assert got["10.231.13.1"]["state"] == "up", got["10.231.13.1"]
     assert got["10.231.13.2"]["state"] == "down", got["10.231.13.2"]
+    assert got["10.231.13.3"]["state"] == "up", got["10.231.13.3"]
+    # a wrong passphrase: the encrypted key cannot be read, the check (restarted) fails
+    d.write_config("SSL {\n password wrong\n}\n" + body)
+    assert d.reload().get("ok")
+    wait_until(lambda: by_vs(d)["10.231.13.3"]["state"] == "down" and
+               by_vs(d)["10.231.13.3"]["total"] >= 1, timeout=15,
+               what="the encrypted-key check failed with the wrong password")
+    # the plain key ignores the passphrase (its check restarted too: identity includes it)
+    wait_until(lambda: by_vs(d)["10.231.13.1"]["state"] == "up", timeout=15,
+               what="the plain-key check up again")
+    assert "'SSL' is accepted for compatibility" not in d.logfile.read_text()
 
 
 def test_warmup_spreads_first_attempts(lab, tandemd):
