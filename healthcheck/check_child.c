@@ -14,6 +14,7 @@
 #include "director/ipvs_doctor.h"
 #include "director/ipvs_nl.h"
 #include "director/ipvs_stats_ev.h"
+#include "healthcheck/check_addr.h"
 #include "healthcheck/check_engine.h"
 #include "healthcheck/check_role.h"
 #include "lib/log.h"
@@ -38,7 +39,10 @@ struct check_child {
 	int pending;
 	struct check_role role;     /* checks_follow_vrrp (check_role.c) */
 	int held;                   /* an IPVS sync waits for the role to become active */
+	struct check_addr *addr;    /* local addresses, while a virtual server has ha_suspend */
 };
+
+static void ha_suspend_config(struct check_child *cc);
 
 static void emit_ev(void *arg, json_object *ev)
 {
@@ -196,10 +200,54 @@ static int check_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 		check_engine_set_emit(cc->eng, emit_ev, cc);
 		check_engine_set_vs_cb(cc->eng, on_vs, cc);
 		check_engine_pause(cc->eng, !cc->role.active);
+		ha_suspend_config(cc);
 	} else {
 		tdm_log_err("the health-check engine did not start");
 	}
 	return 0;
+}
+
+static int uses_ha_suspend(const struct tdm_config *cfg)
+{
+	for (size_t i = 0; cfg->check && i < cfg->check->nvs; i++)
+		if (cfg->check->vs[i]->ha_suspend)
+			return 1;
+	return 0;
+}
+
+/* ha_suspend: the checks of a virtual server run only while its address is configured on
+ * this director (e.g. the VRRP master holds the VIP) */
+static void ha_suspend_apply(struct check_child *cc)
+{
+	const struct check_conf *k = cc->cfg->check;
+
+	for (size_t i = 0; cc->eng && k && i < k->nvs; i++) {
+		const struct check_vs_conf *vs = k->vs[i];
+		int off = vs->ha_suspend && cc->addr && !check_addr_vs_local(cc->addr, k, vs);
+
+		if (vs->id)
+			check_engine_vs_suspend(cc->eng, vs->id, off);
+	}
+}
+
+static void on_addr(void *arg)
+{
+	ha_suspend_apply(arg);
+}
+
+/* (re)open the address watch when the config uses ha_suspend, close it otherwise */
+static void ha_suspend_config(struct check_child *cc)
+{
+	if (uses_ha_suspend(cc->cfg) && !cc->addr) {
+		cc->addr = check_addr_new(cc->ctx->loop, on_addr, cc);
+		if (!cc->addr)
+			tdm_log_err("ha_suspend: cannot watch the local addresses (%s): checks run always",
+			            strerror(errno));
+	} else if (!uses_ha_suspend(cc->cfg) && cc->addr) {
+		check_addr_free(cc->addr);
+		cc->addr = NULL;
+	}
+	ha_suspend_apply(cc);
 }
 
 /* the role-aware option: pause or resume the checks and release a held IPVS sync */
@@ -236,6 +284,7 @@ static int check_reload(struct dir_part_ctx *ctx, const struct tdm_config *old_c
 		check_engine_reload(cc->eng, old_cfg, new_cfg);
 	check_role_config(&cc->role, new_cfg);
 	check_role_apply(cc);
+	ha_suspend_config(cc);
 	if (cc->ctl) {
 		dir_ipvs_ctl_reload(cc->ctl, new_cfg, tdm_mono_ns());
 		arm_drain(cc);
@@ -254,6 +303,7 @@ static void check_stop(struct dir_part_ctx *ctx)
 	ev_timer_stop(ctx->loop, &cc->open_timer);
 	ev_timer_stop(ctx->loop, &cc->stats_timer);
 	dir_ipvs_stats_ev_free(cc->stats);
+	check_addr_free(cc->addr);
 	if (cc->eng)
 		check_engine_free(cc->eng);
 	if (cc->ctl) {

@@ -18,6 +18,7 @@ struct eng_vs {
 	int watched;                /* has quorum/hysteresis/sorry_server: reported */
 	struct vs_quorum q;
 	uint8_t reported;
+	uint8_t suspended;          /* ha_suspend: its address is not configured here */
 	struct eng_rs **rs;         /* its real servers (this generation) */
 	size_t nrs, caprs;
 };
@@ -301,6 +302,16 @@ void chk_kick(struct chk_inst *c)
 		schedule(c, 0.);
 }
 
+/* ha_suspend: a check runs unless every real server referencing it belongs to a suspended
+ * virtual server */
+static int inst_suspended(const struct chk_inst *c)
+{
+	for (size_t i = 0; i < c->nrefs; i++)
+		if (!c->refs[i]->vs->suspended)
+			return 0;
+	return c->nrefs > 0;
+}
+
 static void attempt_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct chk_inst *c = w->data;
@@ -314,7 +325,7 @@ static void attempt_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		chk_done(c, 0, msg);
 		return;
 	}
-	if (c->eng->paused) {
+	if (c->eng->paused || inst_suspended(c)) {
 		schedule(c, (double)c->fc.delay_loop_us / 1e6);
 		return;
 	}
@@ -793,6 +804,42 @@ int check_engine_paused(const struct check_engine *e)
 	return e->paused;
 }
 
+int check_engine_vs_suspend(struct check_engine *e, const char *vs_id, int suspended)
+{
+	struct eng_vs *v = NULL;
+
+	for (size_t i = 0; i < e->nvs && !v; i++)
+		if (!strcmp(e->vs[i]->id, vs_id))
+			v = e->vs[i];
+	if (!v)
+		return -1;
+	if (v->suspended == !!suspended)
+		return 0;
+	v->suspended = suspended ? 1 : 0;
+	tdm_log_info("checks of virtual server %s %s", v->id, suspended ?
+	             "suspended (ha_suspend: its address is not configured here)" :
+	             "resumed (its address is configured here)");
+	if (suspended || e->paused)
+		return 1;
+	/* resumed: its idle checks run again soon, spread over min(delay_loop, 1 s) */
+	{
+		size_t n = 0, k = 0;
+		for (size_t i = 0; i < v->nrs; i++)
+			n += v->rs[i]->nchk;
+		for (size_t i = 0; i < v->nrs; i++)
+			for (size_t j = 0; j < v->rs[i]->nchk; j++, k++) {
+				struct chk_inst *c = v->rs[i]->chk[j];
+				double spread = (double)c->fc.delay_loop_us / 1e6;
+				if (!c->ops || c->running)
+					continue;
+				if (spread > 1.)
+					spread = 1.;
+				schedule(c, spread * (double)k / (double)n);
+			}
+	}
+	return 1;
+}
+
 /* ---- status ---- */
 
 json_object *check_engine_status(struct check_engine *e)
@@ -839,6 +886,8 @@ json_object *check_engine_status_sel(struct check_engine *e, const char *filter,
 		json_object_object_add(j, "ok_run", json_object_new_int(c->fs.ok_run));
 		json_object_object_add(j, "fail_run", json_object_new_int(c->fs.fail_run));
 		json_object_object_add(j, "merged", json_object_new_int((int)c->nrefs));
+		if (inst_suspended(c))
+			json_object_object_add(j, "suspended", json_object_new_boolean(1));
 		for (size_t k = 0; k < c->nrefs; k++)
 			json_object_array_add(refs, json_object_new_string(c->refs[k]->id));
 		json_object_object_add(j, "rs", refs);
@@ -859,6 +908,8 @@ json_object *check_engine_status_sel(struct check_engine *e, const char *filter,
 		json_object_object_add(j, "up", json_object_new_boolean(r->st.up));
 		json_object_object_add(j, "weight", json_object_new_int(r->st.weight));
 		json_object_object_add(j, "reason", json_object_new_string(r->reason));
+		if (r->conf && r->conf->snmp_name)
+			json_object_object_add(j, "snmp_name", json_object_new_string(r->conf->snmp_name));
 		json_object_array_add(ra, j);
 	}
 	for (size_t i = 0; i < e->nvs; i++) {
@@ -867,6 +918,10 @@ json_object *check_engine_status_sel(struct check_engine *e, const char *filter,
 		json_object_object_add(j, "vs", json_object_new_string(v->id));
 		json_object_object_add(j, "quorum_up", json_object_new_boolean(v->q.up));
 		json_object_object_add(j, "live_weight", json_object_new_int64(v->live));
+		if (v->conf && v->conf->ha_suspend)
+			json_object_object_add(j, "suspended", json_object_new_boolean(v->suspended));
+		if (v->conf && v->conf->snmp_name)
+			json_object_object_add(j, "snmp_name", json_object_new_string(v->conf->snmp_name));
 		json_object_array_add(va, j);
 	}
 	json_object_object_add(o, "checks", a);

@@ -59,4 +59,11 @@ json_object *check_engine_status_sel(struct check_engine *e, const char *filter,
 void check_engine_pause(struct check_engine *e, int paused);
 int check_engine_paused(const struct check_engine *e);
 
+/* ha_suspend: suspend (1) or resume (0) the checks of one virtual server (by object id); a
+ * check shared with a virtual server that is not suspended keeps running. Real servers keep
+ * their state while suspended; on resume the idle checks run within min(delay_loop, 1 s).
+ * 1 = changed, 0 = unchanged, -1 = no such virtual server. The status's "vs" entries of
+ * virtual servers with ha_suspend carry "suspended". */
+int check_engine_vs_suspend(struct check_engine *e, const char *vs_id, int suspended);
+
 #endif

@@ -260,3 +260,47 @@ virtual_server 10.231.16.1 80 {{
                what="the script ran")
     assert out.read_text().strip() == str(__import__("pwd").getpwnam("nobody").pw_uid)
     wait_until(lambda: checks(d)["checks"][0]["state"] == "up", timeout=10, what="check up")
+
+
+def test_ha_suspend_follows_the_vs_address(lab, tandemd):
+    """ha_suspend: the checks of 10.231.15.1 run only while that address is on an interface of
+    the director (added/removed by hand here, as VRRP does on a failover); 10.231.15.2 without
+    ha_suspend checks all the time. Ports without a server: every attempt is refused at once,
+    so `total` counts attempts."""
+    T = "TCP_CHECK {\n connect_timeout 1\n retry 0\n }"
+    conf = (vs("10.231.15.1", 8141, T, extra="ha_suspend\n snmp_name web-vip", delay="0.2",
+               rs_extra="snmp_name web-a") +
+            vs("10.231.15.2", 8142, T, delay="0.2"))
+    d = tandemd(conf, ns=lab.d)
+
+    def state():
+        r = checks(d)
+        c = {x["rs"][0].split(" ")[1].split(":")[0]: x for x in r["checks"]}
+        v = {x["vs"].split(" ")[1].split(":")[0]: x for x in r["vs"]}
+        return c, v, r["rs"]
+
+    wait_until(lambda: state()[0]["10.231.15.2"]["total"] >= 3, timeout=10,
+               what="the check without ha_suspend runs")
+    c, v, rs = state()
+    assert c["10.231.15.1"]["total"] == 0 and c["10.231.15.1"].get("suspended"), c
+    assert v["10.231.15.1"]["suspended"] is True and "suspended" not in v["10.231.15.2"], v
+    # snmp_name of the virtual and real server in `checks --json` (TANDEM-MIB: not yet)
+    assert v["10.231.15.1"]["snmp_name"] == "web-vip"
+    assert [r.get("snmp_name") for r in rs if r["vs"].endswith("10.231.15.1:80")] == ["web-a"]
+
+    lab.d.exec("ip", "addr", "add", "10.231.15.1/32", "dev", "lo", check=True)
+    wait_until(lambda: state()[0]["10.231.15.1"]["total"] >= 2, timeout=10,
+               what="checks resumed once the address is configured")
+    assert state()[1]["10.231.15.1"]["suspended"] is False
+
+    lab.d.exec("ip", "addr", "del", "10.231.15.1/32", "dev", "lo", check=True)
+    wait_until(lambda: state()[1]["10.231.15.1"]["suspended"] is True, timeout=10,
+               what="checks suspended again once the address is gone")
+    n = state()[0]["10.231.15.1"]["total"]
+    m = state()[0]["10.231.15.2"]["total"]
+    wait_until(lambda: state()[0]["10.231.15.2"]["total"] >= m + 3, timeout=10,
+               what="the other check keeps running")
+    assert state()[0]["10.231.15.1"]["total"] <= n + 1     # at most the attempt in flight
+    log = d.logfile.read_text()
+    assert "checks of virtual server tcp 10.231.15.1:80 suspended" in log
+    assert "checks of virtual server tcp 10.231.15.1:80 resumed" in log
