@@ -2,13 +2,12 @@
  * virtual_server, real_server, the checker blocks (TCP_CHECK, HTTP_GET, SSL_GET, SMTP_CHECK,
  * DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK, FILE_CHECK; BFD_CHECK refused) and SSL.
  * Names, argument counts and ranges follow keepalived 2.2.7. The keywords the check engine
- * implements carry no flag; those still TDM_KW_NOTYET: regex_options and regex_stack (PCRE2
- * only), SMTP_CHECK's host block, smtp_alert, snmp_name, ha_suspend, a virtual server's
- * weight and SSL's password. Builders and cross checks are in
+ * implements carry no flag; those still TDM_KW_NOTYET: SMTP_CHECK's host block. Builders and cross checks are in
  * check_conf_build.c. */
 #include <stdlib.h>
 #include <string.h>
 #include "healthcheck/check_conf.h"
+#include "healthcheck/chk_regex.h"
 
 #define N TDM_KW_NOTYET
 #define M TDM_KW_MULTI
@@ -210,6 +209,24 @@ static int chk_regex_options(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 	return 0;
 }
 
+/* a url's regex must compile with its regex_options (PCRE2, as the checker runs it) */
+static int chk_url_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	const struct tdm_cnode *r = tdm_cnode_find(n, "regex");
+	struct chk_rx *rx;
+	char err[200];
+
+	if (!r || r->argc < 1)
+		return 0;
+	rx = chk_rx_new(r->argv[0], n, err, sizeof(err));
+	if (!rx) {
+		tdm_conf_err(ctx, r, 0, "regex '%s' does not compile: %s", r->argv[0], err);
+		return -1;
+	}
+	chk_rx_free(rx);
+	return 0;
+}
+
 static int chk_vsg_any(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 {
 	return check_conf_vsg_line(ctx, n);
@@ -242,13 +259,13 @@ static const struct tdm_kw url_kws[] = {
 	KWA("virtualhost", 0, 1, 1, a_str, "Host: header"),
 	KWA("regex", 0, 1, 1, a_str, "regular expression the body must match"),
 	KW0("regex_no_match", 0, "fail when the regex matches"),
-	KWC("regex_options", N, 1, chk_regex_options, "PCRE2 options"),
-	KWA("regex_stack", N, 2, 2, a_stack, "JIT stack <start> <max> bytes"),
+	KWC("regex_options", 0, 1, chk_regex_options, "PCRE2 options"),
+	KWA("regex_stack", 0, 2, 2, a_stack, "JIT stack <start> <max> bytes"),
 	KWA("regex_min_offset", 0, 1, 1, a_stack, "start matching at this offset"),
 	KWA("regex_max_offset", 0, 1, 1, a_stack, "latest offset of a match start"),
 	KWA("expect_body", 0, 1, 1, a_str, "tandem: text the body must contain (overrides the checker's)"),
 };
-static const struct tdm_block url_block = { "url", url_kws, TDM_NELEM(url_kws), NULL, 0, 0, NULL };
+static const struct tdm_block url_block = { "url", url_kws, TDM_NELEM(url_kws), chk_url_finish, 0, 0, NULL };
 
 static const struct tdm_kw http_kws[] = {
 	CONN_KWS, COMMON_KWS,
@@ -353,7 +370,7 @@ static const struct tdm_kw rs_kws[] = {
 	TIMING_KWS,
 	KWA("smtp_alert", 0, 0, 1, a_bool, "send mail on state changes (default on when smtp_alert/smtp_alert_checker are unset)"),
 	KWA("virtualhost", 0, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
-	KWA("snmp_name", N, 1, 1, a_str, "name shown over SNMP"),
+	KWA("snmp_name", 0, 1, 1, a_str, "name shown over SNMP"),
 	KWB("TCP_CHECK", 0, tcp_block, "TCP connect check"),
 	KWB("HTTP_GET", 0, http_block, "HTTP GET check"),
 	KWB("SSL_GET", 0, ssl_get_block, "HTTPS GET check"),
@@ -393,17 +410,17 @@ static const struct tdm_kw vs_kws[] = {
 	KWA("persistence_timeout", 0, 0, 1, a_uint1, "persistence timeout, seconds (no value: 360)"),
 	KWK("persistence_granularity", 0, 1, 1, a_str, chk_granularity, "persistence netmask (IPv4) or prefix length"),
 	KWA("protocol", 0, 1, 1, a_proto, "TCP, UDP or SCTP (default TCP)"),
-	KW0("ha_suspend", N, "suspend checks while the address is not configured"),
+	KW0("ha_suspend", 0, "suspend checks while the address is not configured"),
 	KWA("smtp_alert", 0, 0, 1, a_bool, "send mail on quorum changes"),
 	KWA("virtualhost", 0, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
-	KWA("snmp_name", N, 1, 1, a_str, "name shown over SNMP"),
+	KWA("snmp_name", 0, 1, 1, a_str, "name shown over SNMP"),
 	KWA("alpha", 0, 0, 1, a_bool, "real servers start in the failed state"),
 	KW0("omega", 0, "run quorum_down and notify_down at shutdown"),
 	KWA("quorum_up", 0, 1, 3, a_script, "script run when the quorum is gained"),
 	KWA("quorum_down", 0, 1, 3, a_script, "script run when the quorum is lost"),
 	KWA("quorum", 0, 1, 1, a_uint1, "minimum total weight of live servers (default 1)"),
 	KWA("hysteresis", 0, 1, 1, a_uint, "weight tolerance around the quorum"),
-	KWA("weight", N, 1, 1, a_vs_weight, "weight of this service"),
+	KWA("weight", 0, 1, 1, a_vs_weight, "default weight of the real servers that give none (1)"),
 	KWA("sorry_server", 0, 1, 2, a_server, "server used when the quorum is lost: <address> [<port>]"),
 	KW0("sorry_server_inhibit", 0, "inhibit_on_failure for the sorry server"),
 	KWC("sorry_server_lvs_method", 0, 1, check_conf_fwd_check, "forwarding of the sorry server"),
@@ -438,7 +455,7 @@ const struct tdm_block check_conf_vsg_block = {
 /* ---- SSL ---- */
 
 static const struct tdm_kw ssl_kws[] = {
-	KWA("password", N, 1, 1, a_str, "password of the key"),
+	KWA("password", 0, 1, 1, a_str, "passphrase of the client key"),
 	KWA("ca", 0, 1, 1, a_path, "CA file"),
 	KWA("certificate", 0, 1, 1, a_path, "client certificate file"),
 	KWA("key", 0, 1, 1, a_path, "client key file"),

@@ -85,7 +85,8 @@ struct check_checker_conf {
 struct check_rs_conf {
 	struct tdm_addr addr;
 	int port;                   /* 0 when not given */
-	int weight;                 /* default 1 */
+	int weight;                 /* default: the virtual server's weight (1) */
+	uint8_t weight_set;         /* weight given in the real_server block */
 	struct check_fwd fwd;
 	int inhibit_on_failure;     /* -1 = the virtual server's */
 	const char *notify_up, *notify_down, *virtualhost, *snmp_name;
@@ -114,6 +115,7 @@ struct check_vs_conf {
 	long long persistence_timeout;      /* 0 = not persistent */
 	const char *persistence_granularity, *persistence_engine;
 	int quorum, hysteresis;
+	int weight;                 /* default weight of its real servers (1) */
 	uint8_t alpha, omega, ha_suspend, inhibit_on_failure, sorry_inhibit;
 	int smtp_alert;
 	const char *quorum_up, *quorum_down, *virtualhost, *snmp_name;

@@ -530,6 +530,7 @@ struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct
 			continue;
 		if (!strcmp(w, "weight")) {     /* the most frequent statement: tested first */
 			rs->weight = (int)c->vals[0].i;
+			rs->weight_set = 1;
 			continue;
 		}
 		if (timing_kw(c, &rs->t))
@@ -537,9 +538,7 @@ struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct
 		kk = kind_of(c);
 		if (kk != CHECK__N) {
 			rs->checkers[rs->ncheckers++] = build_checker(ctx, c, kk, idx[kk]++);
-		} else if (!strcmp(w, "weight"))
-			rs->weight = (int)c->vals[0].i;
-		else if (!strcmp(w, "lvs_method"))
+		} else if (!strcmp(w, "lvs_method"))
 			check_conf_parse_fwd(c, &rs->fwd);
 		else if (!strcmp(w, "uthreshold"))
 			rs->uthreshold = c->vals[0].i;

@@ -83,6 +83,8 @@ static void vs_kw(struct tdm_conf_ctx *ctx, struct check_vs_conf *vs, const stru
 		vs->quorum = (int)c->vals[0].i;
 	else if (!strcmp(w, "hysteresis"))
 		vs->hysteresis = (int)c->vals[0].i;
+	else if (!strcmp(w, "weight"))
+		vs->weight = (int)c->vals[0].i;
 	else if (!strcmp(w, "sorry_server")) {
 		vs->sorry_addr = c->vals[0].addr;
 		vs->sorry_port = c->argc > 1 ? (int)c->vals[1].i : 0;
@@ -161,6 +163,7 @@ int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 	vs->protocol = IPPROTO_UDP;     /* keepalived's default (the kernel's too) */
 	vs->sched = "wlc";
 	vs->quorum = 1;
+	vs->weight = 1;
 	vs->smtp_alert = -1;
 	vs->fwd.method = CHECK_FWD_DEFAULT;
 	vs->sorry_fwd.method = CHECK_FWD_DEFAULT;
@@ -190,6 +193,15 @@ int check_conf_vs_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *node)
 		if (USABLE(c))
 			vs_kw(ctx, vs, c);
 	vs->id = check_conf_vs_ident(ctx, node);
+	/* weight: the default of the real servers that give none (wherever it stands in the block) */
+	for (size_t i = 0; i < vs->nrs; i++)
+		if (!vs->rs[i]->weight_set)
+			vs->rs[i]->weight = vs->weight;
+	if (vs->ha_suspend && vs->type == CHECK_VS_FWMARK) {
+		tdm_conf_warn(ctx, tdm_cnode_find(node, "ha_suspend"), -1,
+		              "virtual_server fwmark %lld: ha_suspend needs an address (a fwmark service has none): ignored", vs->fwmark);
+		vs->ha_suspend = 0;
+	}
 
 	if (vs->type == CHECK_VS_FWMARK && tdm_cnode_find(node, "protocol"))
 		tdm_conf_warn(ctx, tdm_cnode_find(node, "protocol"), -1,

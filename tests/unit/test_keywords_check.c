@@ -225,12 +225,82 @@ static void test_fwmark_protocol_and_families(void **state)
 	kt_free(&t);
 }
 
+/* keepalived 2.2.7's virtual server weight: the default weight of the real servers that give
+ * none, wherever it stands; snmp_name kept; ha_suspend refused (warned) on a fwmark service;
+ * a regex that PCRE2 cannot compile (with its regex_options) is an error at load */
+static void test_vs_weight_snmp_name_regex(void **state)
+{
+	struct kt t;
+	const struct check_vs_conf *vs;
+
+	(void)state;
+	kt_parse(&t,
+	         "virtual_server 10.0.0.1 80 {\n"
+	         "    protocol TCP\n"
+	         "    snmp_name web\n"
+	         "    ha_suspend\n"
+	         "    real_server 10.0.0.2 80 {\n"
+	         "        snmp_name web-a\n"
+	         "    }\n"
+	         "    real_server 10.0.0.3 80 {\n"
+	         "        weight 7\n"
+	         "    }\n"
+	         "    weight 5\n"
+	         "}\n"
+	         "virtual_server fwmark 3 {\n"
+	         "    ha_suspend\n"
+	         "    real_server 10.0.0.4 80 {\n"
+	         "    }\n"
+	         "}\n");
+	KT_EXPECT(&t, TDM_SEV_WARN, 14, 5, "ha_suspend needs an address");
+	assert_int_equal(t.d.nerr, 0);
+	assert_non_null(t.cfg);
+	vs = t.cfg->check->vs[0];
+	assert_int_equal(vs->weight, 5);
+	assert_int_equal(vs->rs[0]->weight, 5);
+	assert_int_equal(vs->rs[1]->weight, 7);
+	assert_string_equal(vs->snmp_name, "web");
+	assert_string_equal(vs->rs[0]->snmp_name, "web-a");
+	assert_true(vs->ha_suspend);
+	assert_int_equal(t.cfg->check->vs[1]->rs[0]->weight, 1);
+	assert_false(t.cfg->check->vs[1]->ha_suspend);
+	kt_free(&t);
+
+	kt_parse(&t,
+	         "virtual_server 10.0.0.1 80 {\n"
+	         "    protocol TCP\n"
+	         "    real_server 10.0.0.2 80 {\n"
+	         "        HTTP_GET {\n"
+	         "            url {\n"
+	         "                path /\n"
+	         "                regex \"a(b\"\n"
+	         "            }\n"
+	         "            url {\n"
+	         "                path /\n"
+	         "                regex \"(?<x>a)(?<x>b)\"\n"
+	         "                regex_options dupnames caseless\n"
+	         "                regex_stack 32768 1048576\n"
+	         "            }\n"
+	         "            url {\n"
+	         "                path /\n"
+	         "                regex \"(?<x>a)(?<x>b)\"\n"
+	         "            }\n"
+	         "        }\n"
+	         "    }\n"
+	         "}\n");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 7, 0, "does not compile: missing closing parenthesis");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 17, 0, "does not compile: two named subpatterns have the same name");
+	assert_int_equal(t.d.nerr, 2);
+	kt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_and_identities),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_fwmark_protocol_and_families),
+		cmocka_unit_test(test_vs_weight_snmp_name_regex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
