@@ -179,14 +179,11 @@ static int build_vrrp(struct snmp_oidtab *t, const struct snmp_view *v)
 	for (size_t k = 0; k < v->nvrrp; k++) {
 		size_t i = ord ? ord[k] : k;
 		const struct snmp_view_vrrp *vi = &v->vrrp[i];
-		size_t nl = strlen(vi->name);
+		size_t il = snmp_tandem_name_index(idx, vi->name, SNMP_VIEW_NAME);
 
-		if (!nl || nl > SNMP_VIEW_NAME)
+		if (!il)
 			continue;
-		idx[0] = nl;
-		for (size_t c = 0; c < nl; c++)
-			idx[c + 1] = (unsigned char)vi->name[c];
-#define COL(c) (base[bl - 1] = (c), base), bl, idx, nl + 1
+#define COL(c) (base[bl - 1] = (c), base), bl, idx, il
 		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_VRID),
 		                            vi->vrid >= 0 ? vi->vrid : 0));
 		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_STATE), vi->state));
