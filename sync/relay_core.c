@@ -16,7 +16,7 @@
 
 static const char *const rej_names[RELAY_REJ__COUNT] = {
 	"short", "magic", "version", "kind", "length", "zero", "own", "bad_mac", "bad_body",
-	"replay", "too_old", "old_epoch", "unknown_peer", "table_full",
+	"replay", "too_old", "old_epoch", "unknown_peer", "table_full", "queue_full",
 };
 
 const char *relay_rej_name(enum relay_rej r)
@@ -45,6 +45,17 @@ static int kept(const struct relay_core *rc, const struct relay_peer *p, uint64_
 {
 	return !rc->conf.multicast && p->sender && !p->up && p->last_heard &&
 	       now - p->last_heard < RELAY_GRACE_US;
+}
+
+/* the peers up: those whose receive window holds back what we send */
+static uint64_t up_mask(const struct relay_core *rc)
+{
+	uint64_t m = 0;
+
+	for (size_t i = 0; i < rc->npeers; i++)
+		if (rc->peers[i].used && rc->peers[i].up)
+			m |= 1ull << i;
+	return m;
 }
 
 static uint64_t queue_mask(const struct relay_core *rc, uint64_t now)
@@ -83,8 +94,9 @@ int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,
 	tq.window = conf->window;
 	tq.max_frame = conf->max_frame;
 	tq.rto_us = conf->resend_timeout_us;
-	tq.rto_max_us = 4 * conf->resend_timeout_us;
+	tq.rto_max_us = RELAY_RTO_MAX_X * conf->resend_timeout_us;
 	tq.max_retries = 12;
+	tq.initial_rwnd = RELAY_RX_WINDOW;      /* every relay's window until its ACK says */
 	rc->txq_conf = tq;
 	if (relay_txq_init(&rc->txq, &tq, conf->sender, conf->epoch) < 0)
 		goto fail;
@@ -93,7 +105,11 @@ int relay_core_init(struct relay_core *rc, const struct relay_core_conf *conf,
 	rc->ents = calloc(rc->ents_cap, sizeof(*rc->ents));
 	rc->pend_cap = rc->conf.pending_max;
 	rc->pend = malloc(rc->pend_cap);
-	if (!rc->fbuf || !rc->ents || !rc->pend)
+	if (!rc->conf.rx_window)
+		rc->conf.rx_window = RELAY_RX_WINDOW;
+	rc->kq_cap = RELAY_KQ_BYTES;
+	rc->kq = malloc(rc->kq_cap);
+	if (!rc->fbuf || !rc->ents || !rc->pend || !rc->kq)
 		goto fail;
 	if (conf->mirror_max) {
 		rc->mit = malloc(sizeof(*rc->mit));
@@ -129,6 +145,7 @@ void relay_core_free(struct relay_core *rc)
 	free(rc->fbuf);
 	free(rc->ents);
 	free(rc->pend);
+	free(rc->kq);
 	memset(rc, 0, sizeof(*rc));
 }
 
@@ -275,6 +292,17 @@ void relay_core_flush(struct relay_core *rc, uint64_t now)
 			rc->backpressure = 1;
 			break;
 		}
+		/* flow control: a peer up whose receive window is full gets nothing new */
+		if (mask && relay_txq_closed(&rc->txq, mask & up_mask(rc), now)) {
+			if (!rc->win_blocked)
+				rc->c.window_stalls++;
+			rc->win_blocked = 1;
+			if (!rc->backpressure)
+				rc->c.backpressure_events++;
+			rc->backpressure = 1;
+			break;
+		}
+		rc->win_blocked = 0;
 		relay_data_init(&d, rc->fbuf, rc->frame_max);
 		while (rc->pend_off < rc->pend_len) {
 			size_t el = ((size_t)rc->pend[rc->pend_off] << 8) | rc->pend[rc->pend_off + 1];
@@ -307,7 +335,7 @@ void relay_core_flush(struct relay_core *rc, uint64_t now)
 	pend_compact(rc);
 }
 
-static void send_ack(struct relay_core *rc, int i)
+static void send_ack(struct relay_core *rc, int i, uint64_t now)
 {
 	struct relay_peer *p = &rc->peers[i];
 	struct relay_rxwin *w = relay_rxtab_get(&rc->rx, p->sender, 0);
@@ -319,11 +347,104 @@ static void send_ack(struct relay_core *rc, int i)
 	if (!w || !w->epoch)
 		return;
 	relay_rxwin_ack(w, &a);
+	a.has_window = 1;
+	a.window = relay_core_rx_room(rc);
 	bl = relay_ack_encode(&a, rc->fbuf + RELAY_HDR_LEN, rc->conf.max_frame - RELAY_OVERHEAD);
-	if (!bl || !(n = relay_core_seal(rc, RELAY_ACK, 0, bl, a.n, NULL)))
+	if (!bl || !(n = relay_core_seal(rc, RELAY_ACK, RELAY_F_WINDOW, bl, a.n, NULL)))
 		return;
 	relay_core_send_to(rc, i, rc->fbuf, n);
 	rc->c.acks_sent++;
+	p->adv_room = a.window;
+	p->last_ack_at = now;
+}
+
+void relay_core_rx_idle(struct relay_core *rc, uint64_t now)
+{
+	for (size_t i = 0; i < rc->npeers; i++)
+		if (rc->peers[i].used && rc->peers[i].rx_unacked)
+			send_ack(rc, (int)i, now);
+}
+
+/* ---- the queue to the local kernel (the receive window) ---- */
+
+uint32_t relay_core_rx_room(const struct relay_core *rc)
+{
+	uint64_t win = rc->conf.rx_window;
+
+	if (rc->kq_cap - (rc->kq_len - rc->kq_off) < rc->kq_cap / 4)
+		return 0;
+	return rc->kq_entries >= win ? 0 : (uint32_t)(win - rc->kq_entries);
+}
+
+/* does a DATA frame of `count` entries and `body_len` bytes fit? A sender keeps what it has
+ * in flight within the window it was told, which may overshoot by one frame: up to a frame's
+ * entries past the window are taken. */
+static int kq_fits(struct relay_core *rc, unsigned count, size_t body_len)
+{
+	size_t need = body_len + 16 * (size_t)count + 16;
+
+	if (rc->kq_entries + count > (uint64_t)rc->conf.rx_window + rc->ents_cap)
+		return 0;
+	if (rc->kq_len + need > rc->kq_cap && rc->kq_off) {
+		memmove(rc->kq, rc->kq + rc->kq_off, rc->kq_len - rc->kq_off);
+		rc->kq_len -= rc->kq_off;
+		rc->kq_off = 0;
+	}
+	return rc->kq_len + need <= rc->kq_cap;
+}
+
+/* the message in rc->kbuf (len bytes, n entries) to the queue; kq_fits made room */
+static void kq_put(struct relay_core *rc, size_t len, unsigned n)
+{
+	uint8_t *r = rc->kq + rc->kq_len;
+
+	if (rc->kq_len + 4 + len > rc->kq_cap) {      /* not expected: counted as lost */
+		rc->c.inject_errors++;
+		return;
+	}
+	r[0] = (uint8_t)(len >> 8);
+	r[1] = (uint8_t)len;
+	r[2] = (uint8_t)(n >> 8);
+	r[3] = (uint8_t)n;
+	memcpy(r + 4, rc->kbuf, len);
+	rc->kq_len += 4 + len;
+	rc->kq_entries += n;
+	if (rc->kq_entries > rc->c.kq_max)
+		rc->c.kq_max = rc->kq_entries;
+}
+
+void relay_core_kq_pump(struct relay_core *rc, uint64_t now)
+{
+	uint32_t room, quarter = rc->conf.rx_window / 4;
+
+	while (rc->kq_off < rc->kq_len) {
+		const uint8_t *r = rc->kq + rc->kq_off;
+		size_t len = ((size_t)r[0] << 8) | r[1];
+		unsigned n = ((unsigned)r[2] << 8) | r[3];
+
+		if (rc->io.kernel_busy && rc->io.kernel_busy(rc->io.ud))
+			break;
+		if (rc->io.inject(rc->io.ud, r + 4, len) < 0)
+			rc->c.inject_errors++;
+		rc->c.kmsg_out++;
+		rc->c.to_kernel += n;
+		rc->kq_off += 4 + len;
+		rc->kq_entries -= n < rc->kq_entries ? n : rc->kq_entries;
+	}
+	if (rc->kq_off == rc->kq_len)
+		rc->kq_off = rc->kq_len = 0;
+	/* room reopened by a quarter of the window since a peer was told: tell it now (the
+	 * ack timer also tells it of any growth) */
+	room = relay_core_rx_room(rc);
+	for (size_t i = 0; i < rc->npeers; i++) {
+		struct relay_peer *p = &rc->peers[i];
+
+		if (p->used && p->up && p->sender && room > p->adv_room &&
+		    room - p->adv_room >= quarter) {
+			send_ack(rc, (int)i, now);
+			rc->c.window_updates++;
+		}
+	}
 }
 
 static void send_hello(struct relay_core *rc)
@@ -440,24 +561,22 @@ static void deliver(struct relay_core *rc, int i, const struct relay_hdr *h, con
 		int r = sync_builder_add_raw(&b, rc->ents[k].raw, rc->ents[k].raw_len);
 
 		if (r == 1 || b.nr == SYNC_MAX_CONNS) {
-			if ((len = sync_builder_finish(&b))) {
-				if (rc->io.inject(rc->io.ud, rc->kbuf, len) < 0)
-					rc->c.inject_errors++;
-				rc->c.kmsg_out++;
-			}
+			unsigned nr = b.nr;
+
+			if ((len = sync_builder_finish(&b)))
+				kq_put(rc, len, nr);
 			sync_builder_init(&b, rc->kbuf, rc->conf.local_maxlen, rc->conf.syncid);
 			if (r == 1)
 				r = sync_builder_add_raw(&b, rc->ents[k].raw, rc->ents[k].raw_len);
 		}
-		if (r == 0)
-			rc->c.to_kernel++;
 		if (rc->mirror_on)
 			relay_mirror_put(&rc->mirror, rc->ents[k].raw, rc->ents[k].raw_len, now, 0);
 	}
-	if ((len = sync_builder_finish(&b))) {
-		if (rc->io.inject(rc->io.ud, rc->kbuf, len) < 0)
-			rc->c.inject_errors++;
-		rc->c.kmsg_out++;
+	{
+		unsigned nr = b.nr;
+
+		if ((len = sync_builder_finish(&b)))
+			kq_put(rc, len, nr);
 	}
 	rc->peers[i].ack_dirty = 1;
 	rc->peers[i].rx_unacked++;
@@ -470,7 +589,10 @@ static void deliver(struct relay_core *rc, int i, const struct relay_hdr *h, con
 	 * or the sender resends what arrived */
 	if ((h->flags & RELAY_F_ACK_NOW) || rc->peers[i].rx_unacked >= RELAY_ACK_EVERY ||
 	    now >= rc->next_ack)
-		send_ack(rc, i);
+		send_ack(rc, i, now);
+	/* acknowledged on entering our queue: the kernel's pace shows in the window, not in
+	 * the round trip */
+	relay_core_kq_pump(rc, now);
 }
 
 static int peer_slot(struct relay_core *rc, const struct relay_hdr *h, const struct sockaddr *from)
@@ -526,7 +648,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		    now - rc->peers[i].old_epoch_ack >= RELAY_HELLO_US &&
 		    relay_frame_open(rc->mac, buf, len, &h, &body) == RELAY_OK) {
 			rc->peers[i].old_epoch_ack = now;
-			send_ack(rc, i);
+			send_ack(rc, i, now);
 		}
 		reject(rc, win_rej(v));
 		return;
@@ -538,6 +660,14 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 	}
 	if (relay_body_check(&h, body) != RELAY_OK) {
 		reject(rc, RELAY_REJ_BAD_BODY);
+		return;
+	}
+	/* no room for it towards the kernel: not accepted (so it is resent), and the sender
+	 * hears our window again */
+	if (h.kind == RELAY_DATA && !kq_fits(rc, h.count, h.body_len)) {
+		if (i >= 0)
+			rc->peers[i].ack_dirty = 1;
+		reject(rc, RELAY_REJ_QUEUE_FULL);
 		return;
 	}
 	if (i == -2) {
@@ -599,8 +729,9 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		if (relay_ack_decode(&h, body, &a) == 0 && a.acked_sender == rc->conf.sender) {
 			if (a.acked_epoch > rc->conf.epoch)
 				move_epoch(rc, i, a.acked_epoch, now);
-			else
-				relay_txq_ack(&rc->txq, (unsigned)i, &a);
+			else if (relay_txq_ack_at(&rc->txq, (unsigned)i, &a, now) >= 0 &&
+			         rc->srv.active)
+				relay_srv_step(rc, now);    /* the window may have reopened */
 		}
 		rc->c.acks_received++;
 		break;
@@ -612,7 +743,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		if (relay_resync_req_decode(&h, body, &r) == 0 &&
 		    (r.target == rc->conf.sender || (!r.target && rc->role == RELAY_ROLE_MASTER)))
 			relay_srv_start(rc, i, h.sender, h.seq, now);
-		send_ack(rc, i);
+		send_ack(rc, i, now);
 		break;
 	}
 	case RELAY_RESYNC_END: {
@@ -621,7 +752,7 @@ void relay_core_frame(struct relay_core *rc, const uint8_t *buf, size_t len,
 		p->ack_dirty = 1;
 		if (relay_resync_end_decode(&h, body, &e) == 0)
 			relay_req_end(rc, i, &e, now);
-		send_ack(rc, i);
+		send_ack(rc, i, now);
 		break;
 	}
 	case RELAY_HELLO: {
@@ -670,9 +801,24 @@ void relay_core_tick(struct relay_core *rc, uint64_t now)
 		}
 	}
 	if (now >= rc->next_ack) {
-		for (size_t i = 0; i < rc->npeers; i++)
-			if (rc->peers[i].used && rc->peers[i].ack_dirty)
-				send_ack(rc, (int)i);
+		uint32_t room = relay_core_rx_room(rc);
+
+		for (size_t i = 0; i < rc->npeers; i++) {
+			struct relay_peer *p = &rc->peers[i];
+
+			if (!p->used)
+				continue;
+			/* what arrived; our window grew since we told it; or, while it was told
+			 * less than the whole window, once a second in case that ACK was lost */
+			if (p->ack_dirty)
+				send_ack(rc, (int)i, now);
+			else if (p->up && p->sender && (room > p->adv_room ||
+			         (p->adv_room < rc->conf.rx_window &&
+			          now - p->last_ack_at >= RELAY_HELLO_US))) {
+				send_ack(rc, (int)i, now);
+				rc->c.window_updates++;
+			}
+		}
 		rc->next_ack = now + rc->conf.ack_interval_us;
 	}
 	do {

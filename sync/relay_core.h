@@ -32,11 +32,16 @@
                                               * without waiting for ack_interval */
 #define RELAY_RESYNC_RETRY_US  1000000ull    /* a resync request unanswered this long is sent again */
 #define RELAY_RESYNC_TICK_US   10000ull      /* pacing step while serving a resync */
+#define RELAY_RX_WINDOW        16384         /* entries received and not yet handed to the local
+                                              * kernel that a relay holds: its receive window */
+#define RELAY_KQ_BYTES         (4u << 20)    /* bytes of kernel messages it holds */
+#define RELAY_RTO_MAX_X        4             /* a resend timeout is at most this x resend_timeout */
 
 enum relay_rej {                /* why a frame from a peer was dropped (counted) */
 	RELAY_REJ_SHORT = 0, RELAY_REJ_MAGIC, RELAY_REJ_VERSION, RELAY_REJ_KIND, RELAY_REJ_LENGTH,
 	RELAY_REJ_ZERO, RELAY_REJ_OWN, RELAY_REJ_BAD_MAC, RELAY_REJ_BAD_BODY, RELAY_REJ_REPLAY,
 	RELAY_REJ_TOO_OLD, RELAY_REJ_OLD_EPOCH, RELAY_REJ_UNKNOWN_PEER, RELAY_REJ_TABLE_FULL,
+	RELAY_REJ_QUEUE_FULL,       /* DATA while the queue to the local kernel is full */
 	RELAY_REJ__COUNT
 };
 const char *relay_rej_name(enum relay_rej r);   /* "bad_mac", ... (the JSON keys) */
@@ -73,6 +78,9 @@ struct relay_io {
 	int (*send_peer)(void *ud, int peer, const uint8_t *frame, size_t len);
 	/* a sync v1 message to the local kernel backup thread */
 	int (*inject)(void *ud, const uint8_t *msg, size_t len);
+	/* may be NULL (never busy). 1: the kernel backup thread is behind, hold the next
+	 * messages in the relay's queue (the glue calls relay_core_kq_pump later) */
+	int (*kernel_busy)(void *ud);
 	void (*event)(void *ud, const struct relay_event *ev);    /* may be NULL */
 	struct relay_table_src table;
 	/* may be NULL. Asked to serve a resync from a mirror of at most RELAY_REREAD_MAX
@@ -102,6 +110,7 @@ struct relay_core_conf {
 	size_t pending_max;         /* bytes of entries held under back-pressure (0: default) */
 	size_t mirror_max;          /* entries of the resync mirror; 0: no mirror (resyncs read
 	                             * io.table each time) */
+	uint32_t rx_window;         /* entries held for the local kernel (0: RELAY_RX_WINDOW) */
 };
 
 struct relay_peer {
@@ -121,6 +130,8 @@ struct relay_peer {
 	int missed;                 /* it lost frames for good (given up, dropped while down, a
 	                             * resync to it aborted): push it the table when it is up */
 	uint64_t old_epoch_ack;     /* when we last told it (by an ACK) which epoch we know */
+	uint32_t adv_room;          /* receive window in our last ACK to it */
+	uint64_t last_ack_at;       /* when we sent it */
 };
 
 struct relay_counters {
@@ -132,6 +143,9 @@ struct relay_counters {
 	uint64_t resync_req_sent, resync_served;
 	uint64_t send_errors, inject_errors;
 	uint64_t epoch_moves;       /* our epoch moved past one a peer knew (our clock went back) */
+	uint64_t window_stalls;     /* sending stopped because a peer's receive window was full */
+	uint64_t window_updates;    /* ACKs sent because our receive window reopened */
+	uint64_t kq_max;            /* most entries held for the local kernel at once */
 };
 
 struct relay_resync_last {
@@ -165,6 +179,12 @@ struct relay_core {
 	struct sync_entry *ents;    /* DATA parse scratch */
 	size_t ents_cap;
 	uint8_t kbuf[SYNC_MSG_MAX_LEN];
+	/* received entries as kernel messages not yet handed to the kernel (it was busy):
+	 * [u16 len][u16 entries][message] records; what they hold is the receive window */
+	uint8_t *kq;
+	size_t kq_off, kq_len, kq_cap;
+	uint64_t kq_entries;
+	int win_blocked;
 	uint64_t next_hello, next_ack;
 	uint32_t frame_max;         /* frames built: max_frame, or less if a peer announces less */
 	/* resync: as requester */
@@ -215,6 +235,15 @@ void relay_core_request_resync(struct relay_core *rc, uint64_t now);
 void relay_core_kernel_msg(struct relay_core *rc, const uint8_t *msg, size_t len, uint64_t now);
 /* Pack queued entries into frames and send them as far as the resend queue allows. */
 void relay_core_flush(struct relay_core *rc, uint64_t now);
+/* Hand queued messages to the local kernel until io.kernel_busy says stop; sends window
+ * updates to the peers when room reopened. */
+void relay_core_kq_pump(struct relay_core *rc, uint64_t now);
+/* The peer socket is drained (a burst of frames ended): acknowledge the DATA received since
+ * the last ACK now rather than at the ack timer, so the round trips senders measure do not
+ * include an ACK delay and a lost last frame is resent after about resend_timeout. */
+void relay_core_rx_idle(struct relay_core *rc, uint64_t now);
+/* entries the relay can still take from peers for its kernel (what its ACKs announce) */
+uint32_t relay_core_rx_room(const struct relay_core *rc);
 /* May the glue read more from the kernel? (0 while back-pressure holds a full buffer) */
 int relay_core_can_take(const struct relay_core *rc);
 

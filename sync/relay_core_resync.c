@@ -149,6 +149,14 @@ void relay_srv_step(struct relay_core *rc, uint64_t now)
 		/* live updates keep half of the queue */
 		if (rc->txq.used >= rc->txq.cap / 2 || !relay_core_room(rc))
 			return;
+		/* flow control: no more than the requester's receive window in flight */
+		if (relay_txq_closed(&rc->txq, 1ull << rc->srv.peer, now)) {
+			if (!rc->win_blocked)
+				rc->c.window_stalls++;
+			rc->win_blocked = 1;
+			return;
+		}
+		rc->win_blocked = 0;
 		relay_data_init(&d, rc->fbuf, rc->frame_max);
 		if (rc->srv.has_carry) {
 			if (relay_data_add(&d, &rc->srv.carry) < 0)

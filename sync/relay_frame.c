@@ -232,7 +232,7 @@ size_t relay_ack_encode(const struct relay_ack *a, uint8_t *body, size_t cap)
 	if (a->n > RELAY_ACK_MAX_RANGES || len > cap)
 		return 0;
 	put32(body, a->acked_sender);
-	put32(body + 4, 0);
+	put32(body + 4, a->has_window ? a->window : 0);
 	put64(body + 8, a->acked_epoch);
 	put64(body + 16, a->cum);
 	for (i = 0; i < a->n; i++) {
@@ -248,8 +248,11 @@ int relay_ack_decode(const struct relay_hdr *h, const uint8_t *body, struct rela
 	size_t i;
 
 	if (h->kind != RELAY_ACK || h->count > RELAY_ACK_MAX_RANGES ||
-	    h->body_len != RELAY_ACK_BODY_LEN(h->count) || get32(body + 4) != 0)
+	    h->body_len != RELAY_ACK_BODY_LEN(h->count) ||
+	    (!(h->flags & RELAY_F_WINDOW) && get32(body + 4) != 0))
 		return -1;
+	a->has_window = (h->flags & RELAY_F_WINDOW) != 0;
+	a->window = a->has_window ? get32(body + 4) : 0;
 	a->acked_sender = get32(body);
 	a->acked_epoch = get64(body + 8);
 	a->cum = get64(body + 16);

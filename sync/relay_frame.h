@@ -32,7 +32,8 @@ enum relay_kind {
 /* header flags */
 #define RELAY_F_RESYNC      0x0001  /* DATA: part of a bulk resync answer */
 #define RELAY_F_ACK_NOW     0x0002  /* DATA/RESYNC_END: acknowledge without delay */
-#define RELAY_F_KNOWN       (RELAY_F_RESYNC | RELAY_F_ACK_NOW)
+#define RELAY_F_WINDOW      0x0004  /* ACK: the body's second word is the receive window */
+#define RELAY_F_KNOWN       (RELAY_F_RESYNC | RELAY_F_ACK_NOW | RELAY_F_WINDOW)
 
 struct relay_hdr {
 	uint8_t version;
@@ -53,6 +54,9 @@ struct relay_ack {
 	uint32_t acked_sender;   /* whose frames are acknowledged */
 	uint64_t acked_epoch;
 	uint64_t cum;            /* every seq <= cum is received or out of the window */
+	uint32_t window;         /* has_window: entries the receiver can still queue for its
+	                          * kernel (flow control; sent with RELAY_F_WINDOW) */
+	uint8_t has_window;
 	uint16_t n;
 	struct relay_ack_range r[RELAY_ACK_MAX_RANGES];   /* ascending, disjoint, > cum + 1 */
 };

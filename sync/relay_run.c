@@ -273,8 +273,9 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 /* Pacing the hand-over to the kernel backup thread: it reads its socket slower than a bulk
  * resync arrives (a slow or single CPU), and what overflows that socket is lost. Every
  * PACE_CHECK messages handed over, the socket's backlog is read; above PACE_BACKLOG bytes the
- * relay stops reading frames for PACE_S (they wait in the peer socket's 16 MiB buffer and are
- * acknowledged later, which slows the sender down). */
+ * core holds the next messages in its queue (acknowledged already: the queue's free room is
+ * the receive window its ACKs announce, which holds the sender back) and the hand-over
+ * resumes after PACE_S. Frames keep being read meanwhile, so ACKs are not delayed. */
 #define PACE_CHECK   32
 #define PACE_BACKLOG (64 * 1024)
 #define PACE_S       0.002
@@ -285,20 +286,24 @@ static void on_pace(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)revents;
 	ev_timer_stop(loop, w);
-	if (r->peer_fd >= 0)
-		ev_io_start(loop, &r->peer_w);
+	relay_core_kq_pump(&r->core, mono_us());
+	rearm(r);
 }
 
-/* 1 when reading frames must pause */
-static int kernel_busy(struct relay_run *r)
+/* io.kernel_busy: 1 while the kernel backup thread's socket holds too much (the core keeps
+ * the next messages and on_pace hands them over later) */
+static int io_kernel_busy(void *ud)
 {
+	struct relay_run *r = ud;
+
+	if (ev_is_active(&r->pace))
+		return 1;
 	if (r->core.c.kmsg_out - r->pace_mark < PACE_CHECK)
 		return 0;
 	r->pace_mark = r->core.c.kmsg_out;
 	if (relay_inject_backlog(r->local.port) <= PACE_BACKLOG)
 		return 0;
 	r->inject_paused++;
-	ev_io_stop(r->loop, &r->peer_w);
 	ev_timer_set(&r->pace, PACE_S, 0.);
 	ev_timer_start(r->loop, &r->pace);
 	return 1;
@@ -310,14 +315,16 @@ static void on_peer(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	for (int i = 0; i < READ_BATCH && !kernel_busy(r); i++) {
+	for (int i = 0; i < READ_BATCH; i++) {
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(r->peer_fd, r->pkt, PKT_MAX, MSG_TRUNC,
 		                     (struct sockaddr *)&from, &fl);
 
-		if (n < 0)
+		if (n < 0) {
+			relay_core_rx_idle(&r->core, mono_us());    /* drained: acknowledge now */
 			break;
+		}
 		if (n > PKT_MAX)
 			n = PKT_MAX;        /* truncated: the length check rejects it */
 		relay_core_frame(&r->core, r->pkt, (size_t)n, (struct sockaddr *)&from, fl, mono_us());
@@ -577,6 +584,7 @@ struct relay_run *relay_run_start(struct ev_loop *loop, const struct tdm_config 
 	io.ud = r;
 	io.send_peer = io_send;
 	io.inject = io_inject;
+	io.kernel_busy = io_kernel_busy;
 	io.event = io_event;
 	io.reread = io_reread;
 	io.table.open = relay_conn_open;

@@ -77,6 +77,23 @@ json_object *relay_run_status(struct relay_run *r)
 
 			ADD(pj, "seq", U64(w ? w->top : 0));     /* highest seq accepted from it */
 		}
+		{
+			/* as seen sending to it: round trip (ms), its resend timeout, its receive
+			 * window and what is in flight to it (entries) */
+			const struct relay_txq_peer *tp = &rc->txq.peer[i];
+			json_object *t = json_object_new_object();
+
+			ADD(t, "srtt_ms", json_object_new_double((double)tp->srtt / 1e3));
+			ADD(t, "rttvar_ms", json_object_new_double((double)tp->rttvar / 1e3));
+			ADD(t, "rto_ms", json_object_new_double((double)tp->rto / 1e3));
+			ADD(t, "rtt_min_ms", json_object_new_double((double)tp->rtt_min / 1e3));
+			ADD(t, "rtt_max_ms", json_object_new_double((double)tp->rtt_max / 1e3));
+			ADD(t, "samples", U64(tp->samples));
+			ADD(t, "window", tp->rwnd_known ? U64(tp->rwnd) : NULL);
+			ADD(t, "in_flight_entries", U64(tp->inflight));
+			ADD(t, "window_told", U64(p->adv_room));     /* our window, in our last ACK */
+			ADD(pj, "tx", t);
+		}
 		json_object_array_add(ps, pj);
 	}
 	ADD(o, "peers", ps);
@@ -111,6 +128,10 @@ json_object *relay_run_status(struct relay_run *r)
 	ADD(k, "inject_errors", U64(c->inject_errors));
 	ADD(k, "backup_socket_drops", json_object_new_int64(relay_inject_drops(r->local.port)));
 	ADD(k, "inject_paused", U64(r->inject_paused));
+	ADD(k, "queued_entries", U64(rc->kq_entries));    /* received, waiting for the kernel */
+	ADD(k, "queued_max", U64(c->kq_max));
+	ADD(k, "receive_window", U64(rc->conf.rx_window));
+	ADD(k, "window_updates", U64(c->window_updates));
 	ADD(o, "kernel", k);
 	in = json_object_new_object();
 	ADD(in, "frames", U64(relay_txq_inflight(&rc->txq)));
@@ -121,6 +142,7 @@ json_object *relay_run_status(struct relay_run *r)
 	ADD(bp, "active", json_object_new_boolean(rc->backpressure));
 	ADD(bp, "pending_entries", U64(rc->pend_n));
 	ADD(bp, "events", U64(c->backpressure_events));
+	ADD(bp, "window_stalls", U64(c->window_stalls));
 	ADD(o, "backpressure", bp);
 	rs = json_object_new_object();
 	ADD(rs, "requests_sent", U64(c->resync_req_sent));

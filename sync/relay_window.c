@@ -117,6 +117,8 @@ void relay_rxwin_ack(const struct relay_rxwin *w, struct relay_ack *a)
 	a->acked_epoch = w->epoch;
 	a->n = 0;
 	a->cum = 0;
+	a->has_window = 0;
+	a->window = 0;
 	if (!w->top)
 		return;
 	base = w->top >= w->width ? w->top - w->width + 1 : 1;
@@ -188,6 +190,19 @@ static void pop_done(struct relay_txq *q)
 	}
 }
 
+static void peer_reset(struct relay_txq *q, unsigned i)
+{
+	memset(&q->peer[i], 0, sizeof(q->peer[i]));
+	q->peer[i].rto = q->rto_us;
+}
+
+/* peer i no longer owes slot s */
+static void clear_owed(struct relay_txq *q, struct relay_txq_slot *s, unsigned i)
+{
+	s->pending &= ~(1ULL << i);
+	q->peer[i].inflight -= q->peer[i].inflight < s->entries ? q->peer[i].inflight : s->entries;
+}
+
 int relay_txq_init(struct relay_txq *q, const struct relay_txq_conf *c, uint32_t sender,
                    uint64_t epoch)
 {
@@ -203,6 +218,9 @@ int relay_txq_init(struct relay_txq *q, const struct relay_txq_conf *c, uint32_t
 	q->rto_us = c->rto_us ? c->rto_us : 200000;
 	q->rto_max_us = c->rto_max_us < q->rto_us ? q->rto_us : c->rto_max_us;
 	q->max_retries = c->max_retries;
+	q->initial_rwnd = c->initial_rwnd;
+	for (unsigned i = 0; i < RELAY_TXQ_MAX_PEERS; i++)
+		peer_reset(q, i);
 	return 0;
 }
 
@@ -257,6 +275,11 @@ enum relay_txq_push relay_txq_push(struct relay_txq *q, uint64_t seq, uint64_t p
 	s->pending = peers;
 	s->sent_at = now;
 	s->retries = 0;
+	s->entries = len >= RELAY_HDR_LEN && frame[5] == RELAY_DATA ?
+	             ((uint32_t)frame[30] << 8) | frame[31] : 0;
+	for (unsigned i = 0; i < RELAY_TXQ_MAX_PEERS; i++)
+		if (peers & (1ULL << i))
+			q->peer[i].inflight += s->entries;
 	q->used++;
 	q->last_seq = seq;
 	q->queued++;
@@ -279,26 +302,66 @@ static size_t lower_bound(const struct relay_txq *q, uint64_t want)
 	return lo;
 }
 
-long relay_txq_ack(struct relay_txq *q, unsigned peer, const struct relay_ack *a)
+/* RFC 6298's estimator on one sample (us) */
+static void rtt_sample(struct relay_txq *q, struct relay_txq_peer *p, uint64_t r)
 {
-	uint64_t bit;
+	uint64_t rto;
+
+	if (!r)
+		r = 1;
+	if (!p->srtt) {
+		p->srtt = r;
+		p->rttvar = r / 2;
+	} else {
+		uint64_t d = p->srtt > r ? p->srtt - r : r - p->srtt;
+
+		p->rttvar = (3 * p->rttvar + d) / 4;
+		p->srtt = (7 * p->srtt + r) / 8;
+	}
+	p->samples++;
+	p->rtt_last = r;
+	if (!p->rtt_min || r < p->rtt_min)
+		p->rtt_min = r;
+	if (r > p->rtt_max)
+		p->rtt_max = r;
+	rto = p->srtt + (4 * p->rttvar > 1000 ? 4 * p->rttvar : 1000);
+	p->rto = rto < q->rto_us ? q->rto_us : rto > q->rto_max_us ? q->rto_max_us : rto;
+}
+
+/* peer `i` acknowledges slot s: 1 if it owed it */
+static int ack_slot(struct relay_txq *q, struct relay_txq_slot *s, unsigned i, uint64_t now,
+                    uint64_t *sample, uint64_t *sent, uint64_t *newest)
+{
+	if (!(s->pending & (1ULL << i)))
+		return 0;
+	if (!s->retries && s->sent_at > *newest)
+		*newest = s->sent_at;
+	clear_owed(q, s, i);
+	if (!s->pending)
+		q->acked++;
+	/* Karn: a frame sent more than once gives no sample (which copy is acknowledged?) */
+	if (now && !s->retries && now >= s->sent_at && now - s->sent_at < *sample) {
+		*sample = now - s->sent_at;
+		*sent = s->sent_at;
+	}
+	return 1;
+}
+
+long relay_txq_ack_at(struct relay_txq *q, unsigned peer, const struct relay_ack *a,
+                      uint64_t now)
+{
+	uint64_t sample = UINT64_MAX, sent = 0, newest = 0;
 	long n = 0;
 	size_t i, r;
 
 	if (peer >= RELAY_TXQ_MAX_PEERS || a->acked_sender != q->sender || a->acked_epoch != q->epoch)
 		return -1;
-	bit = 1ULL << peer;
 	for (i = 0; i < q->used; i++) {
 		struct relay_txq_slot *s = slot(q, i);
 
 		if (s->seq > a->cum)
 			break;
-		if (s->pending & bit) {
-			s->pending &= ~bit;
-			n++;
-			if (!s->pending)
-				q->acked++;
-		}
+		n += ack_slot(q, s, peer, now, &sample, &sent, &newest);
 	}
 	for (r = 0; r < a->n && r < RELAY_ACK_MAX_RANGES; r++) {
 		for (i = lower_bound(q, a->r[r].first); i < q->used; i++) {
@@ -306,42 +369,114 @@ long relay_txq_ack(struct relay_txq *q, unsigned peer, const struct relay_ack *a
 
 			if (s->seq > a->r[r].last)
 				break;
-			if (s->pending & bit) {
-				s->pending &= ~bit;
-				n++;
-				if (!s->pending)
-					q->acked++;
-			}
+			n += ack_slot(q, s, peer, now, &sample, &sent, &newest);
 		}
+	}
+	if (sample != UINT64_MAX) {
+		rtt_sample(q, &q->peer[peer], sample);
+		if (sent > q->peer[peer].sampled_sent)
+			q->peer[peer].sampled_sent = sent;
+	}
+	/* fast resend: a frame it still owes, sent more than RELAY_TXQ_REORDER_US before a frame
+	 * (sent once) that it has acknowledged now, was lost (one path hardly reorders; a wrong
+	 * guess costs one duplicate) */
+	if (newest) {
+		uint64_t reo = RELAY_TXQ_REORDER_US;
+
+		for (i = 0; i < q->used; i++) {
+			struct relay_txq_slot *s = slot(q, i);
+
+			if (s->sent_at + reo >= newest)
+				continue;
+			if ((s->pending & (1ULL << peer)) && !s->lost)
+				s->lost = 1;
+		}
+	}
+	if (a->has_window) {
+		q->peer[peer].rwnd = a->window;
+		q->peer[peer].rwnd_known = 1;
+		q->peer[peer].rwnd_at = now;
 	}
 	pop_done(q);
 	return n;
 }
 
-static uint64_t rto_of(const struct relay_txq *q, uint32_t retries)
+long relay_txq_ack(struct relay_txq *q, unsigned peer, const struct relay_ack *a)
 {
-	if (retries >= 32 || (q->rto_us << retries) >> retries != q->rto_us ||
-	    q->rto_us << retries > q->rto_max_us)
-		return q->rto_max_us;
-	return q->rto_us << retries;
+	return relay_txq_ack_at(q, peer, a, 0);
+}
+
+uint64_t relay_txq_closed(const struct relay_txq *q, uint64_t peers, uint64_t now)
+{
+	uint64_t m = 0;
+
+	for (unsigned i = 0; i < RELAY_TXQ_MAX_PEERS; i++) {
+		const struct relay_txq_peer *p = &q->peer[i];
+		uint64_t rwnd = p->rwnd_known ? p->rwnd : q->initial_rwnd;
+
+		if (!(peers & (1ULL << i)) || (!p->rwnd_known && !q->initial_rwnd) ||
+		    p->inflight < rwnd)
+			continue;
+		/* nothing in flight and no news for a while: let one frame probe */
+		if (!p->inflight && now >= p->rwnd_at && now - p->rwnd_at >= RELAY_TXQ_PROBE_US)
+			continue;
+		m |= 1ULL << i;
+	}
+	return m;
+}
+
+/* the slot's resend timeout: the largest of its owing peers' (their round trips), doubled
+ * per retry, at most rto_max_us */
+static uint64_t rto_of(const struct relay_txq *q, const struct relay_txq_slot *s)
+{
+	uint64_t base = q->rto_us;
+
+	for (unsigned i = 0; i < RELAY_TXQ_MAX_PEERS; i++)
+		if ((s->pending & (1ULL << i)) && q->peer[i].rto > base)
+			base = q->peer[i].rto;
+	if (s->retries >= 32 || (base << s->retries) >> s->retries != base ||
+	    base << s->retries > q->rto_max_us)
+		return q->rto_max_us > base ? q->rto_max_us : base;
+	return base << s->retries;
 }
 
 size_t relay_txq_due(struct relay_txq *q, uint64_t now, struct relay_txq_due *out, size_t max,
                      uint64_t *gave_up)
 {
+	uint64_t raise[RELAY_TXQ_MAX_PEERS] = { 0 };
 	size_t i, k = 0;
 
 	for (i = 0; i < q->used && k < max; i++) {
 		struct relay_txq_slot *s = slot(q, i);
 
-		if (!s->pending || now < s->sent_at || now - s->sent_at < rto_of(q, s->retries))
+		if (!s->pending || now < s->sent_at ||
+		    (!s->lost && now - s->sent_at < rto_of(q, s)))
 			continue;
 		if (s->retries >= q->max_retries) {
 			*gave_up |= s->pending;
-			s->pending = 0;
+			for (unsigned p = 0; p < RELAY_TXQ_MAX_PEERS; p++)
+				if (s->pending & (1ULL << p))
+					clear_owed(q, s, p);
 			q->expired++;
 			continue;
 		}
+		/* Karn: resent frames give no samples, so a fresh frame's timeout that expired,
+		 * doubled, stays the owing peers' until a frame sent once is acknowledged
+		 * (otherwise a round trip longer than the timeout would never be learnt) */
+		if (!s->retries && !s->lost) {   /* a fresh frame's timeout (retries back off alone) */
+			uint64_t rto = rto_of(q, s), b = rto > q->rto_max_us / 2 ? q->rto_max_us : 2 * rto;
+
+			/* not for a peer that acknowledged a frame sent after this one (this one was
+			 * lost, not slow), nor for frames sent before the last raise (they say
+			 * nothing new: one lost ACK times many out at once) */
+			for (unsigned p = 0; p < RELAY_TXQ_MAX_PEERS; p++)
+				if ((s->pending & (1ULL << p)) && q->peer[p].sampled_sent <= s->sent_at &&
+				    s->sent_at >= q->peer[p].raised_at && raise[p] < b)
+					raise[p] = b;
+		}
+		if (s->lost)
+			q->fast_resent++;
+		s->lost = 0;
 		out[k].seq = s->seq;
 		out[k].peers = s->pending;
 		out[k].frame = s->buf;
@@ -351,6 +486,11 @@ size_t relay_txq_due(struct relay_txq *q, uint64_t now, struct relay_txq_due *ou
 		s->sent_at = now;
 		q->resent++;
 	}
+	for (unsigned p = 0; p < RELAY_TXQ_MAX_PEERS; p++)
+		if (raise[p] > q->peer[p].rto) {
+			q->peer[p].rto = raise[p];
+			q->peer[p].raised_at = now;
+		}
 	pop_done(q);
 	return k;
 }
@@ -366,7 +506,7 @@ uint64_t relay_txq_next_due(const struct relay_txq *q)
 
 		if (!s->pending)
 			continue;
-		rto = rto_of(q, s->retries);
+		rto = s->lost ? 0 : rto_of(q, s);
 		t = s->sent_at > UINT64_MAX - rto ? UINT64_MAX : s->sent_at + rto;
 		if (t < best)
 			best = t;
@@ -381,7 +521,9 @@ void relay_txq_drop_peer(struct relay_txq *q, unsigned peer)
 	if (peer >= RELAY_TXQ_MAX_PEERS)
 		return;
 	for (i = 0; i < q->used; i++)
-		slot(q, i)->pending &= ~(1ULL << peer);
+		if (slot(q, i)->pending & (1ULL << peer))
+			clear_owed(q, slot(q, i), peer);
+	peer_reset(q, peer);
 	pop_done(q);
 }
 

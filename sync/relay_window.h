@@ -4,7 +4,9 @@
  *    resets the window, duplicates and seqs below the window rejected; the acknowledgement
  *    (cumulative seq + ranges) built from it;
  *  - sender: a bounded resend queue keyed by seq, with per-peer acknowledgement, resend after
- *    a timeout with backoff, give-up after a retry limit, and back-pressure when full.
+ *    a timeout with backoff, give-up after a retry limit, and back-pressure when full; per
+ *    peer: a round-trip estimate (SRTT/RTTVAR, no samples from resent frames) that sets its
+ *    resend timeout, and its receive window (entries it can still take) for flow control.
  * See docs/sync-protocol.md. */
 #ifndef SYNC_RELAY_WINDOW_H
 #define SYNC_RELAY_WINDOW_H
@@ -74,9 +76,30 @@ struct relay_txq_slot {
 	uint64_t pending;         /* bit i: peer i has not acknowledged */
 	uint64_t sent_at;         /* last (re)send, us */
 	uint32_t retries;
+	uint32_t entries;         /* DATA entries in the frame (0 for other kinds) */
+	int lost;                 /* a frame sent after it was acknowledged: resend now */
 	uint32_t len;
 	uint32_t buf_cap;
 	uint8_t *buf;             /* the sealed frame (kept allocated for reuse) */
+};
+
+/* A window not refreshed for this long while it blocks everything (nothing in flight): one
+ * frame goes anyway, as a probe (the ACK that reopened it may have been lost). */
+#define RELAY_TXQ_PROBE_US 1000000ull
+/* A frame owed by a peer that acknowledged a frame sent this much later is taken as lost and
+ * resent at once (fast resend), without waiting for its timeout. */
+#define RELAY_TXQ_REORDER_US 1000ull
+
+struct relay_txq_peer {
+	uint64_t srtt, rttvar;    /* us; srtt 0: no sample yet */
+	uint64_t rto;             /* srtt + 4 rttvar, within [rto_us, rto_max_us] */
+	uint64_t samples, rtt_last, rtt_min, rtt_max;
+	uint64_t sampled_sent;    /* send time of the newest frame sampled */
+	uint64_t raised_at;       /* when a timeout last raised rto (Karn's backoff) */
+	uint64_t inflight;        /* entries of frames in the queue it has not acknowledged */
+	uint32_t rwnd;            /* entries it can still take, from its last ACK (rwnd_known) */
+	int rwnd_known;
+	uint64_t rwnd_at;         /* when that ACK came */
 };
 
 struct relay_txq {
@@ -90,15 +113,20 @@ struct relay_txq {
 	uint64_t rto_us, rto_max_us;
 	uint32_t max_retries;
 	uint64_t queued, acked, resent, expired, refused;
+	uint64_t fast_resent;     /* of resent: on the evidence of later frames acknowledged */
+	uint32_t initial_rwnd;    /* window assumed before a peer's first ACK (0: none) */
+	struct relay_txq_peer peer[RELAY_TXQ_MAX_PEERS];
 };
 
 struct relay_txq_conf {
 	size_t cap;               /* frames kept (16 .. 1048576) */
 	uint32_t window;          /* receivers' replay window */
 	uint32_t max_frame;
-	uint64_t rto_us;          /* first resend after this long */
-	uint64_t rto_max_us;      /* backoff doubles up to this */
+	uint64_t rto_us;          /* first resend after at least this long (a peer's round-trip
+	                           * estimate may make it longer) */
+	uint64_t rto_max_us;      /* bound of the estimate, and backoff doubles up to this */
 	uint32_t max_retries;     /* resends per frame before giving up on a peer */
+	uint32_t initial_rwnd;    /* receive window assumed before a peer's first ACK; 0: none */
 };
 
 int relay_txq_init(struct relay_txq *q, const struct relay_txq_conf *c, uint32_t sender,
@@ -110,8 +138,14 @@ enum relay_txq_push relay_txq_space(const struct relay_txq *q, uint64_t seq);
 enum relay_txq_push relay_txq_push(struct relay_txq *q, uint64_t seq, uint64_t peers,
                                    const uint8_t *frame, size_t len, uint64_t now);
 /* Apply an ACK from peer index `peer`. Returns frames newly acknowledged by that peer, -1 if
- * the ACK is for another sender or epoch. */
+ * the ACK is for another sender or epoch. relay_txq_ack_at also takes a round-trip sample
+ * (the newest frame it newly acknowledges that was sent once: Karn's rule) and the window. */
 long relay_txq_ack(struct relay_txq *q, unsigned peer, const struct relay_ack *a);
+long relay_txq_ack_at(struct relay_txq *q, unsigned peer, const struct relay_ack *a,
+                      uint64_t now);
+/* Peers of `peers` whose receive window is closed at `now` (entries in flight to it reached
+ * the window it announced); 0: a new frame may go to all of them. */
+uint64_t relay_txq_closed(const struct relay_txq *q, uint64_t peers, uint64_t now);
 
 struct relay_txq_due {
 	uint64_t seq;
@@ -125,7 +159,8 @@ size_t relay_txq_due(struct relay_txq *q, uint64_t now, struct relay_txq_due *ou
                      uint64_t *gave_up);
 /* Earliest time a resend is due, UINT64_MAX when nothing waits. */
 uint64_t relay_txq_next_due(const struct relay_txq *q);
-/* Forget a peer (removed, or restarted with a new epoch and resynced). */
+/* Forget a peer (removed, or restarted with a new epoch and resynced): its frames, round-trip
+ * estimate and window. */
 void relay_txq_drop_peer(struct relay_txq *q, unsigned peer);
 /* Frames in flight (slots held). */
 static inline size_t relay_txq_inflight(const struct relay_txq *q) { return q->used; }

@@ -243,24 +243,30 @@ static void test_txq_basics(void **state)
 	assert_int_equal(due[0].seq, 2);
 	assert_int_equal(due[0].peers, 0x2);
 	assert_int_equal(due[0].len, 20);
-	assert_int_equal(relay_txq_due(&q, 1010, due, 8, &gave), 2);
-	assert_int_equal(due[1].seq, 64);
-	assert_int_equal(due[1].peers, 0x1);
-	/* backoff: 1000, then 2000, then capped at 3000 */
-	assert_int_equal(relay_txq_next_due(&q), 3000);
-	assert_int_equal(relay_txq_due(&q, 2999, due, 8, &gave), 0);
-	assert_int_equal(relay_txq_due(&q, 3010, due, 8, &gave), 3);
-	assert_int_equal(relay_txq_due(&q, 6009, due, 8, &gave), 0);
-	assert_int_equal(relay_txq_due(&q, 6010, due, 1, &gave), 1);  /* max honoured */
-	assert_int_equal(relay_txq_due(&q, 6010, due, 8, &gave), 2);
+	/* seq 2's first timeout doubled peer 1's (Karn: kept until a sample), so seq 5 waits */
+	assert_int_equal(q.peer[1].rto, 2000);
+	assert_int_equal(relay_txq_due(&q, 1010, due, 8, &gave), 1);
+	assert_int_equal(due[0].seq, 64);
+	assert_int_equal(due[0].peers, 0x1);
+	assert_int_equal(relay_txq_next_due(&q), 2010);
+	assert_int_equal(relay_txq_due(&q, 2009, due, 8, &gave), 0);
+	assert_int_equal(relay_txq_due(&q, 2010, due, 8, &gave), 1);
+	assert_int_equal(due[0].seq, 5);
+	/* then each retry waits at most rto_max_us (3000): 3 retries each, then give up */
+	assert_int_equal(relay_txq_next_due(&q), 4000);
+	for (uint64_t t = 2020; t <= 12000; t += 10)
+		assert_true(relay_txq_due(&q, t, due, 8, &gave) <= 1);
 	assert_int_equal(q.resent, 9);
-	/* three resends each: the next timeout gives up on the peers still pending */
-	assert_int_equal(gave, 0);
-	assert_int_equal(relay_txq_due(&q, 9010, due, 8, &gave), 0);
 	assert_int_equal(gave, 0x3);
 	assert_int_equal(q.expired, 3);
 	assert_int_equal(relay_txq_inflight(&q), 0);
 	assert_int_equal(relay_txq_next_due(&q), UINT64_MAX);
+	/* max honoured */
+	assert_int_equal(relay_txq_push(&q, 65, 0x1, f, 10, 20000), RELAY_TXQ_OK);
+	assert_int_equal(relay_txq_push(&q, 66, 0x1, f, 10, 20000), RELAY_TXQ_OK);
+	assert_int_equal(relay_txq_due(&q, 30000, due, 1, &gave), 1);
+	assert_int_equal(relay_txq_due(&q, 30000, due, 8, &gave), 1);
+	relay_txq_drop_peer(&q, 0);
 
 	/* forgetting a peer releases what only it held */
 	assert_int_equal(relay_txq_push(&q, 70, 0x4, f, 10, 0), RELAY_TXQ_OK);
@@ -349,7 +355,7 @@ static void test_lossy_link(void **state)
 					continue;
 				relay_rxwin_ack(&w[p], &a);
 				if (a.acked_epoch)
-					assert_true(relay_txq_ack(&q, (unsigned)p, &a) >= 0);
+					assert_true(relay_txq_ack_at(&q, (unsigned)p, &a, now) >= 0);
 			}
 		if (next > N && relay_txq_inflight(&q) == 0)
 			break;
@@ -374,6 +380,131 @@ static void test_lossy_link(void **state)
 	relay_txq_free(&q);
 }
 
+/* a DATA frame header with seq and `entries` entries (what relay_txq_push counts) */
+static void data_frame(uint8_t *f, size_t len, unsigned entries)
+{
+	memset(f, 0, len);
+	f[5] = RELAY_DATA;
+	f[30] = (uint8_t)(entries >> 8);
+	f[31] = (uint8_t)entries;
+}
+
+/* Round-trip estimate: ACKs that always come 300 ms after the send (slower than the 100 ms
+ * floor) cause resends only until a few samples raised the peer's timeout; then none. A
+ * frame sent twice gives no sample (Karn); the timeout is bounded by rto_max_us; a lost
+ * frame on a fast link is resent after the floor. */
+static void test_txq_rtt(void **state)
+{
+	struct relay_txq_conf c = { .cap = 64, .window = 1024, .max_frame = 100, .rto_us = 100000,
+	                            .rto_max_us = 800000, .max_retries = 12 };
+	struct relay_txq q;
+	struct relay_txq_due due[8];
+	struct relay_ack a = { .acked_sender = 7, .acked_epoch = 1 };
+	uint8_t f[64];
+	uint64_t gave = 0, now = 1000000, resent_late;
+	uint64_t seq;
+
+	(void)state;
+	data_frame(f, sizeof(f), 10);
+	assert_int_equal(relay_txq_init(&q, &c, 7, 1), 0);
+	assert_int_equal(q.peer[0].rto, 100000);
+	/* frame 1: resent at 100 ms (no estimate yet), its ACK at 300 ms gives no sample */
+	assert_int_equal(relay_txq_push(&q, 1, 0x1, f, sizeof(f), now), RELAY_TXQ_OK);
+	assert_int_equal(relay_txq_due(&q, now + 100000, due, 8, &gave), 1);
+	a.cum = 1;
+	assert_int_equal(relay_txq_ack_at(&q, 0, &a, now + 300000), 1);
+	assert_int_equal(q.peer[0].samples, 0);
+	/* frames 2..40, one every 50 ms, each acknowledged 300 ms after it was sent */
+	now += 400000;
+	for (seq = 2; seq <= 40; seq++) {
+		uint64_t t;
+
+		assert_int_equal(relay_txq_push(&q, seq, 0x1, f, sizeof(f), now), RELAY_TXQ_OK);
+		for (t = now; t < now + 300000; t += 10000)
+			relay_txq_due(&q, t, due, 8, &gave);
+		a.cum = seq;
+		assert_int_equal(relay_txq_ack_at(&q, 0, &a, now + 300000), 1);
+		if (seq == 10)
+			resent_late = q.resent;
+		now += 350000;
+	}
+	print_message("rtt: srtt %.0f ms, rttvar %.0f ms, rto %.0f ms after %llu samples; "
+	              "%llu resends, none after the 9th frame\n", q.peer[0].srtt / 1e3,
+	              q.peer[0].rttvar / 1e3, q.peer[0].rto / 1e3,
+	              (unsigned long long)q.peer[0].samples, (unsigned long long)q.resent);
+	assert_int_equal(q.peer[0].samples, 38);       /* frame 2 was resent too: no sample */
+	assert_true(q.peer[0].srtt > 290000 && q.peer[0].srtt < 310000);
+	assert_true(q.peer[0].rto > 300000 && q.peer[0].rto <= c.rto_max_us);
+	assert_int_equal(q.resent, resent_late);         /* no spurious resend once learnt */
+	assert_true(q.resent < 10);
+	/* bounded: a 2 s round trip gives rto_max_us */
+	for (seq = 41; seq <= 60; seq++) {
+		assert_int_equal(relay_txq_push(&q, seq, 0x1, f, sizeof(f), now), RELAY_TXQ_OK);
+		a.cum = seq;
+		relay_txq_ack_at(&q, 0, &a, now + 2000000);
+		now += 2100000;
+	}
+	assert_int_equal(q.peer[0].rto, c.rto_max_us);
+	/* forgetting the peer forgets its estimate: a lost frame goes again after the floor */
+	relay_txq_drop_peer(&q, 0);
+	assert_int_equal(q.peer[0].rto, c.rto_us);
+	assert_int_equal(relay_txq_push(&q, 61, 0x1, f, sizeof(f), now), RELAY_TXQ_OK);
+	assert_int_equal(relay_txq_due(&q, now + 99999, due, 8, &gave), 0);
+	assert_int_equal(relay_txq_due(&q, now + 100000, due, 8, &gave), 1);
+	assert_int_equal(gave, 0);
+	relay_txq_free(&q);
+}
+
+/* Receive window: frames go to a peer while the entries it has not acknowledged are below
+ * the window its last ACK announced (overshooting by at most one frame); an ACK reopens it; a
+ * window of 0 with nothing in flight lets one probe frame go after RELAY_TXQ_PROBE_US. */
+static void test_txq_window(void **state)
+{
+	struct relay_txq_conf c = { .cap = 64, .window = 1024, .max_frame = 100, .rto_us = 100000,
+	                            .rto_max_us = 800000, .max_retries = 12 };
+	struct relay_txq q;
+	struct relay_ack a = { .acked_sender = 7, .acked_epoch = 1 };
+	uint8_t f[64];
+	uint64_t now = 1000000, seq = 1;
+
+	(void)state;
+	data_frame(f, sizeof(f), 30);
+	assert_int_equal(relay_txq_init(&q, &c, 7, 1), 0);
+	assert_int_equal(relay_txq_closed(&q, 0x3, now), 0);           /* no window known */
+	a.has_window = 1;
+	a.window = 100;
+	a.cum = 0;
+	assert_int_equal(relay_txq_ack_at(&q, 0, &a, now), 0);
+	while (!relay_txq_closed(&q, 0x3, now))
+		assert_int_equal(relay_txq_push(&q, seq++, 0x3, f, sizeof(f), now), RELAY_TXQ_OK);
+	assert_int_equal(seq - 1, 4);                  /* 0, 30, 60, 90 < 100: 4 frames */
+	assert_int_equal(q.peer[0].inflight, 120);
+	assert_int_equal(relay_txq_closed(&q, 0x3, now), 0x1);     /* peer 1 has no window */
+	assert_int_equal(relay_txq_closed(&q, 0x2, now), 0);
+	/* peer 0 took 2 frames and has room for 40 more entries */
+	a.cum = 2;
+	a.window = 40;
+	assert_int_equal(relay_txq_ack_at(&q, 0, &a, now + 1000), 2);
+	assert_int_equal(q.peer[0].inflight, 60);
+	assert_int_equal(relay_txq_closed(&q, 0x1, now), 0x1);     /* 60 in flight >= 40 */
+	a.cum = 4;
+	a.window = 0;                                  /* full: nothing more */
+	assert_int_equal(relay_txq_ack_at(&q, 0, &a, now + 2000), 2);
+	assert_int_equal(q.peer[0].inflight, 0);
+	assert_int_equal(relay_txq_closed(&q, 0x1, now + 2000), 0x1);
+	assert_int_equal(relay_txq_closed(&q, 0x1, now + 2000 + RELAY_TXQ_PROBE_US - 1), 0x1);
+	assert_int_equal(relay_txq_closed(&q, 0x1, now + 2000 + RELAY_TXQ_PROBE_US), 0);  /* probe */
+	assert_int_equal(relay_txq_push(&q, seq++, 0x1, f, sizeof(f), now + 2000 + RELAY_TXQ_PROBE_US),
+	                 RELAY_TXQ_OK);
+	assert_int_equal(relay_txq_closed(&q, 0x1, now + 3000 + RELAY_TXQ_PROBE_US), 0x1);
+	/* an ACK without a window (an older peer) keeps the last one */
+	a.has_window = 0;
+	a.cum = seq - 1;
+	assert_int_equal(relay_txq_ack_at(&q, 0, &a, now + 5000 + RELAY_TXQ_PROBE_US), 1);
+	assert_int_equal(q.peer[0].rwnd, 0);
+	relay_txq_free(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +514,8 @@ int main(void)
 		cmocka_unit_test(test_rxtab),
 		cmocka_unit_test(test_txq_basics),
 		cmocka_unit_test(test_lossy_link),
+		cmocka_unit_test(test_txq_rtt),
+		cmocka_unit_test(test_txq_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
