@@ -105,6 +105,10 @@ R b_to_kernel "$(sy_relay_get b 'r["entries"]["to_kernel"]')"
 R a_sync_cpu_s "$(awk -v a="$ca0" -v b="$(cpu a)" 'BEGIN{printf "%.2f", b-a}')"
 R b_sync_cpu_s "$(cpu b)"
 R a_frames "$(sy_relay_get a 'json.dumps(r["frames"])')"
+R a_tx_to_b "$(sy_relay_get a 'json.dumps(r["peers"][0].get("tx"))')"
+R a_window_stalls "$(sy_relay_get a 'r["backpressure"].get("window_stalls")')"
+R b_kernel_side "$(sy_relay_get b 'json.dumps(r["kernel"])')"
+R b_rejected "$(sy_relay_get b 'json.dumps(r["rejected"])')"
 kill "$SY_PID_a" "$SY_PID_b"
 wait_exit "$SY_PID_a" 60 >/dev/null; wait_exit "$SY_PID_b" 60 >/dev/null
 
