@@ -1,7 +1,8 @@
 /* tests/unit/test_chk_engine.c - the check engine on a real libev loop against loopback
  * servers run by the test itself (a TCP listener and a tiny HTTP responder on the same loop):
- * TCP and HTTP verdicts and reasons (status, digest, regex, endless body), de-duplication,
- * reload keeping/restarting/stopping checks, slowstart callbacks, no fd left behind. Every wait
+ * TCP and HTTP verdicts and reasons (status, digest, PCRE2 regex, endless body), de-duplication,
+ * reload keeping/restarting/stopping checks, a shared check under ha_suspend (per virtual
+ * server suspension), slowstart callbacks, no fd left behind. Every wait
  * is bounded. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -506,6 +507,60 @@ static void test_dedup_and_reload(void **st)
 	ev_loop_destroy(loop);
 }
 
+static int never(void *p)
+{
+	(void)p;
+	return 0;
+}
+
+/* ha_suspend's engine side: a check shared by two virtual servers runs while either is not
+ * suspended, stops when both are, and runs again on resume */
+static void test_vs_suspend(void **st)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct srv s = { .status = 200, .body = "ok" };
+	struct rec r = { 0 };
+	struct kt t;
+	struct check_engine *e;
+	const char *vs =
+		"virtual_server 127.0.0.%d 80 {\n protocol TCP\n delay_loop 0.05\n ha_suspend\n"
+		" real_server 127.0.0.1 %d {\n TCP_CHECK {\n connect_timeout 1\n }\n }\n}\n";
+	char a[512], b[512];
+	int64_t n;
+
+	srv_open(&s, loop, 0);
+	snprintf(a, sizeof(a), vs, 1, s.port);
+	snprintf(b, sizeof(b), vs, 2, s.port);
+	kt_parse(&t, conf_text("%s%s", a, b));
+	assert_non_null(t.cfg);
+	e = check_engine_new(loop, t.cfg, on_rs, &r);
+	assert_int_equal(check_engine_vs_suspend(e, "tcp 127.0.0.9:80", 1), -1);
+	assert_int_equal(check_engine_vs_suspend(e, "tcp 127.0.0.1:80", 1), 1);
+	assert_int_equal(check_engine_vs_suspend(e, "tcp 127.0.0.1:80", 1), 0);
+	void *arg[2] = { e, (void *)(intptr_t)3 };
+	assert_true(run_until(loop, total_at_least, arg, 3));   /* shared: still runs */
+	assert_int_equal(check_engine_vs_suspend(e, "tcp 127.0.0.2:80", 1), 1);
+	json_object *c = check_of(e, 0), *v;
+	assert_true(json_object_object_get_ex(c, "suspended", &v) && json_object_get_boolean(v));
+	n = jint(c, "total");
+	json_object_put(c);
+	run_until(loop, never, NULL, 0.4);
+	c = check_of(e, 0);
+	assert_true(jint(c, "total") <= n + 1);                  /* at most the one in flight */
+	n = jint(c, "total");
+	json_object_put(c);
+	assert_int_equal(check_engine_vs_suspend(e, "tcp 127.0.0.2:80", 0), 1);
+	arg[1] = (void *)(intptr_t)(n + 3);
+	assert_true(run_until(loop, total_at_least, arg, 3));   /* resumed */
+	c = check_of(e, 0);
+	assert_false(json_object_object_get_ex(c, "suspended", &v));
+	json_object_put(c);
+	check_engine_free(e);
+	kt_free(&t);
+	srv_close(&s);
+	ev_loop_destroy(loop);
+}
+
 static int reached_weight(void *p)
 {
 	struct rec *r = p;
@@ -655,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_down_up),
 		cmocka_unit_test(test_http_verdicts),
 		cmocka_unit_test(test_dedup_and_reload),
+		cmocka_unit_test(test_vs_suspend),
 		cmocka_unit_test(test_slowstart_callbacks),
 		cmocka_unit_test(test_misc),
 	};
