@@ -32,8 +32,12 @@
                                               * without waiting for ack_interval */
 #define RELAY_RESYNC_RETRY_US  1000000ull    /* a resync request unanswered this long is sent again */
 #define RELAY_RESYNC_TICK_US   10000ull      /* pacing step while serving a resync */
-#define RELAY_RX_WINDOW        16384         /* entries received and not yet handed to the local
-                                              * kernel that a relay holds: its receive window */
+#define RELAY_RX_WINDOW        4096          /* entries received and not yet handed to the local
+                                              * kernel that a relay holds: its receive window
+                                              * (about 110 full frames; enough for a LAN's
+                                              * round trip, small enough that what waits in
+                                              * the receiver's socket stays well under
+                                              * resend_timeout on a slow host) */
 #define RELAY_KQ_BYTES         (4u << 20)    /* bytes of kernel messages it holds */
 #define RELAY_RTO_MAX_X        4             /* a resend timeout is at most this x resend_timeout */
 

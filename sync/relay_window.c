@@ -277,9 +277,8 @@ enum relay_txq_push relay_txq_push(struct relay_txq *q, uint64_t seq, uint64_t p
 	s->retries = 0;
 	s->entries = len >= RELAY_HDR_LEN && frame[5] == RELAY_DATA ?
 	             ((uint32_t)frame[30] << 8) | frame[31] : 0;
-	for (unsigned i = 0; i < RELAY_TXQ_MAX_PEERS; i++)
-		if (peers & (1ULL << i))
-			q->peer[i].inflight += s->entries;
+	for (uint64_t m = peers; m; m &= m - 1)
+		q->peer[__builtin_ctzll(m)].inflight += s->entries;
 	q->used++;
 	q->last_seq = seq;
 	q->queued++;
@@ -410,12 +409,12 @@ uint64_t relay_txq_closed(const struct relay_txq *q, uint64_t peers, uint64_t no
 {
 	uint64_t m = 0;
 
-	for (unsigned i = 0; i < RELAY_TXQ_MAX_PEERS; i++) {
+	for (uint64_t left = peers; left; left &= left - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(left);
 		const struct relay_txq_peer *p = &q->peer[i];
 		uint64_t rwnd = p->rwnd_known ? p->rwnd : q->initial_rwnd;
 
-		if (!(peers & (1ULL << i)) || (!p->rwnd_known && !q->initial_rwnd) ||
-		    p->inflight < rwnd)
+		if ((!p->rwnd_known && !q->initial_rwnd) || p->inflight < rwnd)
 			continue;
 		/* nothing in flight and no news for a while: let one frame probe */
 		if (!p->inflight && now >= p->rwnd_at && now - p->rwnd_at >= RELAY_TXQ_PROBE_US)
@@ -431,9 +430,12 @@ static uint64_t rto_of(const struct relay_txq *q, const struct relay_txq_slot *s
 {
 	uint64_t base = q->rto_us;
 
-	for (unsigned i = 0; i < RELAY_TXQ_MAX_PEERS; i++)
-		if ((s->pending & (1ULL << i)) && q->peer[i].rto > base)
+	for (uint64_t m = s->pending; m; m &= m - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(m);
+
+		if (q->peer[i].rto > base)
 			base = q->peer[i].rto;
+	}
 	if (s->retries >= 32 || (base << s->retries) >> s->retries != base ||
 	    base << s->retries > q->rto_max_us)
 		return q->rto_max_us > base ? q->rto_max_us : base;
@@ -454,9 +456,8 @@ size_t relay_txq_due(struct relay_txq *q, uint64_t now, struct relay_txq_due *ou
 			continue;
 		if (s->retries >= q->max_retries) {
 			*gave_up |= s->pending;
-			for (unsigned p = 0; p < RELAY_TXQ_MAX_PEERS; p++)
-				if (s->pending & (1ULL << p))
-					clear_owed(q, s, p);
+			while (s->pending)
+				clear_owed(q, s, (unsigned)__builtin_ctzll(s->pending));
 			q->expired++;
 			continue;
 		}
@@ -469,10 +470,13 @@ size_t relay_txq_due(struct relay_txq *q, uint64_t now, struct relay_txq_due *ou
 			/* not for a peer that acknowledged a frame sent after this one (this one was
 			 * lost, not slow), nor for frames sent before the last raise (they say
 			 * nothing new: one lost ACK times many out at once) */
-			for (unsigned p = 0; p < RELAY_TXQ_MAX_PEERS; p++)
-				if ((s->pending & (1ULL << p)) && q->peer[p].sampled_sent <= s->sent_at &&
+			for (uint64_t m = s->pending; m; m &= m - 1) {
+				unsigned p = (unsigned)__builtin_ctzll(m);
+
+				if (q->peer[p].sampled_sent <= s->sent_at &&
 				    s->sent_at >= q->peer[p].raised_at && raise[p] < b)
 					raise[p] = b;
+			}
 		}
 		if (s->lost)
 			q->fast_resent++;
