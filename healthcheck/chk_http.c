@@ -69,6 +69,7 @@ struct http_shards {            /* per engine (kctx) */
 	unsigned next;
 	struct http_ex *pool;
 	int npool;
+	struct chk_rx_cache *rx;    /* compiled regexes shared by identical url regexes */
 };
 
 /* per check: what stays between attempts (about 40 bytes) */
@@ -76,7 +77,7 @@ struct http_priv {
 	struct http_ex *ex;         /* the exchange in progress, NULL when idle */
 	struct http_glob *g;
 	uint32_t url, nre;          /* url in progress; regex slots (0 = no url has a regex) */
-	struct chk_rx **re;         /* PCRE2, compiled on first use (chk_regex.c) */
+	struct chk_rx **re;         /* PCRE2, from the engine's cache on first use (chk_regex.c) */
 	uint8_t *re_state;          /* 0 not compiled, 1 ok, 2 bad */
 };
 
@@ -245,6 +246,7 @@ static void http_fini(void **kctx)
 		}
 		free(g);
 	}
+	chk_rx_cache_free(&sh->rx);
 	free(sh);
 	*kctx = NULL;
 }
@@ -628,8 +630,9 @@ static int url_verdict(struct chk_inst *c, CURLcode res, char *why, size_t len)
 		return 0;
 	}
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
-	return chk_http_verdict(s, p->url, kind, code, x->md5, x->body, x->body_len, p->re,
-	                        p->re_state, why, len);
+	return chk_http_verdict(s, p->url, kind, code, x->md5, x->body, x->body_len,
+	                        &((struct http_shards *)*chk_kctx(c))->rx, p->re, p->re_state, why,
+	                        len);
 }
 
 static void check_done_msgs(struct http_glob *g)
@@ -715,7 +718,8 @@ static void http_free(struct chk_inst *c)
 		return;
 	easy_end(c);
 	for (size_t i = 0; i < p->nre; i++)
-		chk_rx_free(p->re[i]);
+		if (p->re[i])
+			chk_rx_put(&((struct http_shards *)*chk_kctx(c))->rx, p->re[i]);
 	free(p->re);
 	free(p->re_state);
 	free(p);

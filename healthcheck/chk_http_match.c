@@ -38,8 +38,8 @@ static long long url_int(const struct tdm_cnode *u, const char *kw, long long de
 }
 
 int chk_http_verdict(const struct chk_spec *s, size_t url, const char *kind, long code,
-                     EVP_MD_CTX *md5, const char *body, size_t blen, struct chk_rx **re,
-                     uint8_t *re_state, char *why, size_t len)
+                     EVP_MD_CTX *md5, const char *body, size_t blen, struct chk_rx_cache **cache,
+                     struct chk_rx **re, uint8_t *re_state, char *why, size_t len)
 {
 	const struct check_url *u = &s->conf->u.http.urls[url];
 	const char *path = u->path ? u->path : "/";
@@ -71,7 +71,7 @@ int chk_http_verdict(const struct chk_spec *s, size_t url, const char *kind, lon
 		char err[160];
 		int m;
 		if (re_state[url] == 0) {
-			re[url] = chk_rx_new(u->regex, un, err, sizeof(err));
+			re[url] = chk_rx_get(cache, u->regex, un, err, sizeof(err));
 			re_state[url] = re[url] ? 1 : 2;
 		}
 		if (re_state[url] == 2) {

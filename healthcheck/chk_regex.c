@@ -2,7 +2,8 @@
  * chk_regex.h). PCRE2 rather than POSIX <regex.h> because keepalived's `regex` is PCRE2: its
  * patterns use Perl syntax (\d, \s, lazy quantifiers, lookarounds, (?i)) and its
  * `regex_options` are PCRE2 compile options, so a keepalived config must match the same bodies
- * here. The compiled pattern is kept per check (made on the check's first url attempt); the
+ * here. A compiled pattern is shared by the checks of an engine that use the same one (made on
+ * the first url attempt that needs it, freed with its last user); the
  * subject is the url's body, kept up to the body limit (1 MiB) as it streams in, so a match
  * may span any number of received chunks. */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -18,6 +19,16 @@ struct chk_rx {
 	pcre2_match_context *mctx;  /* only with regex_stack or use_offset_limit */
 	pcre2_jit_stack *stack;
 	uint32_t opts;
+	/* cache (chk_rx_get/put) */
+	char *key;
+	uint32_t hash;
+	size_t refs;
+	struct chk_rx *next;
+};
+
+struct chk_rx_cache {
+	struct chk_rx **b;
+	size_t nb, n;
 };
 
 static const struct { const char *name; uint32_t bit; } rx_opts[] = {
@@ -143,5 +154,129 @@ void chk_rx_free(struct chk_rx *rx)
 	pcre2_jit_stack_free(rx->stack);
 	pcre2_match_data_free(rx->md);
 	pcre2_code_free(rx->code);
+	free(rx->key);
 	free(rx);
+}
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* the cache key: options, JIT stack sizes and the pattern */
+static char *rx_key(const char *pattern, const struct tdm_cnode *url, char *err, size_t len)
+{
+	const struct tdm_cnode *st = url ? tdm_cnode_find(url, "regex_stack") : NULL;
+	uint32_t opts;
+	char *k = NULL;
+
+	if (chk_rx_options(url, &opts, err, len))
+		return NULL;
+	if (asprintf(&k, "%x|%lld,%lld|%s", opts, st && st->argc == 2 ? st->vals[0].i : -1,
+	             st && st->argc == 2 ? st->vals[1].i : -1, pattern) < 0) {
+		snprintf(err, len, "out of memory");
+		return NULL;
+	}
+	return k;
+}
+
+static int cache_grow(struct chk_rx_cache *c)
+{
+	size_t nb = c->nb ? c->nb * 4 : 64;
+	struct chk_rx **b = calloc(nb, sizeof(*b));
+
+	if (!b)
+		return -1;
+	for (size_t i = 0; i < c->nb; i++)
+		for (struct chk_rx *r = c->b[i], *nx; r; r = nx) {
+			nx = r->next;
+			r->next = b[r->hash & (nb - 1)];
+			b[r->hash & (nb - 1)] = r;
+		}
+	free(c->b);
+	c->b = b;
+	c->nb = nb;
+	return 0;
+}
+
+struct chk_rx *chk_rx_get(struct chk_rx_cache **cache, const char *pattern,
+                          const struct tdm_cnode *url, char *err, size_t len)
+{
+	struct chk_rx_cache *c = *cache;
+	struct chk_rx *rx;
+	char *key = rx_key(pattern, url, err, len);
+	uint32_t h;
+
+	if (!key)
+		return NULL;
+	if (!c && !(c = *cache = calloc(1, sizeof(*c))))
+		goto oom;
+	if ((c->n + 1 > c->nb * 2 || !c->nb) && cache_grow(c))
+		goto oom;
+	h = hash_str(key);
+	for (rx = c->b[h & (c->nb - 1)]; rx; rx = rx->next)
+		if (rx->hash == h && !strcmp(rx->key, key)) {
+			free(key);
+			rx->refs++;
+			return rx;
+		}
+	rx = chk_rx_new(pattern, url, err, len);
+	if (!rx) {
+		free(key);
+		return NULL;
+	}
+	rx->key = key;
+	rx->hash = h;
+	rx->refs = 1;
+	rx->next = c->b[h & (c->nb - 1)];
+	c->b[h & (c->nb - 1)] = rx;
+	c->n++;
+	return rx;
+oom:
+	free(key);
+	snprintf(err, len, "out of memory");
+	return NULL;
+}
+
+void chk_rx_put(struct chk_rx_cache **cache, struct chk_rx *rx)
+{
+	struct chk_rx_cache *c = *cache;
+	struct chk_rx **pp;
+
+	if (!rx)
+		return;
+	if (--rx->refs > 0)
+		return;
+	for (pp = c && c->nb ? &c->b[rx->hash & (c->nb - 1)] : NULL; pp && *pp; pp = &(*pp)->next)
+		if (*pp == rx) {
+			*pp = rx->next;
+			c->n--;
+			break;
+		}
+	chk_rx_free(rx);
+}
+
+size_t chk_rx_cache_count(const struct chk_rx_cache *cache)
+{
+	return cache ? cache->n : 0;
+}
+
+void chk_rx_cache_free(struct chk_rx_cache **cache)
+{
+	struct chk_rx_cache *c = *cache;
+
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nb; i++)
+		for (struct chk_rx *r = c->b[i], *nx; r; r = nx) {
+			nx = r->next;
+			chk_rx_free(r);
+		}
+	free(c->b);
+	free(c);
+	*cache = NULL;
 }

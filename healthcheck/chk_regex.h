@@ -25,4 +25,16 @@ int chk_rx_match(struct chk_rx *rx, const char *subject, size_t len, long long m
                  long long max_off, char *err, size_t elen);
 void chk_rx_free(struct chk_rx *rx);
 
+/* Identical regexes (pattern, regex_options, regex_stack) of the checks of one engine share
+ * one compiled pattern, as keepalived shares them: get compiles on first use and counts
+ * references, put drops one (the last frees it). *cache starts NULL. */
+struct chk_rx_cache;
+struct chk_rx *chk_rx_get(struct chk_rx_cache **cache, const char *pattern,
+                          const struct tdm_cnode *url, char *err, size_t len);
+void chk_rx_put(struct chk_rx_cache **cache, struct chk_rx *rx);
+/* patterns in the cache (tests) */
+size_t chk_rx_cache_count(const struct chk_rx_cache *cache);
+/* frees the cache (every pattern should have been put) */
+void chk_rx_cache_free(struct chk_rx_cache **cache);
+
 #endif

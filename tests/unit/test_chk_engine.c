@@ -21,6 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "healthcheck/check_engine.h"
+#include "healthcheck/check_conf.h"
+#include "healthcheck/chk_regex.h"
 #include "lib/log.h"
 #include "keywords_helpers.h"
 
@@ -507,6 +509,50 @@ static void test_dedup_and_reload(void **st)
 	ev_loop_destroy(loop);
 }
 
+/* identical url regexes share one compiled pattern; options and JIT stack are part of the
+ * identity; the last put frees it */
+static void test_regex_cache(void **st)
+{
+	struct chk_rx_cache *cache = NULL;
+	struct kt t;
+	char err[200];
+	const struct tdm_cnode *u[3];
+	struct chk_rx *a, *b, *c, *d;
+	size_t nu = 0;
+
+	kt_parse(&t, "virtual_server 127.0.0.1 80 {\n protocol TCP\n real_server 127.0.0.1 1 {\n"
+	         " HTTP_GET {\n url {\n path /a\n regex x+\n }\n url {\n path /b\n regex x+\n"
+	         " regex_options caseless\n }\n url {\n path /c\n regex x+\n"
+	         " regex_stack 1024 65536\n }\n }\n }\n}\n");
+	assert_non_null(t.cfg);
+	for (const struct tdm_cnode *n = t.cfg->check->vs[0]->rs[0]->checkers[0]->node->child; n;
+	     n = n->next)
+		if (!strcmp(n->kw, "url") && nu < 3)
+			u[nu++] = n;
+	assert_int_equal(nu, 3);
+	a = chk_rx_get(&cache, "x+", u[0], err, sizeof(err));
+	b = chk_rx_get(&cache, "x+", u[0], err, sizeof(err));
+	c = chk_rx_get(&cache, "x+", u[1], err, sizeof(err));
+	d = chk_rx_get(&cache, "x+", u[2], err, sizeof(err));
+	assert_non_null(a);
+	assert_ptr_equal(a, b);
+	assert_true(c != a && d != a && d != c);
+	assert_int_equal(chk_rx_cache_count(cache), 3);
+	assert_null(chk_rx_get(&cache, "a(b", NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "missing closing parenthesis"));
+	assert_int_equal(chk_rx_match(c, "xX", 2, 0, -1, err, sizeof(err)), 1);
+	assert_int_equal(chk_rx_match(a, "X", 1, 0, -1, err, sizeof(err)), 0);
+	chk_rx_put(&cache, a);
+	assert_int_equal(chk_rx_cache_count(cache), 3);
+	chk_rx_put(&cache, b);
+	chk_rx_put(&cache, c);
+	chk_rx_put(&cache, d);
+	assert_int_equal(chk_rx_cache_count(cache), 0);
+	chk_rx_cache_free(&cache);
+	assert_null(cache);
+	kt_free(&t);
+}
+
 static int never(void *p)
 {
 	(void)p;
@@ -711,6 +757,7 @@ int main(void)
 		cmocka_unit_test(test_http_verdicts),
 		cmocka_unit_test(test_dedup_and_reload),
 		cmocka_unit_test(test_vs_suspend),
+		cmocka_unit_test(test_regex_cache),
 		cmocka_unit_test(test_slowstart_callbacks),
 		cmocka_unit_test(test_misc),
 	};
