@@ -304,3 +304,9 @@ def test_ha_suspend_follows_the_vs_address(lab, tandemd):
     log = d.logfile.read_text()
     assert "checks of virtual server tcp 10.231.15.1:80 suspended" in log
     assert "checks of virtual server tcp 10.231.15.1:80 resumed" in log
+    # a reload without ha_suspend: the checks run although the address is still absent
+    d.write_config(conf.replace("ha_suspend", ""))
+    assert d.reload().get("ok")
+    wait_until(lambda: state()[0]["10.231.15.1"]["total"] >= n + 3, timeout=10,
+               what="checks run after ha_suspend was removed by a reload")
+    assert "suspended" not in state()[1]["10.231.15.1"]
