@@ -38,7 +38,7 @@ nat0=$(sy_progress nat); dr0=$(sy_progress dr)
 log "crash a (NAT at $nat0 bytes, DR at $dr0) at $(date +%T.%N)"
 sy_crash a
 sy_wait 20 sy_vrrp_is b MASTER || sy_die "b did not take over"
-log "b is master"
+log "b is master ($(date +%T.%N))"
 wait_exit "$SY_STREAM_nat" 90 >/dev/null; nrc=$?
 wait_exit "$SY_STREAM_dr" 90 >/dev/null; drc=$?
 log "NAT: $(cat /tmp/sy-nat 2>/dev/null)"

@@ -188,12 +188,17 @@ sy_wait_roles() {
 	sy_wait 20 sh -c "ip netns exec sy-$2 ipvsadm -Ln | grep -q 10.0.7.20:9000" || sy_die "$2 services"
 }
 
-# sy_crash NAME: the director dies: every process in its namespace gets SIGKILL and its links
-# go down (its VIPs and kernel threads stay behind, unreachable, as after a power cut)
+# sy_crash NAME: the director dies: every process in its namespace is stopped at once, then
+# killed, and its links go down (its VIPs and kernel threads stay behind, unreachable, as after
+# a power cut). SIGSTOP first: with SIGKILLs sent one by one, a child whose parent is already
+# dead gets its PDEATHSIG SIGTERM and could begin an orderly stop before its own SIGKILL lands.
 sy_crash() {
-	local n=$1
-	ip netns pids "sy-$n" | xargs -r kill -9
+	local n=$1 pids
+	pids=$(ip netns pids "sy-$n")
+	[ -n "$pids" ] && kill -STOP $pids
+	[ -n "$pids" ] && kill -9 $pids
 	for l in eth0 eth1 eth2; do ip -n "sy-$n" link set "$l" down; done
+	log "crashed $n at $(date +%T.%N)"
 }
 
 # sy_keys NAME [PATTERN], sy_missing FROM TO [PATTERN] (true if TO has every connection FROM
@@ -233,6 +238,8 @@ sy_dump() {
 	for n in a b; do
 		echo "--- $n: daemons"; sy_ns $n ipvsadm -L --daemon 2>&1
 		echo "--- $n: $(sy_count $n) connections"; sy_ns $n ipvsadm -Lnc 2>&1 | head -15
+		echo "--- $n: port 9000 connections"; sy_ns $n ipvsadm -Lnc 2>&1 | grep ':9000'
+		echo "--- $n: addresses"; ip -n sy-$n -br addr 2>&1
 		echo "--- $n: tandemctl sync --json"; sy_relay_json $n 2>&1 | head -80
 		echo "--- $n: log"; tail -30 /tmp/sy-$n.log
 	done
