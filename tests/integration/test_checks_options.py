@@ -310,3 +310,47 @@ def test_ha_suspend_follows_the_vs_address(lab, tandemd):
     wait_until(lambda: state()[0]["10.231.15.1"]["total"] >= n + 3, timeout=10,
                what="checks run after ha_suspend was removed by a reload")
     assert "suspended" not in state()[1]["10.231.15.1"]
+
+
+def test_ha_suspend_group_and_ipv6(lab, tandemd):
+    """ha_suspend of a virtual_server group (any address of its range counts) and of an IPv6
+    virtual server."""
+    T = "TCP_CHECK {\n connect_timeout 1\n retry 0\n }"
+    conf = f"""
+virtual_server_group G {{
+    10.231.16.1-3 80
+}}
+virtual_server group G {{
+    protocol TCP
+    delay_loop 0.2
+    ha_suspend
+    real_server {S_ADDR} 8151 {{
+        {T}
+    }}
+}}
+virtual_server fd00:231::16 80 {{
+    protocol TCP
+    delay_loop 0.2
+    ha_suspend
+    real_server ::1 8152 {{
+        {T}
+    }}
+}}
+"""
+    d = tandemd(conf, ns=lab.d)
+    G, V6 = "tcp group G", "tcp [fd00:231::16]:80"
+
+    def vs_state():
+        return {v["vs"]: v for v in checks(d)["vs"]}
+
+    wait_until(lambda: len(vs_state()) == 2, timeout=10, what="both virtual servers")
+    assert vs_state()[G]["suspended"] is True and vs_state()[V6]["suspended"] is True
+    lab.d.exec("ip", "addr", "add", "10.231.16.2/32", "dev", "lo", check=True)
+    wait_until(lambda: vs_state()[G]["suspended"] is False, timeout=10,
+               what="the group resumed with one address of its range")
+    assert vs_state()[V6]["suspended"] is True
+    lab.d.exec("ip", "-6", "addr", "add", "fd00:231::16/128", "dev", "lo", "nodad", check=True)
+    wait_until(lambda: vs_state()[V6]["suspended"] is False, timeout=10,
+               what="the IPv6 virtual server resumed")
+    wait_until(lambda: all(c["total"] >= 2 for c in checks(d)["checks"]), timeout=10,
+               what="both checks ran")
