@@ -11,7 +11,9 @@
   with the SSL block's password (and a wrong one fails); ca_path (a hashed
   directory); enable_sni (the virtualhost is the name sent and verified).
 - MISC_CHECK `user nobody`: the script runs with that uid.
-- warmup: the first attempts are spread over the warmup time."""
+- warmup: the first attempts are spread over the warmup time.
+- ha_suspend: checks run only while the virtual server's address (an IPv4 address, one of a
+  group's range, an IPv6 address) is on the director; snmp_name in `checks --json`."""
 
 import json
 import shutil
