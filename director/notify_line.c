@@ -40,12 +40,7 @@ void dir_notify_lines_free(struct dir_notify_lines *s)
 
 static int get_int(json_object *o, const char *k, int dflt)
 {
-	json_object *v;
-
-	if (json_object_object_get_ex(o, k, &v) && (json_object_is_type(v, json_type_int) ||
-	                                            json_object_is_type(v, json_type_double)))
-		return json_object_get_int(v);
-	return dflt;
+	return (int)tdm_json_int(o, k, dflt);
 }
 
 static int get_bool(json_object *o, const char *k, int *out)

@@ -37,20 +37,12 @@ void snmp_vrrp_set_free(struct snmp_vrrp_set *s)
 
 static int64_t jint(json_object *o, const char *k, int64_t dflt)
 {
-	json_object *v;
-
-	if (json_object_object_get_ex(o, k, &v) && v)
-		return json_object_get_int64(v);
-	return dflt;
+	return tdm_json_int(o, k, dflt);
 }
 
 static uint64_t juns(json_object *o, const char *k)
 {
-	json_object *v;
-
-	if (json_object_object_get_ex(o, k, &v) && v)
-		return json_object_get_uint64(v);
-	return 0;
+	return tdm_json_u64(o, k);
 }
 
 /* address text of the row's family into b[16]; 1 if it parsed */

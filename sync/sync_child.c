@@ -365,11 +365,7 @@ static void sync_stop(struct dir_part_ctx *ctx)
 
 static uint64_t u64_of(json_object *o, const char *key)
 {
-	json_object *v;
-
-	if (o && json_object_object_get_ex(o, key, &v))
-		return (uint64_t)json_object_get_int64(v);
-	return 0;
+	return tdm_json_u64(o, key);
 }
 
 static void learn(struct sync_child *sc, const char *inst, const char *state)

@@ -4,6 +4,7 @@
  * weight. FILTER (applied by the check child) keeps the checks and real servers whose id or
  * target contains it; a reply shows at most N (default 1000, fewer when they do not fit one
  * reply) and says how many matched. */
+#include "lib/json_get.h"
 #include "tools/ctl_cmds_table.h"
 
 #include <stdlib.h>
@@ -43,9 +44,7 @@ static int build_checks(struct ctl_call *call, int argc, char **argv)
 
 static long long num(json_object *o, const char *key)
 {
-	json_object *v = ctl_get(o, key);
-
-	return v ? json_object_get_int64(v) : 0;
+	return tdm_json_int(o, key, 0);
 }
 
 static int keep(const struct checks_priv *p, const char *a, const char *b)

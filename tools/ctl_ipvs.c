@@ -6,6 +6,7 @@
  *   doctor                           the director's sysctls for the configured methods and
  *                                    what each DR/TUN/NAT real server needs (exit 1 when a
  *                                    director check fails) */
+#include "lib/json_get.h"
 #include "tools/ctl_cmds_table.h"
 
 #include <getopt.h>
@@ -37,9 +38,7 @@ static int build_ipvs(struct ctl_call *call, int argc, char **argv)
 
 static unsigned long long num(json_object *o, const char *key)
 {
-	json_object *v = ctl_get(o, key);
-
-	return v ? (unsigned long long)json_object_get_int64(v) : 0;
+	return tdm_json_u64(o, key);
 }
 
 /* ipvsadm's short numbers: 1234, 12345K, 123M */

@@ -3,6 +3,7 @@
  * the kernel runs, the last switch and why nothing is applied when it is not) and the sync
  * relay (peers, epochs, frames, rejections by reason, entries in flight, back-pressure, the
  * last bulk resync). `resync` asks the relay for a bulk resync first. */
+#include "lib/json_get.h"
 #include "tools/ctl_cmds_table.h"
 
 #include <stdlib.h>
@@ -31,9 +32,7 @@ static int build_sync(struct ctl_call *call, int argc, char **argv)
 
 static long long num(json_object *o, const char *key)
 {
-	json_object *v = ctl_get(o, key);
-
-	return v ? json_object_get_int64(v) : 0;
+	return tdm_json_int(o, key, 0);
 }
 
 static void print_when(const char *label, double at)

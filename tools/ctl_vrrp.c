@@ -1,6 +1,7 @@
 /* tools/ctl_vrrp.c - tandemctl vrrp [--json] [NAME] (status of the VRRP instances) and
  * tandemctl vrrp demote|promote|garp NAME (drills), answered by the VRRP child
  * ({"cmd":"vrrp","op":...,"instance":...}; reply format in docs/vrrp.md). */
+#include "lib/json_get.h"
 #include "tools/ctl_cmds_table.h"
 
 #include <string.h>
@@ -44,9 +45,7 @@ static int build_vrrp(struct ctl_call *call, int argc, char **argv)
 
 static long long geti(json_object *o, const char *k)
 {
-	json_object *v = ctl_get(o, k);
-
-	return v ? json_object_get_int64(v) : 0;
+	return tdm_json_int(o, k, 0);
 }
 
 static double getd(json_object *o, const char *k)
