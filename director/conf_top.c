@@ -12,14 +12,13 @@
 #define N TDM_KW_NOTYET
 #define M TDM_KW_MULTI
 
-static const struct tdm_arg a_name[] = { { "name", TDM_A_STR, 0, 0, NULL } };
 static const struct tdm_arg a_ns[] = { { "namespace", TDM_A_STR, 1, 255, NULL } };
 static const struct tdm_arg a_secs[] = { { "seconds", TDM_A_INT, 1, 2147483647LL, NULL } };
 static const struct tdm_arg a_vs[] = {
 	{ "address|fwmark|group", TDM_A_STR, 0, 0, NULL }, { "port|mark|name", TDM_A_STR, 0, 0, NULL } };
 
 #define BLK(nm, fl, nargs_, blk, h) { .name = nm, .flags = (fl) | TDM_KW_BLOCK, \
-		.min_args = nargs_, .max_args = nargs_, .args = nargs_ ? a_name : NULL, \
+		.min_args = nargs_, .max_args = nargs_, .args = nargs_ ? tdm_a_name : NULL, \
 		.nargs = nargs_ ? 1 : 0, .sub = &blk, .help = h }
 #define LST(nm, fl, fn, h) { .name = nm, .flags = (fl) | TDM_KW_LIST, .item = fn, .help = h }
 
@@ -31,7 +30,7 @@ static const struct tdm_kw top_kws[] = {
 	  .help = "program IPVS in this network namespace (none: the default one)" },
 	{ .name = "namespace_with_ipsets", .flags = N, .help = "use ipsets inside a namespace" },
 	{ .name = "use_pid_dir", .flags = 0, .help = "with instance: pid file and control socket in /run/tandem/<instance>/" },
-	{ .name = "instance", .flags = 0, .min_args = 1, .max_args = 1, .args = a_name, .nargs = 1,
+	{ .name = "instance", .flags = 0, .min_args = 1, .max_args = 1, .args = tdm_a_name, .nargs = 1,
 	  .help = "instance name in the default pid file and control socket names (fixed until restart)" },
 	{ .name = "child_wait_time", .flags = 0, .min_args = 1, .max_args = 1, .args = a_secs, .nargs = 1,
 	  .help = "seconds to wait for children at shutdown before SIGKILL (default 5)" },

@@ -14,11 +14,9 @@
                    !((n)->def->flags & (TDM_KW_UNSUPPORTED | TDM_KW_IGNORED)))
 
 #define N TDM_KW_NOTYET
-#define KW0(nm, fl, h) { .name = nm, .flags = (fl), .help = h }
-#define KWA(nm, fl, mn, mx, a, h) { .name = nm, .flags = (fl), .min_args = mn, .max_args = mx, \
-		.args = a, .nargs = TDM_NELEM(a), .help = h }
-#define KWK(nm, fl, mn, mx, a, chk, h) { .name = nm, .flags = (fl), .min_args = mn, \
-		.max_args = mx, .args = a, .nargs = TDM_NELEM(a), .check = chk, .help = h }
+#define KW0 TDM_KW0
+#define KWA TDM_KWA
+#define KWK TDM_KWK
 #define KWC(nm, fl, chk, h) { .name = nm, .flags = (fl) | TDM_KW_ANYARGS, .min_args = 0, \
 		.max_args = TDM_ARGS_MANY, .check = chk, .help = h }
 
@@ -26,18 +24,9 @@ static const char *const e_vs[] = { "VS", NULL };
 static const char *const e_dynif[] = { "allow_if_changes", NULL };
 static const char *const e_fifofmt[] = { "keepalived", "json", NULL };
 
-static const struct tdm_arg a_bool[] = { { "bool", TDM_A_BOOL, 0, 0, NULL } };
-static const struct tdm_arg a_str[] = { { "string", TDM_A_STR, 0, 0, NULL } };
 static const struct tdm_arg a_name15[] = { { "name", TDM_A_STR, 1, 15, NULL } };
-static const struct tdm_arg a_path[] = { { "path", TDM_A_PATH, 0, 0, NULL } };
-static const struct tdm_arg a_if[] = { { "interface", TDM_A_IFNAME, 0, 0, NULL } };
 static const struct tdm_arg a_ip4[] = { { "address", TDM_A_IP4, 0, 0, NULL } };
 static const struct tdm_arg a_ip6[] = { { "address", TDM_A_IP6, 0, 0, NULL } };
-static const struct tdm_arg a_script[] = {
-	{ "script", TDM_A_PATH, 0, 0, NULL }, { "user", TDM_A_STR, 0, 0, NULL },
-	{ "group", TDM_A_STR, 0, 0, NULL } };
-static const struct tdm_arg a_user[] = {
-	{ "user", TDM_A_STR, 0, 0, NULL }, { "group", TDM_A_STR, 0, 0, NULL } };
 static const struct tdm_arg a_smtp[] = {
 	{ "server", TDM_A_IP_OR_HOST, 0, 0, NULL }, { "port", TDM_A_PORT, 1, 65535, NULL } };
 static const struct tdm_arg a_secs[] = { { "seconds", TDM_A_INT, 1, 2147483647LL, NULL } };
@@ -177,10 +166,10 @@ static int item_email(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 
 static const struct tdm_kw global_kws[] = {
 	/* identity and tandem's own */
-	KWA("router_id", 0, 1, 1, a_str, "name of this director in notifications (default: host name)"),
-	KWA("control_socket", 0, 1, 1, a_path, "tandem: control socket path (default /run/tandem/tandemd.sock)"),
-	KWA("control_socket_group", 0, 1, 1, a_str, "tandem: group whose members may use the control socket"),
-	KWK("metrics_listen", 0, 1, 1, a_str, chk_metrics_listen, "tandem: Prometheus endpoint [<address>:]<port>"),
+	KWA("router_id", 0, 1, 1, tdm_a_str, "name of this director in notifications (default: host name)"),
+	KWA("control_socket", 0, 1, 1, tdm_a_path, "tandem: control socket path (default /run/tandem/tandemd.sock)"),
+	KWA("control_socket_group", 0, 1, 1, tdm_a_str, "tandem: group whose members may use the control socket"),
+	KWK("metrics_listen", 0, 1, 1, tdm_a_str, chk_metrics_listen, "tandem: Prometheus endpoint [<address>:]<port>"),
 	KW0("enable_snmp_tandem", 0, "tandem: serve the TANDEM-MIB over AgentX"),
 	/* processes */
 	KW0("process_names", TDM_KW_IGNORED, "process names are fixed in tandem (tandemd: vrrp, check, sync, snmp)"),
@@ -212,37 +201,37 @@ static const struct tdm_kw global_kws[] = {
 	KWA("child_wait_time", 0, 1, 1, a_secs, "seconds to wait for children at shutdown before SIGKILL (default 5)"),
 	/* mail */
 	{ .name = "notification_email", .flags = TDM_KW_LIST, .item = item_email, .help = "mail recipients, one per line (mail alerts need these and smtp_server)" },
-	KWA("notification_email_from", 0, 1, 1, a_str, "sender address of notification mail (default tandem@<host name>)"),
+	KWA("notification_email_from", 0, 1, 1, tdm_a_str, "sender address of notification mail (default tandem@<host name>)"),
 	KWA("smtp_server", 0, 1, 2, a_smtp, "SMTP server <host> [<port>]"),
-	KWA("smtp_helo_name", 0, 1, 1, a_str, "name used in EHLO/HELO (default: host name)"),
+	KWA("smtp_helo_name", 0, 1, 1, tdm_a_str, "name used in EHLO/HELO (default: host name)"),
 	KWA("smtp_connect_timeout", 0, 1, 1, a_secs, "SMTP connect timeout, seconds (default 30)"),
-	KWA("smtp_alert", 0, 0, 1, a_bool, "default of all smtp_alert settings"),
-	KWA("smtp_alert_vrrp", 0, 0, 1, a_bool, "default of VRRP smtp_alert (instances, sync groups)"),
-	KWA("smtp_alert_checker", 0, 0, 1, a_bool, "default of checker smtp_alert (real servers, quorum)"),
+	KWA("smtp_alert", 0, 0, 1, tdm_a_bool, "default of all smtp_alert settings"),
+	KWA("smtp_alert_vrrp", 0, 0, 1, tdm_a_bool, "default of VRRP smtp_alert (instances, sync groups)"),
+	KWA("smtp_alert_checker", 0, 0, 1, tdm_a_bool, "default of checker smtp_alert (real servers, quorum)"),
 	KW0("no_email_faults", 0, "no mail for FAULT transitions"),
 	KW0("no_checker_emails", 0, "mail only when real servers are added or removed (tandem never mails per checker)"),
-	KWA("checker_log_all_failures", N, 0, 1, a_bool, "log every failed check"),
+	KWA("checker_log_all_failures", N, 0, 1, tdm_a_bool, "log every failed check"),
 	/* scripts and notifications */
-	KWA("startup_script", 0, 1, 3, a_script, "run before the children start: <cmd> [user [group]]"),
+	KWA("startup_script", 0, 1, 3, tdm_a_script, "run before the children start: <cmd> [user [group]]"),
 	KWA("startup_script_timeout", 0, 1, 1, a_secs1000, "seconds, 1..1000 (default 10)"),
-	KWA("shutdown_script", 0, 1, 3, a_script, "run after the children stopped"),
+	KWA("shutdown_script", 0, 1, 3, tdm_a_script, "run after the children stopped"),
 	KWA("shutdown_script_timeout", 0, 1, 1, a_secs1000, "seconds, 1..1000 (default 10)"),
-	KWA("script_user", 0, 1, 2, a_user, "default user [group] for scripts"),
+	KWA("script_user", 0, 1, 2, tdm_a_user, "default user [group] for scripts"),
 	KW0("enable_script_security", 0, "refuse root scripts writable by others"),
-	KWA("notify_fifo", 0, 1, 3, a_script, "FIFO receiving all notify events: <path> [user [group]]"),
-	KWA("notify_fifo_script", 0, 1, 3, a_script, "script reading notify_fifo (the FIFO is its last argument)"),
-	KWA("vrrp_notify_fifo", 0, 1, 3, a_script, "FIFO receiving VRRP notify events"),
-	KWA("vrrp_notify_fifo_script", 0, 1, 3, a_script, "script reading vrrp_notify_fifo (the FIFO is its last argument)"),
-	KWA("lvs_notify_fifo", 0, 1, 3, a_script, "FIFO receiving checker notify events"),
+	KWA("notify_fifo", 0, 1, 3, tdm_a_script, "FIFO receiving all notify events: <path> [user [group]]"),
+	KWA("notify_fifo_script", 0, 1, 3, tdm_a_script, "script reading notify_fifo (the FIFO is its last argument)"),
+	KWA("vrrp_notify_fifo", 0, 1, 3, tdm_a_script, "FIFO receiving VRRP notify events"),
+	KWA("vrrp_notify_fifo_script", 0, 1, 3, tdm_a_script, "script reading vrrp_notify_fifo (the FIFO is its last argument)"),
+	KWA("lvs_notify_fifo", 0, 1, 3, tdm_a_script, "FIFO receiving checker notify events"),
 	KWA("notify_fifo_format", 0, 1, 1, a_fifofmt, "tandem: lines of notify_fifo and lvs_notify_fifo: keepalived (default) or json (one event per line)"),
-	KWA("lvs_notify_fifo_script", 0, 1, 3, a_script, "script reading lvs_notify_fifo (the FIFO is its last argument)"),
-	KWA("vrrp_notify_priority_changes", 0, 0, 1, a_bool, "report priority changes on the FIFOs"),
+	KWA("lvs_notify_fifo_script", 0, 1, 3, tdm_a_script, "script reading lvs_notify_fifo (the FIFO is its last argument)"),
+	KWA("vrrp_notify_priority_changes", 0, 0, 1, tdm_a_bool, "report priority changes on the FIFOs"),
 	KW0("fifo_write_vrrp_states_on_reload", N, "write the VRRP states to the FIFOs after a reload"),
 	KW0("rs_init_notifies", N, "notify the initial state of real servers"),
 	/* VRRP defaults */
 	KWA("vrrp_mcast_group4", 0, 1, 1, a_ip4, "IPv4 VRRP group (default 224.0.0.18)"),
 	KWA("vrrp_mcast_group6", 0, 1, 1, a_ip6, "IPv6 VRRP group (default ff02::12)"),
-	KWA("default_interface", N, 1, 1, a_if, "interface of static addresses without dev"),
+	KWA("default_interface", N, 1, 1, tdm_a_if, "interface of static addresses without dev"),
 	KWA("vrrp_garp_master_delay", 0, 1, 1, a_secs_garp, "seconds before the second GARP burst (default 5)"),
 	KWA("vrrp_garp_master_repeat", 0, 1, 1, a_uint, "GARPs per burst (default 5)"),
 	KWA("vrrp_garp_master_refresh", 0, 1, 1, a_uint, "seconds between GARP refreshes while MASTER"),
@@ -251,12 +240,12 @@ static const struct tdm_kw global_kws[] = {
 	KWA("vrrp_garp_lower_prio_repeat", 0, 1, 1, a_uint, "GARPs after a lower-priority advert"),
 	KWA("vrrp_garp_interval", N, 1, 1, a_timer, "seconds between gratuitous ARPs on one interface"),
 	KWA("vrrp_gna_interval", N, 1, 1, a_timer, "seconds between unsolicited NAs on one interface"),
-	KWA("vrrp_min_garp", 0, 0, 1, a_bool, "send one GARP/NA only, no second burst"),
+	KWA("vrrp_min_garp", 0, 0, 1, tdm_a_bool, "send one GARP/NA only, no second burst"),
 	KWC("vrrp_garp_extra_if", 0, vrrp_conf_chk_garp_extra_if, "periodic GARP/NA on other interfaces: [all] <seconds>"),
 	KWC("vrrp_vmac_garp_intvl", TDM_KW_DEPRECATED, vrrp_conf_chk_garp_extra_if, "old spelling of vrrp_garp_extra_if"),
 	KWA("vrrp_down_timer_adverts", 0, 1, 1, a_dta, "default down_timer_adverts, 1..100"),
-	KWA("vrrp_lower_prio_no_advert", 0, 0, 1, a_bool, "default lower_prio_no_advert"),
-	KWA("vrrp_higher_prio_send_advert", 0, 0, 1, a_bool, "default higher_prio_send_advert"),
+	KWA("vrrp_lower_prio_no_advert", 0, 0, 1, tdm_a_bool, "default lower_prio_no_advert"),
+	KWA("vrrp_higher_prio_send_advert", 0, 0, 1, tdm_a_bool, "default higher_prio_send_advert"),
 	KWA("vrrp_version", 0, 1, 1, a_version, "default VRRP version, 2 or 3"),
 	KW0("vrrp_check_unicast_src", 0, "accept unicast adverts only from configured peers"),
 	KW0("vrrp_skip_check_adv_addr", 0, "skip checking advert addresses from the current master"),
@@ -277,11 +266,11 @@ static const struct tdm_kw global_kws[] = {
 	KW0("disable_local_igmp", N, "disable IGMP reports for 224.0.0.0/24"),
 	KWA("dynamic_interfaces", N, 0, 1, a_dynif, "allow interfaces that do not exist yet: [allow_if_changes]"),
 	KWA("vrrp_netlink_cmd_rcv_bufs", N, 1, 1, a_uint, "netlink receive buffer, bytes"),
-	KWA("vrrp_netlink_cmd_rcv_bufs_force", N, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
+	KWA("vrrp_netlink_cmd_rcv_bufs_force", N, 0, 1, tdm_a_bool, "use SO_RCVBUFFORCE"),
 	KWA("vrrp_netlink_monitor_rcv_bufs", N, 1, 1, a_uint, "netlink receive buffer, bytes"),
-	KWA("vrrp_netlink_monitor_rcv_bufs_force", N, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
+	KWA("vrrp_netlink_monitor_rcv_bufs_force", N, 0, 1, tdm_a_bool, "use SO_RCVBUFFORCE"),
 	KWA("process_monitor_rcv_bufs", N, 1, 1, a_uint, "process connector receive buffer, bytes"),
-	KWA("process_monitor_rcv_bufs_force", N, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
+	KWA("process_monitor_rcv_bufs_force", N, 0, 1, tdm_a_bool, "use SO_RCVBUFFORCE"),
 	KWC("vrrp_rx_bufs_policy", N, chk_rx_bufs_policy, "VRRP socket receive buffer: MTU, ADVERT or bytes"),
 	KWA("vrrp_rx_bufs_multiplier", N, 1, 1, a_mult, "multiplier for vrrp_rx_bufs_policy (default 3)"),
 	/* LVS */
@@ -290,16 +279,16 @@ static const struct tdm_kw global_kws[] = {
 	KWA("lvs_flush_onstop", TDM_KW_DEPRECATED, 0, 1, a_vs, "old spelling of lvs_flush_on_stop"),
 	KWA("ipvs_drain_time", 0, 1, 1, a_timer, "tandem: seconds a removed real server stays at weight 0 before deletion (default 30; 0 = delete at once)"),
 	KW0("ipvs_keep_on_stop", 0, "tandem: leave tandem's IPVS entries in the kernel when tandemd stops"),
-	KWA("checks_follow_vrrp", 0, 1, 1, a_str, "tandem: run health checks and IPVS changes only while this vrrp_instance is MASTER (default: always)"),
+	KWA("checks_follow_vrrp", 0, 1, 1, tdm_a_str, "tandem: run health checks and IPVS changes only while this vrrp_instance is MASTER (default: always)"),
 	KWC("lvs_timeouts", 0, chk_lvs_timeouts, "IPVS timeouts [tcp S] [tcpfin S] [udp S], 1..2678400"),
 	KWC("lvs_sync_daemon", 0, sync_conf_lvs_sync_daemon_check,
 	    "kernel sync daemon: <interface> [[inst] <instance>] [id 0..255] [maxlen 1..65507] [port 1..65535] [ttl 1..255] [group <addr>]"),
 	KWA("lvs_netlink_cmd_rcv_bufs", 0, 1, 1, a_uint, "netlink receive buffer, bytes"),
-	KWA("lvs_netlink_cmd_rcv_bufs_force", 0, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
+	KWA("lvs_netlink_cmd_rcv_bufs_force", 0, 0, 1, tdm_a_bool, "use SO_RCVBUFFORCE"),
 	KWA("lvs_netlink_monitor_rcv_bufs", N, 1, 1, a_uint, "netlink receive buffer, bytes"),
-	KWA("lvs_netlink_monitor_rcv_bufs_force", N, 0, 1, a_bool, "use SO_RCVBUFFORCE"),
+	KWA("lvs_netlink_monitor_rcv_bufs_force", N, 0, 1, tdm_a_bool, "use SO_RCVBUFFORCE"),
 	/* SNMP */
-	KWA("snmp_socket", 0, 1, 1, a_str, "AgentX master socket (default unix:/var/agentx/master)"),
+	KWA("snmp_socket", 0, 1, 1, tdm_a_str, "AgentX master socket (default unix:/var/agentx/master)"),
 	KW0("enable_traps", 0, "send SNMP traps"),
 	KW0("enable_snmp_vrrp", 0, "keepalived's KEEPALIVED-MIB VRRP part: tandem serves TANDEM-MIB"),
 	KW0("enable_snmp_keepalived", TDM_KW_DEPRECATED, "old spelling of enable_snmp_vrrp"),
@@ -308,18 +297,18 @@ static const struct tdm_kw global_kws[] = {
 	KW0("enable_snmp_rfcv2", 0, "VRRP-MIB (RFC 2787)"),
 	KW0("enable_snmp_rfcv3", 0, "VRRPv3-MIB (RFC 6527)"),
 	KW0("enable_dbus", TDM_KW_UNSUPPORTED, "tandem has no D-Bus interface; use the control socket (tandemctl)"),
-	KWA("dbus_service_name", TDM_KW_UNSUPPORTED, 1, 1, a_str, "tandem has no D-Bus interface; use the control socket (tandemctl)"),
+	KWA("dbus_service_name", TDM_KW_UNSUPPORTED, 1, 1, tdm_a_str, "tandem has no D-Bus interface; use the control socket (tandemctl)"),
 	/* files and reloads */
 	KWC("umask", 0, chk_umask, "umask of tandemd and its files: number or IWGRP|IWOTH style bits (default 022)"),
 	KWA("random_seed", 0, 1, 1, a_uint, "seed of ${_RANDOM}"),
-	KWA("reload_check_config", 0, 0, 1, a_path, "a new config is always checked before a reload; [log file] receives the check's diagnostics"),
-	KWA("reload_time_file", 0, 1, 1, a_path, "file holding a time (HH:MM:SS, [YY]YY-MM-DD HH:MM:SS, Z = UTC) at which to reload"),
+	KWA("reload_check_config", 0, 0, 1, tdm_a_path, "a new config is always checked before a reload; [log file] receives the check's diagnostics"),
+	KWA("reload_time_file", 0, 1, 1, tdm_a_path, "file holding a time (HH:MM:SS, [YY]YY-MM-DD HH:MM:SS, Z = UTC) at which to reload"),
 	KW0("reload_repeat", 0, "keep reload_time_file after the reload (a time alone: every day)"),
-	KWA("reload_file", 0, 0, 1, a_path, "file present while a reload reads the config (default /run/tandem/tandemd.reload)"),
+	KWA("reload_file", 0, 0, 1, tdm_a_path, "file present while a reload reads the config (default /run/tandem/tandemd.reload)"),
 	KWC("include_check", TDM_KW_IGNORED, chk_include_check, "tandem always treats a missing or unreadable include file as an error (includew: also a pattern that matches nothing)"),
-	KWA("tmp_config_directory", TDM_KW_IGNORED, 1, 1, a_path, "tandem passes the config in a sealed memfd"),
-	KWA("config_save_dir", TDM_KW_IGNORED, 1, 1, a_path, "not needed: tandemd --dump-config prints the resolved config"),
-	KWA("data_use_instance", TDM_KW_IGNORED, 0, 1, a_bool, "tandem writes no state dump files: SIGUSR1 logs the state, tandemctl status shows it"),
+	KWA("tmp_config_directory", TDM_KW_IGNORED, 1, 1, tdm_a_path, "tandem passes the config in a sealed memfd"),
+	KWA("config_save_dir", TDM_KW_IGNORED, 1, 1, tdm_a_path, "not needed: tandemd --dump-config prints the resolved config"),
+	KWA("data_use_instance", TDM_KW_IGNORED, 0, 1, tdm_a_bool, "tandem writes no state dump files: SIGUSR1 logs the state, tandemctl status shows it"),
 	KW0("linkbeat_use_polling", N, "poll link state (MII/ethtool) instead of netlink"),
 };
 

@@ -11,11 +11,9 @@
 
 #define N TDM_KW_NOTYET
 #define M TDM_KW_MULTI
-#define KW0(nm, fl, h) { .name = nm, .flags = (fl), .help = h }
-#define KWA(nm, fl, mn, mx, a, h) { .name = nm, .flags = (fl), .min_args = mn, .max_args = mx, \
-		.args = a, .nargs = TDM_NELEM(a), .help = h }
-#define KWK(nm, fl, mn, mx, a, chk, h) { .name = nm, .flags = (fl), .min_args = mn, \
-		.max_args = mx, .args = a, .nargs = TDM_NELEM(a), .check = chk, .help = h }
+#define KW0 TDM_KW0
+#define KWA TDM_KWA
+#define KWK TDM_KWK
 #define KWC(nm, fl, mn, chk, h) { .name = nm, .flags = (fl) | TDM_KW_ANYARGS, .min_args = mn, \
 		.max_args = TDM_ARGS_MANY, .check = chk, .help = h }
 #define KWB(nm, fl, blk, h) { .name = nm, .flags = (fl) | TDM_KW_BLOCK | M, .sub = &blk, .help = h }
@@ -30,12 +28,7 @@ static const char *const e_dns[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AA
 static const char *const e_reverse[] = { "reverse", NULL };
 static const char *const e_tls[] = { "1.0", "1.1", "1.2", "1.3", NULL };
 
-static const struct tdm_arg a_bool[] = { { "bool", TDM_A_BOOL, 0, 0, NULL } };
-static const struct tdm_arg a_str[] = { { "string", TDM_A_STR, 0, 0, NULL } };
-static const struct tdm_arg a_path[] = { { "path", TDM_A_PATH, 0, 0, NULL } };
-static const struct tdm_arg a_ip[] = { { "address", TDM_A_IP, 0, 0, NULL } };
 static const struct tdm_arg a_port[] = { { "port", TDM_A_PORT, 0, 65535, NULL } };
-static const struct tdm_arg a_if[] = { { "interface", TDM_A_IFNAME, 0, 0, NULL } };
 static const struct tdm_arg a_uint[] = { { "number", TDM_A_INT, 0, 4294967295LL, NULL } };
 static const struct tdm_arg a_uint1[] = { { "number", TDM_A_INT, 1, 4294967295LL, NULL } };
 static const struct tdm_arg a_timer[] = { { "seconds", TDM_A_TIMER, 0, 4294000000LL, NULL } };
@@ -49,14 +42,8 @@ static const struct tdm_arg a_http[] = { { "version", TDM_A_ENUM, 0, 0, e_http }
 static const struct tdm_arg a_dns[] = { { "type", TDM_A_ENUM, 0, 0, e_dns } };
 static const struct tdm_arg a_tls[] = { { "version", TDM_A_ENUM, 0, 0, e_tls } };
 static const struct tdm_arg a_method[] = { { "method", TDM_A_STR, 1, 32, NULL } };
-static const struct tdm_arg a_script[] = {
-	{ "script", TDM_A_PATH, 0, 0, NULL }, { "user", TDM_A_STR, 0, 0, NULL },
-	{ "group", TDM_A_STR, 0, 0, NULL } };
-static const struct tdm_arg a_user[] = {
-	{ "user", TDM_A_STR, 0, 0, NULL }, { "group", TDM_A_STR, 0, 0, NULL } };
 static const struct tdm_arg a_server[] = {
 	{ "address", TDM_A_IP, 0, 0, NULL }, { "port", TDM_A_PORT, 0, 65535, NULL } };
-static const struct tdm_arg a_name[] = { { "name", TDM_A_STR, 0, 0, NULL } };
 static const struct tdm_arg a_digest[] = { { "md5", TDM_A_STR, 32, 32, NULL } };
 static const struct tdm_arg a_stack[] = { { "bytes", TDM_A_INT, 0, 2147483647LL, NULL } };
 static const struct tdm_arg a_replylen[] = { { "bytes", TDM_A_INT, 0, 65515, NULL } };
@@ -235,11 +222,11 @@ static int chk_vsg_any(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 /* ---- checker blocks ---- */
 
 #define CONN_KWS \
-	KWA("connect_ip", 0, 1, 1, a_ip, "address to connect to (default: the real server's)"), \
+	KWA("connect_ip", 0, 1, 1, tdm_a_ip, "address to connect to (default: the real server's)"), \
 	KWA("connect_port", 0, 1, 1, a_port, "port to connect to (default: the real server's)"), \
-	KWA("bindto", 0, 1, 1, a_ip, "source address"), \
+	KWA("bindto", 0, 1, 1, tdm_a_ip, "source address"), \
 	KWA("bind_port", 0, 1, 1, a_port, "source port"), \
-	KWA("bind_if", 0, 1, 1, a_if, "source interface (needed for IPv6 link-local)"), \
+	KWA("bind_if", 0, 1, 1, tdm_a_if, "source interface (needed for IPv6 link-local)"), \
 	KWA("connect_timeout", 0, 1, 1, a_timer1, "connect timeout, seconds (default 5)"), \
 	KWA("fwmark", 0, 1, 1, a_fwmark, "mark the checker's packets")
 
@@ -248,44 +235,44 @@ static int chk_vsg_any(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 	KWA("delay_before_retry", 0, 1, 1, a_timer, "seconds between retries"), \
 	KWA("warmup", 0, 1, 1, a_timer, "random delay before the first check, up to this many seconds"), \
 	KWA("delay_loop", 0, 1, 1, a_timer1, "seconds between checks (default 60)"), \
-	KWA("alpha", 0, 0, 1, a_bool, "start in the failed state"), \
-	KWA("log_all_failures", 0, 0, 1, a_bool, "log every failed check"), \
+	KWA("alpha", 0, 0, 1, tdm_a_bool, "start in the failed state"), \
+	KWA("log_all_failures", 0, 0, 1, tdm_a_bool, "log every failed check"), \
 	KWA("rise", 0, 1, 1, a_uint1, "tandem: consecutive passes that bring a failed check up (default 1)")
 
 static const struct tdm_kw url_kws[] = {
-	KWA("path", TDM_KW_REQUIRED, 1, 1, a_str, "URL path to request"),
+	KWA("path", TDM_KW_REQUIRED, 1, 1, tdm_a_str, "URL path to request"),
 	KWK("digest", 0, 1, 1, a_digest, chk_digest, "MD5 of the expected body (genhash)"),
 	KWC("status_code", 0, 1, chk_status_code, "accepted status codes/ranges (default 200-299)"),
-	KWA("virtualhost", 0, 1, 1, a_str, "Host: header"),
-	KWA("regex", 0, 1, 1, a_str, "regular expression the body must match"),
+	KWA("virtualhost", 0, 1, 1, tdm_a_str, "Host: header"),
+	KWA("regex", 0, 1, 1, tdm_a_str, "regular expression the body must match"),
 	KW0("regex_no_match", 0, "fail when the regex matches"),
 	KWC("regex_options", 0, 1, chk_regex_options, "PCRE2 options"),
 	KWA("regex_stack", 0, 2, 2, a_stack, "JIT stack <start> <max> bytes"),
 	KWA("regex_min_offset", 0, 1, 1, a_stack, "start matching at this offset"),
 	KWA("regex_max_offset", 0, 1, 1, a_stack, "latest offset of a match start"),
-	KWA("expect_body", 0, 1, 1, a_str, "tandem: text the body must contain (overrides the checker's)"),
+	KWA("expect_body", 0, 1, 1, tdm_a_str, "tandem: text the body must contain (overrides the checker's)"),
 };
 static const struct tdm_block url_block = { "url", url_kws, TDM_NELEM(url_kws), chk_url_finish, 0, 0, NULL };
 
 static const struct tdm_kw http_kws[] = {
 	CONN_KWS, COMMON_KWS,
 	KWA("nb_get_retry", TDM_KW_DEPRECATED, 1, 1, a_uint, "old spelling of retry"),
-	KWA("virtualhost", 0, 1, 1, a_str, "Host: header for all URLs"),
+	KWA("virtualhost", 0, 1, 1, tdm_a_str, "Host: header for all URLs"),
 	KWA("http_protocol", 0, 1, 1, a_http, "1.0, 1.0C (with Connection: close) or 1.1"),
 	KW0("enable_sni", 0, "send SNI in the TLS handshake"),
-	KWA("fast_recovery", 0, 0, 1, a_bool, "check all URLs at once on recovery (always so in tandem)"),
-	KWA("verify_peer", 0, 0, 1, a_bool, "tandem: verify the server certificate and host name (SSL_GET)"),
-	KWA("ca_file", 0, 1, 1, a_path, "tandem: CA certificates (PEM) for verify_peer"),
-	KWA("ca_path", 0, 1, 1, a_path, "tandem: directory of hashed CA certificates for verify_peer"),
-	KWA("sni_name", 0, 1, 1, a_str, "tandem: TLS server name sent and verified (default: virtualhost with enable_sni)"),
-	KWA("client_cert", 0, 1, 1, a_path, "tandem: client certificate (PEM)"),
-	KWA("client_key", 0, 1, 1, a_path, "tandem: client key (PEM)"),
+	KWA("fast_recovery", 0, 0, 1, tdm_a_bool, "check all URLs at once on recovery (always so in tandem)"),
+	KWA("verify_peer", 0, 0, 1, tdm_a_bool, "tandem: verify the server certificate and host name (SSL_GET)"),
+	KWA("ca_file", 0, 1, 1, tdm_a_path, "tandem: CA certificates (PEM) for verify_peer"),
+	KWA("ca_path", 0, 1, 1, tdm_a_path, "tandem: directory of hashed CA certificates for verify_peer"),
+	KWA("sni_name", 0, 1, 1, tdm_a_str, "tandem: TLS server name sent and verified (default: virtualhost with enable_sni)"),
+	KWA("client_cert", 0, 1, 1, tdm_a_path, "tandem: client certificate (PEM)"),
+	KWA("client_key", 0, 1, 1, tdm_a_path, "tandem: client key (PEM)"),
 	KWA("tls_min_version", 0, 1, 1, a_tls, "tandem: lowest TLS version accepted (1.0, 1.1, 1.2, 1.3; SSL_GET)"),
 	KWA("tls_max_version", 0, 1, 1, a_tls, "tandem: highest TLS version offered (1.0, 1.1, 1.2, 1.3; SSL_GET)"),
 	KWK("method", 0, 1, 1, a_method, chk_method, "tandem: request method (default GET; POST when a body is given)"),
 	KWC("header", M, 1, chk_header, "tandem: request header 'Name: value' (repeatable)"),
-	KWA("body", 0, 1, 1, a_str, "tandem: request body"),
-	KWA("expect_body", 0, 1, 1, a_str, "tandem: text the response body of every URL must contain"),
+	KWA("body", 0, 1, 1, tdm_a_str, "tandem: request body"),
+	KWA("expect_body", 0, 1, 1, tdm_a_str, "tandem: text the response body of every URL must contain"),
 	KWB("url", TDM_KW_REQUIRED, url_block, "a URL to check (repeatable)"),
 };
 static const struct tdm_block http_block = {
@@ -305,7 +292,7 @@ static const struct tdm_block smtp_host_block = {
 
 static const struct tdm_kw smtp_kws[] = {
 	CONN_KWS, COMMON_KWS,
-	KWA("helo_name", 0, 1, 1, a_str, "name sent in HELO"),
+	KWA("helo_name", 0, 1, 1, tdm_a_str, "name sent in HELO"),
 	KWB("host", N | TDM_KW_DEPRECATED, smtp_host_block, "use one SMTP_CHECK per host"),
 };
 static const struct tdm_block smtp_block = {
@@ -314,7 +301,7 @@ static const struct tdm_block smtp_block = {
 static const struct tdm_kw dns_kws[] = {
 	CONN_KWS, COMMON_KWS,
 	KWA("type", 0, 1, 1, a_dns, "query type (default SOA)"),
-	KWA("name", 0, 1, 1, a_str, "name to query (default .)"),
+	KWA("name", 0, 1, 1, tdm_a_str, "name to query (default .)"),
 };
 static const struct tdm_block dns_block = {
 	"DNS_CHECK", dns_kws, TDM_NELEM(dns_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
@@ -331,16 +318,16 @@ static const struct tdm_block udp_block = {
 
 static const struct tdm_kw misc_kws[] = {
 	COMMON_KWS,
-	KWA("misc_path", TDM_KW_REQUIRED, 1, TDM_ARGS_MANY, a_path, "command to run (quote it with its arguments)"),
+	KWA("misc_path", TDM_KW_REQUIRED, 1, TDM_ARGS_MANY, tdm_a_path, "command to run (quote it with its arguments)"),
 	KWA("misc_timeout", 0, 1, 1, a_misc_timeout, "seconds before the command counts as failed"),
 	KW0("misc_dynamic", 0, "exit status 2..255 sets the weight"),
-	KWA("user", 0, 1, 2, a_user, "run as <user> [group]"),
+	KWA("user", 0, 1, 2, tdm_a_user, "run as <user> [group]"),
 };
 static const struct tdm_block misc_block = {
 	"MISC_CHECK", misc_kws, TDM_NELEM(misc_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
 
 static const struct tdm_kw file_kws[] = {
-	KWA("track_file", TDM_KW_REQUIRED, 1, 1, a_name, "name of a track_file block"),
+	KWA("track_file", TDM_KW_REQUIRED, 1, 1, tdm_a_name, "name of a track_file block"),
 	KW0("dynamic", 0, "the file's value adjusts the weight"),
 	KWA("weight", 0, 1, 2, a_file_weight, "multiplier [reverse]"),
 };
@@ -363,14 +350,14 @@ static const struct tdm_kw rs_kws[] = {
 	KWC("lvs_method", 0, 1, check_conf_fwd_check, "NAT|DR|TUN|FNAT [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
 	KWA("uthreshold", 0, 1, 1, a_uint, "maximum connections"),
 	KWA("lthreshold", 0, 1, 1, a_uint, "connections below which the server is used again"),
-	KWA("inhibit_on_failure", 0, 0, 1, a_bool, "on failure set the weight to 0 instead of removing"),
-	KWA("notify_up", 0, 1, 3, a_script, "script run when the server comes up"),
-	KWA("notify_down", 0, 1, 3, a_script, "script run when the server goes down"),
-	KWA("alpha", 0, 0, 1, a_bool, "start in the failed state"),
+	KWA("inhibit_on_failure", 0, 0, 1, tdm_a_bool, "on failure set the weight to 0 instead of removing"),
+	KWA("notify_up", 0, 1, 3, tdm_a_script, "script run when the server comes up"),
+	KWA("notify_down", 0, 1, 3, tdm_a_script, "script run when the server goes down"),
+	KWA("alpha", 0, 0, 1, tdm_a_bool, "start in the failed state"),
 	TIMING_KWS,
-	KWA("smtp_alert", 0, 0, 1, a_bool, "send mail on state changes (default on when smtp_alert/smtp_alert_checker are unset)"),
-	KWA("virtualhost", 0, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
-	KWA("snmp_name", 0, 1, 1, a_str, "a name for this real server, in `tandemctl checks --json` (not yet in TANDEM-MIB)"),
+	KWA("smtp_alert", 0, 0, 1, tdm_a_bool, "send mail on state changes (default on when smtp_alert/smtp_alert_checker are unset)"),
+	KWA("virtualhost", 0, 1, 1, tdm_a_str, "default Host: of HTTP/SSL checkers"),
+	KWA("snmp_name", 0, 1, 1, tdm_a_str, "a name for this real server, in `tandemctl checks --json` (not yet in TANDEM-MIB)"),
 	KWB("TCP_CHECK", 0, tcp_block, "TCP connect check"),
 	KWB("HTTP_GET", 0, http_block, "HTTP GET check"),
 	KWB("SSL_GET", 0, ssl_get_block, "HTTPS GET check"),
@@ -391,7 +378,7 @@ static const struct tdm_block rs_block = {
 static const struct tdm_kw vs_kws[] = {
 	KWA("ip_family", 0, 1, 1, a_family, "family of a fwmark service: inet or inet6"),
 	TIMING_KWS,
-	KWA("inhibit_on_failure", 0, 0, 1, a_bool, "default inhibit_on_failure of the real servers"),
+	KWA("inhibit_on_failure", 0, 0, 1, tdm_a_bool, "default inhibit_on_failure of the real servers"),
 	KWA("lvs_sched", 0, 1, 1, a_sched, "scheduler: rr|wrr|lc|wlc|lblc|sh|mh|dh|fo|ovf|lblcr|sed|nq|twos"),
 	KWA("lb_algo", 0, 1, 1, a_sched, "older name of lvs_sched"),
 	KW0("hashed", TDM_KW_IGNORED, "the kernel sets the hashed flag itself"),
@@ -405,19 +392,19 @@ static const struct tdm_kw vs_kws[] = {
 	KW0("mh-fallback", 0, "mh scheduler: fall back when the server is unavailable (flag-1)"),
 	KWC("lvs_method", 0, 1, check_conf_fwd_check, "forwarding NAT|DR|TUN|FNAT [type ipip|gue port N|gre] [nocsum|csum|remcsum]"),
 	KWC("lb_kind", 0, 1, check_conf_fwd_check, "older name of lvs_method"),
-	KWA("fnat_source", 0, 1, 1, a_ip, "tandem: source address of FNAT traffic to the real servers (default: masquerade)"),
-	KWA("persistence_engine", 0, 1, 1, a_str, "persistence engine (sip)"),
+	KWA("fnat_source", 0, 1, 1, tdm_a_ip, "tandem: source address of FNAT traffic to the real servers (default: masquerade)"),
+	KWA("persistence_engine", 0, 1, 1, tdm_a_str, "persistence engine (sip)"),
 	KWA("persistence_timeout", 0, 0, 1, a_uint1, "persistence timeout, seconds (no value: 360)"),
-	KWK("persistence_granularity", 0, 1, 1, a_str, chk_granularity, "persistence netmask (IPv4) or prefix length"),
+	KWK("persistence_granularity", 0, 1, 1, tdm_a_str, chk_granularity, "persistence netmask (IPv4) or prefix length"),
 	KWA("protocol", 0, 1, 1, a_proto, "TCP, UDP or SCTP (default TCP)"),
 	KW0("ha_suspend", 0, "run the checks only while the virtual server's address is configured here"),
-	KWA("smtp_alert", 0, 0, 1, a_bool, "send mail on quorum changes"),
-	KWA("virtualhost", 0, 1, 1, a_str, "default Host: of HTTP/SSL checkers"),
-	KWA("snmp_name", 0, 1, 1, a_str, "a name for this virtual server, in `tandemctl checks --json` (not yet in TANDEM-MIB)"),
-	KWA("alpha", 0, 0, 1, a_bool, "real servers start in the failed state"),
+	KWA("smtp_alert", 0, 0, 1, tdm_a_bool, "send mail on quorum changes"),
+	KWA("virtualhost", 0, 1, 1, tdm_a_str, "default Host: of HTTP/SSL checkers"),
+	KWA("snmp_name", 0, 1, 1, tdm_a_str, "a name for this virtual server, in `tandemctl checks --json` (not yet in TANDEM-MIB)"),
+	KWA("alpha", 0, 0, 1, tdm_a_bool, "real servers start in the failed state"),
 	KW0("omega", 0, "run quorum_down and notify_down at shutdown"),
-	KWA("quorum_up", 0, 1, 3, a_script, "script run when the quorum is gained"),
-	KWA("quorum_down", 0, 1, 3, a_script, "script run when the quorum is lost"),
+	KWA("quorum_up", 0, 1, 3, tdm_a_script, "script run when the quorum is gained"),
+	KWA("quorum_down", 0, 1, 3, tdm_a_script, "script run when the quorum is lost"),
 	KWA("quorum", 0, 1, 1, a_uint1, "minimum total weight of live servers (default 1)"),
 	KWA("hysteresis", 0, 1, 1, a_uint, "weight tolerance around the quorum"),
 	KWA("weight", 0, 1, 1, a_vs_weight, "default weight of the real servers that give none (1)"),
@@ -455,10 +442,10 @@ const struct tdm_block check_conf_vsg_block = {
 /* ---- SSL ---- */
 
 static const struct tdm_kw ssl_kws[] = {
-	KWA("password", 0, 1, 1, a_str, "passphrase of the client key"),
-	KWA("ca", 0, 1, 1, a_path, "CA file"),
-	KWA("certificate", 0, 1, 1, a_path, "client certificate file"),
-	KWA("key", 0, 1, 1, a_path, "client key file"),
+	KWA("password", 0, 1, 1, tdm_a_str, "passphrase of the client key"),
+	KWA("ca", 0, 1, 1, tdm_a_path, "CA file"),
+	KWA("certificate", 0, 1, 1, tdm_a_path, "client certificate file"),
+	KWA("key", 0, 1, 1, tdm_a_path, "client key file"),
 };
 
 const struct tdm_block check_conf_ssl_block = {

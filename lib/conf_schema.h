@@ -93,6 +93,20 @@ struct tdm_block {
 
 #define TDM_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Keyword table rows: no arguments; arguments typed by the tdm_arg array a; the same with a
+ * check callback. */
+#define TDM_KW0(nm, fl, h) { .name = nm, .flags = (fl), .help = h }
+#define TDM_KWA(nm, fl, mn, mx, a, h) { .name = nm, .flags = (fl), .min_args = mn, \
+		.max_args = mx, .args = a, .nargs = TDM_NELEM(a), .help = h }
+#define TDM_KWK(nm, fl, mn, mx, a, chk, h) { .name = nm, .flags = (fl), .min_args = mn, \
+		.max_args = mx, .args = a, .nargs = TDM_NELEM(a), .check = chk, .help = h }
+
+/* Argument specs several keyword tables use (lib/conf_args.c) */
+extern const struct tdm_arg tdm_a_bool[1], tdm_a_str[1], tdm_a_path[1], tdm_a_if[1],
+	tdm_a_ip[1], tdm_a_name[1];
+extern const struct tdm_arg tdm_a_script[3];   /* script [user [group]] */
+extern const struct tdm_arg tdm_a_user[2];     /* user [group] */
+
 /* Diagnostics from callbacks. argi selects the token the column points at: -1 = the keyword,
  * 0.. = that argument. Each call adds one diagnostic mapped to file:line:col. */
 void tdm_conf_err(struct tdm_conf_ctx *ctx, const struct tdm_cnode *node, int argi,

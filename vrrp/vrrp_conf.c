@@ -9,11 +9,9 @@
 
 #define N TDM_KW_NOTYET
 #define M TDM_KW_MULTI
-#define KW0(nm, fl, h) { .name = nm, .flags = (fl), .help = h }
-#define KWA(nm, fl, mn, mx, a, h) { .name = nm, .flags = (fl), .min_args = mn, .max_args = mx, \
-		.args = a, .nargs = TDM_NELEM(a), .help = h }
-#define KWK(nm, fl, mn, mx, a, chk, h) { .name = nm, .flags = (fl), .min_args = mn, \
-		.max_args = mx, .args = a, .nargs = TDM_NELEM(a), .check = chk, .help = h }
+#define KW0 TDM_KW0
+#define KWA TDM_KWA
+#define KWK TDM_KWK
 #define KWC(nm, fl, chk, h) { .name = nm, .flags = (fl) | TDM_KW_ANYARGS, .min_args = 0, \
 		.max_args = TDM_ARGS_MANY, .check = chk, .help = h }
 #define KWL(nm, fl, fn, h) { .name = nm, .flags = (fl) | TDM_KW_LIST, .item = fn, .help = h }
@@ -26,16 +24,6 @@ static const char *const e_reverse[] = { "reverse", "noreverse", "no_reverse", N
 static const char *const e_overwrite[] = { "overwrite", NULL };
 static const char *const e_match[] = { "initial", "partial", NULL };
 
-static const struct tdm_arg a_bool[] = { { "bool", TDM_A_BOOL, 0, 0, NULL } };
-static const struct tdm_arg a_if[] = { { "interface", TDM_A_IFNAME, 0, 0, NULL } };
-static const struct tdm_arg a_ip[] = { { "address", TDM_A_IP, 0, 0, NULL } };
-static const struct tdm_arg a_str[] = { { "string", TDM_A_STR, 0, 0, NULL } };
-static const struct tdm_arg a_path[] = { { "path", TDM_A_PATH, 0, 0, NULL } };
-static const struct tdm_arg a_script[] = {
-	{ "script", TDM_A_PATH, 0, 0, NULL }, { "user", TDM_A_STR, 0, 0, NULL },
-	{ "group", TDM_A_STR, 0, 0, NULL } };
-static const struct tdm_arg a_user[] = {
-	{ "user", TDM_A_STR, 0, 0, NULL }, { "group", TDM_A_STR, 0, 0, NULL } };
 static const struct tdm_arg a_state[] = { { "state", TDM_A_ENUM, 0, 0, e_state } };
 static const struct tdm_arg a_vrid[] = { { "vrid", TDM_A_INT, 1, 255, NULL } };
 static const struct tdm_arg a_prio[] = { { "priority", TDM_A_INT, 1, 255, NULL } };
@@ -205,14 +193,14 @@ static int chk_vscript_interval(struct tdm_conf_ctx *ctx, struct tdm_cnode *node
 
 static const struct tdm_kw auth_kws[] = {
 	KWA("auth_type", TDM_KW_REQUIRED, 1, 1, a_auth_type, "PASS (8-byte cleartext password) or AH (keepalived's IPsec-AH variant)"),
-	KWK("auth_pass", TDM_KW_REQUIRED, 1, 1, a_str, chk_auth_pass, "the password; only the first 8 characters are used"),
+	KWK("auth_pass", TDM_KW_REQUIRED, 1, 1, tdm_a_str, chk_auth_pass, "the password; only the first 8 characters are used"),
 };
 static const struct tdm_block auth_block = { "authentication", auth_kws, TDM_NELEM(auth_kws), NULL, 0, 0, NULL };
 
 static const struct tdm_kw instance_kws[] = {
 	KWA("state", 0, 1, 1, a_state, "initial state MASTER or BACKUP"),
-	KWK("interface", 0, 1, 1, a_if, chk_interface, "interface the instance runs on (may be omitted with unicast peers)"),
-	KWA("vrf", N, 1, 1, a_if, "VRF to use with unicast and no interface"),
+	KWK("interface", 0, 1, 1, tdm_a_if, chk_interface, "interface the instance runs on (may be omitted with unicast peers)"),
+	KWA("vrf", N, 1, 1, tdm_a_if, "VRF to use with unicast and no interface"),
 	KWC("use_vmac", 0, chk_use_vmac, "use a virtual MAC (macvlan): [<name>] [<MAC>]"),
 	KW0("use_vmac_addr", N, "create VMACs for VIPs on other interfaces too"),
 	KW0("vmac_xmit_base", 0, "send and receive adverts on the base interface, not the VMAC"),
@@ -225,9 +213,9 @@ static const struct tdm_kw instance_kws[] = {
 	KWL("track_process", 0, vrrp_conf_item_track_ref254, "vrrp_track_processes to track: <name> [weight -254..254 [reverse|noreverse]]"),
 	{ .name = "track_bfd", .flags = TDM_KW_UNSUPPORTED | TDM_KW_LIST, .item = vrrp_conf_item_name,
 	  .help = "tandem has no BFD; track the peer with track_script or track_interface" },
-	KWA("mcast_src_ip", 0, 1, 1, a_ip, "source address of adverts"),
-	KWA("unicast_src_ip", 0, 1, 1, a_ip, "source address of unicast adverts"),
-	KWA("mcast_dst_ip", 0, 1, 1, a_ip, "multicast group for adverts (IPv6: link-local ffX2::)"),
+	KWA("mcast_src_ip", 0, 1, 1, tdm_a_ip, "source address of adverts"),
+	KWA("unicast_src_ip", 0, 1, 1, tdm_a_ip, "source address of unicast adverts"),
+	KWA("mcast_dst_ip", 0, 1, 1, tdm_a_ip, "multicast group for adverts (IPv6: link-local ffX2::)"),
 	KW0("track_src_ip", 0, "go to FAULT when the configured source address is missing"),
 	KWA("virtual_router_id", TDM_KW_REQUIRED, 1, 1, a_vrid, "VRID, unique per interface and family"),
 	KWA("unicast_ttl", 0, 1, 1, a_ttl, "TTL / hop limit of unicast adverts"),
@@ -239,28 +227,28 @@ static const struct tdm_kw instance_kws[] = {
 	KW0("no_virtual_ipaddress", N, "allow an instance without virtual addresses"),
 	KW0("promote_secondaries", 0, "set promote_secondaries on the interface"),
 	KW0("linkbeat_use_polling", N | TDM_KW_DEPRECATED, "use the linkbeat_interfaces block"),
-	KWA("v3_checksum_as_v2", 0, 0, 1, a_bool, "VRRPv3 IPv4 checksum without the pseudo-header"),
+	KWA("v3_checksum_as_v2", 0, 0, 1, tdm_a_bool, "VRRPv3 IPv4 checksum without the pseudo-header"),
 	KWL("virtual_routes", 0, vrrp_conf_item_route, "routes added when MASTER (ip route syntax)"),
 	KWL("virtual_rules", 0, vrrp_conf_item_rule, "rules added when MASTER (ip rule syntax)"),
 	KW0("accept", 0, "accept packets to the VIPs when not address owner"),
 	KW0("no_accept", 0, "drop packets to the VIPs when not address owner"),
-	KWA("skip_check_adv_addr", 0, 0, 1, a_bool, "skip checking advert addresses from the current master"),
-	KWA("strict_mode", N, 0, 1, a_bool, "strict RFC compliance for this instance"),
+	KWA("skip_check_adv_addr", 0, 0, 1, tdm_a_bool, "skip checking advert addresses from the current master"),
+	KWA("strict_mode", N, 0, 1, tdm_a_bool, "strict RFC compliance for this instance"),
 	KW0("preempt", 0, "preempt a lower-priority master (the default)"),
 	KW0("nopreempt", 0, "do not take over from a lower-priority master"),
 	KWA("preempt_delay", 0, 1, 1, a_preempt_delay, "delay before preempting, 0..1000 s"),
 	KWA("debug", TDM_KW_IGNORED, 1, 1, a_debug, "accepted for compatibility; has no effect"),
-	KWA("notify_master", 0, 1, 3, a_script, "script run on transition to MASTER: <cmd> [user [group]]"),
-	KWA("notify_backup", 0, 1, 3, a_script, "script run on transition to BACKUP"),
-	KWA("notify_fault", 0, 1, 3, a_script, "script run on transition to FAULT"),
-	KWA("notify_stop", 0, 1, 3, a_script, "script run when the instance stops"),
-	KWA("notify_deleted", 0, 0, 3, a_script, "report DELETED (and run the script) when removed by a reload"),
-	KWA("notify", 0, 1, 3, a_script, "script run on any transition (4 extra arguments)"),
-	KWA("notify_master_rx_lower_pri", 0, 1, 3, a_script, "script run when MASTER hears a lower priority"),
+	KWA("notify_master", 0, 1, 3, tdm_a_script, "script run on transition to MASTER: <cmd> [user [group]]"),
+	KWA("notify_backup", 0, 1, 3, tdm_a_script, "script run on transition to BACKUP"),
+	KWA("notify_fault", 0, 1, 3, tdm_a_script, "script run on transition to FAULT"),
+	KWA("notify_stop", 0, 1, 3, tdm_a_script, "script run when the instance stops"),
+	KWA("notify_deleted", 0, 0, 3, tdm_a_script, "report DELETED (and run the script) when removed by a reload"),
+	KWA("notify", 0, 1, 3, tdm_a_script, "script run on any transition (4 extra arguments)"),
+	KWA("notify_master_rx_lower_pri", 0, 1, 3, tdm_a_script, "script run when MASTER hears a lower priority"),
 	KWA("notify_timeout", 0, 1, 1, a_timer_any, "tandem: seconds a notify script may run before it is killed with its process group (default 10)"),
-	KWA("smtp_alert", 0, 0, 1, a_bool, "send mail on transitions"),
-	KWA("notify_priority_changes", 0, 0, 1, a_bool, "report priority changes on the notify FIFOs"),
-	KWK("lvs_sync_daemon_interface", TDM_KW_DEPRECATED, 1, 1, a_if, chk_interface, "use global_defs lvs_sync_daemon"),
+	KWA("smtp_alert", 0, 0, 1, tdm_a_bool, "send mail on transitions"),
+	KWA("notify_priority_changes", 0, 0, 1, tdm_a_bool, "report priority changes on the notify FIFOs"),
+	KWK("lvs_sync_daemon_interface", TDM_KW_DEPRECATED, 1, 1, tdm_a_if, chk_interface, "use global_defs lvs_sync_daemon"),
 	KWA("garp_master_delay", 0, 1, 1, a_secs, "seconds before the second GARP burst after becoming MASTER"),
 	KWA("garp_master_repeat", 0, 1, 1, a_uint, "GARPs per burst"),
 	KWA("garp_master_refresh", 0, 1, 1, a_uint, "seconds between GARP refreshes while MASTER (0 off)"),
@@ -271,8 +259,8 @@ static const struct tdm_kw instance_kws[] = {
 	KWC("vmac_garp_intvl", TDM_KW_DEPRECATED, vrrp_conf_chk_garp_extra_if, "old spelling of garp_extra_if"),
 	KWA("down_timer_adverts", 0, 1, 1, a_dta, "adverts missed before master down (default 3)"),
 	KWA("timer_expired_backup", N, 0, 1, a_prio254, "on master-down, stay BACKUP expecting a peer of this priority"),
-	KWA("lower_prio_no_advert", 0, 0, 1, a_bool, "do not answer a lower-priority advert"),
-	KWA("higher_prio_send_advert", 0, 0, 1, a_bool, "send an advert before yielding to a higher priority"),
+	KWA("lower_prio_no_advert", 0, 0, 1, tdm_a_bool, "do not answer a lower-priority advert"),
+	KWA("higher_prio_send_advert", 0, 0, 1, tdm_a_bool, "send an advert before yielding to a higher priority"),
 	KWA("kernel_rx_buf_size", 0, 1, 1, a_uint, "socket receive buffer size"),
 	KWL("unicast_peer", 0, vrrp_conf_item_peer, "unicast peers: <addr> [min_ttl N] [max_ttl N]"),
 	KW0("unicast_fault_no_peer", 0, "FAULT instead of multicast when there are no peers"),
@@ -288,13 +276,13 @@ const struct tdm_block vrrp_conf_instance_block = {
 /* ---- vrrp_script ---- */
 
 static const struct tdm_kw script_kws[] = {
-	KWA("script", 0, 1, TDM_ARGS_MANY, a_path, "command to run: <path> [args...] (quote it to keep it one token)"),
+	KWA("script", 0, 1, TDM_ARGS_MANY, tdm_a_path, "command to run: <path> [args...] (quote it to keep it one token)"),
 	KWK("interval", 0, 1, 1, a_timer_any, chk_vscript_interval, "seconds between runs (default 1)"),
 	KWK("timeout", 0, 1, 1, a_timer_any, chk_vscript_interval, "seconds before a run counts as failed"),
 	KWA("weight", 0, 1, 2, a_weight253, "priority change -253..253 [reverse] (default 0: FAULT on failure)"),
 	KWA("rise", 0, 1, 1, a_rise, "successes needed for OK"),
 	KWA("fall", 0, 1, 1, a_rise, "failures needed for KO"),
-	KWA("user", 0, 1, 2, a_user, "run as <user> [group]"),
+	KWA("user", 0, 1, 2, tdm_a_user, "run as <user> [group]"),
 	KW0("init_fail", 0, "start in the failed state"),
 };
 
@@ -321,16 +309,16 @@ static const struct tdm_kw sync_group_kws[] = {
 	KWL("track_process", 0, vrrp_conf_item_track_ref254, "vrrp_track_processes tracked for all members"),
 	{ .name = "track_bfd", .flags = TDM_KW_UNSUPPORTED | TDM_KW_LIST, .item = vrrp_conf_item_name,
 	  .help = "tandem has no BFD; track the peer with track_script or track_interface" },
-	KWA("notify_master", 0, 1, 3, a_script, "script run when the group becomes MASTER"),
-	KWA("notify_backup", 0, 1, 3, a_script, "script run when the group becomes BACKUP"),
-	KWA("notify_fault", 0, 1, 3, a_script, "script run when the group goes to FAULT"),
-	KWA("notify_stop", 0, 1, 3, a_script, "script run when the group stops"),
-	KWA("notify", 0, 1, 3, a_script, "script run on any transition"),
+	KWA("notify_master", 0, 1, 3, tdm_a_script, "script run when the group becomes MASTER"),
+	KWA("notify_backup", 0, 1, 3, tdm_a_script, "script run when the group becomes BACKUP"),
+	KWA("notify_fault", 0, 1, 3, tdm_a_script, "script run when the group goes to FAULT"),
+	KWA("notify_stop", 0, 1, 3, tdm_a_script, "script run when the group stops"),
+	KWA("notify", 0, 1, 3, tdm_a_script, "script run on any transition"),
 	KWA("notify_timeout", 0, 1, 1, a_timer_any, "tandem: seconds a group notify script may run before it is killed (default 10)"),
-	KWA("smtp_alert", 0, 0, 1, a_bool, "send mail on transitions"),
+	KWA("smtp_alert", 0, 0, 1, tdm_a_bool, "send mail on transitions"),
 	KW0("global_tracking", TDM_KW_DEPRECATED, "use track_* on the sync group (same as sync_group_tracking_weight)"),
 	KW0("sync_group_tracking_weight", 0, "allow members to use differing tracking weights"),
-	KWA("notify_priority_changes", 0, 0, 1, a_bool, "report priority changes on the notify FIFOs"),
+	KWA("notify_priority_changes", 0, 0, 1, tdm_a_bool, "report priority changes on the notify FIFOs"),
 	/* keepalived's own sample lists bare instance names here; keepalived ignores them
 	 * with a message, so does tandem (warning) when the word names an instance */
 	{ .name = "*", .flags = TDM_KW_ANYARGS | TDM_KW_MULTI, .max_args = TDM_ARGS_MANY,
@@ -344,7 +332,7 @@ const struct tdm_block vrrp_conf_sync_group_block = {
 /* ---- track_file / vrrp_track_file ---- */
 
 static const struct tdm_kw track_file_kws[] = {
-	KWA("file", TDM_KW_REQUIRED, 1, 1, a_path, "file holding a number"),
+	KWA("file", TDM_KW_REQUIRED, 1, 1, tdm_a_path, "file holding a number"),
 	KWA("weight", 0, 1, 2, a_weight_file, "multiplier -2147483647..2147483647 [reverse] (default 1)"),
 	KWA("init_file", 0, 0, 2, a_init_file, "create the file: [value] [overwrite]"),
 };
@@ -376,7 +364,7 @@ const struct tdm_block vrrp_conf_track_process_block = {
 static const struct tdm_kw garp_group_kws[] = {
 	KWA("garp_interval", N, 1, 1, a_timer_any, "seconds between gratuitous ARPs on these interfaces"),
 	KWA("gna_interval", N, 1, 1, a_timer_any, "seconds between unsolicited NAs on these interfaces"),
-	KWK("interface", N, 1, 1, a_if, chk_interface, "the interface the intervals apply to"),
+	KWK("interface", N, 1, 1, tdm_a_if, chk_interface, "the interface the intervals apply to"),
 	KWL("interfaces", N, vrrp_conf_item_ifname, "interfaces sharing the intervals"),
 };
 
