@@ -33,7 +33,7 @@ IP = shutil.which("ip") or "/usr/sbin/ip"
 __all__ = [
     "REPO", "BUILD", "TANDEMD", "TANDEMCTL", "run", "wait_until", "is_root",
     "require_root", "require_binary", "Netns", "Veth", "Bridge", "Tandemd",
-    "EventStream", "CtlError", "tandemctl",
+    "EventStream", "CtlError", "tandemctl", "LO_PARTS",
     # fixtures
     "workdir", "netns", "veth", "bridge", "tandemd",
 ]
@@ -41,6 +41,34 @@ __all__ = [
 
 # ---------------------------------------------------------------------------------------
 # small helpers
+
+# A VRRP instance on lo and a virtual server with one TCP-checked real server: the smallest
+# config with a VRRP child and a check child, for tests about the daemon rather than a protocol.
+LO_PARTS = """
+vrrp_instance VI_1 {
+    state BACKUP
+    interface lo
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+virtual_server 192.0.2.10 80 {
+    delay_loop 5
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 198.51.100.11 80 {
+        weight 1
+        TCP_CHECK {
+            connect_timeout 3
+        }
+    }
+}
+"""
+
 
 def run(cmd, check=True, timeout=30, input=None):
     """Run a command (list of str/Path), capture text output, raise with it on failure."""

@@ -14,35 +14,12 @@ import time
 
 import pytest
 
-from tandem import wait_until
+from tandem import LO_PARTS, wait_until
 
 CONF = """
 global_defs {
     router_id fwd-test
-}
-vrrp_instance VI_1 {
-    state BACKUP
-    interface lo
-    virtual_router_id 51
-    priority 100
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.10/24
-    }
-}
-virtual_server 192.0.2.10 80 {
-    delay_loop 5
-    lb_algo rr
-    lb_kind NAT
-    protocol TCP
-    real_server 198.51.100.11 80 {
-        weight 1
-        TCP_CHECK {
-            connect_timeout 3
-        }
-    }
-}
-"""
+}""" + LO_PARTS
 
 HOOKS = ["--test-hooks", "--heartbeat", "200"]
 SHORT = {"TANDEMD_FORWARD_TIMEOUT_MS": "400"}

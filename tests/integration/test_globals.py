@@ -10,34 +10,11 @@ import time
 
 import pytest
 
-from tandem import TANDEMD, require_binary, run, wait_until
+from tandem import LO_PARTS, TANDEMD, require_binary, run, wait_until
 
 SCHED_RESET_ON_FORK = 0x40000000
 
-PARTS = """
-vrrp_instance VI_1 {
-    state BACKUP
-    interface lo
-    virtual_router_id 51
-    priority 100
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.10/24
-    }
-}
-virtual_server 192.0.2.10 80 {
-    delay_loop 5
-    lb_algo rr
-    lb_kind NAT
-    protocol TCP
-    real_server 198.51.100.11 80 {
-        weight 1
-        TCP_CHECK {
-            connect_timeout 3
-        }
-    }
-}
-"""
+PARTS = LO_PARTS
 
 NOTYET_MSG = "is accepted for compatibility but not implemented by tandem yet; it has no effect"
 
