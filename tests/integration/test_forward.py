@@ -12,7 +12,6 @@ import socket
 import threading
 import time
 
-import pytest
 
 from tandem import LO_PARTS, wait_until
 

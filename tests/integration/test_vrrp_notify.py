@@ -8,30 +8,7 @@ import stat
 import time
 
 from tandem import wait_until
-from vrrp_util import lan, vrrp_conf, wait_state
-
-
-def script_dir(workdir):
-    """A directory the unprivileged script user can write to."""
-    os.chmod(workdir, 0o711)
-    d = workdir / "scripts"
-    d.mkdir()
-    os.chmod(d, 0o777)
-    return d
-
-
-def write_script(d, name, body):
-    p = d / name
-    p.write_text("#!/bin/sh\n" + body)
-    p.chmod(0o755)
-    return p
-
-
-def lines(p):
-    try:
-        return [l for l in p.read_text().splitlines() if l]
-    except FileNotFoundError:
-        return []
+from vrrp_util import lan, lines, script_dir, vrrp_conf, wait_state, write_script
 
 
 def notify_extra(d, name):

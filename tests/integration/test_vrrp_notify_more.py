@@ -8,29 +8,8 @@ import os
 import time
 
 from tandem import wait_until
-from vrrp_util import forge_v2, inst_status, lan, send_raw4, vrrp_conf, wait_state
-
-
-def script_dir(workdir):
-    os.chmod(workdir, 0o711)
-    d = workdir / "scripts"
-    d.mkdir()
-    os.chmod(d, 0o777)
-    return d
-
-
-def write_script(d, name, body):
-    p = d / name
-    p.write_text("#!/bin/sh\n" + body)
-    p.chmod(0o755)
-    return p
-
-
-def lines(p):
-    try:
-        return [l for l in p.read_text().splitlines() if l]
-    except FileNotFoundError:
-        return []
+from vrrp_util import (forge_v2, inst_status, lan, lines, script_dir, send_raw4, vrrp_conf,
+                       wait_state, write_script)
 
 
 class Fifo:

@@ -6,16 +6,7 @@ vrrp.track event and moves the VIP to the other router."""
 import os
 
 from tandem import wait_until
-from vrrp_util import has_vip, inst_status, lan, vrrp_conf, wait_state
-
-
-def script_dir(workdir):
-    """A directory the unprivileged script user can write to."""
-    os.chmod(workdir, 0o711)
-    d = workdir / "scripts"
-    d.mkdir()
-    os.chmod(d, 0o777)
-    return d
+from vrrp_util import has_vip, inst_status, lan, script_dir, vrrp_conf, wait_state
 
 
 def track_event(d, since, **want):

@@ -2,6 +2,7 @@
 configs, a two-router LAN, VIP checks in a namespace, status through the "vrrp" command,
 forged adverts from a third namespace."""
 
+import os
 import socket
 import struct
 import textwrap
@@ -137,3 +138,28 @@ def send_raw4(ns, pkt, ifname="eth0", dst="224.0.0.18", count=3):
             "p=bytes.fromhex(sys.stdin.read().strip())\n"
             f"[s.sendto(p,('{dst}',0)) for _ in range({count})]\n")
     ns.exec("/usr/bin/python3", "-c", code, input=pkt.hex())
+
+
+def script_dir(workdir):
+    """A directory the unprivileged script user can write to."""
+    os.chmod(workdir, 0o711)
+    d = workdir / "scripts"
+    d.mkdir()
+    os.chmod(d, 0o777)
+    return d
+
+
+def write_script(d, name, body):
+    """An executable /bin/sh script d/name with body."""
+    p = d / name
+    p.write_text("#!/bin/sh\n" + body)
+    p.chmod(0o755)
+    return p
+
+
+def lines(p):
+    """The non-empty lines of file p ([] while it does not exist)."""
+    try:
+        return [l for l in p.read_text().splitlines() if l]
+    except FileNotFoundError:
+        return []
