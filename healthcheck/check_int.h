@@ -80,7 +80,8 @@ struct chk_ops {
 	int (*start)(struct chk_inst *c, char *why, size_t len);
 	/* abort the attempt in progress (deadline, reload, free); must not call chk_done */
 	void (*stop)(struct chk_inst *c);
-	/* type-specific identity beyond the engine's key: 1 = the same check */
+	/* type-specific identity beyond the engine's key: 1 = the same check (NULL: the key is
+	 * the whole identity) */
 	int (*same)(const struct chk_spec *a, const struct chk_spec *b);
 	/* free c->priv */
 	void (*free)(struct chk_inst *c);
@@ -109,12 +110,28 @@ extern const struct chk_ops chk_ping_ops;
 extern const struct chk_ops chk_dns_ops;
 extern const struct chk_ops chk_file_ops;
 
+/* the start of a socket checker's per-check state (its first member): the socket of the
+ * attempt in progress (-1 between attempts), its I/O watcher and the connect_timeout timer */
+struct chk_sock {
+	ev_io io;
+	ev_timer to;
+	int fd;
+};
+
 /* non-blocking socket of the target's family, bound as the spec says; -1 with why */
 int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);
-/* the common tail of a socket checker's start: watch fd for `events` with io_cb and arm the
- * connect_timeout timer with to_cb, both carrying the check instance */
-void chk_watch(struct chk_inst *c, ev_io *io, void (*io_cb)(struct ev_loop *, ev_io *, int),
-               int fd, int events, ev_timer *to,
-               void (*to_cb)(struct ev_loop *, ev_timer *, int));
+/* c->priv, allocated (zeroed, fd -1) on the first call with `size` bytes of a struct that
+ * begins with a struct chk_sock; NULL with why when out of memory */
+void *chk_sock_priv(struct chk_inst *c, size_t size, char *why, size_t len);
+/* end the attempt's socket: stop the watcher and the timer, close the fd (priv kept) */
+void chk_sock_close(struct chk_inst *c);
+/* chk_sock_close and free c->priv (a socket checker's .free) */
+void chk_sock_free(struct chk_inst *c);
+/* begin an attempt on fd (from chk_socket or the type's own): connect to `to` (EINPROGRESS is
+ * fine), send `pay` when not NULL, watch fd for `events` with io_cb and arm the
+ * connect_timeout timer with to_cb (both carry c). -1 with errno set and the socket closed. */
+int chk_sock_start(struct chk_inst *c, int fd, const union chk_sa *to, const void *pay,
+                   size_t n, int events, void (*io_cb)(struct ev_loop *, ev_io *, int),
+                   void (*to_cb)(struct ev_loop *, ev_timer *, int));
 
 #endif

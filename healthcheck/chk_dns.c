@@ -213,11 +213,6 @@ static void dns_stop(struct chk_inst *c)
 	p->nio = 0;
 }
 
-static int dns_same(const struct chk_spec *a, const struct chk_spec *b)
-{
-	return 1;                   /* type and name are in the checker text */
-}
-
 static void dns_free(struct chk_inst *c)
 {
 	dns_stop(c);
@@ -225,7 +220,8 @@ static void dns_free(struct chk_inst *c)
 	c->priv = NULL;
 }
 
+/* no .same: type and name are in the checker text (the engine's key) */
 const struct chk_ops chk_dns_ops = {
-	.name = "DNS_CHECK", .start = dns_start, .stop = dns_stop, .same = dns_same,
+	.name = "DNS_CHECK", .start = dns_start, .stop = dns_stop,
 	.free = dns_free,
 };

@@ -237,11 +237,6 @@ static void misc_stop(struct chk_inst *c)
 	misc_kill(c);
 }
 
-static int misc_same(const struct chk_spec *a, const struct chk_spec *b)
-{
-	return 1;                   /* the command, timeout and user are in the checker text */
-}
-
 static void misc_free(struct chk_inst *c)
 {
 	if (!c->priv)
@@ -251,7 +246,8 @@ static void misc_free(struct chk_inst *c)
 	c->priv = NULL;
 }
 
+/* no .same: the command, timeout and user are in the checker text (the engine's key) */
 const struct chk_ops chk_misc_ops = {
-	.name = "MISC_CHECK", .start = misc_start, .stop = misc_stop, .same = misc_same,
+	.name = "MISC_CHECK", .start = misc_start, .stop = misc_stop,
 	.free = misc_free, .deadline_us = misc_timeout_us,
 };

@@ -17,25 +17,10 @@
 #define PING_LEN 32
 
 struct ping_priv {
-	ev_io io;
-	ev_timer to;
-	int fd;
+	struct chk_sock k;          /* first: the socket, its watcher and timer */
 	int raw;                    /* raw socket (IPv4 replies carry the IP header) */
 	uint16_t id, seq;
 };
-
-static void ping_close(struct chk_inst *c)
-{
-	struct ping_priv *p = c->priv;
-
-	if (!p)
-		return;
-	ev_io_stop(chk_loop(c), &p->io);
-	ev_timer_stop(chk_loop(c), &p->to);
-	if (p->fd >= 0)
-		close(p->fd);
-	p->fd = -1;
-}
 
 static int ping_socket(struct chk_inst *c, char *why, size_t len)
 {
@@ -94,17 +79,17 @@ static void ping_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	char msg[160];
 
 	for (int i = 0; i < 16; i++) {      /* bounded per wake-up */
-		ssize_t r = recv(p->fd, buf, sizeof(buf), 0);
+		ssize_t r = recv(p->k.fd, buf, sizeof(buf), 0);
 		if (r < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return;
-			ping_close(c);
+			chk_sock_close(c);
 			snprintf(msg, sizeof(msg), "PING %s: %s", c->spec.host, strerror(errno));
 			chk_done(c, 0, msg);
 			return;
 		}
 		if (chk_icmp_echo_match(buf, (size_t)r, v6, p->raw && !v6, p->id, !p->raw, p->seq)) {
-			ping_close(c);
+			chk_sock_close(c);
 			snprintf(msg, sizeof(msg), "PING %s: echo reply", c->spec.host);
 			chk_done(c, 1, msg);
 			return;
@@ -117,7 +102,7 @@ static void ping_to_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct chk_inst *c = w->data;
 	char msg[160];
 
-	ping_close(c);
+	chk_sock_close(c);
 	snprintf(msg, sizeof(msg), "PING %s: no echo reply within %.3g s", c->spec.host,
 	         (double)c->spec.connect_timeout_us / 1e6);
 	chk_done(c, 0, msg);
@@ -128,20 +113,16 @@ static int ping_start(struct chk_inst *c, char *why, size_t len)
 	struct ping_priv *p = c->priv;
 	union chk_sa to = c->spec.addr;
 	uint8_t pkt[PING_LEN];
-	int v6 = to.ss_family == AF_INET6;
+	int v6 = to.ss_family == AF_INET6, fd;
 
 	if (!p) {
-		p = calloc(1, sizeof(*p));
-		if (!p) {
-			snprintf(why, len, "out of memory");
+		p = chk_sock_priv(c, sizeof(*p), why, len);
+		if (!p)
 			return -1;
-		}
-		p->fd = -1;
 		p->id = (uint16_t)random();
-		c->priv = p;
 	}
-	p->fd = ping_socket(c, why, len);
-	if (p->fd < 0)
+	fd = ping_socket(c, why, len);
+	if (fd < 0)
 		return -1;
 	if (v6)
 		((struct sockaddr_in6 *)&to)->sin6_port = 0;
@@ -149,34 +130,13 @@ static int ping_start(struct chk_inst *c, char *why, size_t len)
 		((struct sockaddr_in *)&to)->sin_port = 0;
 	p->seq++;
 	chk_icmp_echo_build(pkt, sizeof(pkt), v6, p->id, p->seq);
-	if (connect(p->fd, (struct sockaddr *)&to, c->spec.alen) ||
-	    send(p->fd, pkt, sizeof(pkt), 0) < 0) {
+	if (chk_sock_start(c, fd, &to, pkt, sizeof(pkt), EV_READ, ping_io_cb, ping_to_cb)) {
 		snprintf(why, len, "PING %s: %s", c->spec.host, strerror(errno));
-		ping_close(c);
 		return -1;
 	}
-	chk_watch(c, &p->io, ping_io_cb, p->fd, EV_READ, &p->to, ping_to_cb);
 	return 0;
 }
 
-static void ping_stop(struct chk_inst *c)
-{
-	ping_close(c);
-}
-
-static int ping_same(const struct chk_spec *a, const struct chk_spec *b)
-{
-	return 1;
-}
-
-static void ping_free(struct chk_inst *c)
-{
-	ping_close(c);
-	free(c->priv);
-	c->priv = NULL;
-}
-
 const struct chk_ops chk_ping_ops = {
-	.name = "PING_CHECK", .start = ping_start, .stop = ping_stop, .same = ping_same,
-	.free = ping_free,
+	.name = "PING_CHECK", .start = ping_start, .stop = chk_sock_close, .free = chk_sock_free,
 };

@@ -13,32 +13,17 @@
 enum smtp_state { SMTP_CONNECT = 0, SMTP_BANNER, SMTP_HELO };
 
 struct smtp_priv {
-	ev_io io;
-	ev_timer to;
-	int fd;
+	struct chk_sock k;          /* first: the socket, its watcher and timer */
 	enum smtp_state st;
 	char buf[4096];
 	size_t n;
 };
 
-static void smtp_close(struct chk_inst *c)
-{
-	struct smtp_priv *p = c->priv;
-
-	if (!p)
-		return;
-	ev_io_stop(chk_loop(c), &p->io);
-	ev_timer_stop(chk_loop(c), &p->to);
-	if (p->fd >= 0)
-		close(p->fd);
-	p->fd = -1;
-}
-
 static void smtp_end(struct chk_inst *c, int ok, const char *what)
 {
 	char msg[256];
 
-	smtp_close(c);
+	chk_sock_close(c);
 	snprintf(msg, sizeof(msg), "SMTP %s: %.150s", c->spec.target, what);
 	chk_done(c, ok, msg);
 }
@@ -55,7 +40,7 @@ static int smtp_send(struct smtp_priv *p, const char *line)
 {
 	size_t l = strlen(line);
 
-	return send(p->fd, line, l, MSG_NOSIGNAL) == (ssize_t)l ? 0 : -1;
+	return send(p->k.fd, line, l, MSG_NOSIGNAL) == (ssize_t)l ? 0 : -1;
 }
 
 static void smtp_io_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -70,18 +55,18 @@ static void smtp_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (p->st == SMTP_CONNECT) {
 		int err = 0;
 		socklen_t l = sizeof(err);
-		getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &l);
+		getsockopt(p->k.fd, SOL_SOCKET, SO_ERROR, &err, &l);
 		if (err) {
 			smtp_end(c, 0, strerror(err));
 			return;
 		}
 		p->st = SMTP_BANNER;
 		ev_io_stop(loop, w);
-		ev_io_set(w, p->fd, EV_READ);
+		ev_io_set(w, p->k.fd, EV_READ);
 		ev_io_start(loop, w);
 		return;
 	}
-	r = recv(p->fd, p->buf + p->n, sizeof(p->buf) - 1 - p->n, 0);
+	r = recv(p->k.fd, p->buf + p->n, sizeof(p->buf) - 1 - p->n, 0);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (r <= 0) {
@@ -133,53 +118,29 @@ static void smtp_to_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static int smtp_start(struct chk_inst *c, char *why, size_t len)
 {
-	struct smtp_priv *p = c->priv;
+	struct smtp_priv *p;
+	int fd;
 
 	if (!c->spec.port) {
 		snprintf(why, len, "SMTP %s: no port (set connect_port)", c->spec.target);
 		return -1;
 	}
-	if (!p) {
-		p = calloc(1, sizeof(*p));
-		if (!p) {
-			snprintf(why, len, "out of memory");
-			return -1;
-		}
-		p->fd = -1;
-		c->priv = p;
-	}
+	p = chk_sock_priv(c, sizeof(*p), why, len);
+	if (!p)
+		return -1;
 	p->n = 0;
 	p->st = SMTP_CONNECT;
-	p->fd = chk_socket(&c->spec, SOCK_STREAM, why, len);
-	if (p->fd < 0)
+	fd = chk_socket(&c->spec, SOCK_STREAM, why, len);
+	if (fd < 0)
 		return -1;
-	if (connect(p->fd, (const struct sockaddr *)&c->spec.addr, c->spec.alen) && errno != EINPROGRESS) {
+	if (chk_sock_start(c, fd, &c->spec.addr, NULL, 0, EV_WRITE, smtp_io_cb, smtp_to_cb)) {
 		snprintf(why, len, "SMTP %s: connect: %s", c->spec.target, strerror(errno));
-		smtp_close(c);
 		return -1;
 	}
-	chk_watch(c, &p->io, smtp_io_cb, p->fd, EV_WRITE, &p->to, smtp_to_cb);
 	return 0;
 }
 
-static void smtp_stop(struct chk_inst *c)
-{
-	smtp_close(c);
-}
-
-static int smtp_same(const struct chk_spec *a, const struct chk_spec *b)
-{
-	return 1;
-}
-
-static void smtp_free(struct chk_inst *c)
-{
-	smtp_close(c);
-	free(c->priv);
-	c->priv = NULL;
-}
-
+/* no .same: the HELO name is in the checker text (the engine's key) */
 const struct chk_ops chk_smtp_ops = {
-	.name = "SMTP_CHECK", .start = smtp_start, .stop = smtp_stop, .same = smtp_same,
-	.free = smtp_free,
+	.name = "SMTP_CHECK", .start = smtp_start, .stop = chk_sock_close, .free = chk_sock_free,
 };

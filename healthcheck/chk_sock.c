@@ -1,9 +1,13 @@
-/* healthcheck/chk_sock.c - socket setup shared by the checker types: a non-blocking socket of
- * the target's family with the spec's source address/port, interface and fwmark. */
+/* healthcheck/chk_sock.c - socket plumbing shared by the socket checker types (TCP, SMTP, UDP,
+ * PING): a non-blocking socket of the target's family with the spec's source address/port,
+ * interface and fwmark; the per-check state that begins with a struct chk_sock (allocated once,
+ * closed after each attempt, freed with the check); the connect (+ optional first datagram) and
+ * the arming of the I/O watcher and the connect_timeout timer that start every attempt. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "healthcheck/check_int.h"
@@ -42,9 +46,45 @@ fail:
 	return -1;
 }
 
-void chk_watch(struct chk_inst *c, ev_io *io, void (*io_cb)(struct ev_loop *, ev_io *, int),
-               int fd, int events, ev_timer *to,
-               void (*to_cb)(struct ev_loop *, ev_timer *, int))
+void *chk_sock_priv(struct chk_inst *c, size_t size, char *why, size_t len)
+{
+	struct chk_sock *k = c->priv;
+
+	if (k)
+		return k;
+	k = calloc(1, size);
+	if (!k) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	k->fd = -1;
+	c->priv = k;
+	return k;
+}
+
+void chk_sock_close(struct chk_inst *c)
+{
+	struct chk_sock *k = c->priv;
+
+	if (!k)
+		return;
+	ev_io_stop(chk_loop(c), &k->io);
+	ev_timer_stop(chk_loop(c), &k->to);
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+}
+
+void chk_sock_free(struct chk_inst *c)
+{
+	chk_sock_close(c);
+	free(c->priv);
+	c->priv = NULL;
+}
+
+static void sock_watch(struct chk_inst *c, ev_io *io, void (*io_cb)(struct ev_loop *, ev_io *, int),
+                       int fd, int events, ev_timer *to,
+                       void (*to_cb)(struct ev_loop *, ev_timer *, int))
 {
 	ev_io_init(io, io_cb, fd, events);
 	io->data = c;
@@ -52,4 +92,25 @@ void chk_watch(struct chk_inst *c, ev_io *io, void (*io_cb)(struct ev_loop *, ev
 	ev_timer_init(to, to_cb, (double)c->spec.connect_timeout_us / 1e6, 0.);
 	to->data = c;
 	ev_timer_start(chk_loop(c), to);
+}
+
+int chk_sock_start(struct chk_inst *c, int fd, const union chk_sa *to, const void *pay,
+                   size_t n, int events, void (*io_cb)(struct ev_loop *, ev_io *, int),
+                   void (*to_cb)(struct ev_loop *, ev_timer *, int))
+{
+	struct chk_sock *k = c->priv;
+	int err;
+
+	k->fd = fd;
+	if (connect(fd, &to->sa, c->spec.alen) && errno != EINPROGRESS)
+		goto fail;
+	if (pay && send(fd, pay, n, 0) < 0)
+		goto fail;
+	sock_watch(c, &k->io, io_cb, fd, events, &k->to, to_cb);
+	return 0;
+fail:
+	err = errno;
+	chk_sock_close(c);
+	errno = err;
+	return -1;
 }

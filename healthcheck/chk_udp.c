@@ -13,25 +13,6 @@
 
 #define UDP_MAX_PATTERN 1024
 
-struct udp_priv {
-	ev_io io;
-	ev_timer to;
-	int fd;
-};
-
-static void udp_close(struct chk_inst *c)
-{
-	struct udp_priv *p = c->priv;
-
-	if (!p)
-		return;
-	ev_io_stop(chk_loop(c), &p->io);
-	ev_timer_stop(chk_loop(c), &p->to);
-	if (p->fd >= 0)
-		close(p->fd);
-	p->fd = -1;
-}
-
 static int hex_of(const struct chk_inst *c, const char *kw, uint8_t *out, uint8_t *mask, int *n)
 {
 	const struct tdm_cnode *nd = tdm_cnode_find(c->spec.conf->node, kw);
@@ -53,16 +34,16 @@ static int int_of(const struct chk_inst *c, const char *kw, int dflt)
 static void udp_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct chk_inst *c = w->data;
-	struct udp_priv *p = c->priv;
+	struct chk_sock *k = c->priv;
 	static uint8_t buf[65536];
 	uint8_t want[UDP_MAX_PATTERN], mask[UDP_MAX_PATTERN];
 	char why[128], msg[192];
-	ssize_t r = recv(p->fd, buf, sizeof(buf), MSG_TRUNC);
+	ssize_t r = recv(k->fd, buf, sizeof(buf), MSG_TRUNC);
 	int wn = 0, ok;
 
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	udp_close(c);
+	chk_sock_close(c);
 	if (r < 0) {
 		snprintf(msg, sizeof(msg), "UDP to %s: %s%s", c->spec.target, strerror(errno),
 		         errno == ECONNREFUSED ? " (ICMP port unreachable)" : "");
@@ -83,7 +64,7 @@ static void udp_to_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	int need = tdm_cnode_find(c->spec.conf->node, "require_reply") != NULL;
 	char msg[160];
 
-	udp_close(c);
+	chk_sock_close(c);
 	if (need)
 		snprintf(msg, sizeof(msg), "UDP %s: no reply within %.3g s", c->spec.target,
 		         (double)c->spec.connect_timeout_us / 1e6);
@@ -95,23 +76,15 @@ static void udp_to_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static int udp_start(struct chk_inst *c, char *why, size_t len)
 {
-	struct udp_priv *p = c->priv;
 	uint8_t pay[UDP_MAX_PATTERN];
-	int n;
+	int n, fd;
 
 	if (!c->spec.port) {
 		snprintf(why, len, "UDP to %s: no port (set connect_port)", c->spec.target);
 		return -1;
 	}
-	if (!p) {
-		p = calloc(1, sizeof(*p));
-		if (!p) {
-			snprintf(why, len, "out of memory");
-			return -1;
-		}
-		p->fd = -1;
-		c->priv = p;
-	}
+	if (!chk_sock_priv(c, sizeof(struct chk_sock), why, len))
+		return -1;
 	if (!hex_of(c, "payload", pay, NULL, &n)) {
 		for (n = 0; n < 8; n++)
 			pay[n] = (uint8_t)random();
@@ -119,37 +92,17 @@ static int udp_start(struct chk_inst *c, char *why, size_t len)
 		snprintf(why, len, "UDP_CHECK: bad payload");
 		return -1;
 	}
-	p->fd = chk_socket(&c->spec, SOCK_DGRAM, why, len);
-	if (p->fd < 0)
+	fd = chk_socket(&c->spec, SOCK_DGRAM, why, len);
+	if (fd < 0)
 		return -1;
-	if (connect(p->fd, (const struct sockaddr *)&c->spec.addr, c->spec.alen) ||
-	    send(p->fd, pay, (size_t)n, 0) < 0) {
+	if (chk_sock_start(c, fd, &c->spec.addr, pay, (size_t)n, EV_READ, udp_io_cb, udp_to_cb)) {
 		snprintf(why, len, "UDP to %s: %s", c->spec.target, strerror(errno));
-		udp_close(c);
 		return -1;
 	}
-	chk_watch(c, &p->io, udp_io_cb, p->fd, EV_READ, &p->to, udp_to_cb);
 	return 0;
 }
 
-static void udp_stop(struct chk_inst *c)
-{
-	udp_close(c);
-}
-
-static int udp_same(const struct chk_spec *a, const struct chk_spec *b)
-{
-	return 1;                   /* payload and reply rules are in the checker text (the key) */
-}
-
-static void udp_free(struct chk_inst *c)
-{
-	udp_close(c);
-	free(c->priv);
-	c->priv = NULL;
-}
-
+/* no .same: payload and reply rules are in the checker text (the engine's key) */
 const struct chk_ops chk_udp_ops = {
-	.name = "UDP_CHECK", .start = udp_start, .stop = udp_stop, .same = udp_same,
-	.free = udp_free,
+	.name = "UDP_CHECK", .start = udp_start, .stop = chk_sock_close, .free = chk_sock_free,
 };
