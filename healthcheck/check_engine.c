@@ -126,6 +126,11 @@ static void report_rs(struct check_engine *e, struct eng_rs *r, const char *reas
 	json_object_object_add(ev, "weight", json_object_new_int(r->st.weight));
 	json_object_object_add(ev, "cfg_weight", json_object_new_int(r->base_weight));
 	json_object_object_add(ev, "reason", json_object_new_string(reason));
+	/* the configured names, for TANDEM-MIB's real and virtual server rows */
+	if (r->conf && r->conf->snmp_name)
+		json_object_object_add(ev, "snmp_name", json_object_new_string(r->conf->snmp_name));
+	if (r->vs->conf && r->vs->conf->snmp_name)
+		json_object_object_add(ev, "vs_snmp_name", json_object_new_string(r->vs->conf->snmp_name));
 	emit(e, ev);
 }
 
@@ -155,6 +160,8 @@ static void vs_eval(struct check_engine *e, struct eng_vs *v)
 	json_object_object_add(ev, "up", json_object_new_boolean(v->q.up));
 	json_object_object_add(ev, "live_weight", json_object_new_int64(live));
 	json_object_object_add(ev, "sorry", json_object_new_boolean(!v->q.up && v->conf->has_sorry));
+	if (v->conf->snmp_name)
+		json_object_object_add(ev, "snmp_name", json_object_new_string(v->conf->snmp_name));
 	emit(e, ev);
 }
 

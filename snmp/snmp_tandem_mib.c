@@ -274,6 +274,8 @@ static int build_rs(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            r->inbytes));
 		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_OUTBYTES), SNMP_T_COUNTER64,
 		                            r->outbytes));
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_SNMP_NAME), r->snmp_name,
+		                            strlen(r->snmp_name)));
 #undef COL
 	}
 	free(ord);
@@ -357,6 +359,8 @@ static int build_vs(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            cnt[i].rs));
 		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_RS_UP), SNMP_T_GAUGE32,
 		                            cnt[i].up));
+		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VS_SNMP_NAME), q->snmp_name,
+		                            strlen(q->snmp_name)));
 #undef COL
 	}
 	free(cnt);

@@ -124,6 +124,7 @@ enum {
 	SNMP_TANDEM_RS_OUTPKTS = 14,
 	SNMP_TANDEM_RS_INBYTES = 15,
 	SNMP_TANDEM_RS_OUTBYTES = 16,
+	SNMP_TANDEM_RS_SNMP_NAME = 17,
 };
 /* tandemVirtualServerEntry columns (index: tandemVirtualServerName, length-prefixed) */
 enum {
@@ -139,6 +140,7 @@ enum {
 	SNMP_TANDEM_VS_OUTBYTES = 11,
 	SNMP_TANDEM_VS_RS = 12,
 	SNMP_TANDEM_VS_RS_UP = 13,
+	SNMP_TANDEM_VS_SNMP_NAME = 14,
 };
 /* notifications (under tandemNotifications) */
 enum {

@@ -81,6 +81,7 @@ struct snmp_view_rs {
 	uint64_t transitions;       /* up/down changes seen */
 	double last_change;         /* unix time of the last event, 0 none */
 	int cfg_weight;             /* configured weight (-1: not reported) */
+	char snmp_name[SNMP_VIEW_NAME];     /* the configured snmp_name, "" none */
 	/* from "ipvs.stats" (have_ipvs = 0: none yet, e.g. no IPVS in the kernel) */
 	int have_ipvs;
 	int ipvs_weight;            /* the weight in the kernel's table */
@@ -96,6 +97,7 @@ struct snmp_view_vs {
 	int sorry;                  /* sorry server in use */
 	uint64_t transitions;
 	double last_change;
+	char snmp_name[SNMP_VIEW_NAME];     /* the configured snmp_name, "" none */
 	int reported;               /* a vs.quorum event was seen (else: no quorum settings,
 	                             * quorum is one live server, computed from the rs rows) */
 	int have_ipvs;

@@ -1,7 +1,8 @@
 /* snmp/snmp_view_lvs.c - the LVS side of the monitoring view: real servers from "rs.state"
- * ({vs, rs, up, weight, cfg_weight, reason}), virtual-server quorum from "vs.quorum" ({vs,
- * up, live_weight, sorry}), connections and traffic from "ipvs.stats" ({vs:[..], rs:[..]})
- * events of the check part, and their part of the view snapshot. */
+ * ({vs, rs, up, weight, cfg_weight, reason, snmp_name, vs_snmp_name}), virtual-server quorum
+ * from "vs.quorum" ({vs, up, live_weight, sorry, snmp_name}), connections and traffic from
+ * "ipvs.stats" ({vs:[..], rs:[..]}) events of the check part, and their part of the view
+ * snapshot. */
 #include "snmp/snmp_view_int.h"
 
 #include <stdio.h>
@@ -49,11 +50,16 @@ int snmp_view_rs_event(struct snmp_view *v, json_object *ev)
 	r->up = up;
 	r->weight = snmp_view_get_num(ev, "weight", &num) == 0 ? (int)num : -1;
 	r->cfg_weight = snmp_view_get_num(ev, "cfg_weight", &num) == 0 ? (int)num : -1;
+	copy(r->snmp_name, sizeof(r->snmp_name), snmp_view_get_str(ev, "snmp_name"));
 	if ((s = snmp_view_get_str(ev, "vs"))) {
+		struct snmp_view_vs *q;
+
 		copy(r->vs, sizeof(r->vs), s);
 		/* every virtual server gets a row, with or without quorum settings */
-		snmp_sorted_get((void **)&v->vs, &v->nvs, &v->vs_cap, sizeof(*v->vs), s,
-		                sizeof(v->vs->name), SNMP_VIEW_SRV_MAX);
+		q = snmp_sorted_get((void **)&v->vs, &v->nvs, &v->vs_cap, sizeof(*v->vs), s,
+		                    sizeof(v->vs->name), SNMP_VIEW_SRV_MAX);
+		if (q)
+			copy(q->snmp_name, sizeof(q->snmp_name), snmp_view_get_str(ev, "vs_snmp_name"));
 	}
 	copy(r->reason, sizeof(r->reason), snmp_view_get_str(ev, "reason"));
 	r->last_change = event_time(ev);
@@ -82,6 +88,7 @@ int snmp_view_vs_event(struct snmp_view *v, json_object *ev)
 	q->live_weight = snmp_view_get_num(ev, "live_weight", &num) == 0 ? (int64_t)num : 0;
 	get_bool(ev, "sorry", &sorry);
 	q->sorry = sorry;
+	copy(q->snmp_name, sizeof(q->snmp_name), snmp_view_get_str(ev, "snmp_name"));
 	q->last_change = event_time(ev);
 	if (!q->last_change)
 		q->last_change = -1;
@@ -199,6 +206,8 @@ void snmp_view_lvs_json(const struct snmp_view *v, json_object *o)
 		json_object_object_add(e, "transitions", json_object_new_uint64(r->transitions));
 		json_object_object_add(e, "last_change", json_object_new_double(r->last_change));
 		json_object_object_add(e, "cfg_weight", json_object_new_int(r->cfg_weight));
+		if (r->snmp_name[0])
+			json_object_object_add(e, "snmp_name", json_object_new_string(r->snmp_name));
 		if (r->have_ipvs) {
 			json_object *st = json_object_new_object();
 
@@ -222,6 +231,8 @@ void snmp_view_lvs_json(const struct snmp_view *v, json_object *o)
 		json_object_object_add(e, "transitions", json_object_new_uint64(q->transitions));
 		json_object_object_add(e, "last_change", json_object_new_double(q->last_change));
 		json_object_object_add(e, "reported", json_object_new_boolean(q->reported));
+		if (q->snmp_name[0])
+			json_object_object_add(e, "snmp_name", json_object_new_string(q->snmp_name));
 		if (q->have_ipvs) {
 			json_object *st = json_object_new_object();
 
@@ -262,9 +273,10 @@ void snmp_view_lvs_load(struct snmp_view *v, json_object *o)
 
 		if (rep && !json_object_get_boolean(rep)) {
 			/* a row without quorum settings: only its name and its IPVS figures */
-			if (name)
-				snmp_sorted_get((void **)&v->vs, &v->nvs, &v->vs_cap, sizeof(*q), name,
-				                sizeof(q->name), SNMP_VIEW_SRV_MAX);
+			if (name && (q = snmp_sorted_get((void **)&v->vs, &v->nvs, &v->vs_cap,
+			                                 sizeof(*q), name, sizeof(q->name),
+			                                 SNMP_VIEW_SRV_MAX)))
+				copy(q->snmp_name, sizeof(q->snmp_name), snmp_view_get_str(e, "snmp_name"));
 		} else if (snmp_view_vs_event(v, e) &&
 		           (q = (struct snmp_view_vs *)snmp_view_vs_find(v, name))) {
 			q->transitions = snmp_view_get_u64(e, "transitions", 0);

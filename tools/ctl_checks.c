@@ -1,6 +1,7 @@
 /* tools/ctl_checks.c - `tandemctl checks [--json] [--limit N] [FILTER]`: every running health
  * check of the check part (one line per distinct check: target, state, last result, latency,
- * counters, how many real servers share it), then the real servers with their state and
+ * counters, how many real servers share it; "(susp)" after the state of a check suspended by
+ * ha_suspend), then the real servers with their state and
  * weight. FILTER (applied by the check child) keeps the checks and real servers whose id or
  * target contains it; a reply shows at most N (default 1000, fewer when they do not fit one
  * reply) and says how many matched. */
@@ -58,7 +59,7 @@ static int print_checks(struct ctl_call *call, json_object *reply)
 	json_object *a = ctl_get(reply, "checks"), *r = ctl_get(reply, "rs");
 	size_t n = a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
 	size_t nr = r && json_object_is_type(r, json_type_array) ? json_object_array_length(r) : 0;
-	size_t shown = 0, up = 0;
+	size_t shown = 0, up = 0, susp = 0;
 
 	printf("%-10s %-22s %-11s %9s %8s %8s %6s  %s\n", "KIND", "TARGET", "STATE", "LAT(ms)",
 	       "OK", "FAIL", "SHARED", "LAST RESULT");
@@ -66,12 +67,17 @@ static int print_checks(struct ctl_call *call, json_object *reply)
 		json_object *c = json_object_array_get_idx(a, i), *lat = ctl_get(c, "latency_ms");
 		const char *id = ctl_get_str(c, "id", ""), *tg = ctl_get_str(c, "target", "");
 		const char *state = ctl_get_str(c, "state", "?");
+		json_object *sp = ctl_get(c, "suspended");
 		char st[24];
 		if (!keep(p, id, tg))
 			continue;
 		shown++;
 		up += !strcmp(state, "up");
-		if (!strcmp(state, "up") && num(c, "fail_run") > 0)
+		if (sp && json_object_get_boolean(sp)) {
+			/* ha_suspend: not running here, the state is the last one known */
+			susp++;
+			snprintf(st, sizeof(st), "%s(susp)", state);
+		} else if (!strcmp(state, "up") && num(c, "fail_run") > 0)
 			snprintf(st, sizeof(st), "up(fail %lld)", num(c, "fail_run"));
 		else
 			snprintf(st, sizeof(st), "%s", state);
@@ -84,6 +90,9 @@ static int print_checks(struct ctl_call *call, json_object *reply)
 		       num(reply, "checks_total"), num(reply, "checks_up"), shown);
 	else
 		printf("%zu check(s), %zu up\n", shown, up);
+	if (susp)
+		printf("%zu check(s) suspended (susp) by ha_suspend: their virtual server's address is "
+		       "not on this director\n", susp);
 	{
 		json_object *role = ctl_get(reply, "role"), *pz = ctl_get(reply, "paused");
 		int paused = pz && json_object_get_boolean(pz);

@@ -286,7 +286,13 @@ def test_ha_suspend_follows_the_vs_address(lab, tandemd):
     c, v, rs = state()
     assert c["10.231.15.1"]["total"] == 0 and c["10.231.15.1"].get("suspended"), c
     assert v["10.231.15.1"]["suspended"] is True and "suspended" not in v["10.231.15.2"], v
-    # snmp_name of the virtual and real server in `checks --json` (TANDEM-MIB: not yet)
+    # the text output marks the suspended check
+    out = d.tandemctl("checks")[1]
+    line = [ln for ln in out.splitlines()
+            if ln.startswith("TCP_CHECK") and c["10.231.15.1"]["target"] in ln]
+    assert len(line) == 1 and "(susp)" in line[0], out
+    assert "1 check(s) suspended (susp) by ha_suspend" in out, out
+    # snmp_name of the virtual and real server in `checks --json` (and in TANDEM-MIB)
     assert v["10.231.15.1"]["snmp_name"] == "web-vip"
     assert [r.get("snmp_name") for r in rs if r["vs"].endswith("10.231.15.1:80")] == ["web-a"]
 

@@ -1,6 +1,6 @@
 """TANDEM-MIB's server, checker, VRRP-extra and sync-group rows with real checks: tandemd and
 snmpd (AgentX master) in one test namespace, two TCP servers on its lo. Walks show the real
-and virtual servers (state, configured weight, real server counts, implicit quorum), the
+and virtual servers (state, configured weight, snmp_name, real server counts, implicit quorum), the
 merged checker (type, target, result, references), VRRP adverts and drops by reason, the
 sync group; a server killed and restarted gives tandemRealServerStateChange down then up at
 snmptrapd; a reload keeps every row; the Prometheus text carries the same facts and parses
@@ -55,8 +55,10 @@ virtual_server 192.0.2.20 80 {{
     lb_kind NAT
     protocol TCP
     quorum 3
+    snmp_name web-vip
     real_server 127.0.0.1 {p1} {{
         weight 3
+        snmp_name web-a
         TCP_CHECK {{
             connect_timeout 1
         }}
@@ -182,6 +184,9 @@ def test_server_checker_vrrp_rows(lab, tandemd):
     assert (val(w, RS + ".4" + s1), val(w, RS + ".8" + s1)) == (3, 3)
     assert (val(w, RS + ".4" + s2), val(w, RS + ".8" + s2)) == (2, 2)
     assert val(w, RS + ".8" + s3) == 5
+    # snmp_name: tandemRealServerSnmpName and tandemVirtualServerSnmpName
+    assert val(w, RS + ".17" + s1) == "web-a"
+    assert val(w, VS + ".14" + instance_suffix(VS1)) == "web-vip"
     # no IPVS in this kernel: no kernel weight, zero traffic
     assert val(w, RS + ".9" + s1) == -1 and val(w, RS + ".12" + s1) == 0
     # virtual servers: the one with quorum 3 reports it; the other one has a row anyway
