@@ -26,24 +26,7 @@ fetch_n() { # n
 # body it gets ends up in /tmp/tad-held-N
 hold() {
 	rm -f /tmp/tad-held-$1 /tmp/tad-go-$1
-	ip netns exec tad-cl /usr/bin/python3 - "$1" <<'PY' &
-import os, socket, sys, time
-n = sys.argv[1]
-s = socket.create_connection(("10.0.1.100", 80), timeout=60)
-open("/tmp/tad-held-" + n, "w").write("connected %d\n" % s.getsockname()[1])
-for _ in range(900):
-    if os.path.exists("/tmp/tad-go-" + n):
-        break
-    time.sleep(0.1)
-s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-data = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    data += b
-open("/tmp/tad-held-" + n, "w").write(data.decode().split("\r\n\r\n", 1)[-1])
-PY
+	ip netns exec tad-cl /usr/bin/python3 tests/vm/guest/held_get.py 10.0.1.100 80 /tmp/tad-held-$1 /tmp/tad-go-$1 90 &
 	held=$!
 	wait_for 15 grep -q connected /tmp/tad-held-$1 || fail "held connection $1 not made"
 	cport=$(awk '{print $2}' /tmp/tad-held-$1)

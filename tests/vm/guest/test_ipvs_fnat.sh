@@ -142,23 +142,7 @@ sleep 1
 
 log "an established FNAT connection survives a reload that rewrites the rules"
 rm -f /tmp/tfn-held /tmp/tfn-go
-ip netns exec tfn-cl /usr/bin/python3 - <<'PY' &
-import os, socket, time
-s = socket.create_connection(("10.0.1.100", 83), timeout=20)
-open("/tmp/tfn-held", "w").write("connected\n")
-for _ in range(300):
-    if os.path.exists("/tmp/tfn-go"):
-        break
-    time.sleep(0.1)
-s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-data = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    data += b
-open("/tmp/tfn-held", "w").write(data.decode().split("\r\n\r\n", 1)[-1])
-PY
+ip netns exec tfn-cl /usr/bin/python3 tests/vm/guest/held_get.py 10.0.1.100 83 /tmp/tfn-held /tmp/tfn-go 30 &
 held=$!
 wait_for 15 grep -q connected /tmp/tfn-held || fail "held connection not made"
 # drop rs2 from :80: its rule goes, rs1's stays, new connections all go to rs1

@@ -110,23 +110,7 @@ out=$(fetch_n http://10.0.1.100/ 4); echo "$out"
 
 log "an established connection survives the drain of its real server"
 rm -f /tmp/tit-held /tmp/tit-go
-ip netns exec tit-cl /usr/bin/python3 - <<'PY' &
-import os, socket, time
-s = socket.create_connection(("10.0.1.100", 80), timeout=20)
-open("/tmp/tit-held", "w").write("connected\n")
-for _ in range(300):
-    if os.path.exists("/tmp/tit-go"):
-        break
-    time.sleep(0.1)
-s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-data = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    data += b
-open("/tmp/tit-held", "w").write(data.decode().split("\r\n\r\n", 1)[-1])
-PY
+ip netns exec tit-cl /usr/bin/python3 tests/vm/guest/held_get.py 10.0.1.100 80 /tmp/tit-held /tmp/tit-go 30 &
 held=$!
 wait_for 15 grep -q connected /tmp/tit-held || fail "held connection not made"
 rsip=$(ip netns exec tit-dir ipvsadm -Lnc | awk '/ESTABLISHED/ && /10.0.1.100:80/ {print $NF}' | cut -d: -f1 | head -1)
