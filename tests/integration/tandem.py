@@ -423,6 +423,18 @@ class Tandemd:
     def status(self):
         return self.ctl("status")
 
+    def children(self):
+        """The status's children by name."""
+        return {c["name"]: c for c in self.status()["children"]}
+
+    def wait_running(self, names, timeout=10):
+        """Wait until every child in names runs (state running, a pid); the children."""
+        def ok():
+            ch = self.children()
+            return all(n in ch and ch[n]["state"] == "running" and ch[n]["pid"] > 0
+                       for n in names) and ch
+        return wait_until(ok, timeout=timeout, what=f"children {names} running")
+
     def reload(self, timeout=10.0):
         return self.ctl("reload", timeout=timeout)
 

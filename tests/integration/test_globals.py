@@ -19,18 +19,6 @@ PARTS = LO_PARTS
 NOTYET_MSG = "is accepted for compatibility but not implemented by tandem yet; it has no effect"
 
 
-def children(d):
-    return {c["name"]: c for c in d.status()["children"]}
-
-
-def wait_running(d, names, timeout=10):
-    def ok():
-        ch = children(d)
-        return all(n in ch and ch[n]["state"] == "running" and ch[n]["pid"] > 0
-                   for n in names) and ch
-    return wait_until(ok, timeout=timeout, what=f"children {names} running")
-
-
 def proc_nice(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -75,7 +63,7 @@ global_defs {{
 }}
 """ + PARTS
     d = tandemd(conf, ns=netns("g"))
-    ch = wait_running(d, ["vrrp", "check"])
+    ch = d.wait_running(["vrrp", "check"])
     v, c = ch["vrrp"]["pid"], ch["check"]["pid"]
 
     assert proc_nice(v) == -5
@@ -100,13 +88,13 @@ global_defs {{
     wait_until(lambda: proc_nice(v) == 4, timeout=5, what="vrrp nice 4 after reload")
     assert os.sched_getaffinity(v) == set(cpus)
     assert proc_rttime(c) == (200000, 1200000)
-    ch2 = children(d)
+    ch2 = d.children()
     assert ch2["vrrp"]["pid"] == v and ch2["check"]["pid"] == c
 
 
 def test_defaults_leave_children_alone(tandemd, netns):
     d = tandemd("global_defs {\n    router_id plain\n}\n" + PARTS, ns=netns("g"))
-    ch = wait_running(d, ["vrrp", "check"])
+    ch = d.wait_running(["vrrp", "check"])
     c = ch["check"]["pid"]
     assert proc_nice(c) == 0
     assert os.sched_getaffinity(c) == os.sched_getaffinity(0)
@@ -130,7 +118,7 @@ def test_child_wait_time(tandemd, netns):
     """A child that does not stop is killed after child_wait_time seconds (default 5)."""
     d = tandemd("child_wait_time 1\nglobal_defs {\n    router_id w\n}\n" + PARTS,
                 ns=netns("g"))
-    ch = wait_running(d, ["vrrp"])
+    ch = d.wait_running(["vrrp"])
     os.kill(ch["vrrp"]["pid"], signal.SIGSTOP)
     t0 = time.monotonic()
     d.signal(signal.SIGTERM)
@@ -196,7 +184,7 @@ def test_max_auto_priority(tandemd, netns):
                                             .replace("advert_int 1", "version 3\n    advert_int 0.1")
     d = tandemd("global_defs {\n    vrrp_rt_priority 10\n    max_auto_priority 11\n"
                 "    min_auto_priority_delay 200000\n}\n" + inst, ns=netns("g"))
-    v = wait_running(d, ["vrrp"])["vrrp"]["pid"]
+    v = d.wait_running(["vrrp"])["vrrp"]["pid"]
     d.wait_event({"type": "vrrp.state", "instance": "VI_1", "to": "MASTER"}, timeout=15)
     rt = os.sched_getscheduler(v) & ~SCHED_RESET_ON_FORK in (os.SCHED_RR, os.SCHED_FIFO)
     start = os.sched_getparam(v).sched_priority if rt else 0
@@ -223,7 +211,7 @@ def test_net_namespace(tandemd, netns):
     ns = netns("n")
     inst = PARTS.split("virtual_server")[0].replace("state BACKUP", "state MASTER")
     d = tandemd(f"net_namespace {ns.name}\nglobal_defs {{\n    router_id n\n}}\n" + inst)
-    v = wait_running(d, ["vrrp"])["vrrp"]["pid"]
+    v = d.wait_running(["vrrp"])["vrrp"]["pid"]
     want = os.stat(f"/run/netns/{ns.name}").st_ino
     assert os.stat(f"/proc/{d.pid}/ns/net").st_ino == want
     assert os.stat(f"/proc/{v}/ns/net").st_ino == want

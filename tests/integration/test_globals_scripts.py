@@ -35,10 +35,6 @@ def script(path, body):
     return path
 
 
-def children(d):
-    return {c["name"]: c for c in d.status()["children"]}
-
-
 def pids_with(marker):
     """pids of processes whose command line contains marker"""
     out = []
@@ -58,8 +54,8 @@ def test_startup_script_runs_before_children(tandemd, netns, workdir):
     s = script(workdir / "start.sh", f"echo begin > {out}\nsleep 1\necho end >> {out}\n")
     d = tandemd(f"global_defs {{\n    startup_script {s} root\n}}\n" + PARTS, ns=netns("g"))
     # the daemon answers at once; the vrrp child comes only after the script ended
-    assert children(d).get("vrrp", {}).get("pid") in (None, 0)
-    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+    assert d.children().get("vrrp", {}).get("pid") in (None, 0)
+    wait_until(lambda: d.children().get("vrrp", {}).get("state") == "running", timeout=10,
                what="vrrp child after the startup script")
     assert out.read_text() == "begin\nend\n"
     log = d.log_text()
@@ -73,7 +69,7 @@ def test_startup_script_timeout(tandemd, netns, workdir):
     d = tandemd(f"global_defs {{\n    startup_script \"{s} {marker}\" root\n"
                 "    startup_script_timeout 1\n}\n" + PARTS, ns=netns("g"))
     t0 = time.monotonic()
-    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+    wait_until(lambda: d.children().get("vrrp", {}).get("state") == "running", timeout=10,
                what="vrrp child after the timeout")
     assert time.monotonic() - t0 < 5
     assert "startup_script killed at its timeout; starting the children anyway" in d.log_text()
@@ -87,7 +83,7 @@ def test_shutdown_script_after_children(tandemd, netns, workdir):
                                     f"echo $kids > {out}\necho $$ >> {out}\n")
     d = tandemd(f"global_defs {{\n    shutdown_script {s} root\n    shutdown_script_timeout 5\n}}\n"
                 + PARTS, ns=netns("g"))
-    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+    wait_until(lambda: d.children().get("vrrp", {}).get("state") == "running", timeout=10,
                what="vrrp child")
     assert d.stop() == 0
     kids, me = out.read_text().split("\n")[:2]
@@ -148,9 +144,9 @@ def test_notify_fifo_scripts(tandemd, netns, workdir):
     assert set(pids_with(str(fifo))) == rpids      # unchanged config: same reader
     # a restarted writer (the vrrp child) does not end the reader: the parent holds the FIFO
     vpids = set(pids_with(str(vfifo)))
-    os.kill(children(d)["vrrp"]["pid"], signal.SIGKILL)
-    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running" and
-               children(d)["vrrp"]["restarts"] == 1, timeout=10, what="vrrp child restarted")
+    os.kill(d.children()["vrrp"]["pid"], signal.SIGKILL)
+    wait_until(lambda: d.children().get("vrrp", {}).get("state") == "running" and
+               d.children()["vrrp"]["restarts"] == 1, timeout=10, what="vrrp child restarted")
     assert set(pids_with(str(vfifo))) == vpids
     # a config without the script stops the reader
     d.write_config(conf.replace(f"    notify_fifo_script \"{reader} {out}\" root\n", ""))
@@ -318,7 +314,7 @@ def test_enable_script_security(tandemd, netns, workdir):
     unsafe.chmod(0o777)
     d = tandemd(f"global_defs {{\n    enable_script_security\n    startup_script {unsafe} root\n}}\n"
                 + PARTS, ns=netns("g"))
-    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+    wait_until(lambda: d.children().get("vrrp", {}).get("state") == "running", timeout=10,
                what="vrrp child")
     assert f"script '{unsafe}' not run as root (enable_script_security)" in d.log_text()
     assert not out.exists()
@@ -342,9 +338,9 @@ def test_startup_script_reload_and_stop_while_it_runs(tandemd, netns, workdir):
     d.write_config(conf + PARTS)
     assert d.reload()["ok"]
     assert not d.status()["children"] or all(c["pid"] in (None, 0) for c in d.status()["children"])
-    wait_until(lambda: children(d).get("vrrp", {}).get("state") == "running", timeout=10,
+    wait_until(lambda: d.children().get("vrrp", {}).get("state") == "running", timeout=10,
                what="vrrp child of the reloaded config")
-    assert children(d)["vrrp"]["generation"] == 2
+    assert d.children()["vrrp"]["generation"] == 2
     d.stop()
 
     d2 = tandemd(conf + PARTS, ns=ns, name="stopper")

@@ -47,20 +47,16 @@ def conf(prio1=100, vs=True, extra=""):
 HB = ["--heartbeat", "200"]
 
 
-def children(d):
-    return {c["name"]: c for c in d.status()["children"]}
-
-
 def wait_generation(d, names, gen):
-    return wait_until(lambda: all(children(d).get(n, {}).get("generation") == gen
-                                  for n in names) and children(d),
+    return wait_until(lambda: all(d.children().get(n, {}).get("generation") == gen
+                                  for n in names) and d.children(),
                       timeout=10, what=f"children {names} at generation {gen}")
 
 
 def test_reload_ok_reports_diffs(tandemd):
     d = tandemd(conf(), args=HB)
     wait_generation(d, ["vrrp", "check"], 1)
-    old_pids = {n: c["pid"] for n, c in children(d).items()}
+    old_pids = {n: c["pid"] for n, c in d.children().items()}
     d.write_config(conf(prio1=150))
     with d.events() as evs:
         rc, out, err = d.tandemctl("reload")
@@ -85,7 +81,7 @@ def test_reload_ok_reports_diffs(tandemd):
     assert st["daemon"]["last_reload"]["error"] is None
     wait_generation(d, ["vrrp", "check"], 2)
     # children were not restarted by the reload
-    assert {n: c["pid"] for n, c in children(d).items()} == old_pids
+    assert {n: c["pid"] for n, c in d.children().items()} == old_pids
 
 
 def test_reload_error_keeps_running_config(tandemd):
@@ -132,19 +128,19 @@ def test_sighup_reload(tandemd):
 def test_part_removed_and_added(tandemd):
     d = tandemd(conf(), args=HB)
     wait_generation(d, ["vrrp", "check"], 1)
-    check_pid = children(d)["check"]["pid"]
+    check_pid = d.children()["check"]["pid"]
     d.write_config(conf(vs=False))
     with d.events() as evs:
         assert d.reload()["ok"]
         ex = evs.wait_event({"type": "child.exit", "child": "check"})
         assert ex["pid"] == check_pid and ex["status"] == "exited 0"
-    wait_until(lambda: "check" not in children(d), timeout=5, what="check child gone")
+    wait_until(lambda: "check" not in d.children(), timeout=5, what="check child gone")
     d.write_config(conf())
     with d.events() as evs:
         assert d.reload()["generation"] == 3
         evs.wait_event({"type": "child.start", "child": "check"})
     wait_generation(d, ["vrrp", "check"], 3)
-    assert children(d)["check"]["restarts"] == 0
+    assert d.children()["check"]["restarts"] == 0
 
 
 def test_many_reloads_leak_no_fds(tandemd):
@@ -163,10 +159,10 @@ def test_many_reloads_leak_no_fds(tandemd):
         return n
 
     before = nfds(d.pid)
-    kids_before = {n: nfds(c["pid"]) for n, c in children(d).items()}
+    kids_before = {n: nfds(c["pid"]) for n, c in d.children().items()}
     for i in range(20):
         d.write_config(conf(prio1=100 + i % 2))
         assert d.reload()["ok"]
     wait_generation(d, ["vrrp", "check"], 21)
     assert nfds(d.pid) == before
-    assert {n: nfds(c["pid"]) for n, c in children(d).items()} == kids_before
+    assert {n: nfds(c["pid"]) for n, c in d.children().items()} == kids_before

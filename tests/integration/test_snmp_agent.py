@@ -68,10 +68,6 @@ def start_tandemd(tandemd, ns, snmpd, prio=100):
     return d
 
 
-def children(d):
-    return {c["name"]: c for c in d.status()["children"]}
-
-
 def wait_walk(snmpd, pred, timeout=10.0, what="walk"):
     """Walk TANDEM-MIB until pred(walk) holds (the subagent connects and the feed arrives
     asynchronously); returns the walk."""
@@ -95,10 +91,10 @@ def val(w, oid):
 def test_walk_daemon_group_children_and_vrrp(snmp, tandemd):
     ns, snmpd, _ = snmp
     d = start_tandemd(tandemd, ns, snmpd)
-    wait_until(lambda: all(c["state"] == "running" for c in children(d).values()),
+    wait_until(lambda: all(c["state"] == "running" for c in d.children().values()),
                what="children running")
     st = d.status()
-    kids = children(d)
+    kids = d.children()
     d.wait_event({"type": "vrrp.state", "instance": "VI_1", "to": "MASTER"}, timeout=10)
     w = wait_walk(snmpd, lambda w: val(w, VRRP + ".3" + instance_suffix("VI_1")) == 3 and
                   val(w, CHILDREN + ".4.4") == 3, what="VI_1 master and snmp running")
@@ -148,7 +144,7 @@ def test_reload_bumps_generation_in_walk(snmp, tandemd):
                   val(w, CHILDREN + ".6.4") == 2, what="generation 2")
     assert val(w, DAEMON + ".7.0") == 1
     # the subagent kept serving across the reload: same snmp child
-    assert val(w, CHILDREN + ".3.4") == children(d)["snmp"]["pid"]
+    assert val(w, CHILDREN + ".3.4") == d.children()["snmp"]["pid"]
 
 
 def test_failed_reload_sends_trap(snmp, tandemd):
@@ -185,7 +181,7 @@ def test_snmpd_restart_walks_again_within_5s(snmp, tandemd):
     ns, snmpd, _ = snmp
     d = start_tandemd(tandemd, ns, snmpd)
     wait_walk(snmpd, lambda w: val(w, DAEMON + ".5.0") == 1, what="subagent serving")
-    snmp_pid = children(d)["snmp"]["pid"]
+    snmp_pid = d.children()["snmp"]["pid"]
     snmpd.kill(signal.SIGKILL)
     snmpd.start()
     t0 = time.monotonic()
@@ -193,22 +189,22 @@ def test_snmpd_restart_walks_again_within_5s(snmp, tandemd):
               what="TANDEM-MIB after the snmpd restart")
     took = time.monotonic() - t0
     assert took < 5.0
-    assert children(d)["snmp"]["pid"] == snmp_pid        # reconnected, not restarted
+    assert d.children()["snmp"]["pid"] == snmp_pid        # reconnected, not restarted
     print(f"walks work again {took:.2f} s after snmpd answers")
 
 
 def test_snmp_child_crash_restarted_others_unaffected(snmp, tandemd):
     ns, snmpd, _ = snmp
     d = start_tandemd(tandemd, ns, snmpd)
-    wait_until(lambda: all(c["state"] == "running" for c in children(d).values()),
+    wait_until(lambda: all(c["state"] == "running" for c in d.children().values()),
                what="children running")
     wait_walk(snmpd, lambda w: val(w, DAEMON + ".5.0") == 1, what="subagent serving")
-    before = children(d)
+    before = d.children()
     with d.events() as ev:
         os.kill(before["snmp"]["pid"], signal.SIGSEGV)
         ev.wait_event({"type": "child.exit", "child": "snmp"}, timeout=5)
         ev.wait_event({"type": "child.start", "child": "snmp"}, timeout=5)
-    after = children(d)
+    after = d.children()
     assert after["vrrp"]["pid"] == before["vrrp"]["pid"]
     assert after["check"]["pid"] == before["check"]["pid"]
     assert after["vrrp"]["restarts"] == 0 and after["check"]["restarts"] == 0
@@ -225,7 +221,7 @@ def test_reload_to_another_master_restarts_the_subagent(snmp, tandemd, workdir):
     ns, snmpd, _ = snmp
     d = start_tandemd(tandemd, ns, snmpd)
     wait_walk(snmpd, lambda w: val(w, DAEMON + ".5.0") == 1, what="subagent on snmpd 1")
-    old_pid = children(d)["snmp"]["pid"]
+    old_pid = d.children()["snmp"]["pid"]
     other_dir = workdir / "snmpd2"
     other_dir.mkdir()
     other = Snmpd(ns, other_dir, port=16171, trap_port=16172).start()
@@ -235,6 +231,6 @@ def test_reload_to_another_master_restarts_the_subagent(snmp, tandemd, workdir):
         # net-snmp cannot be re-initialised in a process: a new snmp child serves snmpd 2
         w = wait_walk(other, lambda w: val(w, DAEMON + ".5.0") == 2, what="subagent on snmpd 2")
         assert val(w, CHILDREN + ".3.4") != old_pid
-        assert children(d)["vrrp"]["restarts"] == 0
+        assert d.children()["vrrp"]["restarts"] == 0
     finally:
         other.close()

@@ -16,18 +16,6 @@ global_defs {
 HB = ["--heartbeat", "200"]
 
 
-def children(d):
-    return {c["name"]: c for c in d.status()["children"]}
-
-
-def wait_running(d, names, timeout=10):
-    def ok():
-        ch = children(d)
-        return all(n in ch and ch[n]["state"] == "running" and ch[n]["pid"] > 0
-                   for n in names) and ch
-    return wait_until(ok, timeout=timeout, what=f"children {names} running")
-
-
 def pid_alive(pid):
     try:
         os.kill(pid, 0)
@@ -43,7 +31,7 @@ def pid_alive(pid):
 
 def test_start_stop(tandemd):
     d = tandemd(CONF, args=HB)
-    ch = wait_running(d, ["vrrp", "check"])
+    ch = d.wait_running(["vrrp", "check"])
     st = d.status()
     assert st["ok"] is True
     assert st["daemon"]["pid"] == d.pid
@@ -75,7 +63,7 @@ def test_start_stop(tandemd):
 
 def test_child_killed_is_restarted(tandemd):
     d = tandemd(CONF, args=HB)
-    old = wait_running(d, ["vrrp", "check"])["vrrp"]["pid"]
+    old = d.wait_running(["vrrp", "check"])["vrrp"]["pid"]
     with d.events() as evs:
         os.kill(old, signal.SIGKILL)
         ex = evs.wait_event({"type": "child.exit", "child": "vrrp"})
@@ -85,21 +73,21 @@ def test_child_killed_is_restarted(tandemd):
         st = evs.wait_event({"type": "child.start", "child": "vrrp"})
         assert st["pid"] != old
         assert ex["seq"] < rs["seq"] < st["seq"]
-    c = wait_running(d, ["vrrp"])["vrrp"]
+    c = d.wait_running(["vrrp"])["vrrp"]
     assert c["restarts"] == 1
     assert c["last_exit"] == "killed by signal 9"
     assert c["generation"] == 1
     # the other child was not touched
-    assert children(d)["check"]["restarts"] == 0
+    assert d.children()["check"]["restarts"] == 0
 
 
 def test_backoff_doubles(tandemd):
     d = tandemd(CONF, args=HB)
-    wait_running(d, ["check"])
+    d.wait_running(["check"])
     delays = []
     with d.events() as evs:
         for _ in range(3):
-            pid = wait_running(d, ["check"])["check"]["pid"]
+            pid = d.wait_running(["check"])["check"]["pid"]
             os.kill(pid, signal.SIGKILL)
             delays.append(evs.wait_event({"type": "child.restart", "child": "check"})["delay_ms"])
             evs.wait_event({"type": "child.start", "child": "check"})
@@ -108,7 +96,7 @@ def test_backoff_doubles(tandemd):
 
 def test_wedged_child_detected_by_heartbeat(tandemd):
     d = tandemd(CONF, args=HB)
-    old = wait_running(d, ["check"])["check"]["pid"]
+    old = d.wait_running(["check"])["check"]["pid"]
     with d.events() as evs:
         os.kill(old, signal.SIGSTOP)
         try:
@@ -122,7 +110,7 @@ def test_wedged_child_detected_by_heartbeat(tandemd):
         finally:
             if pid_alive(old):
                 os.kill(old, signal.SIGKILL)
-    c = wait_running(d, ["check"])["check"]
+    c = d.wait_running(["check"])["check"]
     assert c["last_exit"] == "heartbeat timeout"
     assert c["pid"] != old
     assert "no heartbeat answer" in d.log_text()
@@ -130,7 +118,7 @@ def test_wedged_child_detected_by_heartbeat(tandemd):
 
 def test_sigusr1_dumps_state(tandemd):
     d = tandemd(CONF, args=HB)
-    wait_running(d, ["vrrp", "check"])
+    d.wait_running(["vrrp", "check"])
     d.signal(signal.SIGUSR1)
     wait_until(lambda: "state: {" in d.log_text(), timeout=5, what="state dump in the log")
     assert d.ctl("ping")["ok"]
@@ -138,8 +126,8 @@ def test_sigusr1_dumps_state(tandemd):
 
 def test_vrrp_only(tandemd):
     d = tandemd(CONF, args=HB + ["-P"])
-    wait_running(d, ["vrrp"])
-    assert set(children(d)) == {"vrrp"}
+    d.wait_running(["vrrp"])
+    assert set(d.children()) == {"vrrp"}
 
 
 def test_config_without_parts_has_no_children(tandemd):
@@ -159,7 +147,7 @@ def test_refuses_config_errors(tandemd):
 
 def test_stop_is_bounded_with_a_wedged_child(tandemd):
     d = tandemd(CONF, args=HB)
-    ch = wait_running(d, ["vrrp", "check"])
+    ch = d.wait_running(["vrrp", "check"])
     os.kill(ch["vrrp"]["pid"], signal.SIGSTOP)
     t0 = time.monotonic()
     rc = d.stop(timeout=15)
@@ -214,7 +202,7 @@ def test_one_child_per_part(tandemd):
     conf = CONF.replace("router_id sup-test",
                         "router_id sup-test\n    enable_snmp_vrrp\n    lvs_sync_daemon lo VI_1")
     d = tandemd(conf, args=HB)
-    ch = wait_running(d, ["vrrp", "check", "sync", "snmp"])
+    ch = d.wait_running(["vrrp", "check", "sync", "snmp"])
     assert set(ch) == {"vrrp", "check", "sync", "snmp"}
     pids = {c["pid"] for c in ch.values()}
     assert len(pids) == 4 and d.pid not in pids
@@ -225,4 +213,4 @@ def test_one_child_per_part(tandemd):
             assert int(f.read().split(")")[1].split()[1]) == d.pid    # ppid
     # -C keeps only the check part
     d2 = tandemd(conf, args=HB + ["-C"], name="only-check")
-    assert set(wait_running(d2, ["check"])) == {"check"}
+    assert set(d2.wait_running(["check"])) == {"check"}
