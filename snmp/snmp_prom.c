@@ -161,6 +161,14 @@ static void vrrp_stats_metrics(FILE *f, const struct snmp_view *v)
 			        "reason", v->drop_names[k], (double)v->vrrp[i].drops[k]);
 }
 
+/* one sample per VRRP state, 1 for the object's current state and 0 for the others */
+static void vrrp_one_hot(FILE *f, const char *metric, const char *lname, const char *name,
+                         int state)
+{
+	for (int s = SNMP_VRRP_INIT; s <= SNMP_VRRP_STOP; s++)
+		sample2(f, metric, lname, name, "state", snmp_vrrp_state_name(s), state == s);
+}
+
 static void group_metrics(FILE *f, const struct snmp_view *v)
 {
 	if (!v->ngrp)
@@ -168,9 +176,8 @@ static void group_metrics(FILE *f, const struct snmp_view *v)
 	family(f, "tandem_vrrp_sync_group_state", "gauge",
 	       "VRRP sync group state (1 for the current state), from vrrp.group events.");
 	for (size_t i = 0; i < v->ngrp; i++)
-		for (int s = SNMP_VRRP_INIT; s <= SNMP_VRRP_STOP; s++)
-			sample2(f, "tandem_vrrp_sync_group_state", "group", v->grp[i].name, "state",
-			        snmp_vrrp_state_name(s), v->grp[i].state == s);
+		vrrp_one_hot(f, "tandem_vrrp_sync_group_state", "group", v->grp[i].name,
+		             v->grp[i].state);
 	family(f, "tandem_vrrp_sync_group_transitions_total", "counter",
 	       "State changes of the VRRP sync group seen since the daemon started.");
 	for (size_t i = 0; i < v->ngrp; i++)
@@ -185,9 +192,8 @@ static void vrrp_metrics(FILE *f, const struct snmp_view *v)
 	family(f, "tandem_vrrp_instance_state", "gauge",
 	       "VRRP instance state (1 for the current state), from vrrp.state events.");
 	for (size_t i = 0; i < v->nvrrp; i++)
-		for (int s = SNMP_VRRP_INIT; s <= SNMP_VRRP_STOP; s++)
-			sample2(f, "tandem_vrrp_instance_state", "vrrp_instance", v->vrrp[i].name, "state",
-			        snmp_vrrp_state_name(s), v->vrrp[i].state == s);
+		vrrp_one_hot(f, "tandem_vrrp_instance_state", "vrrp_instance", v->vrrp[i].name,
+		             v->vrrp[i].state);
 	family(f, "tandem_vrrp_instance_priority", "gauge",
 	       "Effective VRRP priority of the instance as last reported.");
 	for (size_t i = 0; i < v->nvrrp; i++)
