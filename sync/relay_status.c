@@ -85,7 +85,8 @@ json_object *relay_run_status(struct relay_run *r)
 
 			ADD(t, "srtt_ms", json_object_new_double((double)tp->srtt / 1e3));
 			ADD(t, "rttvar_ms", json_object_new_double((double)tp->rttvar / 1e3));
-			ADD(t, "rto_ms", json_object_new_double((double)tp->rto / 1e3));
+			ADD(t, "rto_ms", json_object_new_double((double)(tp->rto_raised > tp->rto ?
+			                                                  tp->rto_raised : tp->rto) / 1e3));
 			ADD(t, "rtt_min_ms", json_object_new_double((double)tp->rtt_min / 1e3));
 			ADD(t, "rtt_max_ms", json_object_new_double((double)tp->rtt_max / 1e3));
 			ADD(t, "samples", U64(tp->samples));

@@ -323,6 +323,7 @@ static void rtt_sample(struct relay_txq *q, struct relay_txq_peer *p, uint64_t r
 		p->rtt_min = r;
 	if (r > p->rtt_max)
 		p->rtt_max = r;
+	p->rto_raised = 0;                 /* a sample ends Karn's backoff */
 	rto = p->srtt + (4 * p->rttvar > 1000 ? 4 * p->rttvar : 1000);
 	p->rto = rto < q->rto_us ? q->rto_us : rto > q->rto_max_us ? q->rto_max_us : rto;
 }
@@ -424,17 +425,20 @@ uint64_t relay_txq_closed(const struct relay_txq *q, uint64_t peers, uint64_t no
 	return m;
 }
 
-/* the slot's resend timeout: the largest of its owing peers' (their round trips), doubled
- * per retry, at most rto_max_us */
+/* the slot's resend timeout: the largest of its owing peers' (their round trips; for a frame
+ * not resent yet, also a timeout raised by Karn's backoff), doubled per retry, at most
+ * rto_max_us. A resent frame backs off from the estimate alone, so a lost frame's own timeout
+ * does not double twice (once through the raise it caused, once as its retry). */
 static uint64_t rto_of(const struct relay_txq *q, const struct relay_txq_slot *s)
 {
 	uint64_t base = q->rto_us;
 
 	for (uint64_t m = s->pending; m; m &= m - 1) {
-		unsigned i = (unsigned)__builtin_ctzll(m);
+		const struct relay_txq_peer *p = &q->peer[__builtin_ctzll(m)];
+		uint64_t r = !s->retries && p->rto_raised > p->rto ? p->rto_raised : p->rto;
 
-		if (q->peer[i].rto > base)
-			base = q->peer[i].rto;
+		if (r > base)
+			base = r;
 	}
 	if (s->retries >= 32 || (base << s->retries) >> s->retries != base ||
 	    base << s->retries > q->rto_max_us)
@@ -491,8 +495,8 @@ size_t relay_txq_due(struct relay_txq *q, uint64_t now, struct relay_txq_due *ou
 		q->resent++;
 	}
 	for (unsigned p = 0; p < RELAY_TXQ_MAX_PEERS; p++)
-		if (raise[p] > q->peer[p].rto) {
-			q->peer[p].rto = raise[p];
+		if (raise[p] > q->peer[p].rto && raise[p] > q->peer[p].rto_raised) {
+			q->peer[p].rto_raised = raise[p];
 			q->peer[p].raised_at = now;
 		}
 	pop_done(q);

@@ -93,6 +93,8 @@ struct relay_txq_slot {
 struct relay_txq_peer {
 	uint64_t srtt, rttvar;    /* us; srtt 0: no sample yet */
 	uint64_t rto;             /* srtt + 4 rttvar, within [rto_us, rto_max_us] */
+	uint64_t rto_raised;      /* Karn's backoff: frames sent once wait this long (0: none)
+	                           * until the next sample */
 	uint64_t samples, rtt_last, rtt_min, rtt_max;
 	uint64_t sampled_sent;    /* send time of the newest frame sampled */
 	uint64_t raised_at;       /* when a timeout last raised rto (Karn's backoff) */

@@ -50,6 +50,7 @@ struct net {
 	uint64_t now, latency;
 	unsigned loss_pct;
 	int drop_data_no;            /* drop the n-th DATA frame from node 0 (1-based), 0: none */
+	int drop_data_no2;           /* and this one */
 	int data_no;
 	uint64_t dropped_at;         /* when that frame was sent */
 };
@@ -82,9 +83,14 @@ static int f_send(void *ud, int peer, const uint8_t *f, size_t len)
 	struct pkt *p;
 
 	(void)peer;
-	if (nd->id == 0 && len > 5 && f[5] == RELAY_DATA && ++net->data_no == net->drop_data_no) {
-		net->dropped_at = net->now;
-		return 0;
+	if (nd->id == 0 && len > 5 && f[5] == RELAY_DATA) {
+		++net->data_no;
+		if (net->data_no == net->drop_data_no) {
+			net->dropped_at = net->now;
+			return 0;
+		}
+		if (net->data_no == net->drop_data_no2)
+			return 0;
 	}
 	if (net->loss_pct && rnd() % 100 < net->loss_pct)
 		return 0;
@@ -348,18 +354,19 @@ static void test_resync_into_slow_kernel(void **state)
 	net_free(&net);
 }
 
-/* One DATA frame lost on a fast link (2 ms each way, ACKs every 50 ms): the 3rd of 5, then
- * the last of 5 (no later frame shows the gap): each is resent after resend_timeout
- * (0.1 s) and the receiver has everything at most 0.1 s + an ACK interval after it was sent. */
+/* One DATA frame lost on a fast link (2 ms each way, ACKs every 50 ms): the 3rd of 5 (resent
+ * at the next ACK), then the last of 5 (no later frame shows the gap: resent after
+ * resend_timeout, 0.1 s); then the last of 5 and its first resend: the second resend comes
+ * 0.2 s after the first (the frame's own backoff, not doubled again by the peer's). */
 static void test_lost_frame_resent_promptly(void **state)
 {
 	struct node nd[2];
 	struct net net;
 
 	(void)state;
-	for (int which = 3; which <= 5; which += 2) {
+	for (int which = 3; which <= 7; which += 2) {
 		unsigned fed = 0;
-		uint64_t done_at = 0;
+		uint64_t done_at = 0, bound = which == 7 ? 300000 : 100000;
 
 		net_init(&net, nd, 100000);
 		run_until_up(&net);
@@ -369,7 +376,8 @@ static void test_lost_frame_resent_promptly(void **state)
 			step(&net);
 		assert_int_equal(nd[1].ngot, 200);
 		net.data_no = 0;
-		net.drop_data_no = which;
+		net.drop_data_no = which == 7 ? 5 : which;
+		net.drop_data_no2 = which == 7 ? 6 : 0;     /* the 6th DATA sent: 5's resend */
 		for (int k = 0; k < 5; k++) {             /* 5 frames of 37 entries */
 			fed += feed(&nd[0], 1 + fed, 37);
 			step(&net);
@@ -380,14 +388,15 @@ static void test_lost_frame_resent_promptly(void **state)
 				done_at = net.now;
 		}
 		assert_true(net.dropped_at > 0);
-		print_message("frame %d of 5 lost: receiver complete %.0f ms after it was sent "
-		              "(srtt %.1f ms, rto %.0f ms), %llu resent\n", which,
+		print_message("frame %d of 5 lost%s: receiver complete %.0f ms after it was sent "
+		              "(srtt %.1f ms, rto %.0f ms), %llu resent\n", net.drop_data_no,
+		              which == 7 ? " twice" : "",
 		              (double)(done_at - net.dropped_at) / 1e3,
 		              nd[0].rc.txq.peer[0].srtt / 1e3, nd[0].rc.txq.peer[0].rto / 1e3,
 		              (unsigned long long)nd[0].rc.c.resent);
 		assert_true(done_at > 0);
-		assert_true(done_at - net.dropped_at <= 100000 + 2 * STEP + net.latency);
-		assert_int_equal(nd[0].rc.c.resent, 1);
+		assert_true(done_at - net.dropped_at <= bound + 3 * STEP + net.latency);
+		assert_int_equal(nd[0].rc.c.resent, which == 7 ? 2 : 1);
 		net_free(&net);
 	}
 }
