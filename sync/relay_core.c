@@ -344,8 +344,11 @@ static void send_ack(struct relay_core *rc, int i, uint64_t now)
 
 	p->ack_dirty = 0;
 	p->rx_unacked = 0;
-	if (!w || !w->epoch)
+	if (!w || !w->epoch) {
+		p->adv_room = rc->conf.rx_window;    /* nothing from it to acknowledge: nothing owed */
+		p->last_ack_at = now;
 		return;
+	}
 	relay_rxwin_ack(w, &a);
 	a.has_window = 1;
 	a.window = relay_core_rx_room(rc);
