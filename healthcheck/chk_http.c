@@ -3,9 +3,8 @@
  * ready fd only): each url { path, digest, status_code, regex, regex_no_match, virtualhost } is
  * fetched in turn on a fresh connection and all must pass (verdict in chk_http_match.c).
  * Headers and body are bounded in the header/write callbacks, the exchange by connect_timeout
- * (CURLOPT_TIMEOUT_MS). Easy handles come from a per-engine pool that follows the exchanges in
- * flight (trimmed to its low-water mark every 5 s; an idle check holds none) with the common
- * options set once; IP-literal URLs (CONNECT_TO for a name) so libcurl
+ * (CURLOPT_TIMEOUT_MS). Easy handles come from a small per-engine pool (an idle check holds
+ * none) with the common options set once; IP-literal URLs (CONNECT_TO for a name) so libcurl
  * starts no resolver thread; a connection is never reused and is closed with a reset
  * (SO_LINGER 0) so no TIME_WAIT stays on the director. SSL_GET verifies the peer only when asked
  * (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key with the SSL block's
@@ -27,12 +26,8 @@
 
 #define HTTP_MAX_BODY    (1024 * 1024)
 #define HTTP_MAX_HEADERS (64 * 1024)
-/* idle easy handles kept per engine at the most; more are freed when their exchange ends */
-#define HTTP_POOL_MAX    4096
-/* every HTTP_POOL_TRIM_S seconds the handles that stayed idle the whole period (the pool's
- * low-water mark) are freed: the pool follows the number of exchanges in flight, so that a
- * busy engine makes no handle per check and an idle one keeps none */
-#define HTTP_POOL_TRIM_S 5.0
+/* idle easy handles kept per engine; more are freed when their exchange ends */
+#define HTTP_POOL_MAX    64
 /* Checks are spread over HTTP_SHARDS multi handles: libcurl's per-multi caches (host names,
  * connection bundles) are walked in full on some operations, which costs O(targets) per
  * transfer with one multi for 10,000 targets. */
@@ -74,9 +69,6 @@ struct http_shards {            /* per engine (kctx) */
 	unsigned next;
 	struct http_ex *pool;
 	int npool;
-	int low;                    /* fewest idle handles since the last trim */
-	struct ev_loop *loop;
-	ev_timer trim;              /* unreferenced: keeps no loop running */
 	struct chk_rx_cache *rx;    /* compiled regexes shared by identical url regexes */
 };
 
@@ -201,30 +193,9 @@ static struct http_glob *glob_new(struct ev_loop *loop)
 	return g;
 }
 
-static void ex_free(struct http_ex *x)
-{
-	curl_easy_cleanup(x->easy);
-	free(x);
-}
-
-/* free the handles that no exchange needed since the last trim */
-static void trim_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct http_shards *sh = w->data;
-
-	for (int n = sh->low; n > 0 && sh->pool; n--) {
-		struct http_ex *x = sh->pool;
-		sh->pool = x->next;
-		sh->npool--;
-		ex_free(x);
-	}
-	sh->low = sh->npool;
-}
-
 static struct http_shards *shards_of(struct chk_inst *c)
 {
 	void **slot = chk_kctx(c);
-	struct http_shards *sh;
 	static int curl_ready;
 
 	if (!curl_ready) {
@@ -232,18 +203,9 @@ static struct http_shards *shards_of(struct chk_inst *c)
 			return NULL;
 		curl_ready = 1;
 	}
-	if (*slot)
-		return *slot;
-	sh = calloc(1, sizeof(*sh));
-	if (!sh)
-		return NULL;
-	sh->loop = chk_loop(c);
-	ev_timer_init(&sh->trim, trim_cb, HTTP_POOL_TRIM_S, HTTP_POOL_TRIM_S);
-	sh->trim.data = sh;
-	ev_timer_start(sh->loop, &sh->trim);
-	ev_unref(sh->loop);
-	*slot = sh;
-	return sh;
+	if (!*slot)
+		*slot = calloc(1, sizeof(struct http_shards));
+	return *slot;
 }
 
 static struct http_glob *glob_get(struct chk_inst *c)
@@ -265,12 +227,11 @@ static void http_fini(void **kctx)
 
 	if (!sh)
 		return;
-	ev_ref(sh->loop);
-	ev_timer_stop(sh->loop, &sh->trim);
 	while (sh->pool) {
 		struct http_ex *x = sh->pool;
 		sh->pool = x->next;
-		ex_free(x);
+		curl_easy_cleanup(x->easy);
+		free(x);
 	}
 	for (int i = 0; i < HTTP_SHARDS; i++) {
 		struct http_glob *g = sh->g[i];
@@ -396,12 +357,10 @@ static struct http_ex *ex_get(struct http_shards *sh)
 
 	if (x) {
 		sh->pool = x->next;
-		if (--sh->npool < sh->low)
-			sh->low = sh->npool;
+		sh->npool--;
 		x->next = NULL;
 		return x;
 	}
-	sh->low = 0;                /* a handle was missing: none was idle all along */
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return NULL;
@@ -432,7 +391,8 @@ static void ex_put(struct http_shards *sh, struct http_ex *x)
 	x->body_len = x->body_cap = x->total = x->hdr_bytes = 0;
 	x->c = NULL;
 	if (!sh || sh->npool >= HTTP_POOL_MAX) {
-		ex_free(x);
+		curl_easy_cleanup(x->easy);
+		free(x);
 		return;
 	}
 	if (x->dirty) {
