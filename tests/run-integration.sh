@@ -16,7 +16,7 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 PY=/usr/bin/python3
 [ $# -eq 0 ] && set -- tests/integration
 
-opts=(-q -rfEs -p no:cacheprovider)
+opts=(-q -rfEs -p no:cacheprovider --durations=15)
 if "$PY" -c 'import pytest_timeout' 2>/dev/null; then
 	opts+=(--timeout="$TEST_TIMEOUT")
 fi

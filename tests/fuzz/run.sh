@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/fuzz/run.sh - build and run the libFuzzer targets tests/fuzz/fuzz_*.c.
 #
-#   tests/fuzz/run.sh smoke            build all, run each for FUZZ_TIME s (15) on its corpus
+#   tests/fuzz/run.sh smoke            build all, run each for FUZZ_TIME s (12) on its corpus
 #   tests/fuzz/run.sh build            build only
 #   tests/fuzz/run.sh run NAME SECS    one target for SECS seconds (longer runs, benchmarks)
 #
@@ -20,7 +20,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 cd "$REPO"
 MODE=${1:-smoke}
 FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
-FUZZ_TIME=${FUZZ_TIME:-15}
+FUZZ_TIME=${FUZZ_TIME:-12}
 FUZZ_JOBS=${FUZZ_JOBS:-2}
 CLANG=${CLANG:-clang}
 SAN=-fsanitize=address,undefined
