@@ -354,6 +354,24 @@ static int on_promote(const struct vrrp_fsm_params *p, struct vrrp_fsm *st, uint
 	return become_master(p, st, now, out, VRRP_FSM_R_ADMIN_PROMOTE);
 }
 
+/* MASTER -> BACKUP for a reason other than a higher-priority advert (an admin demotion, the
+ * sync group): leave master, forget the master we knew, wait Master_Down with our own
+ * Advertisement_Interval. 0 when not MASTER. */
+static int master_to_backup(const struct vrrp_fsm_params *p, struct vrrp_fsm *st, uint64_t now,
+                            struct vrrp_fsm_actions *out, enum vrrp_fsm_reason reason)
+{
+	if (st->state != VRRP_FSM_MASTER)
+		return 0;
+	leave_master(p, st, out, 1);
+	st->master_adver_int_cs = p->advert_int_cs;
+	st->master_known = 0;
+	st->startup_wait = 0;
+	st->prio0_pending = 0;
+	set_timer(st, out, VRRP_FSM_T_MASTER_DOWN,
+	          add_sat(now, vrrp_fsm_master_down_ns(p, st->eff_prio, st->master_adver_int_cs)));
+	return transition(st, out, VRRP_FSM_BACKUP, reason);
+}
+
 static int on_demote(const struct vrrp_fsm_params *p, struct vrrp_fsm *st, uint64_t now,
                      struct vrrp_fsm_actions *out)
 {
@@ -367,31 +385,13 @@ static int on_demote(const struct vrrp_fsm_params *p, struct vrrp_fsm *st, uint6
 			          add_sat(now, vrrp_fsm_master_down_ns(p, st->eff_prio,
 			                                               st->master_adver_int_cs)));
 	}
-	if (st->state != VRRP_FSM_MASTER)
-		return 0;
-	leave_master(p, st, out, 1);
-	st->master_adver_int_cs = p->advert_int_cs;
-	st->master_known = 0;
-	st->startup_wait = 0;
-	st->prio0_pending = 0;
-	set_timer(st, out, VRRP_FSM_T_MASTER_DOWN,
-	          add_sat(now, vrrp_fsm_master_down_ns(p, st->eff_prio, st->master_adver_int_cs)));
-	return transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_R_ADMIN_DEMOTE);
+	return master_to_backup(p, st, now, out, VRRP_FSM_R_ADMIN_DEMOTE);
 }
 
 static int to_backup_by_group(const struct vrrp_fsm_params *p, struct vrrp_fsm *st, uint64_t now,
                               struct vrrp_fsm_actions *out)
 {
-	if (st->state != VRRP_FSM_MASTER)
-		return 0;
-	leave_master(p, st, out, 1);
-	st->master_adver_int_cs = p->advert_int_cs;
-	st->master_known = 0;
-	st->startup_wait = 0;
-	st->prio0_pending = 0;
-	set_timer(st, out, VRRP_FSM_T_MASTER_DOWN,
-	          add_sat(now, vrrp_fsm_master_down_ns(p, st->eff_prio, st->master_adver_int_cs)));
-	return transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_R_GROUP_BACKUP);
+	return master_to_backup(p, st, now, out, VRRP_FSM_R_GROUP_BACKUP);
 }
 
 static int running(const struct vrrp_fsm *st)
