@@ -74,6 +74,17 @@ static void print_relay(json_object *r)
 		if (json_object_get_double(ctl_get(p, "last_heard")) > 0)
 			print_when(", last heard ", json_object_get_double(ctl_get(p, "last_heard")));
 		printf("\n");
+		json_object *tx = ctl_get(p, "tx");
+		if (tx) {
+			printf("    sending:     rtt %.1f ms (%lld sample(s)), resend after %.1f ms, "
+			       "%lld entries in flight, window ",
+			       json_object_get_double(ctl_get(tx, "srtt_ms")), num(tx, "samples"),
+			       json_object_get_double(ctl_get(tx, "rto_ms")), num(tx, "in_flight_entries"));
+			if (ctl_get(tx, "window"))
+				printf("%lld\n", num(tx, "window"));
+			else
+				printf("not told yet\n");
+		}
 	}
 	printf("  frames:        sent %lld, received %lld, resent %lld, acks sent %lld, acks received %lld\n",
 	       num(f, "sent"), num(f, "received"), num(f, "resent"), num(f, "acks_sent"),
@@ -88,6 +99,8 @@ static void print_relay(json_object *r)
 	       num(e, "from_kernel"), num(e, "sent"), num(e, "received"), num(e, "to_kernel"));
 	printf("  kernel msgs:   in %lld, out %lld, malformed %lld, entries dropped %lld\n",
 	       num(k, "messages_in"), num(k, "messages_out"), num(k, "malformed"), num(k, "dropped"));
+	printf("  to kernel:     %lld entries queued (at most %lld), receive window %lld\n",
+	       num(k, "queued_entries"), num(k, "queued_max"), num(k, "receive_window"));
 	printf("  in flight:     %lld frame(s) of %lld, %lld entries; back-pressure %s (%lld time(s))\n",
 	       num(in, "frames"), num(in, "cap"), num(in, "entries"),
 	       json_object_get_boolean(ctl_get(bp, "active")) ? "ON" : "off", num(bp, "events"));

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -250,6 +251,12 @@ def test_entries_cross_the_relay(pair):
     assert "relay:           unicast on eth0 port 8849" in out
     assert "peer 10.9.0.1" in out and "up" in out
     assert "mirror:        200 connection(s)" in out          # what b received
+    assert "    sending:     rtt " in out and "resend after" in out
+    assert "to kernel:     0 entries queued" in out and "receive window 4096" in out
+    rc, out, err = da.tandemctl("sync", timeout=10)
+    assert rc == 0, err
+    # a sent to b: b told a its window in its ACKs
+    assert re.search(r"sending: +rtt [0-9.]+ ms \([1-9][0-9]* sample\(s\)\).*window [0-9]+\n", out), out
 
 
 def test_loss_is_repaired_by_resends(pair):
