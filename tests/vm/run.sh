@@ -6,8 +6,9 @@
 #
 # Steps: fetch the kernel and busybox once (setup.sh, cached in $VM_WORK), pack the initramfs
 # when its inputs changed (build-initramfs.sh), then boot VM_JOBS VMs in parallel, each running
-# a share of the tests through guest/runner.sh. The VM sees the host's / read-only and this
-# repo read-write at its own path, so it runs the freshly built $BUILD/tandemd as it is.
+# a share of the tests (balanced by tests/vm/durations) through guest/runner.sh. The VM sees
+# the host's / read-only and this repo read-write at its own path, so it runs the freshly built
+# $BUILD/tandemd as it is.
 # A test with no result line (VM timeout, panic) counts as failed.
 #
 # Environment: BUILD (build), VM_WORK (/var/tmp/tandem-vm), VM_JOBS (2), VM_TEST_TIMEOUT
@@ -57,11 +58,21 @@ done
 jobs=$VM_JOBS
 [ "$jobs" -gt ${#tests[@]} ] && jobs=${#tests[@]}
 [ "$jobs" -lt 1 ] && jobs=1
-declare -a shard_tests
-for i in "${!tests[@]}"; do
-	s=$((i % jobs))
-	shard_tests[$s]="${shard_tests[$s]:-} ${tests[$i]}"
-done
+# Shards balanced by each test's usual duration (tests/vm/durations: "name seconds", from a
+# CI run; 20 s for a test not listed): longest first, each to the shard with the least so far.
+declare -a shard_tests shard_secs
+for ((s = 0; s < jobs; s++)); do shard_secs[$s]=0; done
+while read -r secs t; do
+	best=0
+	for ((s = 1; s < jobs; s++)); do
+		[ "${shard_secs[$s]}" -lt "${shard_secs[$best]}" ] && best=$s
+	done
+	shard_tests[$best]="${shard_tests[$best]:-} $t"
+	shard_secs[$best]=$((shard_secs[$best] + secs))
+done < <(for t in "${tests[@]}"; do
+		secs=$(awk -v t="$t" '$1 == t {print $2; exit}' "$HERE/durations" 2>/dev/null)
+		echo "${secs:-20} $t"
+	done | sort -k1,1nr -k2)
 
 t0=$(date +%s)
 pids=()
