@@ -12,31 +12,12 @@ BUILD=${BUILD:-build}
 NT=${1:-10000}
 NH=${2:-10000}
 SECS=${3:-20}
-make --no-print-directory -s BUILD="$BUILD" "$BUILD/libtandem.a"
-mkdir -p "$BUILD/bench"
-# the same compile and link flags as the Makefile's (its PKG_CFLAGS / PKG_LIBS)
-MKV=$(make --no-print-directory -s -p -n BUILD="$BUILD" nothing 2>/dev/null || true)
-PCF=$(sed -n 's/^PKG_CFLAGS := //p' <<<"$MKV" | head -1)
-PLIBS=$(sed -n 's/^PKG_LIBS := //p' <<<"$MKV" | head -1)
-# shellcheck disable=SC2086
-cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I. $PCF -o "$BUILD/bench/check_run" \
-	"$HERE/check_run.c" "$BUILD/libtandem.a" $PLIBS
-cc -O2 -g -std=gnu11 -D_GNU_SOURCE -o "$BUILD/bench/bench_srv" "$HERE/bench_srv.c"
-TMP=$(mktemp -d)
-NS="tdm-bench-$$"
-cleanup() {
-	[ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null || true
-	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+. "$HERE/lib.sh"
+bench_build
+bench_ns bench
 ip netns exec "$NS" sysctl -qw net.ipv4.tcp_tw_reuse=1 || true
 /usr/bin/python3 "$HERE/gen.py" "$NT" "$NH" "${DELAY:-1}" > "$TMP/bench.conf"
-ip netns exec "$NS" "$BUILD/bench/bench_srv" 0.0.0.0 8080 &
-SRV=$!
+bench_srv_start
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "checks: $NT TCP_CHECK + $NH HTTP_GET, delay_loop ${DELAY:-1} s, ${SECS} s run, $(nproc) cores"
 ip netns exec "$NS" "$BUILD/bench/check_run" --quiet --seconds "$SECS" "$TMP/bench.conf" > "$TMP/out.json"

@@ -11,33 +11,15 @@ BUILD=${BUILD:-build}
 N=${1:-500}
 SECS=${2:-5}
 KIND=${3:-http}
-make --no-print-directory -s BUILD="$BUILD" "$BUILD/libtandem.a"
-mkdir -p "$BUILD/bench"
-MKV=$(make --no-print-directory -s -p -n BUILD="$BUILD" nothing 2>/dev/null || true)
-PCF=$(sed -n 's/^PKG_CFLAGS := //p' <<<"$MKV" | head -1)
-PLIBS=$(sed -n 's/^PKG_LIBS := //p' <<<"$MKV" | head -1)
-# shellcheck disable=SC2086
-cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I. $PCF -o "$BUILD/bench/check_run" \
-	"$HERE/check_run.c" "$BUILD/libtandem.a" $PLIBS
-cc -O2 -g -std=gnu11 -D_GNU_SOURCE -o "$BUILD/bench/bench_srv" "$HERE/bench_srv.c"
-TMP=$(mktemp -d)
-NS="tdm-bstrace-$$"
-cleanup() {
-	[ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null || true
-	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+. "$HERE/lib.sh"
+bench_build
+bench_ns bstrace
 if [ "$KIND" = tcp ]; then
 	/usr/bin/python3 "$HERE/gen.py" "$N" 0 1 > "$TMP/bench.conf"
 else
 	/usr/bin/python3 "$HERE/gen.py" 0 "$N" 1 > "$TMP/bench.conf"
 fi
-ip netns exec "$NS" "$BUILD/bench/bench_srv" 0.0.0.0 8080 &
-SRV=$!
+bench_srv_start
 ip netns exec "$NS" strace -f -c -o "$TMP/strace.txt" "$BUILD/bench/check_run" --quiet \
 	--seconds "$SECS" "$TMP/bench.conf" > "$TMP/out.json"
 /usr/bin/python3 - "$TMP/out.json" "$TMP/strace.txt" <<'PY'
