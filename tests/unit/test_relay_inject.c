@@ -15,22 +15,34 @@
 #include <sys/socket.h>
 #include "sync/relay_os.h"
 
+/* a receiving UDP socket on a free loopback port (its receive buffer rcvbuf bytes, 0: the
+ * default; never read unless the test does), a sending one, and the receiver's address */
+static uint16_t udp_pair(int *rx, int *tx, int rcvbuf, struct sockaddr_in *a)
+{
+	socklen_t al = sizeof(*a);
+
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*rx = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	*tx = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(*rx >= 0 && *tx >= 0);
+	if (rcvbuf)
+		assert_int_equal(setsockopt(*rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)), 0);
+	assert_int_equal(bind(*rx, (struct sockaddr *)a, sizeof(*a)), 0);
+	assert_int_equal(getsockname(*rx, (struct sockaddr *)a, &al), 0);
+	return ntohs(a->sin_port);
+}
+
 static void test_backlog_follows_queue(void **state)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t al = sizeof(a);
+	struct sockaddr_in a;
 	int rx, tx;
 	char buf[1000];
 	uint16_t port;
 
 	(void)state;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	rx = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	tx = socket(AF_INET, SOCK_DGRAM, 0);
-	assert_true(rx >= 0 && tx >= 0);
-	assert_int_equal(bind(rx, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(rx, (struct sockaddr *)&a, &al), 0);
-	port = ntohs(a.sin_port);
+	port = udp_pair(&rx, &tx, 0, &a);
 	assert_int_equal(relay_inject_backlog(port), 0);
 	memset(buf, 7, sizeof(buf));
 	for (int i = 0; i < 5; i++)
@@ -47,21 +59,13 @@ static void test_backlog_follows_queue(void **state)
 /* a socket with a small receive buffer that is never read drops the datagrams that do not fit */
 static void test_drops_counted(void **state)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t al = sizeof(a);
-	int rx, tx, small = 2048;
+	struct sockaddr_in a;
+	int rx, tx;
 	char buf[1000];
 	uint16_t port;
 
 	(void)state;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	rx = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	tx = socket(AF_INET, SOCK_DGRAM, 0);
-	assert_true(rx >= 0 && tx >= 0);
-	assert_int_equal(setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
-	assert_int_equal(bind(rx, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(rx, (struct sockaddr *)&a, &al), 0);
-	port = ntohs(a.sin_port);
+	port = udp_pair(&rx, &tx, 2048, &a);
 	assert_int_equal(relay_inject_drops(port), 0);
 	memset(buf, 7, sizeof(buf));
 	for (int i = 0; i < 50; i++)
