@@ -33,7 +33,7 @@ IP = shutil.which("ip") or "/usr/sbin/ip"
 __all__ = [
     "REPO", "BUILD", "TANDEMD", "TANDEMCTL", "run", "wait_until", "is_root",
     "require_root", "require_binary", "Netns", "Veth", "Bridge", "Tandemd",
-    "EventStream", "CtlError", "tandemctl", "LO_PARTS",
+    "EventStream", "CtlError", "tandemctl", "LO_PARTS", "LO_VRRP", "LO_VS",
     # fixtures
     "workdir", "netns", "veth", "bridge", "tandemd",
 ]
@@ -42,9 +42,10 @@ __all__ = [
 # ---------------------------------------------------------------------------------------
 # small helpers
 
-# A VRRP instance on lo and a virtual server with one TCP-checked real server: the smallest
-# config with a VRRP child and a check child, for tests about the daemon rather than a protocol.
-LO_PARTS = """
+# A VRRP instance on lo (LO_VRRP) and a virtual server with one TCP-checked real server
+# (LO_VS): LO_PARTS is the smallest config with a VRRP child and a check child, for tests about
+# the daemon rather than a protocol.
+LO_VRRP = """
 vrrp_instance VI_1 {
     state BACKUP
     interface lo
@@ -55,7 +56,8 @@ vrrp_instance VI_1 {
         192.0.2.10/24
     }
 }
-virtual_server 192.0.2.10 80 {
+"""
+LO_VS = """virtual_server 192.0.2.10 80 {
     delay_loop 5
     lb_algo rr
     lb_kind NAT
@@ -68,6 +70,7 @@ virtual_server 192.0.2.10 80 {
     }
 }
 """
+LO_PARTS = LO_VRRP + LO_VS
 
 
 def run(cmd, check=True, timeout=30, input=None):

@@ -12,23 +12,12 @@ import time
 
 import pytest
 
-from tandem import TANDEMCTL, require_binary, tandemctl, wait_until
+from tandem import LO_VRRP, TANDEMCTL, require_binary, tandemctl
 
 CONF = """
 global_defs {
     router_id ctl-test
-}
-vrrp_instance VI_1 {
-    state BACKUP
-    interface lo
-    virtual_router_id 51
-    priority 100
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.10/24
-    }
-}
-"""
+}""" + LO_VRRP
 
 
 def connect(d):

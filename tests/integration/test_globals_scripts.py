@@ -13,20 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tandem import TANDEMD, ctl_request, require_binary, require_root, run, wait_until
+from tandem import LO_VRRP, TANDEMD, ctl_request, require_binary, require_root, run, wait_until
 
-PARTS = """
-vrrp_instance VI_1 {
-    state BACKUP
-    interface lo
-    virtual_router_id 51
-    priority 100
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.10/24
-    }
-}
-"""
+PARTS = LO_VRRP
 
 
 def script(path, body):

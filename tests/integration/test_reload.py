@@ -5,7 +5,7 @@ kept; SIGHUP reloads too; a part that appears or disappears gets its child start
 import os
 import signal
 
-from tandem import wait_until
+from tandem import LO_VS, wait_until
 
 VRRP = """
 vrrp_instance VI_{n} {{
@@ -20,20 +20,7 @@ vrrp_instance VI_{n} {{
 }}
 """
 
-VS = """
-virtual_server 192.0.2.10 80 {
-    delay_loop 5
-    lb_algo rr
-    lb_kind NAT
-    protocol TCP
-    real_server 198.51.100.11 80 {
-        weight 1
-        TCP_CHECK {
-            connect_timeout 3
-        }
-    }
-}
-"""
+VS = LO_VS
 
 
 def conf(prio1=100, vs=True, extra=""):
