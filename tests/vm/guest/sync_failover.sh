@@ -8,18 +8,8 @@ SY_BYTES=${SY_BYTES:-3000000}
 SY_RATE=${SY_RATE:-100000}
 trap sy_cleanup EXIT
 SY_PCAP=${SY_PCAP:-/tmp/sy-cl.pcap}
-sy_topology
-sy_conf a 150 "$SY_MODE"
-sy_conf b 100 "$SY_MODE"
-sy_start a
-sy_start b
-sy_wait_roles a b
-log "a is master, b backup"
-if [ "$SY_MODE" = relay ]; then
-	sy_wait 30 sy_peer_up a || sy_die "a's relay does not see b"
-	sy_wait 30 sy_peer_up b || sy_die "b's relay does not see a"
-	log "relays see each other"
-fi
+sy_pair "$SY_MODE"
+log "a is master, b backup$([ "$SY_MODE" = relay ] && echo "; the relays see each other")"
 
 log "two transfers through a ($SY_BYTES bytes each at $SY_RATE B/s): NAT and DR"
 sy_stream cl 10.0.7.100 9000 "$SY_BYTES" "$SY_RATE" nat

@@ -187,6 +187,21 @@ sy_wait_roles() {
 	sy_wait 20 sh -c "ip netns exec sy-$1 ipvsadm -Ln | grep -q 10.0.7.20:9000" || sy_die "$1 services"
 	sy_wait 20 sh -c "ip netns exec sy-$2 ipvsadm -Ln | grep -q 10.0.7.20:9000" || sy_die "$2 services"
 }
+# sy_pair MODE [RELAY_EXTRA]: the topology, a (priority 150) and b (100) configured in MODE
+# (sy_conf) and started, a VRRP master and b backup with their services; in relay mode also
+# until each relay sees the other up
+sy_pair() {
+	sy_topology
+	sy_conf a 150 "$1" "${2:-}"
+	sy_conf b 100 "$1" "${2:-}"
+	sy_start a
+	sy_start b
+	sy_wait_roles a b
+	if [ "$1" = relay ]; then
+		sy_wait 30 sy_peer_up a || sy_die "a's relay does not see b"
+		sy_wait 30 sy_peer_up b || sy_die "b's relay does not see a"
+	fi
+}
 
 # sy_crash NAME: the director dies: every process in its namespace is stopped at once, then
 # killed, and its links go down (its VIPs and kernel threads stay behind, unreachable, as after

@@ -6,13 +6,7 @@
 # backup's /proc/net/ip_vs_conn lists every connection the master's does (same protocol,
 # client, virtual and real address:port; templates included).
 trap 'touch /tmp/sy-stop; sy_cleanup' EXIT
-sy_topology
-sy_conf a 150 relay
-sy_conf b 100 relay
-sy_start a
-sy_start b
-sy_wait_roles a b
-sy_wait 30 sy_peer_up a || sy_die "a's relay does not see b"
+sy_pair relay
 
 log "b's tandemd stops"
 kill "$SY_PID_b"

@@ -13,14 +13,7 @@ need_tandemd
 command -v ipvsadm >/dev/null || skip "no ipvsadm"
 . tests/vm/guest/sync_lib.sh
 trap sy_cleanup EXIT
-sy_topology
-sy_conf a 150 relay
-sy_conf b 100 relay
-sy_start a
-sy_start b
-sy_wait_roles a b
-sy_wait 30 sy_peer_up a || sy_die "a's relay does not see b"
-sy_wait 30 sy_peer_up b || sy_die "b's relay does not see a"
+sy_pair relay
 ip -n sy-a addr add 10.0.9.3/24 dev eth2
 
 log "capture a frame from a's relay on b's sync link"

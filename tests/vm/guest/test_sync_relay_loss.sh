@@ -16,16 +16,8 @@ command -v ipvsadm >/dev/null || skip "no ipvsadm"
 command -v tc >/dev/null || skip "no tc"
 . tests/vm/guest/sync_lib.sh
 trap 'touch /tmp/sy-stop; sy_cleanup' EXIT
-sy_topology
-sy_conf a 150 relay "    max_frame_size 512
+sy_pair relay "    max_frame_size 512
     resend_timeout 0.1"
-sy_conf b 100 relay "    max_frame_size 512
-    resend_timeout 0.1"
-sy_start a
-sy_start b
-sy_wait_roles a b
-sy_wait 30 sy_peer_up a || sy_die "a's relay does not see b"
-sy_wait 30 sy_peer_up b || sy_die "b's relay does not see a"
 for n in a b; do
 	sy_ns $n tc qdisc add dev eth2 root netem loss 10% || skip "netem not available"
 done
