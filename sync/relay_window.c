@@ -318,7 +318,6 @@ static void rtt_sample(struct relay_txq *q, struct relay_txq_peer *p, uint64_t r
 		p->srtt = (7 * p->srtt + r) / 8;
 	}
 	p->samples++;
-	p->rtt_last = r;
 	if (!p->rtt_min || r < p->rtt_min)
 		p->rtt_min = r;
 	if (r > p->rtt_max)

@@ -95,7 +95,7 @@ struct relay_txq_peer {
 	uint64_t rto;             /* srtt + 4 rttvar, within [rto_us, rto_max_us] */
 	uint64_t rto_raised;      /* Karn's backoff: frames sent once wait this long (0: none)
 	                           * until the next sample */
-	uint64_t samples, rtt_last, rtt_min, rtt_max;
+	uint64_t samples, rtt_min, rtt_max;
 	uint64_t sampled_sent;    /* send time of the newest frame sampled */
 	uint64_t raised_at;       /* when a timeout last raised rto (Karn's backoff) */
 	uint64_t inflight;        /* entries of frames in the queue it has not acknowledged */
