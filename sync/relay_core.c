@@ -37,7 +37,6 @@ static void peer_event(struct relay_core *rc, int i, enum relay_ev_kind k, const
 	event(rc, &ev);
 }
 
-
 /* the peers DATA is queued (kept for resends) for: those up, and the configured unicast peers
  * that were heard and are silent for less than RELAY_GRACE_US (a lossy link or a stalled host
  * makes a peer look down for a while; it still owes ACKs) */
@@ -276,7 +275,6 @@ void relay_core_kernel_msg(struct relay_core *rc, const uint8_t *msg, size_t len
 	}
 }
 
-
 void relay_core_flush(struct relay_core *rc, uint64_t now)
 {
 	struct relay_data_builder d;
@@ -460,11 +458,6 @@ static void send_hello(struct relay_core *rc)
 		send_all(rc, rc->fbuf, n);
 }
 
-
-
-
-
-
 /* the peers' HELLOs: frames no larger than the smallest frame an up peer accepts, and no
  * more in flight than the smallest replay window (frames past a receiver's window would be
  * taken for acknowledged) */
@@ -505,7 +498,6 @@ static void move_epoch(struct relay_core *rc, int i, uint64_t known, uint64_t no
 	if (rc->role == RELAY_ROLE_MASTER && !rc->srv.active)
 		relay_srv_start(rc, i, rc->peers[i].sender, 0, now);
 }
-
 
 /* ---- receiving ---- */
 

@@ -28,7 +28,6 @@
 #define PKT_MAX      65536
 #define STATS_S      5.0
 
-
 static uint64_t mono_us(void)
 {
 	struct timespec ts;
