@@ -1,20 +1,19 @@
-/* healthcheck/check_addr.c - the director's local addresses for ha_suspend (check_addr.h): one
- * netlink route socket subscribed to RTNLGRP_IPV4_IFADDR / RTNLGRP_IPV6_IFADDR on the loop, a
- * second one for RTM_GETADDR dumps. A notification is only a trigger: the whole list is read
- * again (sorted, looked up by binary search), so no add/remove counting can drift. */
+/* healthcheck/check_addr.c - the director's local addresses for ha_suspend (check_addr.h), on
+ * libnl-route-3: one socket subscribed to RTNLGRP_IPV4_IFADDR / RTNLGRP_IPV6_IFADDR on the loop,
+ * a second one for address dumps (rtnl_addr_alloc_cache). A notification is only a trigger: the
+ * whole list is read again (sorted, looked up by binary search), so no add/remove counting can
+ * drift. */
 #include <errno.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <linux/rtnetlink.h>
 #include "healthcheck/check_addr.h"
 #include "lib/log.h"
 
-#define DUMP_MAX_ROUNDS 4096            /* bound on recv() calls of one dump */
+#define DRAIN_MAX 256                   /* bound on the notification reads of one wake-up */
 
 struct laddr {
 	uint8_t family;
@@ -24,8 +23,7 @@ struct laddr {
 struct check_addr {
 	struct ev_loop *loop;
 	ev_io io;
-	int mon, dump;
-	uint32_t seq;
+	struct nl_sock *mon, *dump;
 	struct laddr *v;
 	size_t n;
 	void (*cb)(void *arg);
@@ -41,131 +39,64 @@ static int laddr_cmp(const void *pa, const void *pb)
 	return memcmp(a->a, b->a, sizeof(a->a));
 }
 
-static int nl_open(unsigned groups)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };
-	struct timeval tv = { 1, 0 };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | (groups ? SOCK_NONBLOCK : 0),
-	                NETLINK_ROUTE);
-
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	if (!groups)
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return fd;
-}
-
-/* one RTM_NEWADDR of the dump into the list (IFA_LOCAL for IPv4, else IFA_ADDRESS) */
-static int take(struct laddr **v, size_t *n, size_t *cap, const struct nlmsghdr *h)
-{
-	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
-	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifa));
-	const void *local = NULL, *addr = NULL;
-	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
-	struct laddr *l;
-
-	if (len < 0 || (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
-		return 0;
-	for (const struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
-		if (RTA_PAYLOAD(rta) < alen)
-			continue;
-		if (rta->rta_type == IFA_LOCAL)
-			local = RTA_DATA(rta);
-		else if (rta->rta_type == IFA_ADDRESS)
-			addr = RTA_DATA(rta);
-	}
-	if (local)
-		addr = local;
-	if (!addr)
-		return 0;
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		struct laddr *nv = realloc(*v, nc * sizeof(*nv));
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
-	l = &(*v)[(*n)++];
-	memset(l, 0, sizeof(*l));
-	l->family = ifa->ifa_family;
-	memcpy(l->a, addr, alen);
-	return 0;
-}
-
-/* read the whole address list: 0 / -1 (the old list stays) */
+/* read the whole address list: 0 / -1 (the old list stays). libnl gives each address's local
+ * address (IFA_LOCAL, or IFA_ADDRESS where there is no IFA_LOCAL, as for IPv6). */
 static int reread(struct check_addr *a)
 {
-	struct {
-		struct nlmsghdr h;
-		struct ifaddrmsg ifa;
-	} req;
-	char buf[16384] __attribute__((aligned(4)));
+	struct nl_cache *cache = NULL;
 	struct laddr *v = NULL;
-	size_t n = 0, cap = 0;
-	int done = 0;
+	size_t n = 0;
+	int rc;
 
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifa));
-	req.h.nlmsg_type = RTM_GETADDR;
-	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.h.nlmsg_seq = ++a->seq;
-	req.ifa.ifa_family = AF_UNSPEC;
-	if (send(a->dump, &req, req.h.nlmsg_len, 0) < 0)
+	if ((rc = rtnl_addr_alloc_cache(a->dump, &cache)) < 0) {
+		errno = EIO;
+		tdm_log_debug("ha_suspend: address dump: %s", nl_geterror(rc));
 		return -1;
-	for (int round = 0; !done && round < DUMP_MAX_ROUNDS; round++) {
-		ssize_t r = recv(a->dump, buf, sizeof(buf), 0);
-		int len = (int)r;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_seq != a->seq)
-				continue;       /* the answer to an older, abandoned dump */
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = 1;
-				break;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR)
-				goto fail;
-			if (h->nlmsg_type == RTM_NEWADDR && take(&v, &n, &cap, h) < 0)
-				goto fail;
-		}
 	}
-	if (!done)
-		goto fail;
+	if (nl_cache_nitems(cache) && !(v = calloc((size_t)nl_cache_nitems(cache), sizeof(*v)))) {
+		nl_cache_free(cache);
+		return -1;
+	}
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct nl_addr *l = rtnl_addr_get_local((struct rtnl_addr *)o);
+		int fam = l ? nl_addr_get_family(l) : AF_UNSPEC;
+		size_t alen = fam == AF_INET ? 4 : 16;
+
+		if ((fam != AF_INET && fam != AF_INET6) || nl_addr_get_len(l) < alen)
+			continue;
+		v[n].family = (uint8_t)fam;
+		memcpy(v[n++].a, nl_addr_get_binary_addr(l), alen);
+	}
+	nl_cache_free(cache);
 	if (n)
 		qsort(v, n, sizeof(*v), laddr_cmp);
 	free(a->v);
 	a->v = v;
 	a->n = n;
 	return 0;
-fail:
-	free(v);
-	return -1;
+}
+
+static int ignore_msg(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
 }
 
 static void on_mon(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct check_addr *a = w->data;
-	char buf[8192] __attribute__((aligned(4)));
 	int any = 0;
 
-	/* drain the notifications (an overrun, ENOBUFS, is a trigger too) */
-	for (int i = 0; i < 256; i++) {
-		ssize_t r = recv(a->mon, buf, sizeof(buf), MSG_DONTWAIT);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno != ENOBUFS)
+	/* drain the notifications (an overrun is a trigger too) */
+	for (int i = 0; i < DRAIN_MAX; i++) {
+		int r = nl_recvmsgs_default(a->mon);
+
+		if (r == -NLE_AGAIN)
 			break;
 		any = 1;
+		if (r < 0 && r != -NLE_NOMEM && r != -NLE_INTR)
+			break;
 	}
 	if (!any)
 		return;
@@ -173,6 +104,27 @@ static void on_mon(struct ev_loop *loop, ev_io *w, int revents)
 		tdm_log_warn("ha_suspend: reading the local addresses failed: %s", strerror(errno));
 	if (a->cb)
 		a->cb(a->arg);
+}
+
+static struct nl_sock *nl_open(int monitor)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+
+	if (!sk)
+		return NULL;
+	if (nl_connect(sk, NETLINK_ROUTE) < 0)
+		goto fail;
+	if (monitor) {                  /* memberships need the connected socket */
+		nl_socket_disable_seq_check(sk);
+		nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, ignore_msg, NULL);
+		if (nl_socket_add_memberships(sk, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0) < 0 ||
+		    nl_socket_set_nonblocking(sk) < 0)
+			goto fail;
+	}
+	return sk;
+fail:
+	nl_socket_free(sk);
+	return NULL;
 }
 
 struct check_addr *check_addr_new(struct ev_loop *loop, void (*cb)(void *arg), void *arg)
@@ -184,15 +136,15 @@ struct check_addr *check_addr_new(struct ev_loop *loop, void (*cb)(void *arg), v
 	a->loop = loop;
 	a->cb = cb;
 	a->arg = arg;
-	a->mon = nl_open((1u << (RTNLGRP_IPV4_IFADDR - 1)) | (1u << (RTNLGRP_IPV6_IFADDR - 1)));
-	a->dump = a->mon >= 0 ? nl_open(0) : -1;
-	if (a->dump < 0 || reread(a) < 0) {
-		int err = errno;
+	a->mon = nl_open(1);
+	a->dump = a->mon ? nl_open(0) : NULL;
+	if (!a->dump || reread(a) < 0) {
+		int err = errno ? errno : EIO;
 		check_addr_free(a);
 		errno = err;
 		return NULL;
 	}
-	ev_io_init(&a->io, on_mon, a->mon, EV_READ);
+	ev_io_init(&a->io, on_mon, nl_socket_get_fd(a->mon), EV_READ);
 	a->io.data = a;
 	ev_io_start(loop, &a->io);
 	return a;
@@ -202,12 +154,10 @@ void check_addr_free(struct check_addr *a)
 {
 	if (!a)
 		return;
-	if (a->loop && a->mon >= 0)
+	if (a->loop && a->mon && ev_is_active(&a->io))
 		ev_io_stop(a->loop, &a->io);
-	if (a->mon >= 0)
-		close(a->mon);
-	if (a->dump >= 0)
-		close(a->dump);
+	nl_socket_free(a->mon);
+	nl_socket_free(a->dump);
 	free(a->v);
 	free(a);
 }
