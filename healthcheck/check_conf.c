@@ -214,6 +214,19 @@ static int chk_url_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 	return 0;
 }
 
+/* reuse_connection sends HTTP/1.1 with keep-alive: an http_protocol beside it would contradict */
+static int chk_http_finish(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
+{
+	const struct tdm_cnode *r = tdm_cnode_find(n, "reuse_connection");
+	const struct tdm_cnode *p = tdm_cnode_find(n, "http_protocol");
+
+	if (!r || !p || (r->argc && !r->vals[0].i))
+		return 0;
+	tdm_conf_err(ctx, p, -1, "http_protocol beside reuse_connection: a reused connection is "
+	             "HTTP/1.1 with keep-alive; drop one of them");
+	return -1;
+}
+
 static int chk_vsg_any(struct tdm_conf_ctx *ctx, struct tdm_cnode *n)
 {
 	return check_conf_vsg_line(ctx, n);
@@ -260,6 +273,7 @@ static const struct tdm_kw http_kws[] = {
 	KWA("virtualhost", 0, 1, 1, tdm_a_str, "Host: header for all URLs"),
 	KWA("http_protocol", 0, 1, 1, a_http, "1.0, 1.0C (with Connection: close) or 1.1"),
 	KW0("enable_sni", 0, "send SNI in the TLS handshake"),
+	KWA("reuse_connection", 0, 0, 1, tdm_a_bool, "tandem: keep the connection open between checks (HTTP/1.1 keep-alive; default off: a fresh connection per check)"),
 	KWA("fast_recovery", 0, 0, 1, tdm_a_bool, "check all URLs at once on recovery (always so in tandem)"),
 	KWA("verify_peer", 0, 0, 1, tdm_a_bool, "tandem: verify the server certificate and host name (SSL_GET)"),
 	KWA("ca_file", 0, 1, 1, tdm_a_path, "tandem: CA certificates (PEM) for verify_peer"),
@@ -276,9 +290,10 @@ static const struct tdm_kw http_kws[] = {
 	KWB("url", TDM_KW_REQUIRED, url_block, "a URL to check (repeatable)"),
 };
 static const struct tdm_block http_block = {
-	"HTTP_GET", http_kws, TDM_NELEM(http_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+	"HTTP_GET", http_kws, TDM_NELEM(http_kws), chk_http_finish, 1, TDM_OBJ_CHECKER,
+	check_conf_checker_ident };
 static const struct tdm_block ssl_get_block = {
-	"SSL_GET", http_kws, TDM_NELEM(http_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+	"SSL_GET", http_kws, TDM_NELEM(http_kws), chk_http_finish, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
 
 static const struct tdm_kw tcp_kws[] = { CONN_KWS, COMMON_KWS };
 static const struct tdm_block tcp_block = {

@@ -57,6 +57,7 @@ struct check_checker_conf {
 			size_t nurls;
 			const char *http_protocol, *virtualhost;
 			uint8_t enable_sni, fast_recovery;
+			uint8_t reuse;      /* reuse_connection: HTTP/1.1 keep-alive between checks */
 		} http;
 		struct {            /* SMTP_CHECK */
 			const char *helo_name;

@@ -423,6 +423,8 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 			k->u.http.http_protocol = c->argv[0];
 		else if (!strcmp(w, "enable_sni"))
 			k->u.http.enable_sni = 1;
+		else if (!strcmp(w, "reuse_connection"))
+			k->u.http.reuse = (uint8_t)opt_bool(c);
 		else if (!strcmp(w, "fast_recovery"))
 			k->u.http.fast_recovery = (uint8_t)opt_bool(c);
 		else if (!strcmp(w, "helo_name"))

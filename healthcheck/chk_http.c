@@ -38,6 +38,8 @@ struct http_glob {              /* one multi handle */
 	struct ev_loop *loop;
 	ev_timer timer;
 	int n_in;                   /* easy handles added and not yet removed */
+	int n_chk;                  /* checks that use this multi */
+	unsigned idx;               /* in http_shards.g */
 	struct http_sock *free_socks;
 };
 
@@ -60,6 +62,7 @@ struct http_ex {
 	size_t body_len, body_cap, total, hdr_bytes;
 	int keep;
 	int dirty;                  /* options beyond the common set were used: reset on release */
+	uint8_t reuse;              /* FORBID_REUSE and FRESH_CONNECT are off on this handle */
 	char abort_why[64];
 	char err[CURL_ERROR_SIZE];
 };
@@ -190,6 +193,10 @@ static struct http_glob *glob_new(struct ev_loop *loop)
 	curl_multi_setopt(g->multi, CURLMOPT_SOCKETDATA, g);
 	curl_multi_setopt(g->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
 	curl_multi_setopt(g->multi, CURLMOPT_TIMERDATA, g);
+	/* reuse_connection keeps one idle connection per such check in its multi's cache (the
+	 * others are never cached): no count limit; libcurl closes one idle for 118 s, and all of
+	 * them when the multi's last check is freed (http_free) */
+	curl_multi_setopt(g->multi, CURLMOPT_MAXCONNECTS, 1L << 20);
 	return g;
 }
 
@@ -216,9 +223,24 @@ static struct http_glob *glob_get(struct chk_inst *c)
 	if (!sh)
 		return NULL;
 	i = sh->next++ % HTTP_SHARDS;
-	if (!sh->g[i])
-		sh->g[i] = glob_new(chk_loop(c));
+	if (!sh->g[i] && (sh->g[i] = glob_new(chk_loop(c))))
+		sh->g[i]->idx = i;
+	if (sh->g[i])
+		sh->g[i]->n_chk++;
 	return sh->g[i];
+}
+
+/* the multi, its cached connections and its socket watchers */
+static void glob_free(struct http_glob *g)
+{
+	ev_timer_stop(g->loop, &g->timer);
+	curl_multi_cleanup(g->multi);
+	while (g->free_socks) {
+		struct http_sock *s = g->free_socks;
+		g->free_socks = s->next;
+		free(s);
+	}
+	free(g);
 }
 
 static void http_fini(void **kctx)
@@ -233,19 +255,9 @@ static void http_fini(void **kctx)
 		curl_easy_cleanup(x->easy);
 		free(x);
 	}
-	for (int i = 0; i < HTTP_SHARDS; i++) {
-		struct http_glob *g = sh->g[i];
-		if (!g)
-			continue;
-		ev_timer_stop(g->loop, &g->timer);
-		curl_multi_cleanup(g->multi);
-		while (g->free_socks) {
-			struct http_sock *s = g->free_socks;
-			g->free_socks = s->next;
-			free(s);
-		}
-		free(g);
-	}
+	for (int i = 0; i < HTTP_SHARDS; i++)
+		if (sh->g[i])
+			glob_free(sh->g[i]);
 	chk_rx_cache_free(&sh->rx);
 	free(sh);
 	*kctx = NULL;
@@ -399,6 +411,7 @@ static void ex_put(struct http_shards *sh, struct http_ex *x)
 		curl_easy_reset(x->easy);
 		easy_prime(x);
 		x->dirty = 0;
+		x->reuse = 0;
 	}
 	x->next = sh->pool;
 	sh->pool = x;
@@ -508,6 +521,15 @@ static int url_opts(struct chk_inst *c, struct http_ex *x, char *why, size_t len
 		x->hdrs = l;
 	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+	/* reuse_connection: HTTP/1.1 keep-alive, the connection waits in the multi's cache
+	 * (http_protocol is refused beside it, so proto is NULL here) */
+	if (s->conf->u.http.reuse != x->reuse) {
+		x->reuse = s->conf->u.http.reuse;
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, x->reuse ? 0L : 1L);
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, x->reuse ? 0L : 1L);
+	}
+	if (x->reuse)
+		proto = "1.1";
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, proto && !strcmp(proto, "1.1") ?
 	                 CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_1_0);
 	if (body) {
@@ -722,6 +744,12 @@ static void http_free(struct chk_inst *c)
 			chk_rx_put(&((struct http_shards *)*chk_kctx(c))->rx, p->re[i]);
 	free(p->re);
 	free(p->re_state);
+	/* the multi's last check: its cached connections (reuse_connection) close now */
+	if (p->g && --p->g->n_chk == 0 && p->g->n_in == 0) {
+		struct http_shards *sh = *chk_kctx(c);
+		sh->g[p->g->idx] = NULL;
+		glob_free(p->g);
+	}
 	free(p);
 	c->priv = NULL;
 }

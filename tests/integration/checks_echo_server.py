@@ -1,7 +1,8 @@
 """An HTTP server for the request-keyword tests of HTTP_GET (started inside a test namespace).
 
-Usage: checks_echo_server.py ADDR PORT LOG_FILE
-Every request (any method) is appended to LOG_FILE as one JSON line {method, path, version,
+Usage: checks_echo_server.py ADDR PORT LOG_FILE [keepalive]
+With "keepalive" the server speaks HTTP/1.1 and keeps a connection open for the next request
+(unless the client asks to close); without, it closes after each answer (HTTP/1.0). Every request (any method) is appended to LOG_FILE as one JSON line {method, path, version,
 client, headers, body}; the answer is 200 with the body "echo <METHOD> <request body>". Two
 paths answer otherwise: /chunked sends an HTTP/1.1 chunked body "part-one part-two" in three
 chunks; /keepopen sends an HTTP/1.1 answer with Content-Length and keeps the connection open
@@ -14,10 +15,11 @@ import sys
 import time
 
 ADDR, PORT, LOG = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+KEEPALIVE = sys.argv[4:5] == ["keepalive"]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
+    protocol_version = "HTTP/1.1" if KEEPALIVE else "HTTP/1.0"
 
     def handle_any(self):
         n = int(self.headers.get("Content-Length") or 0)

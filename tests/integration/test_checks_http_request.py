@@ -2,7 +2,8 @@
 
 HTTP: the method, the headers (repeatable) and the body configured in the checker reach a
 server in namespace "s" (checks_echo_server.py logs each request), and expect_body compares the
-response body (a missing text fails the check with that reason). TLS: `openssl s_server`
+response body (a missing text fails the check with that reason); reuse_connection sends every
+check of a real server over one kept-alive HTTP/1.1 connection. TLS: `openssl s_server`
 limited to TLS 1.2 passes a checker that allows 1.2 and fails one that requires 1.3, with a
 reason that names the required versions."""
 
@@ -46,6 +47,58 @@ def by_vs(d):
 def all_ran(d, n):
     cs = checks(d)["checks"]
     return len(cs) == n and all(c["total"] >= 1 for c in cs)
+
+
+def echo_start(lab, log, *extra):
+    p = lab.s.popen([PY, ECHO, S_ADDR, PORT, log, *extra])
+    lab.servers[PORT] = p           # stopped by the lab fixture
+    wait_until(lambda: lab.s.exec("ss", "-ltnH", f"sport = :{PORT}").stdout.strip(),
+               timeout=10, what="echo server listening")
+
+
+def logged(log, path):
+    if not log.exists():
+        return []
+    return [r for r in map(json.loads, log.read_text().splitlines()) if r["path"] == path]
+
+
+def test_http_reuse_connection(lab, tandemd, workdir):
+    """reuse_connection: one HTTP/1.1 connection carries every check of the real server (a
+    check without it opens one per check); the server killed fails the check with a reason, it
+    comes back up on a new connection, and a reload that removes the check closes it."""
+    log = workdir / "requests.log"
+    echo_start(lab, log, "keepalive")
+    fresh = http_vs("10.231.3.2", "", url="url { path /fresh }")
+    d = tandemd(http_vs("10.231.3.1", "reuse_connection", url="url { path /reuse }") + fresh,
+                ns=lab.d)
+    wait_until(lambda: len(logged(log, "/reuse")) >= 4 and len(logged(log, "/fresh")) >= 4,
+               timeout=20, what="four checks of each kind")
+    reuse, other = logged(log, "/reuse")[:4], logged(log, "/fresh")[:4]
+    assert len({tuple(r["client"]) for r in reuse}) == 1, reuse
+    assert all(r["version"] == "HTTP/1.1" and "close" not in r["headers"].get("Connection", "")
+               for r in reuse), reuse
+    assert len({tuple(r["client"]) for r in other}) == 4, other
+    port = reuse[0]["client"][1]
+    assert lab.d.exec("ss", "-tnH", "state", "established", f"sport = :{port}").stdout.strip()
+
+    lab.stop(PORT)
+    wait_until(lambda: by_vs(d)["10.231.3.1"]["state"] == "down", timeout=10,
+               what="the reused check down with the server killed")
+    assert f"from {S_ADDR}:{PORT}" in by_vs(d)["10.231.3.1"]["last"]
+    n = len(logged(log, "/reuse"))
+    echo_start(lab, log, "keepalive")
+    wait_until(lambda: by_vs(d)["10.231.3.1"]["state"] == "up", timeout=10,
+               what="the reused check up again")
+    wait_until(lambda: len(logged(log, "/reuse")) >= n + 2, timeout=10, what="two more checks")
+    again = logged(log, "/reuse")[n:]
+    assert len({tuple(r["client"]) for r in again}) == 1 and again[0]["client"][1] != port, again
+    port = again[0]["client"][1]
+
+    d.write_config(fresh)
+    assert d.reload()["ok"]
+    wait_until(lambda: not lab.d.exec("ss", "-tnH", "state", "established",
+                                      f"sport = :{port}").stdout.strip(),
+               timeout=10, what="the removed check's connection closed")
 
 
 def test_http_method_headers_body(lab, tandemd, workdir):

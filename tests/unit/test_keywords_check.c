@@ -294,6 +294,50 @@ static void test_vs_weight_snmp_name_regex(void **state)
 	kt_free(&t);
 }
 
+/* reuse_connection: built into the checker's config; beside http_protocol, an error at the
+ * http_protocol line; "reuse_connection off" allows it */
+static void test_reuse_connection(void **state)
+{
+	struct kt t;
+
+	(void)state;
+	kt_parse(&t,
+	         "virtual_server 10.0.0.1 80 {\n"
+	         "    protocol TCP\n"
+	         "    real_server 10.0.0.2 80 {\n"
+	         "        HTTP_GET {\n"
+	         "            url { path / }\n"
+	         "            reuse_connection\n"
+	         "        }\n"
+	         "        SSL_GET {\n"
+	         "            url { path / }\n"
+	         "            reuse_connection off\n"
+	         "            http_protocol 1.1\n"
+	         "        }\n"
+	         "    }\n"
+	         "}\n");
+	assert_int_equal(t.d.nerr, 0);
+	assert_int_equal(t.cfg->check->vs[0]->rs[0]->checkers[0]->u.http.reuse, 1);
+	assert_int_equal(t.cfg->check->vs[0]->rs[0]->checkers[1]->u.http.reuse, 0);
+	kt_free(&t);
+
+	kt_parse(&t,
+	         "virtual_server 10.0.0.1 80 {\n"
+	         "    protocol TCP\n"
+	         "    real_server 10.0.0.2 80 {\n"
+	         "        HTTP_GET {\n"
+	         "            url { path / }\n"
+	         "            reuse_connection\n"
+	         "            http_protocol 1.0\n"
+	         "        }\n"
+	         "    }\n"
+	         "}\n");
+	KT_EXPECT(&t, TDM_SEV_ERROR, 7, 0, "http_protocol beside reuse_connection: a reused "
+	          "connection is HTTP/1.1 with keep-alive");
+	assert_int_equal(t.d.nerr, 1);
+	kt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_fwmark_protocol_and_families),
 		cmocka_unit_test(test_vs_weight_snmp_name_regex),
+		cmocka_unit_test(test_reuse_connection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,10 @@
 /* tests/bench/checks/bench_srv.c - a minimal HTTP/1.0 responder for the checker benchmark: one
  * epoll loop on ADDR:PORT (0.0.0.0 answers every 127.x.y.z of a namespace's loopback), reads a
- * request head, answers "200 OK" with a short body and closes. Runs until killed, or for
- * --seconds N. SIGUSR1 prints "accepted N answered M" (connections accepted, HTTP answers
- * sent) on stdout: the checks a checker made, whoever the checker is. */
+ * request head, answers "200 OK" with a short body and closes (HTTP/1.0, or "Connection:
+ * close"), or keeps the connection open for the next request (HTTP/1.1 keep-alive). Runs until
+ * killed, or for --seconds N. SIGUSR1 prints "accepted N answered M bare K" (connections
+ * accepted, HTTP answers sent, connections closed by the peer without a request: TCP_CHECKs)
+ * on stdout: answered + bare is the checks a checker made, whoever the checker is. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -15,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define SRV_MAXFD (1 << 20)
 static volatile sig_atomic_t report;
+static unsigned char served[SRV_MAXFD];    /* by fd: this connection had a request */
 
 static void on_usr1(int sig)
 {
@@ -25,8 +29,9 @@ static void on_usr1(int sig)
 
 int main(int argc, char **argv)
 {
-	unsigned long long accepted = 0, answered = 0;
+	unsigned long long accepted = 0, answered = 0, bare = 0;
 	static const char resp[] = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
+	static const char resp11[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	struct epoll_event ev, evs[256];
 	int lfd, ep, one = 1;
@@ -57,7 +62,7 @@ int main(int argc, char **argv)
 		int n = epoll_wait(ep, evs, 256, 1000);
 		if (report) {
 			report = 0;
-			printf("accepted %llu answered %llu\n", accepted, answered);
+			printf("accepted %llu answered %llu bare %llu\n", accepted, answered, bare);
 			fflush(stdout);
 		}
 		if (secs > 0 && time(NULL) >= end)
@@ -68,6 +73,8 @@ int main(int argc, char **argv)
 				int c;
 				while ((c = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
 					accepted++;
+					if (c < SRV_MAXFD)
+						served[c] = 0;
 					ev.events = EPOLLIN;
 					ev.data.fd = c;
 					epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
@@ -75,13 +82,23 @@ int main(int argc, char **argv)
 				continue;
 			}
 			ssize_t r = read(fd, buf, sizeof(buf));
+			if (r <= 0 && fd < SRV_MAXFD && !served[fd])
+				bare++;         /* closed by the peer without a request */
 			if (r > 0 && !memmem(buf, (size_t)r, "\r\n\r\n", 4))
 				continue;       /* head not complete (checks send it in one segment) */
-			if (r > 0 && write(fd, resp, sizeof(resp) - 1) < 0)
-				r = -1;
-			else if (r > 0)
+			/* HTTP/1.1 without "Connection: close": the connection stays open */
+			int keep = r > 0 && memmem(buf, (size_t)r, " HTTP/1.1\r\n", 11) &&
+			           !memmem(buf, (size_t)r, "Connection: close", 17);
+			if (r > 0 && write(fd, keep ? resp11 : resp, (keep ? sizeof(resp11) :
+			                                              sizeof(resp)) - 1) < 0)
+				r = -1, keep = 0;
+			else if (r > 0) {
 				answered++;
-			close(fd);
+				if (fd < SRV_MAXFD)
+					served[fd] = 1;
+			}
+			if (!keep)
+				close(fd);
 		}
 	}
 	return 0;

@@ -6,7 +6,8 @@
 # loopback) runs under each daemon, each in its own namespace with its own bench_srv; after
 # WARM seconds, and once the daemon's top process is idle (its start-up done), the CPU time of
 # all the daemon's processes (/proc/PID/stat, user and system, plus the reaped children of its
-# top process) and bench_srv's connection count are sampled over
+# top process) and bench_srv's check count (HTTP answers, and connections closed without a
+# request for TCP_CHECK) are sampled over
 # SECS seconds. TOGETHER=1 (the default) runs both daemons at the same time: the guest's CPU
 # clock also runs while the host deschedules the VM, so on a busy host whichever daemon runs
 # alone in a busy moment is inflated; side by side both see the same host. TOGETHER=0 runs them
@@ -28,7 +29,7 @@ SRV="$BUILD/bench/bench_srv"
 [ -x "$SRV" ] || skip "$SRV not built (tests/bench/checks/vs_keepalived.sh builds it)"
 OUT=${TDM_OUT:-/tmp}/bench_checks_cpu.txt
 W=$(mktemp -d)
-/usr/bin/python3 tests/bench/checks/gen.py "$N_TCP" "$N_HTTP" 1 > "$W/bench.conf"
+REUSE=${REUSE:-} /usr/bin/python3 tests/bench/checks/gen.py "$N_TCP" "$N_HTTP" 1 > "$W/bench.conf"
 HZ=$(getconf CLK_TCK)
 : > "$OUT"
 declare -A SRVPID DPID T0 T1 A0 A1 U0 U1
@@ -50,12 +51,12 @@ per_proc() {
 	done | sort
 }
 ticks() { per_proc "$1" | awk '{ t += $3 + $4 } END { print t + 0 }'; }
-accepted() {        # NAME: its bench_srv's count of accepted connections
+accepted() {        # NAME: its bench_srv's count of checks (HTTP answers + bare connections)
 	local n=$1 f="$W/srv-$1.out" before
 	before=$(wc -l < "$f")
 	kill -USR1 "${SRVPID[$n]}"
 	wait_for 5 test "$(wc -l < "$f")" -gt "$before" || fail "bench_srv of $n did not report"
-	tail -1 "$f" | awk '{print $2}'
+	tail -1 "$f" | awk '{print $4 + $6}'
 }
 
 start_one() {       # NAME: its namespace, bench_srv and daemon
