@@ -1,15 +1,14 @@
 /* healthcheck/check_conf.c - keyword tables of the check part: virtual_server_group,
  * virtual_server, real_server, the checker blocks (TCP_CHECK, HTTP_GET, SSL_GET, SMTP_CHECK,
  * DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK, FILE_CHECK; BFD_CHECK refused) and SSL.
- * Names, argument counts and ranges follow keepalived 2.2.7. The keywords the check engine
- * implements carry no flag; those still TDM_KW_NOTYET: SMTP_CHECK's host block. Builders and cross checks are in
+ * Names, argument counts and ranges follow keepalived 2.2.7; all are implemented (SMTP_CHECK's
+ * deprecated host blocks as one check per host). Builders and cross checks are in
  * check_conf_build.c. */
 #include <stdlib.h>
 #include <string.h>
 #include "healthcheck/check_conf.h"
 #include "healthcheck/chk_regex.h"
 
-#define N TDM_KW_NOTYET
 #define M TDM_KW_MULTI
 #define KW0 TDM_KW0
 #define KWA TDM_KWA
@@ -301,14 +300,27 @@ static const struct tdm_block tcp_block = {
 static const struct tdm_block ping_block = {
 	"PING_CHECK", tcp_kws, TDM_NELEM(tcp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
 
-static const struct tdm_kw smtp_host_kws[] = { CONN_KWS };
+/* a host block is a check of its own (an object "<SMTP_CHECK id>/host#<n>"); what it does not
+ * set comes from its SMTP_CHECK */
+static const struct tdm_kw smtp_host_kws[] = {
+	KWA("connect_ip", 0, 1, 1, tdm_a_ip, "address to connect to (default: the SMTP_CHECK's, then the real server's)"),
+	KWA("connect_port", 0, 1, 1, a_port, "port to connect to (default: the SMTP_CHECK's, then the real server's)"),
+	KWA("bindto", 0, 1, 1, tdm_a_ip, "source address (default: the SMTP_CHECK's)"),
+	KWA("bind_port", 0, 1, 1, a_port, "source port (default: the SMTP_CHECK's)"),
+	KWA("bind_if", 0, 1, 1, tdm_a_if, "source interface (default: the SMTP_CHECK's)"),
+	KWA("connect_timeout", 0, 1, 1, a_timer1, "connect timeout, seconds (default: the SMTP_CHECK's)"),
+	KWA("fwmark", 0, 1, 1, a_fwmark, "mark the checker's packets (default: the SMTP_CHECK's)"),
+};
 static const struct tdm_block smtp_host_block = {
-	"host", smtp_host_kws, TDM_NELEM(smtp_host_kws), NULL, 0, 0, NULL };
+	"host", smtp_host_kws, TDM_NELEM(smtp_host_kws), NULL, 1, TDM_OBJ_CHECKER,
+	check_conf_checker_ident };
 
 static const struct tdm_kw smtp_kws[] = {
 	CONN_KWS, COMMON_KWS,
 	KWA("helo_name", 0, 1, 1, tdm_a_str, "name sent in HELO"),
-	KWB("host", N | TDM_KW_DEPRECATED, smtp_host_block, "use one SMTP_CHECK per host"),
+	KWB("host", TDM_KW_DEPRECATED, smtp_host_block, "each host is checked as a separate check "
+	    "of the real server (all must pass; the SMTP_CHECK's own target is then not checked); "
+	    "prefer one SMTP_CHECK per host"),
 };
 static const struct tdm_block smtp_block = {
 	"SMTP_CHECK", smtp_kws, TDM_NELEM(smtp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };

@@ -378,6 +378,31 @@ static int timing_kw(const struct tdm_cnode *c, struct check_timing *t)
 	return 1;
 }
 
+/* 1 when c was a connection keyword (connect_ip, bindto, connect_port, bind_port, bind_if,
+ * fwmark) */
+static int conn_kw(const struct tdm_cnode *c, struct check_checker_conf *k)
+{
+	const char *w = c->kw;
+
+	if (!strcmp(w, "connect_ip")) {
+		k->connect_ip = c->vals[0].addr;
+		k->has_connect_ip = 1;
+	} else if (!strcmp(w, "bindto")) {
+		k->bindto = c->vals[0].addr;
+		k->has_bindto = 1;
+	} else if (!strcmp(w, "connect_port"))
+		k->connect_port = (int)c->vals[0].i;
+	else if (!strcmp(w, "bind_port"))
+		k->bind_port = (int)c->vals[0].i;
+	else if (!strcmp(w, "bind_if"))
+		k->bind_if = c->argv[0];
+	else if (!strcmp(w, "fwmark"))
+		k->fwmark = c->vals[0].i;
+	else
+		return 0;
+	return 1;
+}
+
 static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
                                                 const struct tdm_cnode *n, enum check_kind kind,
                                                 int index)
@@ -399,23 +424,9 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 	k->u.http.urls = nu ? tdm_conf_alloc(ctx, nu * sizeof(*k->u.http.urls)) : NULL;
 	TDM_CNODE_FOREACH(c, n) {
 		const char *w = c->kw;
-		if (!USABLE(c) || timing_kw(c, &k->t))
+		if (!USABLE(c) || timing_kw(c, &k->t) || conn_kw(c, k))
 			continue;
-		if (!strcmp(w, "connect_ip")) {
-			k->connect_ip = c->vals[0].addr;
-			k->has_connect_ip = 1;
-		} else if (!strcmp(w, "bindto")) {
-			k->bindto = c->vals[0].addr;
-			k->has_bindto = 1;
-		} else if (!strcmp(w, "connect_port"))
-			k->connect_port = (int)c->vals[0].i;
-		else if (!strcmp(w, "bind_port"))
-			k->bind_port = (int)c->vals[0].i;
-		else if (!strcmp(w, "bind_if"))
-			k->bind_if = c->argv[0];
-		else if (!strcmp(w, "fwmark"))
-			k->fwmark = c->vals[0].i;
-		else if (!strcmp(w, "log_all_failures"))
+		if (!strcmp(w, "log_all_failures"))
 			k->log_all_failures = opt_bool(c);
 		else if (!strcmp(w, "virtualhost"))
 			k->u.http.virtualhost = c->argv[0];
@@ -489,6 +500,36 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 	return k;
 }
 
+/* SMTP_CHECK's host blocks (keepalived's several servers per SMTP_CHECK): n when the check
+ * has n of them, 0 when it checks its own target */
+static size_t smtp_hosts(const struct tdm_cnode *n)
+{
+	const struct tdm_cnode *c;
+	size_t nh = 0;
+
+	TDM_CNODE_FOREACH(c, n)
+		if (USABLE(c) && (c->def->flags & TDM_KW_BLOCK) && !strcmp(c->kw, "host"))
+			nh++;
+	return nh;
+}
+
+/* one host block h of SMTP_CHECK n as a check of its own: the SMTP_CHECK's settings, with the
+ * host's connection keywords over its own (connect_ip, ports, bindto, bind_if, fwmark,
+ * connect_timeout). node is the host block; its parent holds the other keywords. */
+static struct check_checker_conf *build_smtp_host(struct tdm_conf_ctx *ctx,
+                                                  const struct tdm_cnode *n,
+                                                  const struct tdm_cnode *h, int index)
+{
+	struct check_checker_conf *k = build_checker(ctx, n, CHECK_SMTP, index);
+	const struct tdm_cnode *c;
+
+	k->node = h;
+	TDM_CNODE_FOREACH(c, h)
+		if (USABLE(c) && !timing_kw(c, &k->t))
+			conn_kw(c, k);
+	return k;
+}
+
 /* the checker kind of a real_server statement; only blocks can be checkers, and this runs for
  * every statement of 100,000 real servers, so plain keywords leave at once */
 static enum check_kind kind_of(const struct tdm_cnode *c)
@@ -521,9 +562,12 @@ struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct
 		rs->addr = n->vals[0].addr;
 	if (n->argc >= 2)
 		rs->port = (int)n->vals[1].i;
-	TDM_CNODE_FOREACH(c, n)
-		if (USABLE(c) && kind_of(c) != CHECK__N)
-			nk++;
+	TDM_CNODE_FOREACH(c, n) {
+		enum check_kind kk = USABLE(c) ? kind_of(c) : CHECK__N;
+		size_t nh = kk == CHECK_SMTP ? smtp_hosts(c) : 0;
+		if (kk != CHECK__N)
+			nk += nh ? nh : 1;
+	}
 	rs->checkers = nk ? tdm_conf_alloc(ctx, nk * sizeof(*rs->checkers)) : NULL;
 	TDM_CNODE_FOREACH(c, n) {
 		const char *w = c->kw;
@@ -538,7 +582,16 @@ struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct
 		if (timing_kw(c, &rs->t))
 			continue;
 		kk = kind_of(c);
-		if (kk != CHECK__N) {
+		if (kk == CHECK_SMTP && smtp_hosts(c)) {
+			/* only the hosts are checked, each a check of its own (all with the
+			 * SMTP_CHECK's index); the real server is up when all of them pass, as with
+			 * keepalived's SMTP_CHECK checking them in turn */
+			const struct tdm_cnode *h;
+			TDM_CNODE_FOREACH(h, c)
+				if (USABLE(h) && (h->def->flags & TDM_KW_BLOCK) && !strcmp(h->kw, "host"))
+					rs->checkers[rs->ncheckers++] = build_smtp_host(ctx, c, h, idx[kk]);
+			idx[kk]++;
+		} else if (kk != CHECK__N) {
 			rs->checkers[rs->ncheckers++] = build_checker(ctx, c, kk, idx[kk]++);
 		} else if (!strcmp(w, "lvs_method"))
 			check_conf_parse_fwd(c, &rs->fwd);

@@ -108,15 +108,52 @@ static const char *str_kw(const struct tdm_cnode *blk, const char *kw)
 	return n && n->argc ? n->argv[0] : NULL;
 }
 
+/* an SMTP_CHECK host block built as a check of its own (check_conf_build.c): k->node is the
+ * host, its parent the SMTP_CHECK with the check's other keywords */
+static int is_smtp_host(const struct check_checker_conf *k)
+{
+	return k->kind == CHECK_SMTP && k->node && k->node->parent && !strcmp(k->node->kw, "host");
+}
+
+/* the canonical text of a check into its key: its block; for an SMTP_CHECK host, the
+ * SMTP_CHECK without any of its host blocks, then the host's own, so that adding, removing or
+ * changing one host leaves the keys of the others (and their running checks) as they were */
+static void key_text(FILE *f, const struct check_text *ti, const struct check_checker_conf *k)
+{
+	const struct tdm_cnode *n = k->node, *p, *c;
+	const char *txt;
+	size_t tlen;
+	uint32_t from;
+
+	if (!is_smtp_host(k)) {
+		span(ti, n ? n->line : 0, n ? n->end_line : 0, &txt, &tlen);
+		fwrite(txt, 1, tlen, f);
+		return;
+	}
+	p = n->parent;
+	from = p->line;
+	for (c = p->child; c; c = c->next) {
+		if (strcmp(c->kw, "host") || c->end_line == c->line)
+			continue;
+		span(ti, from, c->line - 1, &txt, &tlen);
+		fwrite(txt, 1, tlen, f);
+		from = c->end_line + 1;
+	}
+	span(ti, from, p->end_line, &txt, &tlen);
+	fwrite(txt, 1, tlen, f);
+	fputs("|host|", f);
+	span(ti, n->line, n->end_line, &txt, &tlen);
+	fwrite(txt, 1, tlen, f);
+}
+
 int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *vs,
                      const struct check_rs_conf *rs, const struct check_checker_conf *k,
                      const struct check_text *ti, struct chk_spec *s, char **key)
 {
-	const struct tdm_cnode *n;
+	const struct tdm_cnode *n, *kn = is_smtp_host(k) ? k->node->parent : k->node;
 	const struct tdm_addr *ta = k->has_connect_ip ? &k->connect_ip : &rs->addr;
 	char bind[INET6_ADDRSTRLEN] = "", *buf = NULL;
-	const char *txt;
-	size_t tlen, sz = 0;
+	size_t sz = 0;
 	int retry;
 	FILE *f;
 
@@ -154,11 +191,11 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 	                  k->kind == CHECK_DNS ? 3 : k->kind == CHECK_MISC ? 0 : 1);
 	s->fall = retry + 1;
 	s->alpha = (int)pick(k->t.alpha, rs->t.alpha, vs->alpha, 0);
-	n = find_up(k->node, rs->node, vs->node, "rise");
+	n = find_up(kn, rs->node, vs->node, "rise");
 	s->rise = n && n->argc ? (int)n->vals[0].i : 1;
 	if (s->rise < 1)
 		s->rise = 1;
-	n = find_up(k->node, rs->node, vs->node, "log_all_failures");
+	n = find_up(kn, rs->node, vs->node, "log_all_failures");
 	s->log_all = n ? (n->argc ? (int)n->vals[0].i : 1) : 0;
 	s->virtualhost = k->kind == CHECK_HTTP || k->kind == CHECK_SSL ? k->u.http.virtualhost : NULL;
 	if (!s->virtualhost)
@@ -190,7 +227,6 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 			}
 		s->base_weight = rs->weight;
 	}
-	span(ti, k->node ? k->node->line : 0, k->node ? k->node->end_line : 0, &txt, &tlen);
 	f = open_memstream(&buf, &sz);
 	if (!f)
 		return -1;
@@ -204,7 +240,7 @@ int check_spec_build(const struct tdm_config *cfg, const struct check_vs_conf *v
 	        s->key_passwd ? s->key_passwd : "");
 	if (k->kind == CHECK_FILE)
 		fprintf(f, "file=%s,w=%d|", s->file_path ? s->file_path : "", s->base_weight);
-	fwrite(txt, 1, tlen, f);
+	key_text(f, ti, k);
 	if (fclose(f) || !buf) {
 		free(buf);
 		return -1;

@@ -2,7 +2,9 @@
 "s" (checks_responders.py): a UDP reply that matches the require_reply pattern passes, garbage
 fails with the byte that differs, a closed port fails with the ICMP error; an SMTP server passes
 with banner and HELO, a 554 banner, garbage and a silent server fail with their reasons, and the
-states come back when the server does."""
+states come back when the server does; an SMTP_CHECK with host blocks checks each host as a check
+of its own (the real server down while one fails, with its reason), and a reload that adds a
+host keeps the others running."""
 
 import time
 
@@ -88,6 +90,53 @@ def test_smtp_check(lab, tandemd, mode, reason):
         assert time.monotonic() - t0 < 4
         lab.set_mode(2525, "ok")
         stream.wait_event(rs_ev(True, rs), timeout=10)
+
+
+def host_rows(d, rs):
+    return {c["id"]: c for c in checks(d)["checks"] if rs in c["rs"]}
+
+
+def test_smtp_check_hosts(lab, tandemd):
+    start(lab, "smtp", 2525, "ok")
+    start(lab, "smtp", 2526, "ok")
+    hosts = " host {\n connect_port 2525\n }\n host {\n connect_port 2526\n connect_timeout 2\n }\n"
+    smtp = "SMTP_CHECK {\n helo_name director.test\n connect_timeout 1\n retry 0\n%s }"
+    # the real server's own port 25 has no server: with hosts, only the hosts are checked
+    d = tandemd(vs("10.231.3.5", 25, "TCP", smtp % hosts), ns=lab.d)
+    rs = f"tcp 10.231.3.5:25/{S_ADDR}:25"
+    chk = f"{rs}/SMTP_CHECK#0/host#"
+    d.wait_event(rs_ev(True, rs), timeout=10)
+    rows = host_rows(d, rs)
+    assert sorted(rows) == [chk + "0", chk + "1"], rows
+    assert rows[chk + "0"]["target"] == f"{S_ADDR}:2525"
+    assert rows[chk + "1"]["target"] == f"{S_ADDR}:2526"
+    assert all(r["state"] == "up" and r["kind"] == "SMTP_CHECK" for r in rows.values()), rows
+    with d.events(type="rs.") as stream:
+        lab.stop(2526)
+        down = stream.wait_event(rs_ev(False, rs), timeout=10)
+        assert f"SMTP {S_ADDR}:2526" in down["reason"], down
+        assert "Connection refused" in down["reason"], down
+        assert host_rows(d, rs)[chk + "0"]["state"] == "up"
+        start(lab, "smtp", 2526, "ok")
+        stream.wait_event(rs_ev(True, rs), timeout=10)
+    # a third host by reload: the first two keep running (their counters go on); the new one
+    # starts failed (alpha), so the real server is down until it passes
+    start(lab, "smtp", 2527, "ok")
+    wait_until(lambda: all(r["total"] >= 3 for r in host_rows(d, rs).values()), timeout=10,
+               what="a few checks of both hosts")
+    before = host_rows(d, rs)
+    d.write_config(vs("10.231.3.5", 25, "TCP",
+                      smtp % (hosts + " host {\n connect_port 2527\n }\n")))
+    with d.events(type="rs.") as stream:
+        assert d.reload()["ok"]
+        wait_until(lambda: len(host_rows(d, rs)) == 3, timeout=10, what="third host checked")
+        after = host_rows(d, rs)
+        for i in (0, 1):
+            assert after[chk + str(i)]["total"] >= before[chk + str(i)]["total"], (before, after)
+        assert after[chk + "2"]["target"] == f"{S_ADDR}:2527"
+        up = stream.wait_event(rs_ev(True, rs), timeout=10)
+        assert f"SMTP {S_ADDR}:2527" in up["reason"], up
+    assert host_rows(d, rs)[chk + "2"]["state"] == "up"
 
 
 @pytest.mark.parametrize("mode,reason", [

@@ -2,16 +2,19 @@
  * through the real config front end: virtual server / real server / checker identities,
  * duplicates, group references, virtual_server_group lines, forwarding methods, keepalived's
  * old spellings (lb_algo, lb_kind, nb_get_retry), refused BFD_CHECK, the built struct
- * check_conf and cfg->parts. */
+ * check_conf and cfg->parts, SMTP_CHECK's host blocks (confs, specs and identity keys). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include "tests/unit/keywords_helpers.h"
 #include "healthcheck/check_conf.h"
+#include "healthcheck/check_spec.h"
 
 static const char *vs_text =
 	"virtual_server 10.1.1.1 80 {\n"
@@ -338,6 +341,154 @@ static void test_reuse_connection(void **state)
 	kt_free(&t);
 }
 
+/* SMTP_CHECK's host blocks: one checker conf per host (the SMTP_CHECK's own target unchecked),
+ * connection keywords host -> SMTP_CHECK -> real server, the SMTP_CHECK's timing, rise and
+ * helo_name for each; a check object per host; deprecated but no longer "not implemented".
+ * Keys: different hosts differ, an identical host shares its key (one check), adding a host
+ * leaves the keys of the others (their running checks survive a reload), a change of the
+ * SMTP_CHECK's own keywords changes them. */
+static const char *smtp_hosts_fmt =
+	"virtual_server 10.0.0.1 25 {\n"
+	"    protocol TCP\n"
+	"    real_server 10.0.0.2 25 {\n"
+	"        connect_timeout 7\n"
+	"        SMTP_CHECK {\n"
+	"            connect_port 2525\n"
+	"            connect_timeout 3\n"
+	"            delay_loop 2\n"
+	"            retry 4\n"
+	"            rise 2\n"
+	"            helo_name mx.test\n"
+	"            host {\n"
+	"                connect_ip 10.0.0.3\n"
+	"            }\n"
+	"            host {\n"
+	"                connect_port 2526\n"
+	"                connect_timeout 1\n"
+	"                bindto 10.0.0.9\n"
+	"            }\n"
+	"%s"
+	"        }\n"
+	"        SMTP_CHECK {\n"
+	"            helo_name plain\n"
+	"        }\n"
+	"    }\n"
+	"}\n";
+
+/* the identity keys of the first real server's checkers (n of them) */
+static void smtp_keys(const struct kt *t, struct chk_spec *sp, char **keys, size_t n)
+{
+	const struct check_vs_conf *vs = t->cfg->check->vs[0];
+	struct check_text ti;
+
+	assert_int_equal(check_text_index(&ti, t->cfg), 0);
+	assert_int_equal(vs->rs[0]->ncheckers, n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(check_spec_build(t->cfg, vs, vs->rs[0], vs->rs[0]->checkers[i], &ti,
+		                                  &sp[i], &keys[i]), 0);
+	check_text_free(&ti);
+}
+
+static void test_smtp_hosts(void **state)
+{
+	char text[2048];
+	struct kt t;
+	const struct check_checker_conf *const *k;
+	struct chk_spec sp[4];
+	char *keys[3], *keys2[4];
+	char a[INET_ADDRSTRLEN];
+
+	(void)state;
+	snprintf(text, sizeof(text), smtp_hosts_fmt, "");
+	kt_parse(&t, text);
+	KT_EXPECT(&t, TDM_SEV_WARN, 12, 13, "'host' is deprecated: each host is checked as a separate check");
+	KT_EXPECT(&t, TDM_SEV_WARN, 15, 13, "'host' is deprecated");
+	for (size_t i = 0; i < t.d.n; i++)
+		assert_null(strstr(t.d.v[i].msg, "not implemented"));
+	assert_int_equal(t.d.nerr, 0);
+	assert_int_equal(kt_nwarn(&t), 2);
+	assert_non_null(kt_obj(&t, TDM_OBJ_CHECKER, "tcp 10.0.0.1:25/10.0.0.2:25/SMTP_CHECK#0/host#0"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_CHECKER, "tcp 10.0.0.1:25/10.0.0.2:25/SMTP_CHECK#0/host#1"));
+	assert_non_null(kt_obj(&t, TDM_OBJ_CHECKER, "tcp 10.0.0.1:25/10.0.0.2:25/SMTP_CHECK#1"));
+
+	k = (const struct check_checker_conf *const *)t.cfg->check->vs[0]->rs[0]->checkers;
+	assert_int_equal(t.cfg->check->vs[0]->rs[0]->ncheckers, 3);
+	/* host 0: its connect_ip; the SMTP_CHECK's port, timeout, timing and helo_name */
+	assert_int_equal(k[0]->kind, CHECK_SMTP);
+	assert_string_equal(k[0]->node->kw, "host");
+	assert_int_equal(k[0]->index, 0);
+	assert_true(k[0]->has_connect_ip);
+	inet_ntop(AF_INET, &k[0]->connect_ip.u.v4, a, sizeof(a));
+	assert_string_equal(a, "10.0.0.3");
+	assert_int_equal(k[0]->connect_port, 2525);
+	assert_false(k[0]->has_bindto);
+	assert_int_equal(k[0]->t.connect_timeout_us, 3000000);
+	assert_int_equal(k[0]->t.delay_loop_us, 2000000);
+	assert_int_equal(k[0]->t.retry, 4);
+	assert_string_equal(k[0]->u.smtp.helo_name, "mx.test");
+	/* host 1: its port, timeout and bindto; the real server's address */
+	assert_string_equal(k[1]->node->kw, "host");
+	assert_int_equal(k[1]->index, 0);
+	assert_false(k[1]->has_connect_ip);
+	assert_int_equal(k[1]->connect_port, 2526);
+	assert_int_equal(k[1]->t.connect_timeout_us, 1000000);
+	assert_true(k[1]->has_bindto);
+	assert_int_equal(k[1]->t.delay_loop_us, 2000000);
+	assert_int_equal(k[1]->t.retry, 4);
+	assert_string_equal(k[1]->u.smtp.helo_name, "mx.test");
+	/* an SMTP_CHECK without hosts checks its own target as before */
+	assert_string_equal(k[2]->node->kw, "SMTP_CHECK");
+	assert_int_equal(k[2]->index, 1);
+	assert_int_equal(k[2]->connect_port, -1);
+	assert_string_equal(k[2]->u.smtp.helo_name, "plain");
+
+	smtp_keys(&t, sp, keys, 3);
+	assert_string_equal(sp[0].target, "10.0.0.3:2525");
+	assert_int_equal(sp[0].connect_timeout_us, 3000000);
+	assert_int_equal(sp[0].delay_loop_us, 2000000);
+	assert_int_equal(sp[0].fall, 5);
+	assert_int_equal(sp[0].rise, 2);
+	assert_string_equal(sp[1].target, "10.0.0.2:2526");
+	assert_int_equal(sp[1].connect_timeout_us, 1000000);
+	assert_int_equal(sp[1].rise, 2);
+	assert_string_equal(sp[2].target, "10.0.0.2:25");
+	assert_int_equal(sp[2].connect_timeout_us, 7000000);
+	assert_int_equal(sp[2].rise, 1);
+	assert_string_not_equal(keys[0], keys[1]);
+	assert_string_not_equal(keys[0], keys[2]);
+	kt_free(&t);
+
+	/* a third host, the same as the first */
+	snprintf(text, sizeof(text), smtp_hosts_fmt,
+	         "            host {\n                connect_ip 10.0.0.3\n            }\n");
+	kt_parse(&t, text);
+	assert_int_equal(t.d.nerr, 0);
+	smtp_keys(&t, sp, keys2, 4);
+	assert_string_equal(keys2[0], keys[0]);
+	assert_string_equal(keys2[1], keys[1]);
+	assert_string_equal(keys2[2], keys[0]);
+	assert_string_equal(keys2[3], keys[2]);
+	for (size_t i = 0; i < 4; i++)
+		free(keys2[i]);
+	kt_free(&t);
+
+	/* the SMTP_CHECK's own keywords (helo_name) are part of every host's identity */
+	snprintf(text, sizeof(text), smtp_hosts_fmt, "");
+	memcpy(strstr(text, "mx.test"), "mx.tset", 7);
+	kt_parse(&t, text);
+	assert_int_equal(t.d.nerr, 0);
+	smtp_keys(&t, sp, keys2, 3);
+	assert_string_equal(t.cfg->check->vs[0]->rs[0]->checkers[0]->u.smtp.helo_name, "mx.tset");
+	assert_string_not_equal(keys2[0], keys[0]);
+	assert_string_not_equal(keys2[1], keys[1]);
+	assert_string_equal(keys2[2], keys[2]);
+	for (size_t i = 0; i < 3; i++) {
+		free(keys[i]);
+		free(keys2[i]);
+	}
+	kt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_fwmark_protocol_and_families),
 		cmocka_unit_test(test_vs_weight_snmp_name_regex),
 		cmocka_unit_test(test_reuse_connection),
+		cmocka_unit_test(test_smtp_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
