@@ -151,6 +151,7 @@ echo "  dir1 eth0 MAC: $(ip -n "${NS_PREFIX}dir1" -o link show eth0 | grep -o 'l
 say "4. Health checks: each director checks rs1 and rs2 (TCP_CHECK on port 80, busybox httpd)"
 for r in rs1 rs2; do
 	ip netns exec "$NS_PREFIX$r" busybox httpd -f -p 80 -h "$RUN" </dev/null >/dev/null 2>&1 &
+	disown $!       # killed at clean-up: no "Killed" job notice from the shell
 done
 for _ in $(seq 100); do
 	[ "$("$TANDEMCTL" --control "$RUN/dir1.sock" --json checks 2>/dev/null | grep -o '"state":"up"' | wc -l)" -ge 2 ] && break
