@@ -292,7 +292,8 @@ static const struct tdm_block http_block = {
 	"HTTP_GET", http_kws, TDM_NELEM(http_kws), chk_http_finish, 1, TDM_OBJ_CHECKER,
 	check_conf_checker_ident };
 static const struct tdm_block ssl_get_block = {
-	"SSL_GET", http_kws, TDM_NELEM(http_kws), chk_http_finish, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
+	"SSL_GET", http_kws, TDM_NELEM(http_kws), chk_http_finish, 1, TDM_OBJ_CHECKER,
+	check_conf_checker_ident };
 
 static const struct tdm_kw tcp_kws[] = { CONN_KWS, COMMON_KWS };
 static const struct tdm_block tcp_block = {
@@ -301,16 +302,8 @@ static const struct tdm_block ping_block = {
 	"PING_CHECK", tcp_kws, TDM_NELEM(tcp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };
 
 /* a host block is a check of its own (an object "<SMTP_CHECK id>/host#<n>"); what it does not
- * set comes from its SMTP_CHECK */
-static const struct tdm_kw smtp_host_kws[] = {
-	KWA("connect_ip", 0, 1, 1, tdm_a_ip, "address to connect to (default: the SMTP_CHECK's, then the real server's)"),
-	KWA("connect_port", 0, 1, 1, a_port, "port to connect to (default: the SMTP_CHECK's, then the real server's)"),
-	KWA("bindto", 0, 1, 1, tdm_a_ip, "source address (default: the SMTP_CHECK's)"),
-	KWA("bind_port", 0, 1, 1, a_port, "source port (default: the SMTP_CHECK's)"),
-	KWA("bind_if", 0, 1, 1, tdm_a_if, "source interface (default: the SMTP_CHECK's)"),
-	KWA("connect_timeout", 0, 1, 1, a_timer1, "connect timeout, seconds (default: the SMTP_CHECK's)"),
-	KWA("fwmark", 0, 1, 1, a_fwmark, "mark the checker's packets (default: the SMTP_CHECK's)"),
-};
+ * set comes from its SMTP_CHECK, then from the real server */
+static const struct tdm_kw smtp_host_kws[] = { CONN_KWS };
 static const struct tdm_block smtp_host_block = {
 	"host", smtp_host_kws, TDM_NELEM(smtp_host_kws), NULL, 1, TDM_OBJ_CHECKER,
 	check_conf_checker_ident };
@@ -320,7 +313,7 @@ static const struct tdm_kw smtp_kws[] = {
 	KWA("helo_name", 0, 1, 1, tdm_a_str, "name sent in HELO"),
 	KWB("host", TDM_KW_DEPRECATED, smtp_host_block, "each host is checked as a separate check "
 	    "of the real server (all must pass; the SMTP_CHECK's own target is then not checked); "
-	    "prefer one SMTP_CHECK per host"),
+	    "its connection keywords default to the SMTP_CHECK's; prefer one SMTP_CHECK per host"),
 };
 static const struct tdm_block smtp_block = {
 	"SMTP_CHECK", smtp_kws, TDM_NELEM(smtp_kws), NULL, 1, TDM_OBJ_CHECKER, check_conf_checker_ident };

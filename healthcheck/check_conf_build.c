@@ -500,16 +500,21 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 	return k;
 }
 
-/* SMTP_CHECK's host blocks (keepalived's several servers per SMTP_CHECK): n when the check
- * has n of them, 0 when it checks its own target */
+/* 1 when c is a host block of an SMTP_CHECK (keepalived's several servers per SMTP_CHECK) */
+static int is_smtp_host(const struct tdm_cnode *c)
+{
+	return USABLE(c) && (c->def->flags & TDM_KW_BLOCK) && !strcmp(c->kw, "host");
+}
+
+/* SMTP_CHECK n's host blocks: n when the check has n of them, 0 when it checks its own
+ * target */
 static size_t smtp_hosts(const struct tdm_cnode *n)
 {
 	const struct tdm_cnode *c;
 	size_t nh = 0;
 
 	TDM_CNODE_FOREACH(c, n)
-		if (USABLE(c) && (c->def->flags & TDM_KW_BLOCK) && !strcmp(c->kw, "host"))
-			nh++;
+		nh += is_smtp_host(c);
 	return nh;
 }
 
@@ -588,7 +593,7 @@ struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct
 			 * keepalived's SMTP_CHECK checking them in turn */
 			const struct tdm_cnode *h;
 			TDM_CNODE_FOREACH(h, c)
-				if (USABLE(h) && (h->def->flags & TDM_KW_BLOCK) && !strcmp(h->kw, "host"))
+				if (is_smtp_host(h))
 					rs->checkers[rs->ncheckers++] = build_smtp_host(ctx, c, h, idx[kk]);
 			idx[kk]++;
 		} else if (kk != CHECK__N) {

@@ -5,8 +5,9 @@
  * Headers and body are bounded in the header/write callbacks, the exchange by connect_timeout
  * (CURLOPT_TIMEOUT_MS). Easy handles come from a small per-engine pool (an idle check holds
  * none) with the common options set once; IP-literal URLs (CONNECT_TO for a name) so libcurl
- * starts no resolver thread; a connection is never reused and is closed with a reset
- * (SO_LINGER 0) so no TIME_WAIT stays on the director. SSL_GET verifies the peer only when asked
+ * starts no resolver thread; a connection serves one check and is closed with a reset
+ * (SO_LINGER 0) so no TIME_WAIT stays on the director, unless the checker says
+ * reuse_connection (HTTP/1.1 keep-alive, the connection kept in the multi's cache). SSL_GET verifies the peer only when asked
  * (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key with the SSL block's
  * password for an encrypted key) and can limit the TLS
  * versions (tls_min_version/tls_max_version). tandem's request keywords: method, header
@@ -522,15 +523,13 @@ static int url_opts(struct chk_inst *c, struct http_ex *x, char *why, size_t len
 	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	/* reuse_connection: HTTP/1.1 keep-alive, the connection waits in the multi's cache
-	 * (http_protocol is refused beside it, so proto is NULL here) */
+	 * (http_protocol is refused beside it) */
 	if (s->conf->u.http.reuse != x->reuse) {
 		x->reuse = s->conf->u.http.reuse;
 		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, x->reuse ? 0L : 1L);
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, x->reuse ? 0L : 1L);
 	}
-	if (x->reuse)
-		proto = "1.1";
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, proto && !strcmp(proto, "1.1") ?
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, x->reuse || (proto && !strcmp(proto, "1.1")) ?
 	                 CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_1_0);
 	if (body) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));

@@ -89,8 +89,8 @@ int main(int argc, char **argv)
 			/* HTTP/1.1 without "Connection: close": the connection stays open */
 			int keep = r > 0 && memmem(buf, (size_t)r, " HTTP/1.1\r\n", 11) &&
 			           !memmem(buf, (size_t)r, "Connection: close", 17);
-			if (r > 0 && write(fd, keep ? resp11 : resp, (keep ? sizeof(resp11) :
-			                                              sizeof(resp)) - 1) < 0)
+			const char *out = keep ? resp11 : resp;
+			if (r > 0 && write(fd, out, strlen(out)) < 0)
 				r = -1, keep = 0;
 			else if (r > 0) {
 				answered++;

@@ -51,7 +51,7 @@ per_proc() {
 	done | sort
 }
 ticks() { per_proc "$1" | awk '{ t += $3 + $4 } END { print t + 0 }'; }
-accepted() {        # NAME: its bench_srv's count of checks (HTTP answers + bare connections)
+checks_done() {     # NAME: its bench_srv's count of checks (HTTP answers + bare connections)
 	local n=$1 f="$W/srv-$1.out" before
 	before=$(wc -l < "$f")
 	kill -USR1 "${SRVPID[$n]}"
@@ -79,7 +79,7 @@ start_one() {       # NAME: its namespace, bench_srv and daemon
 }
 sample() {          # NAME 0|1: connections, time and CPU, taken together
 	local n=$1
-	eval "A$2[$n]=$(accepted "$n")"
+	eval "A$2[$n]=$(checks_done "$n")"
 	eval "U$2[$n]=$(up)"
 	per_proc "$n" > "$W/pp$2-$n"
 	eval "T$2[$n]=$(awk '{ t += $3 + $4 } END { print t + 0 }' "$W/pp$2-$n")"
