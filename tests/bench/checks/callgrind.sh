@@ -16,11 +16,7 @@ OUT=${4:-$BUILD/bench/callgrind.out}
 . "$HERE/lib.sh"
 bench_build
 bench_ns bcg
-if [ "$KIND" = tcp ]; then
-	/usr/bin/python3 "$HERE/gen.py" "$N" 0 1 > "$TMP/bench.conf"
-else
-	/usr/bin/python3 "$HERE/gen.py" 0 "$N" 1 > "$TMP/bench.conf"
-fi
+bench_conf_one "$KIND" "$N"
 bench_srv_start
 # connect_timeout 2 s: valgrind slows the engine ~50x, keep the checks from timing out
 ip netns exec "$NS" valgrind --tool=callgrind --callgrind-out-file="$OUT" \

@@ -5,6 +5,8 @@
 #   bench_ns TAG: a private namespace tdm-TAG-$$ with lo up ($NS), a temporary directory ($TMP)
 #     and their removal at exit (with the server of bench_srv_start)
 #   bench_srv_start: bench_srv on the namespace's 0.0.0.0:8080 ($SRV)
+#   bench_conf_one KIND N: $TMP/bench.conf with N checks of one kind (tcp: TCP_CHECK, else
+#     HTTP_GET) at delay_loop 1 s
 
 bench_build() {
 	make --no-print-directory -s BUILD="$BUILD" "$BUILD/libtandem.a"
@@ -32,6 +34,14 @@ bench_ns() {
 	trap bench_cleanup EXIT
 	ip netns add "$NS"
 	ip -n "$NS" link set lo up
+}
+
+bench_conf_one() {
+	if [ "$1" = tcp ]; then
+		/usr/bin/python3 "$HERE/gen.py" "$2" 0 1 > "$TMP/bench.conf"
+	else
+		/usr/bin/python3 "$HERE/gen.py" 0 "$2" 1 > "$TMP/bench.conf"
+	fi
 }
 
 bench_srv_start() {

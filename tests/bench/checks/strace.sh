@@ -14,11 +14,7 @@ KIND=${3:-http}
 . "$HERE/lib.sh"
 bench_build
 bench_ns bstrace
-if [ "$KIND" = tcp ]; then
-	/usr/bin/python3 "$HERE/gen.py" "$N" 0 1 > "$TMP/bench.conf"
-else
-	/usr/bin/python3 "$HERE/gen.py" 0 "$N" 1 > "$TMP/bench.conf"
-fi
+bench_conf_one "$KIND" "$N"
 bench_srv_start
 ip netns exec "$NS" strace -f -c -o "$TMP/strace.txt" "$BUILD/bench/check_run" --quiet \
 	--seconds "$SECS" "$TMP/bench.conf" > "$TMP/out.json"
