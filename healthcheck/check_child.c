@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "director/child_parts.h"
 #include "director/ipvs_ctl.h"
 #include "director/ipvs_doctor.h"
@@ -167,12 +168,26 @@ static void on_open(struct ev_loop *loop, ev_timer *w, int revents)
 		ev_timer_stop(loop, w);
 }
 
+/* a socket per in-flight check, and per frequent TCP_CHECK between attempts (chk_tcp.c):
+ * the soft limit on open files goes up to the hard one (1,024 by default under a shell) */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		tdm_log_warn("open files limit stays at its soft limit: %s", strerror(errno));
+}
+
 static int check_start(struct dir_part_ctx *ctx, const struct tdm_config *cfg)
 {
 	struct check_child *cc = calloc(1, sizeof(*cc));
 
 	if (!cc)
 		return -1;
+	raise_nofile();
 	ctx->priv = cc;
 	cc->ctx = ctx;
 	cc->cfg = cfg;

@@ -230,3 +230,67 @@ def test_reload_keeps_unchanged_check(lab, tandemd):
     flips = [e for e in stream.seen if e.get("type") == "rs.state"]
     assert not flips, flips
     assert d.alive()
+
+
+def _parked_tcp_sockets(pid):
+    """Socket inodes of process pid that are in none of its namespace's socket tables: TCP
+    sockets between a disconnect and the next connect (a kept TCP_CHECK socket)."""
+    listed = set()
+    for table in ("tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "netlink", "packet",
+                  "icmp", "icmp6"):
+        try:
+            lines = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        col = {"unix": 6, "netlink": 8, "packet": 8}.get(table, 9)
+        listed.update(l.split()[col] for l in lines if len(l.split()) > col)
+    socks = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            link = fd.readlink().as_posix()
+        except FileNotFoundError:
+            continue
+        if link.startswith("socket:["):
+            socks.add(link[8:-1])
+    return socks - listed
+
+
+def test_tcp_check_keeps_its_socket(lab, tandemd):
+    """At delay_loop <= 2 s a TCP_CHECK keeps one socket between attempts (disconnected,
+    connected again), through success, refusal and a connect timeout; at a longer delay_loop,
+    or once a reload restarts the check, no socket is held between attempts."""
+    lab.start(8087)
+    fast = vs("10.231.0.110", TCP, port=8087)
+    d = tandemd(fast, ns=lab.d)
+    rs = f"tcp 10.231.0.110:80/{S_ADDR}:8087"
+    d.wait_event(rs_ev(True, rs), timeout=10)
+    pid = d.child_pid("check")
+    first = wait_until(lambda: _parked_tcp_sockets(pid), timeout=5, what="a kept socket")
+    assert len(first) == 1, first
+    n0 = checks(d)["checks"][0]["total"]
+    wait_until(lambda: checks(d)["checks"][0]["total"] >= n0 + 4, timeout=10, what="4 attempts")
+    wait_until(lambda: _parked_tcp_sockets(pid) == first, timeout=5, what="the same socket")
+    # no TIME_WAIT on the director: every attempt ended with a reset
+    assert not lab.d.exec("ss", "-tanH", "state", "time-wait").stdout.strip()
+    with d.events(type="rs.") as stream:
+        # SYNs dropped: the attempt in progress is aborted at connect_timeout
+        lab.s.exec("nft", "-f", "-", input="table inet tdrop { chain in { type filter hook "
+                   "input priority 0; tcp dport 8087 drop; }; }\n")
+        down = stream.wait_event(rs_ev(False, rs), timeout=10)
+        assert "timeout after 1 s" in down["reason"], down
+        lab.s.exec("nft", "delete", "table", "inet", "tdrop")
+        up = stream.wait_event(rs_ev(True, rs), timeout=10)
+        lab.stop(8087)
+        down = stream.wait_event(rs_ev(False, rs), timeout=10)
+        assert "Connection refused" in down["reason"], down
+        lab.start(8087)
+        stream.wait_event(rs_ev(True, rs), timeout=10)
+    assert _parked_tcp_sockets(pid) == first
+    # delay_loop 3 s: the reload restarts the check, which closes its socket and keeps none
+    d.write_config(fast.replace("delay_loop 0.3", "delay_loop 3"))
+    assert d.reload()["ok"]
+    wait_until(lambda: not _parked_tcp_sockets(pid), timeout=10, what="the socket closed")
+    n0 = checks(d)["checks"][0]["total"]
+    wait_until(lambda: checks(d)["checks"][0]["total"] >= n0 + 1, timeout=10, what="an attempt")
+    assert not _parked_tcp_sockets(pid)
+    assert checks(d)["checks"][0]["state"] == "up" and d.alive()
