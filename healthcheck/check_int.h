@@ -118,6 +118,15 @@ struct chk_sock {
 	int fd;
 };
 
+/* a check frequent enough (delay_loop and delay_before_retry at most CHK_KEEP_SOCKET_US) to keep
+ * its socket between attempts, disconnected (TCP_CHECK): spares the kernel a socket's creation
+ * and destruction per check for a socket (an fd, ~4 KB of kernel memory) held while it waits */
+#define CHK_KEEP_SOCKET_US 2000000
+int chk_keeps_socket(const struct chk_inst *c);
+/* disconnect fd (an established connection is reset, a connecting one aborted) to be connected
+ * again later; -1 when the kernel refuses */
+int chk_sock_disconnect(int fd);
+
 /* non-blocking socket of the target's family, bound as the spec says; -1 with why */
 int chk_socket(const struct chk_spec *s, int type, char *why, size_t len);
 /* c->priv, allocated (zeroed, fd -1) on the first call with `size` bytes of a struct that

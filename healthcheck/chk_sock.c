@@ -46,6 +46,18 @@ fail:
 	return -1;
 }
 
+int chk_keeps_socket(const struct chk_inst *c)
+{
+	return c->fc.delay_loop_us <= CHK_KEEP_SOCKET_US && c->fc.retry_delay_us <= CHK_KEEP_SOCKET_US;
+}
+
+int chk_sock_disconnect(int fd)
+{
+	struct sockaddr un = { .sa_family = AF_UNSPEC };
+
+	return connect(fd, &un, sizeof(un));
+}
+
 void *chk_sock_priv(struct chk_inst *c, size_t size, char *why, size_t len)
 {
 	struct chk_sock *k = c->priv;

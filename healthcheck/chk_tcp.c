@@ -1,19 +1,14 @@
 /* healthcheck/chk_tcp.c - TCP_CHECK: a non-blocking connect to the target (connect_ip,
  * connect_port, bindto, bind_port, bind_if, fwmark); passes when the connection is established,
  * which is then ended at once with a reset (no TIME_WAIT on the director). Bounded by
- * connect_timeout. When checks are frequent (delay_loop and delay_before_retry at most
- * TCP_KEEP_MAX_US) the socket is kept between attempts: an attempt ends with a disconnect
- * (connect to AF_UNSPEC: a reset when established, an abort when still connecting) and the next
- * one connects the same socket again, which spares the kernel a socket's creation and
- * destruction per check (about a fifth of a check's CPU) for a socket held per idle check. */
+ * connect_timeout. When checks are frequent (chk_keeps_socket) the socket is kept between
+ * attempts: an attempt ends with a disconnect (a reset when established, an abort when still
+ * connecting) and the next one connects the same socket again. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "healthcheck/check_int.h"
-
-/* the longest wait before the next attempt for which the socket is kept */
-#define TCP_KEEP_MAX_US 2000000
 
 /* end an attempt: watcher and timer stopped, the connection reset or aborted and the socket
  * kept for the next attempt when that comes soon; otherwise (or if the disconnect fails)
@@ -21,12 +16,10 @@
 static void tcp_end(struct chk_inst *c, int established)
 {
 	struct chk_sock *k = c->priv;
-	struct sockaddr un = { .sa_family = AF_UNSPEC };
 
 	ev_io_stop(chk_loop(c), &k->io);
 	ev_timer_stop(chk_loop(c), &k->to);
-	if (c->fc.delay_loop_us <= TCP_KEEP_MAX_US && c->fc.retry_delay_us <= TCP_KEEP_MAX_US &&
-	    !connect(k->fd, &un, sizeof(un)))
+	if (chk_keeps_socket(c) && !chk_sock_disconnect(k->fd))
 		return;
 	if (established) {
 		/* no TIME_WAIT left on the director per check (10,000 checks a second would
