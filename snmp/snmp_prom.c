@@ -3,11 +3,10 @@
  * (`tandemctl metrics`); the names are listed in docs/monitoring.md. */
 #include "snmp/snmp_prom.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static double when(double t);
 
 static void family(FILE *f, const char *name, const char *type, const char *help)
 {
@@ -31,38 +30,362 @@ static void label(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* name{l[0]="l[1]",l[2]="l[3]",...} value: nl labels (none: no braces) */
+static void sample(FILE *f, const char *name, const char *const *l, size_t nl, double value)
+{
+	fputs(name, f);
+	for (size_t i = 0; i < nl; i++) {
+		fprintf(f, "%c%s=", i ? ',' : '{', l[2 * i]);
+		label(f, l[2 * i + 1]);
+	}
+	fprintf(f, "%s %.17g\n", nl ? "}" : "", value);
+}
+
 static void sample1(FILE *f, const char *name, const char *lname, const char *lval,
                     double value)
 {
-	fputs(name, f);
-	if (lname) {
-		fprintf(f, "{%s=", lname);
-		label(f, lval);
-		fputc('}', f);
-	}
-	fprintf(f, " %.17g\n", value);
+	const char *l[] = { lname, lval };
+
+	sample(f, name, l, lname ? 1 : 0, value);
 }
 
 static void sample2(FILE *f, const char *name, const char *l1, const char *v1, const char *l2,
                     const char *v2, double value)
 {
-	fprintf(f, "%s{%s=", name, l1);
-	label(f, v1);
-	fprintf(f, ",%s=", l2);
-	label(f, v2);
-	fprintf(f, "} %.17g\n", value);
+	const char *l[] = { l1, v1, l2, v2 };
+
+	sample(f, name, l, 2, value);
 }
 
-static void sample3(FILE *f, const char *name, const char *l1, const char *v1, const char *l2,
-                    const char *v2, const char *l3, const char *v3, double value)
+/* the families with a sample per row of a view table come from one table (fams): the row
+ * sets they go over, in the order they are written */
+enum set {
+	S_CHILD, S_VRRP, S_VRRP_STATS, S_GROUP, S_RS, S_VS, S_RS_CFG, S_RS_IPVS,
+	S_VS_IPVS, S_CHK, S_PEER,
+};
+
+/* how a family reads its value in a row (at its offset) */
+enum kind {
+	K_INT,                      /* int */
+	K_INT_KNOWN,                /* int, negative = unknown: no sample */
+	K_UNS,                      /* unsigned */
+	K_U64,                      /* uint64_t */
+	K_DBL,                      /* double */
+	K_WHEN,                     /* double, a unix time (0: none) */
+	K_FN,                       /* computed by fn */
+	K_CHILD_STATE,              /* int, enum snmp_child_state: a sample per state */
+	K_VRRP_STATE,               /* int, enum snmp_vrrp_state: a sample per state */
+};
+
+/* a family with one sample per row; with split, two per row: split="sv[0]" from off and
+ * split="sv[1]" from off2; with a state kind, one per state labelled state= (1 for the
+ * row's state, 0 for the others) */
+struct fam {
+	enum set set;
+	const char *name, *type, *help;
+	enum kind kind;
+	size_t off;
+	double (*fn)(const struct snmp_view *v, const void *row);
+	const char *split, *sv[2];
+	size_t off2;
+};
+
+/* the rows of a set: labels l1 (its value at key1) and, if set, l2 (at key2); rows whose
+ * int at have is 0 are left out unless have is ALL */
+struct rows {
+	const void *row;
+	size_t n, esz;
+	const char *l1;
+	size_t key1;
+	const char *l2;
+	size_t key2;
+	size_t have;
+};
+
+#define ALL ((size_t)-1)
+#define F(T, m) offsetof(T, m)
+/* a fam's value: member m of the row type T; computed by fn; a pair of uint64_t members
+ * (lab="a", lab="b"); the pair direction="in", direction="out" */
+#define VAL(k, T, m) k, F(T, m), NULL, NULL, { NULL, NULL }, 0
+#define CALC(fn) K_FN, 0, fn, NULL, { NULL, NULL }, 0
+#define SPLIT(T, lab, a, ma, b, mb) K_U64, F(T, ma), NULL, lab, { a, b }, F(T, mb)
+#define INOUT(T, in, out) SPLIT(T, "direction", "in", in, "out", out)
+#define CH struct snmp_view_child
+#define VI struct snmp_view_vrrp
+#define GR struct snmp_view_group
+#define RS struct snmp_view_rs
+#define VS struct snmp_view_vs
+#define CK struct snmp_view_chk
+#define PE struct snmp_view_peer
+
+static double child_up(const struct snmp_view *v, const void *row)
 {
-	fprintf(f, "%s{%s=", name, l1);
-	label(f, v1);
-	fprintf(f, ",%s=", l2);
-	label(f, v2);
-	fprintf(f, ",%s=", l3);
-	label(f, v3);
-	fprintf(f, "} %.17g\n", value);
+	return ((const CH *)row)->state == SNMP_CHILD_RUNNING;
+}
+
+static double vs_quorum_up(const struct snmp_view *v, const void *row)
+{
+	int64_t live;
+	int up;
+
+	snmp_view_vs_quorum(v, row, &live, &up);
+	return up;
+}
+
+static double vs_live_weight(const struct snmp_view *v, const void *row)
+{
+	int64_t live;
+	int up;
+
+	snmp_view_vs_quorum(v, row, &live, &up);
+	return (double)live;
+}
+
+static double chk_latency(const struct snmp_view *v, const void *row)
+{
+	return ((const CK *)row)->latency_ms / 1000.0;
+}
+
+static const struct fam fams[] = {
+	{ S_CHILD, "tandem_child_up", "gauge",
+	  "1 if the part's child process is running.",
+	  CALC(child_up) },
+	{ S_CHILD, "tandem_child_state", "gauge",
+	  "State of each part's child process (1 for the current state).",
+	  VAL(K_CHILD_STATE, CH, state) },
+	{ S_CHILD, "tandem_child_restarts_total", "counter",
+	  "Restarts of each part's child process by the supervisor.",
+	  VAL(K_UNS, CH, restarts) },
+	{ S_CHILD, "tandem_child_uptime_seconds", "gauge",
+	  "Seconds since each running child process was started.",
+	  VAL(K_DBL, CH, uptime_s) },
+	{ S_CHILD, "tandem_child_config_generation", "gauge",
+	  "Configuration generation each child reported holding (0 until it has one).",
+	  VAL(K_U64, CH, generation) },
+	{ S_VRRP, "tandem_vrrp_instance_state", "gauge",
+	  "VRRP instance state (1 for the current state), from vrrp.state events.",
+	  VAL(K_VRRP_STATE, VI, state) },
+	{ S_VRRP, "tandem_vrrp_instance_priority", "gauge",
+	  "Effective VRRP priority of the instance as last reported.",
+	  VAL(K_INT_KNOWN, VI, priority) },
+	{ S_VRRP, "tandem_vrrp_instance_transitions_total", "counter",
+	  "VRRP state changes of the instance seen since the daemon started.",
+	  VAL(K_U64, VI, transitions) },
+	{ S_VRRP, "tandem_vrrp_instance_last_change_timestamp_seconds", "gauge",
+	  "Time of the instance's last state event since the Unix epoch.",
+	  VAL(K_WHEN, VI, last_change) },
+	{ S_VRRP_STATS, "tandem_vrrp_instance_peers", "gauge",
+	  "Other routers heard on the VRRP instance, from vrrp.stats events.",
+	  VAL(K_UNS, VI, peers) },
+	{ S_VRRP_STATS, "tandem_vrrp_adverts_received_total", "counter",
+	  "VRRP advertisements received and accepted by the instance.",
+	  VAL(K_U64, VI, rx) },
+	{ S_VRRP_STATS, "tandem_vrrp_adverts_sent_total", "counter",
+	  "VRRP advertisements sent by the instance.",
+	  VAL(K_U64, VI, tx) },
+	{ S_GROUP, "tandem_vrrp_sync_group_state", "gauge",
+	  "VRRP sync group state (1 for the current state), from vrrp.group events.",
+	  VAL(K_VRRP_STATE, GR, state) },
+	{ S_GROUP, "tandem_vrrp_sync_group_transitions_total", "counter",
+	  "State changes of the VRRP sync group seen since the daemon started.",
+	  VAL(K_U64, GR, transitions) },
+	{ S_RS, "tandem_real_server_up", "gauge",
+	  "1 if the real server passes its checks, from rs.state events.",
+	  VAL(K_INT, RS, up) },
+	{ S_RS, "tandem_real_server_weight", "gauge",
+	  "Effective weight of the real server as last reported (-1: none).",
+	  VAL(K_INT, RS, weight) },
+	{ S_RS, "tandem_real_server_transitions_total", "counter",
+	  "Up/down changes of the real server seen since the daemon started.",
+	  VAL(K_U64, RS, transitions) },
+	{ S_RS, "tandem_real_server_last_change_timestamp_seconds", "gauge",
+	  "Time of the real server's last state event since the Unix epoch.",
+	  VAL(K_WHEN, RS, last_change) },
+	{ S_VS, "tandem_virtual_server_quorum_up", "gauge",
+	  "1 if the virtual server has quorum, from vs.quorum events.",
+	  CALC(vs_quorum_up) },
+	{ S_VS, "tandem_virtual_server_live_weight", "gauge",
+	  "Sum of the weights of the live real servers of the virtual server.",
+	  CALC(vs_live_weight) },
+	{ S_VS, "tandem_virtual_server_sorry_active", "gauge",
+	  "1 while the virtual server's sorry server is in use.",
+	  VAL(K_INT, VS, sorry) },
+	{ S_VS, "tandem_virtual_server_quorum_transitions_total", "counter",
+	  "Quorum gained/lost changes of the virtual server seen since start.",
+	  VAL(K_U64, VS, transitions) },
+	{ S_RS_CFG, "tandem_real_server_configured_weight", "gauge",
+	  "Weight the configuration gives the real server (-1: not reported).",
+	  VAL(K_INT, RS, cfg_weight) },
+	{ S_RS_IPVS, "tandem_real_server_kernel_weight", "gauge",
+	  "Weight of the real server in the kernel's IPVS table.",
+	  VAL(K_INT, RS, ipvs_weight) },
+	{ S_RS_IPVS, "tandem_real_server_connections", "gauge",
+	  "Connections to the real server now (IPVS), by state.",
+	  SPLIT(RS, "state", "active", active, "inactive", inactive) },
+	{ S_RS_IPVS, "tandem_real_server_connections_total", "counter",
+	  "Connections scheduled to the real server (IPVS).",
+	  VAL(K_U64, RS, conns) },
+	{ S_RS_IPVS, "tandem_real_server_packets_total", "counter",
+	  "Packets through the real server (IPVS), in = from clients.",
+	  INOUT(RS, inpkts, outpkts) },
+	{ S_RS_IPVS, "tandem_real_server_bytes_total", "counter",
+	  "Bytes through the real server (IPVS), in = from clients.",
+	  INOUT(RS, inbytes, outbytes) },
+	{ S_VS_IPVS, "tandem_virtual_server_connections_total", "counter",
+	  "Connections scheduled by the virtual server (IPVS).",
+	  VAL(K_U64, VS, conns) },
+	{ S_VS_IPVS, "tandem_virtual_server_packets_total", "counter",
+	  "Packets through the virtual server (IPVS), in = from clients.",
+	  INOUT(VS, inpkts, outpkts) },
+	{ S_VS_IPVS, "tandem_virtual_server_bytes_total", "counter",
+	  "Bytes through the virtual server (IPVS), in = from clients.",
+	  INOUT(VS, inbytes, outbytes) },
+	{ S_CHK, "tandem_checker_ok", "gauge",
+	  "1 if the checker's last result was a success.",
+	  VAL(K_INT, CK, ok) },
+	{ S_CHK, "tandem_checker_latency_seconds", "gauge",
+	  "Duration of the attempt that last changed the checker's result.",
+	  CALC(chk_latency) },
+	{ S_CHK, "tandem_checker_references", "gauge",
+	  "Real servers using the checker (more than 1: identical checkers merged).",
+	  VAL(K_UNS, CK, refs) },
+	{ S_CHK, "tandem_checker_transitions_total", "counter",
+	  "Result changes of the checker seen since the daemon started.",
+	  VAL(K_U64, CK, transitions) },
+	{ S_CHK, "tandem_checker_last_change_timestamp_seconds", "gauge",
+	  "Time of the checker's last result change since the Unix epoch.",
+	  VAL(K_WHEN, CK, last_change) },
+	{ S_PEER, "tandem_sync_peer_up", "gauge",
+	  "1 if the sync relay peer is heard.",
+	  VAL(K_INT, PE, up) },
+	{ S_PEER, "tandem_sync_peer_transitions_total", "counter",
+	  "Up/down changes of the sync relay peer seen since the daemon started.",
+	  VAL(K_U64, PE, transitions) },
+};
+
+static struct rows rows_of(const struct snmp_view *v, enum set s)
+{
+	switch (s) {
+	case S_CHILD:
+		return (struct rows){ v->children, v->nchildren, sizeof(CH), "child", F(CH, name),
+		                      NULL, 0, ALL };
+	case S_VRRP:
+	case S_VRRP_STATS:
+		return (struct rows){ v->vrrp, v->nvrrp, sizeof(VI), "vrrp_instance", F(VI, name),
+		                      NULL, 0, s == S_VRRP ? ALL : F(VI, have_stats) };
+	case S_GROUP:
+		return (struct rows){ v->grp, v->ngrp, sizeof(GR), "group", F(GR, name), NULL, 0,
+		                      ALL };
+	case S_RS:
+	case S_RS_CFG:
+	case S_RS_IPVS:
+		return (struct rows){ v->rs, v->nrs, sizeof(RS), "vs", F(RS, vs), "rs", F(RS, name),
+		                      s == S_RS_IPVS ? F(RS, have_ipvs) : ALL };
+	case S_VS:
+	case S_VS_IPVS:
+		return (struct rows){ v->vs, v->nvs, sizeof(VS), "vs", F(VS, name), NULL, 0,
+		                      s == S_VS ? ALL : F(VS, have_ipvs) };
+	case S_CHK:
+		return (struct rows){ v->chk, v->nchk, sizeof(CK), "checker", F(CK, name), NULL, 0,
+		                      ALL };
+	case S_PEER:
+		break;
+	}
+	return (struct rows){ v->peer, v->npeer, sizeof(PE), "peer", F(PE, name), NULL, 0, ALL };
+}
+
+static double when(double t)
+{
+	return t > 0 ? t : 0;
+}
+
+static double value(const struct snmp_view *v, const void *row, const struct fam *m,
+                    size_t off)
+{
+	const char *p = (const char *)row + off;
+
+	switch (m->kind) {
+	case K_INT:
+	case K_INT_KNOWN:
+		return *(const int *)p;
+	case K_UNS:
+		return *(const unsigned *)p;
+	case K_U64:
+		return (double)*(const uint64_t *)p;
+	case K_DBL:
+		return *(const double *)p;
+	case K_WHEN:
+		return when(*(const double *)p);
+	case K_FN:
+	case K_CHILD_STATE:
+	case K_VRRP_STATE:
+		break;
+	}
+	return m->fn(v, row);
+}
+
+/* a state family's samples for one row (labels l, nl of them, room for one more) */
+static void one_hot(FILE *f, const struct fam *m, const char **l, size_t nl, int state)
+{
+	int vrrp = m->kind == K_VRRP_STATE;
+	int hi = vrrp ? SNMP_VRRP_STOP : SNMP_CHILD_RESTARTING;
+
+	for (int s = vrrp ? SNMP_VRRP_INIT : SNMP_CHILD_STOPPED; s <= hi; s++) {
+		l[2 * nl] = "state";
+		l[2 * nl + 1] = vrrp ? snmp_vrrp_state_name(s) : snmp_child_state_name(s);
+		sample(f, m->name, l, nl + 1, state == s);
+	}
+}
+
+static int row_has(const struct rows *r, const void *row)
+{
+	return r->have == ALL || *(const int *)((const char *)row + r->have);
+}
+
+/* how many rows of set s are written */
+static size_t rows_having(const struct snmp_view *v, enum set s)
+{
+	struct rows r = rows_of(v, s);
+	size_t n = 0;
+
+	for (size_t i = 0; i < r.n; i++)
+		n += row_has(&r, (const char *)r.row + i * r.esz) != 0;
+	return n;
+}
+
+/* the families of set s, in table order */
+static void families(FILE *f, const struct snmp_view *v, enum set s)
+{
+	struct rows r = rows_of(v, s);
+
+	for (const struct fam *m = fams; m < fams + sizeof(fams) / sizeof(fams[0]); m++) {
+		if (m->set != s)
+			continue;
+		family(f, m->name, m->type, m->help);
+		for (size_t i = 0; i < r.n; i++) {
+			const void *row = (const char *)r.row + i * r.esz;
+			const char *l[6] = { r.l1, (const char *)row + r.key1, r.l2,
+			                     (const char *)row + r.key2 };
+			size_t nl = r.l2 ? 2 : 1;
+
+			if (!row_has(&r, row) ||
+			    (m->kind == K_INT_KNOWN && *(const int *)((const char *)row + m->off) < 0))
+				continue;
+			if (m->kind == K_CHILD_STATE || m->kind == K_VRRP_STATE) {
+				one_hot(f, m, l, nl, *(const int *)((const char *)row + m->off));
+				continue;
+			}
+			if (!m->split) {
+				sample(f, m->name, l, nl, value(v, row, m, m->off));
+				continue;
+			}
+			for (int k = 0; k < 2; k++) {
+				l[2 * nl] = m->split;
+				l[2 * nl + 1] = m->sv[k];
+				sample(f, m->name, l, nl + 1, value(v, row, m, k ? m->off2 : m->off));
+			}
+		}
+	}
 }
 
 static void daemon_metrics(FILE *f, const struct snmp_view *v)
@@ -96,61 +419,11 @@ static void daemon_metrics(FILE *f, const struct snmp_view *v)
 	sample1(f, "tandem_event_sequence", NULL, NULL, (double)v->event_seq);
 }
 
-static void child_metrics(FILE *f, const struct snmp_view *v)
-{
-	family(f, "tandem_child_up", "gauge", "1 if the part's child process is running.");
-	for (unsigned i = 0; i < v->nchildren; i++)
-		sample1(f, "tandem_child_up", "child", v->children[i].name,
-		        v->children[i].state == SNMP_CHILD_RUNNING);
-	family(f, "tandem_child_state", "gauge",
-	       "State of each part's child process (1 for the current state).");
-	for (unsigned i = 0; i < v->nchildren; i++)
-		for (int s = SNMP_CHILD_STOPPED; s <= SNMP_CHILD_RESTARTING; s++)
-			sample2(f, "tandem_child_state", "child", v->children[i].name, "state",
-			        snmp_child_state_name(s), v->children[i].state == s);
-	family(f, "tandem_child_restarts_total", "counter",
-	       "Restarts of each part's child process by the supervisor.");
-	for (unsigned i = 0; i < v->nchildren; i++)
-		sample1(f, "tandem_child_restarts_total", "child", v->children[i].name,
-		        v->children[i].restarts);
-	family(f, "tandem_child_uptime_seconds", "gauge",
-	       "Seconds since each running child process was started.");
-	for (unsigned i = 0; i < v->nchildren; i++)
-		sample1(f, "tandem_child_uptime_seconds", "child", v->children[i].name,
-		        v->children[i].uptime_s);
-	family(f, "tandem_child_config_generation", "gauge",
-	       "Configuration generation each child reported holding (0 until it has one).");
-	for (unsigned i = 0; i < v->nchildren; i++)
-		sample1(f, "tandem_child_config_generation", "child", v->children[i].name,
-		        (double)v->children[i].generation);
-}
-
 static void vrrp_stats_metrics(FILE *f, const struct snmp_view *v)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < v->nvrrp; i++)
-		n += v->vrrp[i].have_stats;
-	if (!n)
+	if (!rows_having(v, S_VRRP_STATS))
 		return;
-	family(f, "tandem_vrrp_instance_peers", "gauge",
-	       "Other routers heard on the VRRP instance, from vrrp.stats events.");
-	for (size_t i = 0; i < v->nvrrp; i++)
-		if (v->vrrp[i].have_stats)
-			sample1(f, "tandem_vrrp_instance_peers", "vrrp_instance", v->vrrp[i].name,
-			        v->vrrp[i].peers);
-	family(f, "tandem_vrrp_adverts_received_total", "counter",
-	       "VRRP advertisements received and accepted by the instance.");
-	for (size_t i = 0; i < v->nvrrp; i++)
-		if (v->vrrp[i].have_stats)
-			sample1(f, "tandem_vrrp_adverts_received_total", "vrrp_instance",
-			        v->vrrp[i].name, (double)v->vrrp[i].rx);
-	family(f, "tandem_vrrp_adverts_sent_total", "counter",
-	       "VRRP advertisements sent by the instance.");
-	for (size_t i = 0; i < v->nvrrp; i++)
-		if (v->vrrp[i].have_stats)
-			sample1(f, "tandem_vrrp_adverts_sent_total", "vrrp_instance", v->vrrp[i].name,
-			        (double)v->vrrp[i].tx);
+	families(f, v, S_VRRP_STATS);
 	if (!v->ndrop_names)
 		return;
 	family(f, "tandem_vrrp_drops_total", "counter",
@@ -161,196 +434,35 @@ static void vrrp_stats_metrics(FILE *f, const struct snmp_view *v)
 			        "reason", v->drop_names[k], (double)v->vrrp[i].drops[k]);
 }
 
-/* one sample per VRRP state, 1 for the object's current state and 0 for the others */
-static void vrrp_one_hot(FILE *f, const char *metric, const char *lname, const char *name,
-                         int state)
-{
-	for (int s = SNMP_VRRP_INIT; s <= SNMP_VRRP_STOP; s++)
-		sample2(f, metric, lname, name, "state", snmp_vrrp_state_name(s), state == s);
-}
-
 static void group_metrics(FILE *f, const struct snmp_view *v)
 {
-	if (!v->ngrp)
-		return;
-	family(f, "tandem_vrrp_sync_group_state", "gauge",
-	       "VRRP sync group state (1 for the current state), from vrrp.group events.");
-	for (size_t i = 0; i < v->ngrp; i++)
-		vrrp_one_hot(f, "tandem_vrrp_sync_group_state", "group", v->grp[i].name,
-		             v->grp[i].state);
-	family(f, "tandem_vrrp_sync_group_transitions_total", "counter",
-	       "State changes of the VRRP sync group seen since the daemon started.");
-	for (size_t i = 0; i < v->ngrp; i++)
-		sample1(f, "tandem_vrrp_sync_group_transitions_total", "group", v->grp[i].name,
-		        (double)v->grp[i].transitions);
+	if (v->ngrp)
+		families(f, v, S_GROUP);
 }
 
 static void vrrp_metrics(FILE *f, const struct snmp_view *v)
 {
 	if (!v->nvrrp)
 		return;
-	family(f, "tandem_vrrp_instance_state", "gauge",
-	       "VRRP instance state (1 for the current state), from vrrp.state events.");
-	for (size_t i = 0; i < v->nvrrp; i++)
-		vrrp_one_hot(f, "tandem_vrrp_instance_state", "vrrp_instance", v->vrrp[i].name,
-		             v->vrrp[i].state);
-	family(f, "tandem_vrrp_instance_priority", "gauge",
-	       "Effective VRRP priority of the instance as last reported.");
-	for (size_t i = 0; i < v->nvrrp; i++)
-		if (v->vrrp[i].priority >= 0)
-			sample1(f, "tandem_vrrp_instance_priority", "vrrp_instance", v->vrrp[i].name,
-			        v->vrrp[i].priority);
-	family(f, "tandem_vrrp_instance_transitions_total", "counter",
-	       "VRRP state changes of the instance seen since the daemon started.");
-	for (size_t i = 0; i < v->nvrrp; i++)
-		sample1(f, "tandem_vrrp_instance_transitions_total", "vrrp_instance", v->vrrp[i].name,
-		        (double)v->vrrp[i].transitions);
-	family(f, "tandem_vrrp_instance_last_change_timestamp_seconds", "gauge",
-	       "Time of the instance's last state event since the Unix epoch.");
-	for (size_t i = 0; i < v->nvrrp; i++)
-		sample1(f, "tandem_vrrp_instance_last_change_timestamp_seconds", "vrrp_instance",
-		        v->vrrp[i].name, when(v->vrrp[i].last_change));
+	families(f, v, S_VRRP);
 	vrrp_stats_metrics(f, v);
-}
-
-static double when(double t)
-{
-	return t > 0 ? t : 0;
 }
 
 static void lvs_metrics(FILE *f, const struct snmp_view *v)
 {
-	if (v->nrs) {
-		family(f, "tandem_real_server_up", "gauge",
-		       "1 if the real server passes its checks, from rs.state events.");
-		for (size_t i = 0; i < v->nrs; i++)
-			sample2(f, "tandem_real_server_up", "vs", v->rs[i].vs, "rs", v->rs[i].name,
-			        v->rs[i].up);
-		family(f, "tandem_real_server_weight", "gauge",
-		       "Effective weight of the real server as last reported (-1: none).");
-		for (size_t i = 0; i < v->nrs; i++)
-			sample2(f, "tandem_real_server_weight", "vs", v->rs[i].vs, "rs", v->rs[i].name,
-			        v->rs[i].weight);
-		family(f, "tandem_real_server_transitions_total", "counter",
-		       "Up/down changes of the real server seen since the daemon started.");
-		for (size_t i = 0; i < v->nrs; i++)
-			sample2(f, "tandem_real_server_transitions_total", "vs", v->rs[i].vs, "rs",
-			        v->rs[i].name, (double)v->rs[i].transitions);
-		family(f, "tandem_real_server_last_change_timestamp_seconds", "gauge",
-		       "Time of the real server's last state event since the Unix epoch.");
-		for (size_t i = 0; i < v->nrs; i++)
-			sample2(f, "tandem_real_server_last_change_timestamp_seconds", "vs",
-			        v->rs[i].vs, "rs", v->rs[i].name, when(v->rs[i].last_change));
-	}
-	if (v->nvs) {
-		family(f, "tandem_virtual_server_quorum_up", "gauge",
-		       "1 if the virtual server has quorum, from vs.quorum events.");
-		for (size_t i = 0; i < v->nvs; i++) {
-			int64_t live;
-			int up;
-
-			snmp_view_vs_quorum(v, &v->vs[i], &live, &up);
-			sample1(f, "tandem_virtual_server_quorum_up", "vs", v->vs[i].name, up);
-		}
-		family(f, "tandem_virtual_server_live_weight", "gauge",
-		       "Sum of the weights of the live real servers of the virtual server.");
-		for (size_t i = 0; i < v->nvs; i++) {
-			int64_t live;
-			int up;
-
-			snmp_view_vs_quorum(v, &v->vs[i], &live, &up);
-			sample1(f, "tandem_virtual_server_live_weight", "vs", v->vs[i].name,
-			        (double)live);
-		}
-		family(f, "tandem_virtual_server_sorry_active", "gauge",
-		       "1 while the virtual server's sorry server is in use.");
-		for (size_t i = 0; i < v->nvs; i++)
-			sample1(f, "tandem_virtual_server_sorry_active", "vs", v->vs[i].name,
-			        v->vs[i].sorry);
-		family(f, "tandem_virtual_server_quorum_transitions_total", "counter",
-		       "Quorum gained/lost changes of the virtual server seen since start.");
-		for (size_t i = 0; i < v->nvs; i++)
-			sample1(f, "tandem_virtual_server_quorum_transitions_total", "vs",
-			        v->vs[i].name, (double)v->vs[i].transitions);
-	}
+	if (v->nrs)
+		families(f, v, S_RS);
+	if (v->nvs)
+		families(f, v, S_VS);
 }
 
 /* connections and traffic from ipvs.stats; RS rows: have_ipvs, VS rows: have_ipvs */
 static void ipvs_metrics(FILE *f, const struct snmp_view *v)
 {
-	size_t nr = 0, nv = 0;
-
-	for (size_t i = 0; i < v->nrs; i++)
-		nr += v->rs[i].have_ipvs;
-	for (size_t i = 0; i < v->nvs; i++)
-		nv += v->vs[i].have_ipvs;
-	if (nr) {
-		family(f, "tandem_real_server_kernel_weight", "gauge",
-		       "Weight of the real server in the kernel's IPVS table.");
-		for (size_t i = 0; i < v->nrs; i++)
-			if (v->rs[i].have_ipvs)
-				sample2(f, "tandem_real_server_kernel_weight", "vs", v->rs[i].vs, "rs",
-				        v->rs[i].name, v->rs[i].ipvs_weight);
-		family(f, "tandem_real_server_connections", "gauge",
-		       "Connections to the real server now (IPVS), by state.");
-		for (size_t i = 0; i < v->nrs; i++)
-			if (v->rs[i].have_ipvs) {
-				sample3(f, "tandem_real_server_connections", "vs", v->rs[i].vs, "rs",
-				        v->rs[i].name, "state", "active", (double)v->rs[i].active);
-				sample3(f, "tandem_real_server_connections", "vs", v->rs[i].vs, "rs",
-				        v->rs[i].name, "state", "inactive", (double)v->rs[i].inactive);
-			}
-		family(f, "tandem_real_server_connections_total", "counter",
-		       "Connections scheduled to the real server (IPVS).");
-		for (size_t i = 0; i < v->nrs; i++)
-			if (v->rs[i].have_ipvs)
-				sample2(f, "tandem_real_server_connections_total", "vs", v->rs[i].vs, "rs",
-				        v->rs[i].name, (double)v->rs[i].conns);
-		family(f, "tandem_real_server_packets_total", "counter",
-		       "Packets through the real server (IPVS), in = from clients.");
-		for (size_t i = 0; i < v->nrs; i++)
-			if (v->rs[i].have_ipvs) {
-				sample3(f, "tandem_real_server_packets_total", "vs", v->rs[i].vs, "rs",
-				        v->rs[i].name, "direction", "in", (double)v->rs[i].inpkts);
-				sample3(f, "tandem_real_server_packets_total", "vs", v->rs[i].vs, "rs",
-				        v->rs[i].name, "direction", "out", (double)v->rs[i].outpkts);
-			}
-		family(f, "tandem_real_server_bytes_total", "counter",
-		       "Bytes through the real server (IPVS), in = from clients.");
-		for (size_t i = 0; i < v->nrs; i++)
-			if (v->rs[i].have_ipvs) {
-				sample3(f, "tandem_real_server_bytes_total", "vs", v->rs[i].vs, "rs",
-				        v->rs[i].name, "direction", "in", (double)v->rs[i].inbytes);
-				sample3(f, "tandem_real_server_bytes_total", "vs", v->rs[i].vs, "rs",
-				        v->rs[i].name, "direction", "out", (double)v->rs[i].outbytes);
-			}
-	}
-	if (nv) {
-		family(f, "tandem_virtual_server_connections_total", "counter",
-		       "Connections scheduled by the virtual server (IPVS).");
-		for (size_t i = 0; i < v->nvs; i++)
-			if (v->vs[i].have_ipvs)
-				sample1(f, "tandem_virtual_server_connections_total", "vs", v->vs[i].name,
-				        (double)v->vs[i].conns);
-		family(f, "tandem_virtual_server_packets_total", "counter",
-		       "Packets through the virtual server (IPVS), in = from clients.");
-		for (size_t i = 0; i < v->nvs; i++)
-			if (v->vs[i].have_ipvs) {
-				sample2(f, "tandem_virtual_server_packets_total", "vs", v->vs[i].name,
-				        "direction", "in", (double)v->vs[i].inpkts);
-				sample2(f, "tandem_virtual_server_packets_total", "vs", v->vs[i].name,
-				        "direction", "out", (double)v->vs[i].outpkts);
-			}
-		family(f, "tandem_virtual_server_bytes_total", "counter",
-		       "Bytes through the virtual server (IPVS), in = from clients.");
-		for (size_t i = 0; i < v->nvs; i++)
-			if (v->vs[i].have_ipvs) {
-				sample2(f, "tandem_virtual_server_bytes_total", "vs", v->vs[i].name,
-				        "direction", "in", (double)v->vs[i].inbytes);
-				sample2(f, "tandem_virtual_server_bytes_total", "vs", v->vs[i].name,
-				        "direction", "out", (double)v->vs[i].outbytes);
-			}
-	}
+	if (rows_having(v, S_RS_IPVS))
+		families(f, v, S_RS_IPVS);
+	if (rows_having(v, S_VS_IPVS))
+		families(f, v, S_VS_IPVS);
 }
 
 static void rs_extra_metrics(FILE *f, const struct snmp_view *v)
@@ -359,11 +471,7 @@ static void rs_extra_metrics(FILE *f, const struct snmp_view *v)
 
 	if (!v->nrs)
 		return;
-	family(f, "tandem_real_server_configured_weight", "gauge",
-	       "Weight the configuration gives the real server (-1: not reported).");
-	for (size_t i = 0; i < v->nrs; i++)
-		sample2(f, "tandem_real_server_configured_weight", "vs", v->rs[i].vs, "rs",
-		        v->rs[i].name, v->rs[i].cfg_weight);
+	families(f, v, S_RS_CFG);
 	family(f, "tandem_virtual_server_real_servers", "gauge",
 	       "Real servers of the virtual server, by health.");
 	if (!(n = calloc(v->nvs ? v->nvs * 2 : 1, sizeof(*n))))
@@ -389,31 +497,13 @@ static void checker_metrics(FILE *f, const struct snmp_view *v)
 		return;
 	family(f, "tandem_checker_info", "gauge",
 	       "A health checker instance: its type and target (always 1).");
-	for (size_t i = 0; i < v->nchk; i++)
-		sample3(f, "tandem_checker_info", "checker", v->chk[i].name, "type", v->chk[i].kind,
-		        "target", v->chk[i].target, 1);
-	family(f, "tandem_checker_ok", "gauge", "1 if the checker's last result was a success.");
-	for (size_t i = 0; i < v->nchk; i++)
-		sample1(f, "tandem_checker_ok", "checker", v->chk[i].name, v->chk[i].ok);
-	family(f, "tandem_checker_latency_seconds", "gauge",
-	       "Duration of the attempt that last changed the checker's result.");
-	for (size_t i = 0; i < v->nchk; i++)
-		sample1(f, "tandem_checker_latency_seconds", "checker", v->chk[i].name,
-		        v->chk[i].latency_ms / 1000.0);
-	family(f, "tandem_checker_references", "gauge",
-	       "Real servers using the checker (more than 1: identical checkers merged).");
-	for (size_t i = 0; i < v->nchk; i++)
-		sample1(f, "tandem_checker_references", "checker", v->chk[i].name, v->chk[i].refs);
-	family(f, "tandem_checker_transitions_total", "counter",
-	       "Result changes of the checker seen since the daemon started.");
-	for (size_t i = 0; i < v->nchk; i++)
-		sample1(f, "tandem_checker_transitions_total", "checker", v->chk[i].name,
-		        (double)v->chk[i].transitions);
-	family(f, "tandem_checker_last_change_timestamp_seconds", "gauge",
-	       "Time of the checker's last result change since the Unix epoch.");
-	for (size_t i = 0; i < v->nchk; i++)
-		sample1(f, "tandem_checker_last_change_timestamp_seconds", "checker",
-		        v->chk[i].name, when(v->chk[i].last_change));
+	for (size_t i = 0; i < v->nchk; i++) {
+		const char *l[] = { "checker", v->chk[i].name, "type", v->chk[i].kind,
+		                    "target", v->chk[i].target };
+
+		sample(f, "tandem_checker_info", l, 3, 1);
+	}
+	families(f, v, S_CHK);
 }
 
 static void sync_metrics(FILE *f, const struct snmp_view *v)
@@ -435,16 +525,8 @@ static void sync_metrics(FILE *f, const struct snmp_view *v)
 		       "Bulk resynchronisations completed (requested or served).");
 		sample1(f, "tandem_sync_relay_resyncs_total", NULL, NULL, (double)v->relay_resyncs);
 	}
-	if (!v->npeer)
-		return;
-	family(f, "tandem_sync_peer_up", "gauge", "1 if the sync relay peer is heard.");
-	for (size_t i = 0; i < v->npeer; i++)
-		sample1(f, "tandem_sync_peer_up", "peer", v->peer[i].name, v->peer[i].up);
-	family(f, "tandem_sync_peer_transitions_total", "counter",
-	       "Up/down changes of the sync relay peer seen since the daemon started.");
-	for (size_t i = 0; i < v->npeer; i++)
-		sample1(f, "tandem_sync_peer_transitions_total", "peer", v->peer[i].name,
-		        (double)v->peer[i].transitions);
+	if (v->npeer)
+		families(f, v, S_PEER);
 }
 
 char *snmp_prom_render(const struct snmp_view *v, size_t *len)
@@ -456,7 +538,7 @@ char *snmp_prom_render(const struct snmp_view *v, size_t *len)
 	if (!f)
 		return NULL;
 	daemon_metrics(f, v);
-	child_metrics(f, v);
+	families(f, v, S_CHILD);
 	vrrp_metrics(f, v);
 	group_metrics(f, v);
 	lvs_metrics(f, v);
