@@ -3,6 +3,7 @@
  * a sorted OID table (the other tables: snmp_tandem_mib_ext.c). */
 #include "snmp/snmp_tandem_mib.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -164,52 +165,91 @@ size_t snmp_tandem_row_oid(snmp_subid *out, int table, int column, const char *n
 	return bl + 2 + nl;
 }
 
-static int build_vrrp(struct snmp_oidtab *t, const struct snmp_view *v)
+int snmp_tandem_build_rows(struct snmp_oidtab *t, int table, const void *rows, size_t n,
+                           size_t esz, size_t max_name, snmp_tandem_cells_fn *cells,
+                           const void *ctx)
 {
-	snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_VRRP_TABLE, 1,
-	                      0 /* column */ };
-	const size_t bl = sizeof(base) / sizeof(base[0]);
-	snmp_subid idx[SNMP_VIEW_NAME + 1];
-	unsigned char dt[11];
-	int rc = 0;
-
-	size_t *ord = snmp_tandem_row_order(v->vrrp, v->nvrrp, sizeof(*v->vrrp));
+	struct snmp_tandem_row r = { t, { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS,
+	                                  (snmp_subid)table, 1, 0 /* column */ },
+	                             SNMP_TANDEM_MIB_LEN + 4, 0, { 0 }, 0 };
+	size_t *ord = snmp_tandem_row_order(rows, n, esz);
 	size_t from = t->n;
 
-	for (size_t k = 0; k < v->nvrrp; k++) {
+	if (max_name > SNMP_OID_MAX)
+		max_name = SNMP_OID_MAX;
+	for (size_t k = 0; k < n; k++) {
 		size_t i = ord ? ord[k] : k;
-		const struct snmp_view_vrrp *vi = &v->vrrp[i];
-		size_t il = snmp_tandem_name_index(idx, vi->name, SNMP_VIEW_NAME);
+		const char *row = (const char *)rows + i * esz;
 
-		if (!il)
-			continue;
-#define COL(c) (base[bl - 1] = (c), base), bl, idx, il
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_VRID),
-		                            vi->vrid >= 0 ? vi->vrid : 0));
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_STATE), vi->state));
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VRRP_PRIORITY),
-		                            vi->priority >= 0 ? vi->priority : 0));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VRRP_TRANSITIONS), SNMP_T_COUNTER32,
-		                            vi->transitions));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VRRP_LAST_CHANGE), dt,
-		                            snmp_date_and_time(vi->last_change, dt)));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VRRP_REASON), vi->reason,
-		                            strlen(vi->reason)));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VRRP_SYNC_GROUP), vi->group,
-		                            strlen(vi->group)));
-		if (vi->have_stats) {
-			ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VRRP_PEERS), SNMP_T_GAUGE32,
-			                            vi->peers));
-			ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VRRP_ADVERTS_RX),
-			                            SNMP_T_COUNTER64, vi->rx));
-			ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VRRP_ADVERTS_TX),
-			                            SNMP_T_COUNTER64, vi->tx));
-		}
-#undef COL
+		r.il = snmp_tandem_name_index(r.idx, row, max_name);
+		if (r.il && r.bl + r.il <= SNMP_OID_MAX)
+			cells(&r, row, i, ctx);
 	}
 	free(ord);
 	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
-	return rc;
+	return r.rc;
+}
+
+/* the row's base with column col */
+static const snmp_subid *col_base(struct snmp_tandem_row *r, int col)
+{
+	r->base[r->bl - 1] = (snmp_subid)col;
+	return r->base;
+}
+
+void snmp_tandem_cell_int(struct snmp_tandem_row *r, int col, int64_t v)
+{
+	ADD(r->rc, snmp_oidtab_add_int(r->t, col_base(r, col), r->bl, r->idx, r->il, v));
+}
+
+void snmp_tandem_cell_uns(struct snmp_tandem_row *r, int col, uint8_t type, uint64_t v)
+{
+	ADD(r->rc, snmp_oidtab_add_uns(r->t, col_base(r, col), r->bl, r->idx, r->il, type, v));
+}
+
+void snmp_tandem_cell_str(struct snmp_tandem_row *r, int col, const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	ADD(r->rc, snmp_oidtab_add_str(r->t, col_base(r, col), r->bl, r->idx, r->il, s,
+	                               len > max ? max : len));
+}
+
+void snmp_tandem_cell_change(struct snmp_tandem_row *r, int col, uint64_t transitions,
+                             double last_change)
+{
+	unsigned char dt[11];
+	size_t dl = snmp_date_and_time(last_change, dt);
+
+	snmp_tandem_cell_uns(r, col, SNMP_T_COUNTER32, transitions);
+	ADD(r->rc, snmp_oidtab_add_str(r->t, col_base(r, col + 1), r->bl, r->idx, r->il, dt, dl));
+}
+
+void snmp_tandem_cell_traffic(struct snmp_tandem_row *r, int col, uint64_t conns,
+                              uint64_t inpkts, uint64_t outpkts, uint64_t inbytes,
+                              uint64_t outbytes)
+{
+	const uint64_t v[] = { conns, inpkts, outpkts, inbytes, outbytes };
+
+	for (int k = 0; k < 5; k++)
+		snmp_tandem_cell_uns(r, col + k, SNMP_T_COUNTER64, v[k]);
+}
+
+static void vrrp_cells(struct snmp_tandem_row *r, const void *row, size_t i, const void *ctx)
+{
+	const struct snmp_view_vrrp *vi = row;
+
+	snmp_tandem_cell_int(r, SNMP_TANDEM_VRRP_VRID, vi->vrid >= 0 ? vi->vrid : 0);
+	snmp_tandem_cell_int(r, SNMP_TANDEM_VRRP_STATE, vi->state);
+	snmp_tandem_cell_int(r, SNMP_TANDEM_VRRP_PRIORITY, vi->priority >= 0 ? vi->priority : 0);
+	snmp_tandem_cell_change(r, SNMP_TANDEM_VRRP_TRANSITIONS, vi->transitions, vi->last_change);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_VRRP_REASON, vi->reason, SIZE_MAX);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_VRRP_SYNC_GROUP, vi->group, SIZE_MAX);
+	if (vi->have_stats) {
+		snmp_tandem_cell_uns(r, SNMP_TANDEM_VRRP_PEERS, SNMP_T_GAUGE32, vi->peers);
+		snmp_tandem_cell_uns(r, SNMP_TANDEM_VRRP_ADVERTS_RX, SNMP_T_COUNTER64, vi->rx);
+		snmp_tandem_cell_uns(r, SNMP_TANDEM_VRRP_ADVERTS_TX, SNMP_T_COUNTER64, vi->tx);
+	}
 }
 
 size_t snmp_tandem_name_index(snmp_subid *idx, const char *name, size_t max)
@@ -224,63 +264,24 @@ size_t snmp_tandem_name_index(snmp_subid *idx, const char *name, size_t max)
 	return nl + 1;
 }
 
-static size_t name_index(snmp_subid *idx, const char *name)
+static void rs_cells(struct snmp_tandem_row *r, const void *row, size_t i, const void *ctx)
 {
-	return snmp_tandem_name_index(idx, name, SNMP_VIEW_SRV_NAME);
-}
+	const struct snmp_view_rs *rs = row;
 
-static int build_rs(struct snmp_oidtab *t, const struct snmp_view *v)
-{
-	snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_RS_TABLE, 1,
-	                      0 /* column */ };
-	const size_t bl = sizeof(base) / sizeof(base[0]);
-	snmp_subid idx[SNMP_VIEW_SRV_NAME + 1];
-	unsigned char dt[11];
-	int rc = 0;
-
-	size_t *ord = snmp_tandem_row_order(v->rs, v->nrs, sizeof(*v->rs));
-	size_t from = t->n;
-
-	for (size_t k = 0; k < v->nrs; k++) {
-		size_t i = ord ? ord[k] : k;
-		const struct snmp_view_rs *r = &v->rs[i];
-		size_t il = name_index(idx, r->name);
-
-		if (!il || bl + il > SNMP_OID_MAX)
-			continue;
-#define COL(c) (base[bl - 1] = (c), base), bl, idx, il
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_VS), r->vs, strlen(r->vs)));
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_RS_STATE), r->up ? SNMP_UP : SNMP_DOWN));
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_RS_WEIGHT), r->weight));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_REASON), r->reason,
-		                            strlen(r->reason) > 255 ? 255 : strlen(r->reason)));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_TRANSITIONS), SNMP_T_COUNTER32,
-		                            r->transitions));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_LAST_CHANGE), dt,
-		                            snmp_date_and_time(r->last_change, dt)));
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_RS_CFG_WEIGHT), r->cfg_weight));
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_RS_KERNEL_WEIGHT),
-		                            r->have_ipvs ? r->ipvs_weight : -1));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_ACTIVE), SNMP_T_GAUGE32,
-		                            r->active > 0xffffffffu ? 0xffffffffu : r->active));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_INACTIVE), SNMP_T_GAUGE32,
-		                            r->inactive > 0xffffffffu ? 0xffffffffu : r->inactive));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_CONNS), SNMP_T_COUNTER64, r->conns));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_INPKTS), SNMP_T_COUNTER64,
-		                            r->inpkts));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_OUTPKTS), SNMP_T_COUNTER64,
-		                            r->outpkts));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_INBYTES), SNMP_T_COUNTER64,
-		                            r->inbytes));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_RS_OUTBYTES), SNMP_T_COUNTER64,
-		                            r->outbytes));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_RS_SNMP_NAME), r->snmp_name,
-		                            strlen(r->snmp_name)));
-#undef COL
-	}
-	free(ord);
-	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
-	return rc;
+	snmp_tandem_cell_str(r, SNMP_TANDEM_RS_VS, rs->vs, SIZE_MAX);
+	snmp_tandem_cell_int(r, SNMP_TANDEM_RS_STATE, rs->up ? SNMP_UP : SNMP_DOWN);
+	snmp_tandem_cell_int(r, SNMP_TANDEM_RS_WEIGHT, rs->weight);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_RS_REASON, rs->reason, 255);
+	snmp_tandem_cell_change(r, SNMP_TANDEM_RS_TRANSITIONS, rs->transitions, rs->last_change);
+	snmp_tandem_cell_int(r, SNMP_TANDEM_RS_CFG_WEIGHT, rs->cfg_weight);
+	snmp_tandem_cell_int(r, SNMP_TANDEM_RS_KERNEL_WEIGHT, rs->have_ipvs ? rs->ipvs_weight : -1);
+	snmp_tandem_cell_uns(r, SNMP_TANDEM_RS_ACTIVE, SNMP_T_GAUGE32,
+	                     rs->active > 0xffffffffu ? 0xffffffffu : rs->active);
+	snmp_tandem_cell_uns(r, SNMP_TANDEM_RS_INACTIVE, SNMP_T_GAUGE32,
+	                     rs->inactive > 0xffffffffu ? 0xffffffffu : rs->inactive);
+	snmp_tandem_cell_traffic(r, SNMP_TANDEM_RS_CONNS, rs->conns, rs->inpkts, rs->outpkts,
+	                         rs->inbytes, rs->outbytes);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_RS_SNMP_NAME, rs->snmp_name, SIZE_MAX);
 }
 
 struct vs_counts {
@@ -312,60 +313,36 @@ static struct vs_counts *count_rs(const struct snmp_view *v)
 	return c;
 }
 
+/* ctx: the virtual servers' counts (count_rs) */
+static void vs_cells(struct snmp_tandem_row *r, const void *row, size_t i, const void *ctx)
+{
+	const struct snmp_view_vs *q = row;
+	const struct vs_counts *cnt = ctx;
+	int64_t live = q->reported ? q->live_weight : cnt[i].live;
+	int up = q->reported ? q->quorum_up : cnt[i].live >= 1;
+
+	snmp_tandem_cell_int(r, SNMP_TANDEM_VS_QUORUM, up ? SNMP_UP : SNMP_DOWN);
+	snmp_tandem_cell_uns(r, SNMP_TANDEM_VS_LIVE_WEIGHT, SNMP_T_GAUGE32,
+	                     live > 0 ? (uint64_t)live : 0);
+	snmp_tandem_cell_int(r, SNMP_TANDEM_VS_SORRY, q->sorry ? SNMP_TRUE : SNMP_FALSE);
+	snmp_tandem_cell_change(r, SNMP_TANDEM_VS_TRANSITIONS, q->transitions, q->last_change);
+	snmp_tandem_cell_traffic(r, SNMP_TANDEM_VS_CONNS, q->conns, q->inpkts, q->outpkts,
+	                         q->inbytes, q->outbytes);
+	snmp_tandem_cell_uns(r, SNMP_TANDEM_VS_RS, SNMP_T_GAUGE32, cnt[i].rs);
+	snmp_tandem_cell_uns(r, SNMP_TANDEM_VS_RS_UP, SNMP_T_GAUGE32, cnt[i].up);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_VS_SNMP_NAME, q->snmp_name, SIZE_MAX);
+}
+
 static int build_vs(struct snmp_oidtab *t, const struct snmp_view *v)
 {
-	snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_VS_TABLE, 1,
-	                      0 /* column */ };
-	const size_t bl = sizeof(base) / sizeof(base[0]);
-	snmp_subid idx[SNMP_VIEW_SRV_NAME + 1];
-	unsigned char dt[11];
-	int rc = 0;
 	struct vs_counts *cnt = count_rs(v);
+	int rc;
 
 	if (!cnt)
 		return -1;
-	size_t *ord = snmp_tandem_row_order(v->vs, v->nvs, sizeof(*v->vs));
-	size_t from = t->n;
-
-	for (size_t k = 0; k < v->nvs; k++) {
-		size_t i = ord ? ord[k] : k;
-		const struct snmp_view_vs *q = &v->vs[i];
-		size_t il = name_index(idx, q->name);
-		int64_t live = q->reported ? q->live_weight : cnt[i].live;
-		int up = q->reported ? q->quorum_up : cnt[i].live >= 1;
-
-		if (!il || bl + il > SNMP_OID_MAX)
-			continue;
-#define COL(c) (base[bl - 1] = (c), base), bl, idx, il
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VS_QUORUM), up ? SNMP_UP : SNMP_DOWN));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_LIVE_WEIGHT), SNMP_T_GAUGE32,
-		                            live > 0 ? (uint64_t)live : 0));
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_VS_SORRY),
-		                            q->sorry ? SNMP_TRUE : SNMP_FALSE));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_TRANSITIONS), SNMP_T_COUNTER32,
-		                            q->transitions));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VS_LAST_CHANGE), dt,
-		                            snmp_date_and_time(q->last_change, dt)));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_CONNS), SNMP_T_COUNTER64, q->conns));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_INPKTS), SNMP_T_COUNTER64,
-		                            q->inpkts));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_OUTPKTS), SNMP_T_COUNTER64,
-		                            q->outpkts));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_INBYTES), SNMP_T_COUNTER64,
-		                            q->inbytes));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_OUTBYTES), SNMP_T_COUNTER64,
-		                            q->outbytes));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_RS), SNMP_T_GAUGE32,
-		                            cnt[i].rs));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_VS_RS_UP), SNMP_T_GAUGE32,
-		                            cnt[i].up));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_VS_SNMP_NAME), q->snmp_name,
-		                            strlen(q->snmp_name)));
-#undef COL
-	}
+	rc = snmp_tandem_build_rows(t, SNMP_TANDEM_VS_TABLE, v->vs, v->nvs, sizeof(*v->vs),
+	                            SNMP_VIEW_SRV_NAME, vs_cells, cnt);
 	free(cnt);
-	free(ord);
-	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
 	return rc;
 }
 
@@ -397,8 +374,10 @@ int snmp_tandem_build(struct snmp_oidtab *t, const struct snmp_view *v, double a
 		ADD(rc, build_daemon(t, v, age_s));
 		ADD(rc, build_children(t, v, age_s));
 	}
-	ADD(rc, build_vrrp(t, v));
-	ADD(rc, build_rs(t, v));
+	ADD(rc, snmp_tandem_build_rows(t, SNMP_TANDEM_VRRP_TABLE, v->vrrp, v->nvrrp,
+	                               sizeof(*v->vrrp), SNMP_VIEW_NAME, vrrp_cells, NULL));
+	ADD(rc, snmp_tandem_build_rows(t, SNMP_TANDEM_RS_TABLE, v->rs, v->nrs, sizeof(*v->rs),
+	                               SNMP_VIEW_SRV_NAME, rs_cells, NULL));
 	ADD(rc, build_vs(t, v));
 	ADD(rc, snmp_tandem_build_ext(t, v));
 	snmp_oidtab_sort(t);

@@ -176,6 +176,44 @@ size_t *snmp_tandem_row_order(const void *rows, size_t n, size_t esz);
 int snmp_tandem_build_ext(struct snmp_oidtab *t, const struct snmp_view *v);
 /* idx = length + octets of name; its length in subids (0 if name cannot be an index) */
 size_t snmp_tandem_name_index(snmp_subid *idx, const char *name, size_t max);
+/* a row being added to a table indexed by name (snmp_tandem_build_rows): its cells go
+ * under base (the column set in its last subid) with the row's index idx; rc -1 once an
+ * add failed */
+struct snmp_tandem_row {
+	struct snmp_oidtab *t;
+	snmp_subid base[SNMP_TANDEM_MIB_LEN + 4];
+	size_t bl, il;
+	snmp_subid idx[SNMP_OID_MAX + 1];
+	int rc;
+};
+/* one cell of the row in column col: INTEGER, an unsigned type (SNMP_T_COUNTER32, ...),
+ * OCTETS (s, at most max octets of it) */
+void snmp_tandem_cell_int(struct snmp_tandem_row *r, int col, int64_t v);
+void snmp_tandem_cell_uns(struct snmp_tandem_row *r, int col, uint8_t type, uint64_t v);
+void snmp_tandem_cell_str(struct snmp_tandem_row *r, int col, const char *s, size_t max);
+/* the ...Transitions (Counter32) and ...LastChange (DateAndTime) columns col and col + 1 */
+void snmp_tandem_cell_change(struct snmp_tandem_row *r, int col, uint64_t transitions,
+                             double last_change);
+/* the traffic columns from col: connections, packets in and out, bytes in and out
+ * (Counter64) */
+void snmp_tandem_cell_traffic(struct snmp_tandem_row *r, int col, uint64_t conns,
+                              uint64_t inpkts, uint64_t outpkts, uint64_t inbytes,
+                              uint64_t outbytes);
+/* one row's cells; i is the row's place in the view's table */
+typedef void snmp_tandem_cells_fn(struct snmp_tandem_row *r, const void *row, size_t i,
+                                  const void *ctx);
+/* a table indexed by name (SNMP_TANDEM_VRRP_TABLE, ...) from the view's rows (as for
+ * snmp_tandem_row_order): the cells of each row whose name makes an index (at most
+ * max_name octets), in index order, then grouped by column. 0 / -1 */
+int snmp_tandem_build_rows(struct snmp_oidtab *t, int table, const void *rows, size_t n,
+                           size_t esz, size_t max_name, snmp_tandem_cells_fn *cells,
+                           const void *ctx);
+/* a table indexed by name (SNMP_TANDEM_VRRP_TABLE, ...) from the view's rows (as for
+ * snmp_tandem_row_order): the cells of each row whose name makes an index (at most
+ * max_name octets), in index order, then grouped by column. 0 / -1 */
+int snmp_tandem_build_rows(struct snmp_oidtab *t, int table, const void *rows, size_t n,
+                           size_t esz, size_t max_name, snmp_tandem_cells_fn *cells,
+                           const void *ctx);
 /* advance the uptimes of a built table to age_s seconds after the status (cheap: the
  * table is rebuilt only when the view changed) */
 void snmp_tandem_refresh_times(struct snmp_oidtab *t, const struct snmp_view *v, double age_s);

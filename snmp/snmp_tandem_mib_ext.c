@@ -2,18 +2,12 @@
  * sync groups, checkers, the sync relay scalars and its peers (see snmp_tandem_mib.h). */
 #include "snmp/snmp_tandem_mib.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ADD(rc, expr) do { if ((expr) < 0) rc = -1; } while (0)
 #define NB(a) (sizeof(a) / sizeof((a)[0]))
-
-static size_t trunc_len(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	return n > max ? max : n;
-}
 
 static int build_drops(struct snmp_oidtab *t, const struct snmp_view *v)
 {
@@ -48,89 +42,44 @@ static int build_drops(struct snmp_oidtab *t, const struct snmp_view *v)
 	return rc;
 }
 
-static int build_groups(struct snmp_oidtab *t, const struct snmp_view *v)
+static void group_cells(struct snmp_tandem_row *r, const void *row, size_t i, const void *ctx)
 {
-	snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_GROUP_TABLE, 1,
-	                      0 };
-	snmp_subid idx[SNMP_VIEW_NAME + 1];
-	unsigned char dt[11];
-	int rc = 0;
+	const struct snmp_view_group *g = row;
 
-	size_t *ord = snmp_tandem_row_order(v->grp, v->ngrp, sizeof(*v->grp));
-	size_t from = t->n;
-
-	for (size_t k = 0; k < v->ngrp; k++) {
-		size_t i = ord ? ord[k] : k;
-		const struct snmp_view_group *g = &v->grp[i];
-		size_t il = snmp_tandem_name_index(idx, g->name, SNMP_VIEW_NAME);
-
-		if (!il)
-			continue;
-#define COL(c) (base[NB(base) - 1] = (c), base), NB(base), idx, il
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_GROUP_STATE), g->state));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_GROUP_TRIGGER), g->trigger,
-		                            strlen(g->trigger)));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_GROUP_REASON), g->reason,
-		                            strlen(g->reason)));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_GROUP_TRANSITIONS), SNMP_T_COUNTER32,
-		                            g->transitions));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_GROUP_LAST_CHANGE), dt,
-		                            snmp_date_and_time(g->last_change, dt)));
-#undef COL
-	}
-	free(ord);
-	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
-	return rc;
+	snmp_tandem_cell_int(r, SNMP_TANDEM_GROUP_STATE, g->state);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_GROUP_TRIGGER, g->trigger, SIZE_MAX);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_GROUP_REASON, g->reason, SIZE_MAX);
+	snmp_tandem_cell_change(r, SNMP_TANDEM_GROUP_TRANSITIONS, g->transitions, g->last_change);
 }
 
-static int build_checkers(struct snmp_oidtab *t, const struct snmp_view *v)
+static void checker_cells(struct snmp_tandem_row *r, const void *row, size_t i,
+                          const void *ctx)
 {
-	snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_CHK_TABLE, 1,
-	                      0 };
-	snmp_subid idx[SNMP_VIEW_SRV_NAME + 1];
-	unsigned char dt[11];
-	int rc = 0;
+	const struct snmp_view_chk *c = row;
+	double us = c->latency_ms * 1000.0;
 
-	size_t *ord = snmp_tandem_row_order(v->chk, v->nchk, sizeof(*v->chk));
-	size_t from = t->n;
+	snmp_tandem_cell_str(r, SNMP_TANDEM_CHK_TYPE, c->kind, SIZE_MAX);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_CHK_TARGET, c->target, 100);
+	snmp_tandem_cell_int(r, SNMP_TANDEM_CHK_RESULT, c->ok ? 1 : 2);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_CHK_REASON, c->reason, 127);
+	snmp_tandem_cell_uns(r, SNMP_TANDEM_CHK_LATENCY, SNMP_T_GAUGE32,
+	                     us <= 0 ? 0 : us > 4294967295.0 ? 4294967295u : (uint64_t)us);
+	snmp_tandem_cell_uns(r, SNMP_TANDEM_CHK_REFS, SNMP_T_GAUGE32, c->refs);
+	snmp_tandem_cell_change(r, SNMP_TANDEM_CHK_TRANSITIONS, c->transitions, c->last_change);
+}
 
-	for (size_t k = 0; k < v->nchk; k++) {
-		size_t i = ord ? ord[k] : k;
-		const struct snmp_view_chk *c = &v->chk[i];
-		size_t il = snmp_tandem_name_index(idx, c->name, 100);
-		double us = c->latency_ms * 1000.0;
+static void peer_cells(struct snmp_tandem_row *r, const void *row, size_t i, const void *ctx)
+{
+	const struct snmp_view_peer *p = row;
 
-		if (!il || NB(base) + il > SNMP_OID_MAX)
-			continue;
-#define COL(c) (base[NB(base) - 1] = (c), base), NB(base), idx, il
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_CHK_TYPE), c->kind, strlen(c->kind)));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_CHK_TARGET), c->target,
-		                            trunc_len(c->target, 100)));
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_CHK_RESULT), c->ok ? 1 : 2));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_CHK_REASON), c->reason,
-		                            trunc_len(c->reason, 127)));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_CHK_LATENCY), SNMP_T_GAUGE32,
-		                            us <= 0 ? 0 : us > 4294967295.0 ? 4294967295u :
-		                            (uint64_t)us));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_CHK_REFS), SNMP_T_GAUGE32, c->refs));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_CHK_TRANSITIONS), SNMP_T_COUNTER32,
-		                            c->transitions));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_CHK_LAST_CHANGE), dt,
-		                            snmp_date_and_time(c->last_change, dt)));
-#undef COL
-	}
-	free(ord);
-	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
-	return rc;
+	snmp_tandem_cell_int(r, SNMP_TANDEM_PEER_STATE, p->up ? SNMP_UP : SNMP_DOWN);
+	snmp_tandem_cell_str(r, SNMP_TANDEM_PEER_REASON, p->reason, SIZE_MAX);
+	snmp_tandem_cell_change(r, SNMP_TANDEM_PEER_TRANSITIONS, p->transitions, p->last_change);
 }
 
 static int build_relay(struct snmp_oidtab *t, const struct snmp_view *v)
 {
 	const snmp_subid base[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_RELAY };
-	snmp_subid pbase[] = { SNMP_TANDEM_MIB_OID, SNMP_TANDEM_OBJECTS, SNMP_TANDEM_PEER_TABLE, 1,
-	                       0 };
-	snmp_subid idx[SNMP_VIEW_NAME + 1];
-	unsigned char dt[11];
 	int rc = 0;
 
 	if (v->have_relay || v->npeer) {
@@ -147,27 +96,8 @@ static int build_relay(struct snmp_oidtab *t, const struct snmp_view *v)
 		                            SNMP_T_COUNTER32, v->relay_resyncs));
 #undef SC
 	}
-	size_t *ord = snmp_tandem_row_order(v->peer, v->npeer, sizeof(*v->peer));
-	size_t from = t->n;
-
-	for (size_t k = 0; k < v->npeer; k++) {
-		const struct snmp_view_peer *p = &v->peer[ord ? ord[k] : k];
-		size_t il = snmp_tandem_name_index(idx, p->name, SNMP_VIEW_NAME);
-
-		if (!il)
-			continue;
-#define COL(c) (pbase[NB(pbase) - 1] = (c), pbase), NB(pbase), idx, il
-		ADD(rc, snmp_oidtab_add_int(t, COL(SNMP_TANDEM_PEER_STATE), p->up ? SNMP_UP : SNMP_DOWN));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_PEER_REASON), p->reason,
-		                            strlen(p->reason)));
-		ADD(rc, snmp_oidtab_add_uns(t, COL(SNMP_TANDEM_PEER_TRANSITIONS), SNMP_T_COUNTER32,
-		                            p->transitions));
-		ADD(rc, snmp_oidtab_add_str(t, COL(SNMP_TANDEM_PEER_LAST_CHANGE), dt,
-		                            snmp_date_and_time(p->last_change, dt)));
-#undef COL
-	}
-	free(ord);
-	snmp_oidtab_group(t, from, SNMP_TANDEM_COL_DEPTH);
+	ADD(rc, snmp_tandem_build_rows(t, SNMP_TANDEM_PEER_TABLE, v->peer, v->npeer,
+	                               sizeof(*v->peer), SNMP_VIEW_NAME, peer_cells, NULL));
 	return rc;
 }
 
@@ -176,8 +106,10 @@ int snmp_tandem_build_ext(struct snmp_oidtab *t, const struct snmp_view *v)
 	int rc = 0;
 
 	ADD(rc, build_drops(t, v));
-	ADD(rc, build_groups(t, v));
-	ADD(rc, build_checkers(t, v));
+	ADD(rc, snmp_tandem_build_rows(t, SNMP_TANDEM_GROUP_TABLE, v->grp, v->ngrp,
+	                               sizeof(*v->grp), SNMP_VIEW_NAME, group_cells, NULL));
+	ADD(rc, snmp_tandem_build_rows(t, SNMP_TANDEM_CHK_TABLE, v->chk, v->nchk, sizeof(*v->chk),
+	                               100, checker_cells, NULL));
 	ADD(rc, build_relay(t, v));
 	return rc;
 }
