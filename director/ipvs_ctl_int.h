@@ -1,5 +1,6 @@
 /* director/ipvs_ctl_int.h - the reconcile engine's internal state, shared by ipvs_ctl.c (the
- * engine) and ipvs_ctl_status.c (its status report). Not for other modules. */
+ * engine), ipvs_ctl_runtime.c (checker verdicts, sorry state, operator overrides) and
+ * ipvs_ctl_status.c (its status report). Not for other modules. */
 #ifndef TANDEM_DIRECTOR_IPVS_CTL_INT_H
 #define TANDEM_DIRECTOR_IPVS_CTL_INT_H
 
@@ -61,6 +62,14 @@ struct dir_ipvs_ctl {
 };
 
 struct dir_ipvs_rs_rec *dir_ipvs_strmap_get(const struct dir_ipvs_strmap *m, const char *id);
+void dir_ipvs_strmap_free(struct dir_ipvs_strmap *m);
+/* the desired table's callbacks (dir_ipvs_rs_weight_fn, dir_ipvs_vs_sorry_fn), arg = the engine */
+int dir_ipvs_ctl_weight_fn(void *arg, const char *rs_id, const struct check_vs_conf *vs,
+			   const struct check_rs_conf *rs);
+int dir_ipvs_ctl_sorry_fn(void *arg, const char *vs_id);
+/* before a reload's sync: drop overrides whose config entry changed, records of real servers
+ * that are gone */
+void dir_ipvs_ctl_rs_records_reload(struct dir_ipvs_ctl *c, const struct tdm_config *cfg);
 const struct dir_ipvs_ghost *dir_ipvs_ctl_ghost(const struct dir_ipvs_ctl *c,
 						const struct dir_ipvs_svc_key *sk,
 						const struct dir_ipvs_dest_key *dk);
