@@ -20,8 +20,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include "sync/relay_core.h"
+#include "tests/unit/relay_test.h"
 
-#define KEY  "unit-test-relay-key-0123456789"
 #define QMAX 100000
 #define STEP 1000ull                 /* us per simulation step */
 
@@ -29,10 +29,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return xorshift64(&rng_state);
 }
 
 struct pkt {
@@ -67,14 +64,6 @@ struct node {
 	struct sync_entry *table;    /* the resync source */
 	size_t ntable;
 };
-
-static struct sockaddr_in addr_of(int id)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(8849) };
-
-	a.sin_addr.s_addr = htonl(0x0a000001 + (uint32_t)id);
-	return a;
-}
 
 static int f_send(void *ud, int peer, const uint8_t *f, size_t len)
 {
