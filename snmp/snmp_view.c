@@ -275,31 +275,14 @@ static void count_type(struct snmp_view *v, const char *type)
 	v->events_other++;
 }
 
-/* binary search; *pos = insertion point when absent */
-static struct snmp_view_vrrp *vrrp_lookup(const struct snmp_view *v, const char *name,
-                                          size_t *pos)
+static struct snmp_view_vrrp *vrrp_lookup(const struct snmp_view *v, const char *name)
 {
-	size_t lo = 0, hi = v->nvrrp;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(v->vrrp[mid].name, name);
-
-		if (!c)
-			return &v->vrrp[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (pos)
-		*pos = lo;
-	return NULL;
+	return snmp_sorted_find(v->vrrp, v->nvrrp, sizeof(*v->vrrp), name, NULL);
 }
 
 const struct snmp_view_vrrp *snmp_view_vrrp_find(const struct snmp_view *v, const char *name)
 {
-	return vrrp_lookup(v, name, NULL);
+	return vrrp_lookup(v, name);
 }
 
 static int vrrp_event(struct snmp_view *v, json_object *ev)
@@ -308,7 +291,7 @@ static int vrrp_event(struct snmp_view *v, json_object *ev)
 	struct snmp_view_vrrp *vi;
 	json_object *sv;
 	double num;
-	size_t pos = 0;
+	size_t n;
 	int state = 0;
 
 	if (!name || !*name || strlen(name) >= SNMP_VIEW_NAME)
@@ -321,26 +304,13 @@ static int vrrp_event(struct snmp_view *v, json_object *ev)
 		state = snmp_vrrp_state_parse(json_object_get_string(sv));
 	if (state < SNMP_VRRP_INIT || state > SNMP_VRRP_STOP)
 		return 0;
-	vi = vrrp_lookup(v, name, &pos);
-	if (!vi) {
-		if (v->nvrrp >= SNMP_VIEW_VRRP_MAX)
-			return 0;
-		if (v->nvrrp == v->vrrp_cap) {
-			size_t ncap = v->vrrp_cap ? v->vrrp_cap * 2 : 16;
-			struct snmp_view_vrrp *nv = realloc(v->vrrp, ncap * sizeof(*nv));
-
-			if (!nv)
-				return 0;
-			v->vrrp = nv;
-			v->vrrp_cap = ncap;
-		}
-		memmove(&v->vrrp[pos + 1], &v->vrrp[pos], (v->nvrrp - pos) * sizeof(*v->vrrp));
-		vi = &v->vrrp[pos];
-		memset(vi, 0, sizeof(*vi));
-		copy(vi->name, sizeof(vi->name), name);
+	n = v->nvrrp;
+	vi = snmp_sorted_get((void **)&v->vrrp, &v->nvrrp, &v->vrrp_cap, sizeof(*vi), name,
+	                     sizeof(vi->name), SNMP_VIEW_VRRP_MAX);
+	if (!vi)
+		return 0;
+	if (v->nvrrp != n)             /* new */
 		vi->priority = vi->vrid = -1;
-		v->nvrrp++;
-	}
 	if (vi->state != state)
 		vi->transitions++;
 	vi->state = state;
@@ -447,7 +417,7 @@ int snmp_view_load_events(struct snmp_view *v, json_object *o)
 		struct snmp_view_vrrp *vi;
 		double num;
 
-		if (!vrrp_event(v, e) || !name || !(vi = vrrp_lookup(v, name, NULL)))
+		if (!vrrp_event(v, e) || !name || !(vi = vrrp_lookup(v, name)))
 			continue;
 		if (get_num(e, "prio", &num) == 0 && num < 0)
 			vi->priority = -1;
