@@ -2,6 +2,7 @@
  * relay's identity, kernel side, peers, frame and rejection counters, entries, in-flight
  * frames, back-pressure, resync and mirror state, and the kernel's drops at the backup
  * thread's socket. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -11,6 +12,39 @@
 
 #define ADD(o, k, v) json_object_object_add(o, k, v)
 #define U64(v) json_object_new_uint64(v)
+
+/* a counter of struct relay_counters under its key in the reply */
+struct ctr {
+	const char *key;
+	size_t off;
+};
+
+#define C(k, m) { k, offsetof(struct relay_counters, m) }
+static const struct ctr frame_ctrs[] = {
+	C("sent", sent), C("received", received), C("resent", resent), C("acks_sent", acks_sent),
+	C("acks_received", acks_received), C("send_errors", send_errors),
+};
+static const struct ctr entry_ctrs[] = {
+	C("from_kernel", from_kernel), C("sent", entries_sent), C("received", entries_received),
+	C("to_kernel", to_kernel),
+};
+static const struct ctr kernel_ctrs[] = {
+	C("messages_in", kmsg_in), C("messages_out", kmsg_out), C("malformed", kmsg_malformed),
+	C("dropped", kentries_dropped), C("skipped", kentries_skipped),
+	C("inject_errors", inject_errors),
+};
+#undef C
+
+/* the n counters of t, in order, into o; o */
+static json_object *add_ctrs(json_object *o, const struct relay_counters *c,
+                             const struct ctr *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ADD(o, t[i].key, U64(*(const uint64_t *)((const char *)c + t[i].off)));
+	return o;
+}
+
+#define CTRS(o, c, t) add_ctrs(o, c, t, sizeof(t) / sizeof((t)[0]))
 
 static const char *role_name(uint8_t role)
 {
@@ -99,13 +133,7 @@ json_object *relay_run_status(struct relay_run *r)
 	}
 	ADD(o, "peers", ps);
 
-	f = json_object_new_object();
-	ADD(f, "sent", U64(c->sent));
-	ADD(f, "received", U64(c->received));
-	ADD(f, "resent", U64(c->resent));
-	ADD(f, "acks_sent", U64(c->acks_sent));
-	ADD(f, "acks_received", U64(c->acks_received));
-	ADD(f, "send_errors", U64(c->send_errors));
+	f = CTRS(json_object_new_object(), c, frame_ctrs);
 	ADD(o, "frames", f);
 	rej = json_object_new_object();
 	for (int i = 0; i < RELAY_REJ__COUNT; i++)
@@ -114,19 +142,9 @@ json_object *relay_run_status(struct relay_run *r)
 	for (int i = 0; i < RELAY_REJ__COUNT; i++)
 		ADD(rej, relay_rej_name((enum relay_rej)i), U64(c->rejected[i]));
 	ADD(o, "rejected", rej);
-	e = json_object_new_object();
-	ADD(e, "from_kernel", U64(c->from_kernel));
-	ADD(e, "sent", U64(c->entries_sent));
-	ADD(e, "received", U64(c->entries_received));
-	ADD(e, "to_kernel", U64(c->to_kernel));
+	e = CTRS(json_object_new_object(), c, entry_ctrs);
 	ADD(o, "entries", e);
-	k = json_object_new_object();
-	ADD(k, "messages_in", U64(c->kmsg_in));
-	ADD(k, "messages_out", U64(c->kmsg_out));
-	ADD(k, "malformed", U64(c->kmsg_malformed));
-	ADD(k, "dropped", U64(c->kentries_dropped));
-	ADD(k, "skipped", U64(c->kentries_skipped));
-	ADD(k, "inject_errors", U64(c->inject_errors));
+	k = CTRS(json_object_new_object(), c, kernel_ctrs);
 	ADD(k, "backup_socket_drops", json_object_new_int64(relay_inject_drops(r->local.port)));
 	ADD(k, "inject_paused", U64(r->inject_paused));
 	ADD(k, "queued_entries", U64(rc->kq_entries));    /* received, waiting for the kernel */
