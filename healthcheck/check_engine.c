@@ -333,6 +333,8 @@ static void attempt_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	if (c->eng->paused || inst_suspended(c)) {
+		/* idle: what the type keeps between attempts (a TCP_CHECK's socket) is let go */
+		c->ops->stop(c);
 		schedule(c, (double)c->fc.delay_loop_us / 1e6);
 		return;
 	}

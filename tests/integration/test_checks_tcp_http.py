@@ -242,7 +242,7 @@ def _parked_tcp_sockets(pid):
             lines = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
         except FileNotFoundError:
             continue
-        col = {"unix": 6, "netlink": 8, "packet": 8}.get(table, 9)
+        col = {"unix": 6, "packet": 8}.get(table, 9)
         listed.update(l.split()[col] for l in lines if len(l.split()) > col)
     socks = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
@@ -257,8 +257,9 @@ def _parked_tcp_sockets(pid):
 
 def test_tcp_check_keeps_its_socket(lab, tandemd):
     """At delay_loop <= 2 s a TCP_CHECK keeps one socket between attempts (disconnected,
-    connected again), through success, refusal and a connect timeout; at a longer delay_loop,
-    or once a reload restarts the check, no socket is held between attempts."""
+    connected again), through success, refusal and a connect timeout; not while suspended; at a
+    longer delay_loop, or once a reload restarts the check, no socket is held between
+    attempts."""
     lab.start(8087)
     fast = vs("10.231.0.110", TCP, port=8087)
     d = tandemd(fast, ns=lab.d)
@@ -286,6 +287,14 @@ def test_tcp_check_keeps_its_socket(lab, tandemd):
         lab.start(8087)
         stream.wait_event(rs_ev(True, rs), timeout=10)
     assert _parked_tcp_sockets(pid) == first
+    # suspended (ha_suspend, the virtual address not on the director): the idle check lets
+    # its socket go; resumed, it takes a new one
+    d.write_config(vs("10.231.0.110", TCP, port=8087, vs_extra="ha_suspend"))
+    assert d.reload()["ok"]
+    wait_until(lambda: not _parked_tcp_sockets(pid), timeout=10, what="the socket let go")
+    d.write_config(fast)
+    assert d.reload()["ok"]
+    wait_until(lambda: len(_parked_tcp_sockets(pid)) == 1, timeout=10, what="a socket again")
     # delay_loop 3 s: the reload restarts the check, which closes its socket and keeps none
     d.write_config(fast.replace("delay_loop 0.3", "delay_loop 3"))
     assert d.reload()["ok"]
