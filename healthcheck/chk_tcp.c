@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include "healthcheck/check_int.h"
 
 /* end an attempt: watcher and timer stopped, the connection reset or aborted and the socket
