@@ -261,22 +261,6 @@ static inline uint64_t run(struct net *net, uint64_t now, uint64_t us, uint64_t 
 	return now;
 }
 
-static inline void entry(struct sync_entry *e, uint16_t cport, uint32_t flags)
-{
-	memset(e, 0, sizeof(*e));
-	e->af = AF_INET;
-	e->protocol = IPPROTO_TCP;
-	e->flags = flags;
-	e->state = 1;
-	e->cport = cport;
-	e->vport = 80;
-	e->dport = 80;
-	e->timeout = 900;
-	e->caddr.v4.s_addr = htonl(0x0a4d0001);
-	e->vaddr.v4.s_addr = htonl(0x0a090064);
-	e->daddr.v4.s_addr = htonl(0x0a09010a);
-}
-
 /* a kernel-sized v1 message of n entries from cport first */
 static inline size_t kmsg(uint8_t *buf, uint16_t first, unsigned n)
 {

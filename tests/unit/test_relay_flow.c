@@ -141,21 +141,6 @@ static void t_close(void *ud, void *h)
 	free(h);
 }
 
-static void entry(struct sync_entry *e, uint16_t cport)
-{
-	memset(e, 0, sizeof(*e));
-	e->af = AF_INET;
-	e->protocol = IPPROTO_TCP;
-	e->state = 1;
-	e->cport = cport;
-	e->vport = 80;
-	e->dport = 80;
-	e->timeout = 900;
-	e->caddr.v4.s_addr = htonl(0x0a4d0001);
-	e->vaddr.v4.s_addr = htonl(0x0a090064);
-	e->daddr.v4.s_addr = htonl(0x0a09010a);
-}
-
 static void net_init(struct net *net, struct node *nd, uint64_t resend_timeout_us)
 {
 	memset(net, 0, sizeof(*net));
@@ -255,7 +240,7 @@ static unsigned feed(struct node *nd, unsigned first, unsigned n)
 
 		sync_builder_init(&b, m, 1472, 1);
 		for (unsigned i = 0; i < 40 && done < n; i++, done++) {
-			entry(&e, (uint16_t)(first + done));
+			entry(&e, (uint16_t)(first + done), 0);
 			assert_int_equal(sync_builder_add(&b, &e), 0);
 		}
 		len = sync_builder_finish(&b);
@@ -321,7 +306,7 @@ static void test_resync_into_slow_kernel(void **state)
 	nd[1].rate = 20000;
 	nd[0].table = calloc(N, sizeof(struct sync_entry));
 	for (i = 0; i < N; i++)
-		entry(&nd[0].table[i], (uint16_t)(1 + i));
+		entry(&nd[0].table[i], (uint16_t)(1 + i), 0);
 	nd[0].ntable = N;
 	relay_core_set_role(&nd[0].rc, RELAY_ROLE_MASTER, net.now);
 	relay_core_set_role(&nd[1].rc, RELAY_ROLE_BACKUP, net.now);
