@@ -190,6 +190,9 @@ int check_conf_parse_target(const char *addr, const char *port, struct check_vsg
 int check_conf_vs_args(struct tdm_conf_ctx *ctx, struct tdm_cnode *n);
 /* one real_server block -> struct (check_conf_build.c) */
 struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct tdm_cnode *n);
+/* 1 when c is a host block of an SMTP_CHECK (keepalived's several servers per SMTP_CHECK),
+ * which check_conf_build_rs makes a check of its own */
+int check_conf_is_smtp_host(const struct tdm_cnode *c);
 /* whole-config checks: duplicate virtual servers, group references; from the top finish */
 int check_conf_finish_all(struct tdm_conf_ctx *ctx, struct tdm_cnode *root);
 

@@ -500,8 +500,7 @@ static struct check_checker_conf *build_checker(struct tdm_conf_ctx *ctx,
 	return k;
 }
 
-/* 1 when c is a host block of an SMTP_CHECK (keepalived's several servers per SMTP_CHECK) */
-static int is_smtp_host(const struct tdm_cnode *c)
+int check_conf_is_smtp_host(const struct tdm_cnode *c)
 {
 	return USABLE(c) && (c->def->flags & TDM_KW_BLOCK) && !strcmp(c->kw, "host");
 }
@@ -514,7 +513,7 @@ static size_t smtp_hosts(const struct tdm_cnode *n)
 	size_t nh = 0;
 
 	TDM_CNODE_FOREACH(c, n)
-		nh += is_smtp_host(c);
+		nh += check_conf_is_smtp_host(c);
 	return nh;
 }
 
@@ -593,7 +592,7 @@ struct check_rs_conf *check_conf_build_rs(struct tdm_conf_ctx *ctx, const struct
 			 * keepalived's SMTP_CHECK checking them in turn */
 			const struct tdm_cnode *h;
 			TDM_CNODE_FOREACH(h, c)
-				if (is_smtp_host(h))
+				if (check_conf_is_smtp_host(h))
 					rs->checkers[rs->ncheckers++] = build_smtp_host(ctx, c, h, idx[kk]);
 			idx[kk]++;
 		} else if (kk != CHECK__N) {

@@ -112,7 +112,7 @@ static const char *str_kw(const struct tdm_cnode *blk, const char *kw)
  * host, its parent the SMTP_CHECK with the check's other keywords */
 static int is_smtp_host(const struct check_checker_conf *k)
 {
-	return k->kind == CHECK_SMTP && k->node && k->node->parent && !strcmp(k->node->kw, "host");
+	return k->kind == CHECK_SMTP && k->node && check_conf_is_smtp_host(k->node);
 }
 
 /* the canonical text of a check into its key: its block; for an SMTP_CHECK host, the
