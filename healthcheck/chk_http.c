@@ -7,10 +7,10 @@
  * none) with the common options set once; IP-literal URLs (CONNECT_TO for a name) so libcurl
  * starts no resolver thread; a connection serves one check and is closed with a reset
  * (SO_LINGER 0) so no TIME_WAIT stays on the director, unless the checker says
- * reuse_connection (HTTP/1.1 keep-alive, the connection kept in the multi's cache). SSL_GET verifies the peer only when asked
- * (verify_peer, ca_file/ca_path, sni_name, client_cert/client_key with the SSL block's
- * password for an encrypted key) and can limit the TLS
- * versions (tls_min_version/tls_max_version). tandem's request keywords: method, header
+ * reuse_connection (HTTP/1.1 keep-alive, the connection kept in the multi's cache). SSL_GET
+ * verifies the peer only when asked (verify_peer, ca_file/ca_path, sni_name,
+ * client_cert/client_key with the SSL block's password for an encrypted key) and can limit the
+ * TLS versions (tls_min_version/tls_max_version). tandem's request keywords: method, header
  * (repeatable), body, and expect_body (text the response body must contain). */
 #include <arpa/inet.h>
 #include <curl/curl.h>
