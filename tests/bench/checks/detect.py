@@ -235,9 +235,10 @@ def main():
             if a.kernel:
                 w = kernel_weights(nd)
                 for k, (vs, _, addr, port, _) in TYPES.items():
-                    if w.get((f"{vs}:{port}", f"{addr}:{port}")) != 0:
-                        print(f"{k}: weight in the kernel after the trial: "
-                              f"{w.get((f'{vs}:{port}', f'{addr}:{port}'))}", file=sys.stderr)
+                    weight = w.get((f"{vs}:{port}", f"{addr}:{port}"))
+                    if weight != 0:
+                        print(f"{k}: weight in the kernel after the trial: {weight}",
+                              file=sys.stderr)
                         if kres[k] and kres[k][-1] is not None:
                             kres[k][-1] = None
             srv.reap()
